@@ -1,0 +1,46 @@
+"""Command-line interface: ``epiphany-emu COMMAND ...``.
+
+Each command lives in its own module, which provides ``add_arguments(parser)``; that function
+declares the options and calls ``parser.set_defaults(func=run)`` where ``run(args) -> int``
+returns the process exit code.  Register new commands in ``COMMANDS``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: (command, module, one-line help, example lines for --help)
+COMMANDS = [
+]
+
+EPILOG = "examples:\n" + "\n".join(f"  {ex}" for _, _, _, exs in COMMANDS for ex in exs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="epiphany-emu",
+        description="Emulator of the Adapteva Epiphany E16G301 many-core chip.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, modname, help_, examples in COMMANDS:
+        p = sub.add_parser(name, help=help_, description=help_,
+                           epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        importlib.import_module(modname).add_arguments(p)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("epiphany-emu: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

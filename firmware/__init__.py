@@ -1,0 +1,1 @@
+"""Device firmware built with the Epiphany toolchain (ePython VM, test runtimes)."""

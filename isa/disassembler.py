@@ -1,0 +1,81 @@
+"""Instruction text in GNU syntax, identical to what ``epiphany-elf-objdump -d`` prints.
+
+``disasm_one`` works on one instruction; ``loader.objdump`` builds the objdump listing of whole
+ELF files (symbol headers, address columns, zero-skipping) around it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional, Tuple
+
+from . import regs
+from .decoder import Decoded, decode
+from .spec import COND_NAMES
+
+UNKNOWN = "*unknown*"
+_PH = re.compile(r"\{(\w+)\}")
+
+
+def default_print_address(addr: int) -> str:
+    """How objdump prints a branch target when the file has no symbols."""
+    return f"0x{addr:x}"
+
+
+def format_insn(d: Decoded, pc: int = 0,
+                print_address: Callable[[int], str] = default_print_address) -> str:
+    """Text of decoded instruction ``d`` located at address ``pc``."""
+    ins = d.insn
+    f = d.fields
+    syntax = ins.syntax
+    for when, alt in ins.dis_alias:
+        if all(f.get(k) == v for k, v in when):
+            syntax = alt
+            break
+
+    def sub(m: "re.Match[str]") -> str:
+        key = m.group(1)
+        if key in ("rd", "rn", "rm"):
+            return regs.gpr_name(f[key])
+        if key == "cond":
+            return COND_NAMES[f["cond"]]
+        if key == "sign":
+            return "-" if f["sub"] else "+"
+        if key == "sreg":
+            return regs.sreg_asm_name(f.get("group", 0), f["imm"])
+        if key == "imm":
+            if ins.imm_fmt == "addr":
+                return print_address((pc + d.imm) & 0xFFFFFFFF)
+            if ins.imm_fmt == "dec":
+                return str(f["imm"])
+            return f"0x{f['imm']:x}"
+        raise KeyError(key)
+
+    return _PH.sub(sub, syntax)
+
+
+def disasm_one(data: bytes, offset: int = 0, pc: int = 0,
+               print_address: Callable[[int], str] = default_print_address
+               ) -> Tuple[int, str, Optional[Decoded]]:
+    """Disassemble the instruction at ``data[offset:]`` located at address ``pc``.
+
+    Returns ``(nbytes, text, decoded)``.  Like objdump, a word that is no instruction prints
+    ``*unknown*`` and consumes 4 bytes (binutils' default instruction size for Epiphany).
+    ``nbytes`` is 0 when fewer than 2 bytes remain.
+    """
+    n, d = decode(data, offset)
+    if n == 0:
+        return 0, "", None
+    if d is None:
+        return 4, UNKNOWN, None
+    return d.size, format_insn(d, pc, print_address), d
+
+
+def disasm_words(data: bytes, base: int = 0):
+    """Yield ``(address, nbytes, text)`` for a flat buffer of code (no symbols)."""
+    off = 0
+    while off + 2 <= len(data):
+        n, text, _ = disasm_one(data, off, base + off)
+        if n == 0:
+            break
+        yield base + off, min(n, len(data) - off), text
+        off += n

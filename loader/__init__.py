@@ -1,0 +1,1 @@
+"""ELF reading and placement onto the chip (pyelftools)."""

@@ -1,0 +1,34 @@
+"""Build script: the Cython core (emu/_core.pyx) is the only compiled part."""
+import os
+
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+debug = os.environ.get("EMU_DEBUG") == "1"
+macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+if debug:
+    macros.append(("EMU_DEBUG", "1"))
+
+extensions = [
+    Extension(
+        "emu._core",
+        ["emu/_core.pyx"],
+        include_dirs=[numpy.get_include(), "emu"],
+        define_macros=macros,
+        extra_compile_args=["-O2"] if not debug else ["-O0", "-g"],
+    )
+]
+
+setup(
+    ext_modules=cythonize(
+        extensions,
+        language_level=3,
+        compiler_directives={
+            "boundscheck": False,
+            "wraparound": False,
+            "cdivision": True,
+            "initializedcheck": False,
+        },
+    )
+)
