@@ -1,5 +1,593 @@
-# cython: language_level=3
-"""The hot core of epiphany-emu (work in progress: structures only)."""
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False
+"""The hot core of epiphany-emu: predecoded execution of Epiphany eCores, nogil.
 
-def core_version():
-    return 0
+Python (emu/chip.py) configures an ``Engine``, loads memory, calls ``run`` and services the
+stop reasons it returns (traps = host I/O, faults = reports).  Nothing in the run loop touches
+a Python object.
+"""
+from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcpy, memset
+
+import numpy as np
+cimport numpy as cnp
+
+cnp.import_array()
+
+include "_irq.pxi"
+include "_mmr.pxi"
+include "_dma.pxi"
+include "_mem.pxi"
+include "_sem_alu.pxi"
+include "_sem_branch.pxi"
+include "_sem_ldst.pxi"
+include "_sem_ctrl.pxi"
+include "_sem_fpu.pxi"
+include "_gen_isa.pxi"
+
+
+# ---- core reset, timers, idling ---------------------------------------------------------------
+
+cdef void core_reset(Core* c) noexcept nogil:
+    """Architectural reset (RESETCORE / e-hal soft reset): registers cleared, memory kept."""
+    memset(c.r, 0, sizeof(c.r))
+    c.pc = 0
+    c.npc = 0
+    c.az = c.an = c.ac = c.av = c.avs = 0
+    c.bz = c.bn = c.bv = c.bis = c.bvs = c.bus = 0
+    c.active = 0
+    c.status_rest = 0
+    config_set(c, 0)
+    c.lc = c.ls = c.le = c.iret = 0
+    c.imask = c.ilat = c.ipend = 0
+    c.ctimer[0] = c.ctimer[1] = 0
+    c.debugstatus = 0
+    memset(c.dma, 0, sizeof(c.dma))
+    c.memstatus = c.memprotect = 0
+    c.meshconfig = 0
+    c.irq_pending = 0
+    c.irq_delay = 0
+    c.idle = 0
+    c.halted = 0
+    c.exited = 0
+    c.exit_code = 0
+
+
+cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
+    if c.ctimer[k] == 0 or n == 0:
+        return
+    if c.ctimer[k] <= n:
+        c.ctimer[k] = 0
+        latch_irq(c, 1u << (3 + k))     # TIMER0 = ILAT[3], TIMER1 = ILAT[4]
+    else:
+        c.ctimer[k] -= <uint32_t>n
+
+
+cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
+    """Count the events the CTIMERs are configured for (CONFIG[7:4], [11:8]; MAN §6)."""
+    cdef int k
+    cdef uint32_t mode
+    cdef uint64_t n
+    for k in range(2):
+        mode = (c.config >> (4 + 4 * k)) & 0xF
+        if mode == 1:
+            n = dcyc
+        elif mode == 4:
+            n = 1 if ins.tclass == TC_IALU else 0
+        elif mode == 5:
+            n = 1 if ins.tclass == TC_FPU else 0
+        else:
+            n = 0
+        timer_count(c, k, n)
+
+
+cdef uint64_t timer_wake_cycle(Core* c, uint64_t now, uint64_t end) noexcept nogil:
+    """While idle, the first cycle (<= end) at which a timer counting clock or idle cycles
+    reaches zero."""
+    cdef int k
+    cdef uint32_t mode
+    cdef uint64_t t = end
+    for k in range(2):
+        mode = (c.config >> (4 + 4 * k)) & 0xF
+        if (mode == 1 or mode == 2) and c.ctimer[k] != 0 and now + c.ctimer[k] < t:
+            t = now + c.ctimer[k]
+    return t
+
+
+cdef void idle_until(Core* c, uint64_t end) noexcept nogil:
+    """An idle core sleeps until `end` or until a timer wakes it."""
+    cdef uint64_t now = c.cnt.cycles
+    cdef uint64_t t = end
+    cdef int k
+    cdef uint32_t mode
+    if c.timer_on:
+        t = timer_wake_cycle(c, now, end)
+        for k in range(2):
+            mode = (c.config >> (4 + 4 * k)) & 0xF
+            if mode == 1 or mode == 2:
+                timer_count(c, k, t - now)
+    if t > now:
+        c.cnt.idle_cycles += t - now
+        c.cnt.cycles = t
+
+
+# ---- the run loop -----------------------------------------------------------------------------
+
+cdef int run_core(Core* c, uint64_t end) noexcept nogil:
+    """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
+    stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one)."""
+    cdef Chip* ch = c.chip
+    cdef Insn* ins
+    cdef uint32_t pc, off
+    cdef int st
+    cdef uint64_t cyc0
+    c.stop = STOP_NONE
+    while c.cnt.cycles < end:
+        if c.irq_pending:
+            if c.irq_delay:
+                c.irq_delay = 0
+            else:
+                take_interrupt(c)
+        if c.idle:
+            idle_until(c, end)
+            if not c.irq_pending:
+                return STOP_NONE
+            continue
+        pc = c.pc
+        off = pc - c.win_base
+        if off >= c.win_size or (pc & 1):
+            if set_fetch_window(c, pc):
+                c.stop_pc = pc
+                return c.stop
+            off = pc - c.win_base
+        ins = &c.win_pd[off >> 1]
+        if ins.size == 0:
+            if predecode(c, ins, off):
+                c.stop_pc = pc
+                return c.stop
+        c.npc = pc + ins.size
+        cyc0 = c.cnt.cycles
+        st = execute(c, ins)
+        c.cnt.n_insns += 1
+        c.cnt.n_by_tclass[ins.tclass] += 1
+        c.cnt.cycles += ch.tc_cost[ins.tclass]
+        if st == EXEC_OK:
+            if pc == c.le:
+                hwloop_end(c)
+        elif st == EXEC_TAKEN:
+            c.cnt.cycles += ch.branch_penalty
+            c.cnt.branch_cycles += ch.branch_penalty
+        elif st == EXEC_STOP:
+            c.stop_pc = pc
+            c.fault_word = ins.op
+            if c.stop == STOP_TRAP:
+                c.cnt.n_traps += 1
+                c.pc = c.npc        # TRAP completes; the host resumes after it
+            return c.stop
+        c.pc = c.npc
+        if c.timer_on:
+            timers_step(c, ins, c.cnt.cycles - cyc0)
+    return STOP_NONE
+
+
+cdef inline bint core_live(Core* c) noexcept nogil:
+    return not c.exited and not c.halted
+
+
+cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
+    """Round-robin the cores in quanta of global time until `limit` cycles, a stop, or no core
+    can make progress.  Deterministic: the order and the quantum are fixed."""
+    cdef int k, st, live, busy
+    cdef uint64_t slice_end
+    cdef Core* c
+    while ch.now < limit:
+        slice_end = ch.now + ch.quantum
+        if slice_end > limit:
+            slice_end = limit
+        live = 0
+        busy = 0
+        for k in range(ch.ncores):
+            c = &ch.cores[k]
+            if not core_live(c):
+                continue
+            live += 1
+            if c.cnt.cycles < slice_end:
+                st = run_core(c, slice_end)
+                if st != STOP_NONE:
+                    which[0] = k
+                    return st
+            if not c.idle or c.irq_pending or c.timer_on:
+                busy += 1
+        ch.now = slice_end
+        if live == 0:
+            which[0] = -1
+            return STOP_EXIT
+        if busy == 0:
+            which[0] = -1
+            return STOP_ALL_IDLE
+    which[0] = -1
+    return STOP_MAX_CYCLES
+
+
+# ---- the Python-facing engine -----------------------------------------------------------------
+
+cdef class Engine:
+    """The emulated chip's state and run loop.  Use it through emu.chip.Chip."""
+    cdef Chip ch
+    cdef object _sram            # numpy uint8 [ncores, sram_size]
+    cdef list _ext               # numpy uint8 arrays of the external regions
+    cdef object _ulog            # numpy buffer of UnalignedRec
+
+    def __cinit__(self, int rows, int cols, int first_row, int first_col,
+                  uint32_t sram_size=0x8000, ext=(), uint32_t quantum=1000,
+                  uint32_t unaligned_log_cap=65536):
+        cdef int k, r, col, cid
+        cdef Core* c
+        cdef cnp.ndarray arr
+        memset(&self.ch, 0, sizeof(Chip))
+        if rows <= 0 or cols <= 0 or rows * cols > 4096:
+            raise ValueError("chip geometry must have 1..4096 cores")
+        if first_row < 0 or first_col < 0 or first_row + rows > 64 or first_col + cols > 64:
+            raise ValueError("core rows/columns must lie in 0..63")
+        if sram_size < 0x100 or sram_size > 0x100000 or (sram_size & (sram_size - 1)):
+            raise ValueError("core memory size must be a power of two between 256 B and 1 MiB")
+        self.ch.ncores = rows * cols
+        self.ch.rows = rows
+        self.ch.cols = cols
+        self.ch.first_row = first_row
+        self.ch.first_col = first_col
+        self.ch.quantum = quantum if quantum > 0 else 1
+        self.ch.cores = <Core*>calloc(self.ch.ncores, sizeof(Core))
+        self.ch.core_of_id = <int16_t*>malloc(4096 * sizeof(int16_t))
+        if self.ch.cores == NULL or self.ch.core_of_id == NULL:
+            raise MemoryError()
+        for k in range(4096):
+            self.ch.core_of_id[k] = -1
+        self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
+        arr = self._sram
+        for k in range(self.ch.ncores):
+            r = k // cols
+            col = k % cols
+            c = &self.ch.cores[k]
+            c.chip = &self.ch
+            c.index = k
+            c.row = first_row + r
+            c.col = first_col + col
+            cid = (c.row << 6) | c.col
+            c.coreid = cid
+            self.ch.core_of_id[cid] = k
+            c.sram = <uint8_t*>cnp.PyArray_DATA(arr) + <size_t>k * sram_size
+            c.sram_size = sram_size
+            c.pd = <Insn*>calloc(sram_size // 2, sizeof(Insn))
+            c.code_blk = <uint8_t*>calloc(sram_size // 256 + 1, 1)
+            if c.pd == NULL or c.code_blk == NULL:
+                raise MemoryError()
+            core_reset(c)
+            c.win_size = 0
+        self._ext = []
+        for k, (base, size) in enumerate(ext):
+            if k >= 4:
+                raise ValueError("at most 4 external memory regions")
+            if size <= 0 or size % 4096 or base % 4096 or base + size > 1 << 32:
+                raise ValueError("external regions must be 4 KiB aligned and inside 4 GiB")
+            a = np.zeros(size, dtype=np.uint8)
+            self._ext.append(a)
+            arr = a
+            self.ch.ext[k].base = base
+            self.ch.ext[k].size = size
+            self.ch.ext[k].mem = <uint8_t*>cnp.PyArray_DATA(arr)
+            self.ch.ext[k].pages = <Insn**>calloc(size // 4096, sizeof(Insn*))
+            if self.ch.ext[k].pages == NULL:
+                raise MemoryError()
+        self._ulog = np.zeros(unaligned_log_cap * sizeof(UnalignedRec), dtype=np.uint8)
+        arr = self._ulog
+        self.ch.unaligned_log = <UnalignedRec*>cnp.PyArray_DATA(arr)
+        self.ch.unaligned_log_cap = unaligned_log_cap
+        for k in range(8):
+            self.ch.tc_cost[k] = 1
+
+    def __dealloc__(self):
+        cdef int k
+        cdef uint32_t p
+        if self.ch.cores != NULL:
+            for k in range(self.ch.ncores):
+                free(self.ch.cores[k].pd)
+                free(self.ch.cores[k].code_blk)
+            free(self.ch.cores)
+        free(self.ch.core_of_id)
+        for k in range(4):
+            if self.ch.ext[k].pages != NULL:
+                for p in range(self.ch.ext[k].size // 4096):
+                    free(self.ch.ext[k].pages[p])
+                free(self.ch.ext[k].pages)
+
+    # -- configuration ------------------------------------------------------------------------
+    @property
+    def ncores(self):
+        return self.ch.ncores
+
+    def coreid(self, int k):
+        self._check(k)
+        return self.ch.cores[k].coreid
+
+    def core_index(self, int coreid):
+        """Index of the core with this id, or -1."""
+        if coreid < 0 or coreid >= 4096:
+            return -1
+        return self.ch.core_of_id[coreid]
+
+    def set_policies(self, int unaligned, int faults, bint excause_e4=False):
+        self.ch.unaligned_policy = unaligned
+        self.ch.fault_policy = faults
+        self.ch.excause_e4 = excause_e4
+
+    def set_timing(self, tc_cost, uint32_t branch_penalty, uint32_t remote_load_base,
+                   uint32_t remote_load_per_hop):
+        cdef int k
+        for k in range(min(8, len(tc_cost))):
+            self.ch.tc_cost[k] = tc_cost[k]
+        self.ch.branch_penalty = branch_penalty
+        self.ch.remote_load_base = remote_load_base
+        self.ch.remote_load_per_hop = remote_load_per_hop
+
+    def set_region_timing(self, int j, uint32_t load_latency, uint32_t store_cost):
+        """Cycles per load (stall) and per store for external region j."""
+        if not 0 <= j < 4 or self.ch.ext[j].mem == NULL:
+            raise IndexError(f"no external region {j}")
+        self.ch.ext[j].load_latency = load_latency
+        self.ch.ext[j].store_cost = store_cost
+
+    @property
+    def quantum(self):
+        return self.ch.quantum
+
+    @quantum.setter
+    def quantum(self, uint32_t q):
+        self.ch.quantum = q if q > 0 else 1
+
+    @property
+    def now(self):
+        return self.ch.now
+
+    cdef inline void _check(self, int k) except *:
+        if k < 0 or k >= self.ch.ncores:
+            raise IndexError(f"no core {k}")
+
+    # -- running ------------------------------------------------------------------------------
+    def run(self, uint64_t max_cycles=0):
+        """Run until a stop.  Returns (STOP_*, core index or -1).  max_cycles bounds global
+        time (0 = no bound)."""
+        cdef int which = -1
+        cdef int st
+        cdef uint64_t limit = 0xFFFFFFFFFFFFFFFF if max_cycles == 0 else max_cycles
+        with nogil:
+            st = chip_run(&self.ch, limit, &which)
+        return st, which
+
+    def step(self, int k):
+        """Execute one instruction (taking a pending interrupt first) on core k; for tests and
+        debuggers.  Returns the STOP_* code (STOP_NONE normally)."""
+        self._check(k)
+        return run_core_one(&self.ch.cores[k])
+
+    # -- core state ---------------------------------------------------------------------------
+    def reg_read(self, int k, int n):
+        self._check(k)
+        if not 0 <= n < 64:
+            raise IndexError(f"no register r{n}")
+        return self.ch.cores[k].r[n]
+
+    def reg_write(self, int k, int n, uint32_t v):
+        self._check(k)
+        if not 0 <= n < 64:
+            raise IndexError(f"no register r{n}")
+        self.ch.cores[k].r[n] = v
+
+    def sreg_read(self, int k, uint32_t off):
+        """Read a memory-mapped register by core-local offset (0xF0000-0xF07FF)."""
+        self._check(k)
+        if off == MMR_PC:
+            return self.ch.cores[k].pc
+        return mmr_read(&self.ch.cores[k], off)
+
+    def sreg_write(self, int k, uint32_t off, uint32_t v):
+        self._check(k)
+        mmr_write(&self.ch.cores[k], off, v, &self.ch.cores[k])
+
+    def get_pc(self, int k):
+        self._check(k)
+        return self.ch.cores[k].pc
+
+    def set_pc(self, int k, uint32_t pc):
+        self._check(k)
+        self.ch.cores[k].pc = pc
+        self.ch.cores[k].npc = pc
+
+    def set_ivt_base(self, int k, uint32_t addr):
+        """Address of interrupt vector 0 for core k.  Hardware: 0 (core-local).  The flat
+        single-core layout of epiphany-elf-gcc puts its vector table elsewhere; the loader
+        points this at it so exceptions reach the program's handlers."""
+        self._check(k)
+        self.ch.cores[k].ivt_base = addr
+
+    def reset_core(self, int k):
+        self._check(k)
+        core_reset(&self.ch.cores[k])
+
+    def core_flags(self, int k):
+        """Run-state of core k: idle, halted, exited, exit code, active."""
+        self._check(k)
+        cdef Core* c = &self.ch.cores[k]
+        return dict(idle=bool(c.idle), halted=bool(c.halted), exited=bool(c.exited),
+                    exit_code=c.exit_code, active=bool(c.active),
+                    irq_pending=bool(c.irq_pending))
+
+    def set_exited(self, int k, int code):
+        self._check(k)
+        self.ch.cores[k].exited = 1
+        self.ch.cores[k].exit_code = code
+
+    def set_halted(self, int k, bint halted):
+        self._check(k)
+        self.ch.cores[k].halted = halted
+        if halted:
+            self.ch.cores[k].debugstatus |= 1
+        else:
+            self.ch.cores[k].debugstatus &= ~1u
+
+    def stop_info(self, int k):
+        self._check(k)
+        cdef Core* c = &self.ch.cores[k]
+        return dict(stop=c.stop, pc=c.stop_pc, addr=c.fault_addr, size=1 << c.fault_size,
+                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word)
+
+    def counters(self, int k):
+        self._check(k)
+        cdef Counters* n = &self.ch.cores[k].cnt
+        d = dict(
+            instructions=n.n_insns, cycles=n.cycles, stall_cycles=n.stall_cycles,
+            idle_cycles=n.idle_cycles, branch_cycles=n.branch_cycles,
+            loads_local=n.n_loads_local, stores_local=n.n_stores_local,
+            loads_remote=n.n_loads_remote, stores_remote=n.n_stores_remote,
+            ext_reads=n.n_ext_reads, ext_writes=n.n_ext_writes,
+            bytes_loads_local=n.bytes_loads_local, bytes_stores_local=n.bytes_stores_local,
+            bytes_loads_remote=n.bytes_loads_remote, bytes_stores_remote=n.bytes_stores_remote,
+            bytes_ext_reads=n.bytes_ext_reads, bytes_ext_writes=n.bytes_ext_writes,
+            remote_stall_cycles=n.remote_stall_cycles, ext_stall_cycles=n.ext_stall_cycles,
+            dma_bytes=n.dma_bytes, traps=n.n_traps, interrupts=n.n_interrupts,
+            unaligned=n.n_unaligned,
+            by_tclass=[n.n_by_tclass[j] for j in range(8)])
+        return d
+
+    def unaligned_log(self):
+        """Records of --unaligned=report: list of (pc, addr, size_bytes, is_store), and the
+        total count (records beyond the buffer are counted only)."""
+        cdef uint32_t j, n = min(self.ch.unaligned_log_len, self.ch.unaligned_log_cap)
+        cdef UnalignedRec* r
+        out = []
+        for j in range(n):
+            r = &self.ch.unaligned_log[j]
+            out.append((r.pc, r.addr, 1 << r.size, bool(r.is_store)))
+        return out, self.ch.unaligned_log_len
+
+    # -- memory (host side) -------------------------------------------------------------------
+    def sram(self, int k):
+        """Zero-copy numpy view of core k's local memory."""
+        self._check(k)
+        return self._sram[k]
+
+    def ext_region(self, int j):
+        """(base, numpy view) of external region j."""
+        return self.ch.ext[j].base, self._ext[j]
+
+    cdef int _locate(self, int k, uint32_t addr, uint32_t n, uint8_t** p, Core** owner,
+                     int* region) except -2:
+        """Host view of an address: pointer to n bytes of memory, or -1 if unmapped/MMR."""
+        cdef int j, idx
+        cdef uint32_t off
+        cdef Core* t
+        region[0] = -1
+        owner[0] = NULL
+        if addr < 0x100000:
+            if k < 0:
+                return -1
+            t = &self.ch.cores[k]
+            off = addr
+        else:
+            j = ext_find(&self.ch, addr)
+            if j >= 0:
+                off = addr - self.ch.ext[j].base
+                if off + n > self.ch.ext[j].size:
+                    return -1
+                p[0] = self.ch.ext[j].mem + off
+                region[0] = j
+                return 0
+            idx = self.ch.core_of_id[addr >> 20]
+            if idx < 0:
+                return -1
+            t = &self.ch.cores[idx]
+            off = addr & 0xFFFFF
+        if off + n <= t.sram_size:
+            p[0] = t.sram + off
+            owner[0] = t
+            return 0
+        return -1
+
+    def mem_read(self, uint32_t addr, uint32_t n, int core=-1):
+        """Read n bytes at addr (global, or core-local when core >= 0 and addr < 1 MiB).
+        Raises ValueError for unmapped memory."""
+        cdef uint8_t* p = NULL
+        cdef Core* owner = NULL
+        cdef int region
+        if core >= 0:
+            self._check(core)
+        if n == 0:
+            return b""
+        if <uint64_t>addr + n > 0x100000000 or self._locate(core, addr, n, &p, &owner, &region) < 0:
+            raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
+        return (<char*>p)[:n]
+
+    def mem_write(self, uint32_t addr, data, int core=-1):
+        """Write bytes at addr (see mem_read); decoded instructions there are forgotten."""
+        cdef const uint8_t[:] buf = memoryview(bytes(data)).cast("B")
+        cdef uint32_t n = buf.shape[0]
+        cdef uint8_t* p = NULL
+        cdef Core* owner = NULL
+        cdef int region
+        if core >= 0:
+            self._check(core)
+        if n == 0:
+            return
+        if <uint64_t>addr + n > 0x100000000 or self._locate(core, addr, n, &p, &owner, &region) < 0:
+            raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
+        memcpy(p, &buf[0], n)
+        if owner != NULL:
+            sram_code_written(owner, <uint32_t>(p - owner.sram), n)
+        elif region >= 0:
+            ext_code_written(&self.ch.ext[region], <uint32_t>(p - self.ch.ext[region].mem), n)
+
+    def mmr_write_global(self, uint32_t addr, uint32_t v):
+        """Host write to a memory-mapped register through its global address (e-hal style)."""
+        cdef int idx = self.ch.core_of_id[addr >> 20]
+        if idx < 0 or (addr & 0xFFFFF) < 0xF0000 or (addr & 0xFFFFF) >= 0xF0800:
+            raise ValueError(f"no memory-mapped register at 0x{addr:08x}")
+        mmr_write(&self.ch.cores[idx], addr & 0xFFFFF, v, &self.ch.cores[idx])
+
+
+cdef int run_core_one(Core* c) noexcept nogil:
+    """One instruction (or one interrupt entry) of core c."""
+    cdef uint64_t end = c.cnt.cycles + 1
+    cdef uint64_t n0 = c.cnt.n_insns
+    cdef int st
+    if c.idle and not c.irq_pending:
+        return STOP_NONE
+    # run_core stops at the first instruction boundary at or after `end`: every instruction
+    # costs at least one cycle, so this executes exactly one
+    st = run_core(c, end)
+    return st
+
+
+# ---- names exported to Python -----------------------------------------------------------------
+STOP_NAMES = {
+    STOP_NONE: "none", STOP_MAX_CYCLES: "max_cycles", STOP_UNTIL_PC: "until_pc",
+    STOP_TRAP: "trap", STOP_EXIT: "exit", STOP_ALL_IDLE: "all_idle",
+    STOP_BREAKPOINT: "breakpoint", STOP_HOOK: "hook", STOP_MMIO: "mmio",
+    STOP_INVALID_INSN: "invalid_insn", STOP_MEM_FAULT: "mem_fault",
+    STOP_UNALIGNED: "unaligned", STOP_USER: "user", STOP_HALT: "halt",
+    STOP_DEADLOCK: "deadlock", STOP_FETCH_FAULT: "fetch_fault",
+}
+POLICIES = {"stop": POLICY_STOP, "report": POLICY_REPORT, "trap": POLICY_TRAP}
+N_OPS_CORE = N_OPS
+
+
+def decode_word_core(uint32_t word, int width):
+    """The core's decoder, exposed for the cross-check against isa.decoder (tests)."""
+    cdef Insn ins
+    memset(&ins, 0, sizeof(Insn))
+    if width == 16:
+        decode16(word, &ins)
+    else:
+        decode32(word, &ins)
+    return dict(op=ins.op, size=ins.size, rd=ins.rd, rn=ins.rn, rm=ins.rm, cond=ins.cond,
+                sub=ins.sub, imm=ins.imm, tclass=ins.tclass)

@@ -22,7 +22,7 @@ class Decoded:
     insn: Insn
     word: int                   #: the instruction bits (16 or 32 of them)
     fields: Dict[str, int]      #: raw field values (signed where the row says so)
-    imm: int                    #: the core's immediate (scaled, signed), see ``Insn.imm``
+    imm: int                    #: the core's immediate (int32: scaled, signed), see ``Insn.imm``
 
     @property
     def size(self) -> int:
@@ -54,7 +54,8 @@ def _rewrite(expr: str) -> str:
 
 
 def eval_imm(ins: Insn, fields: Dict[str, int]) -> int:
-    return _imm_fn(ins.imm)(fields)
+    """The core's immediate: the spec expression, as a signed 32-bit value (like the C record)."""
+    return B.sign_extend(_imm_fn(ins.imm)(fields), 32)
 
 
 @lru_cache(maxsize=None)

@@ -81,7 +81,7 @@ def _decoder(width: int) -> List[str]:
         first = False
         for r in nrows:
             f = r.fields
-            L.append(f"        if (w & {hex(r.mask)}) == {hex(r.match)}:  # {r.name}")
+            L.append(f"        if (w & {hex(r.mask)}u) == {hex(r.match)}u:  # {r.name}")
             locs = {}
             for name, pos in f.items():
                 var = "v_" + name

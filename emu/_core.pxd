@@ -1,0 +1,208 @@
+# cython: language_level=3
+# C-level declarations of the core: the decoded instruction record, the state of one eCore, the
+# chip, the counters.  Everything here is plain C (no Python objects), so the run loop is nogil.
+
+from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t
+
+# ---- the decoded instruction record (filled by the generated decode16/decode32) --------------
+ctypedef struct Insn:
+    uint16_t op          # OP_* (0 = invalid); see emu/_gen_isa.pxi
+    uint8_t size         # 2 or 4; 0 = "not decoded yet" (predecode cache miss)
+    uint8_t tclass       # TC_* timing class
+    uint8_t rd
+    uint8_t rn
+    uint8_t rm
+    uint8_t cond         # condition code (branches, conditional moves)
+    uint8_t sub          # 1 = index/displacement is subtracted
+    uint8_t pad0
+    uint16_t pad1
+    int32_t imm          # immediate, sign-extended and scaled (see Insn.imm in isa/spec.py)
+
+# ---- results of executing one instruction -----------------------------------------------------
+cdef enum:
+    EXEC_OK = 0          # fall through to npc = pc + size
+    EXEC_TAKEN = 1       # control transfer: npc was set by the semantics (taken-branch penalty)
+    EXEC_STOP = 2        # leave the run loop; c.stop holds the reason
+    EXEC_EXCEPTION = 3   # a software exception was raised (EXCAUSE set, ILAT[1] latched)
+
+# ---- why the core hands control back to Python (one enum, documented in emu/stop.py) ---------
+cdef enum:
+    STOP_NONE = 0
+    STOP_MAX_CYCLES = 1
+    STOP_UNTIL_PC = 2
+    STOP_TRAP = 3
+    STOP_EXIT = 4
+    STOP_ALL_IDLE = 5
+    STOP_BREAKPOINT = 6
+    STOP_HOOK = 7
+    STOP_MMIO = 8
+    STOP_INVALID_INSN = 9
+    STOP_MEM_FAULT = 10
+    STOP_UNALIGNED = 11
+    STOP_USER = 12
+    STOP_HALT = 13
+    STOP_DEADLOCK = 14
+    STOP_FETCH_FAULT = 15
+
+# addressing modes of loads/stores (compile-time constants passed to sem_load/sem_store)
+cdef enum:
+    AM_IDX = 0
+    AM_PM = 1
+    AM_DISP = 2
+    AM_DPM = 3
+
+# memory-region kinds returned by address decoding
+cdef enum:
+    MK_NONE = 0
+    MK_SRAM = 1
+    MK_MMR = 2
+    MK_EXT = 3
+
+# policies for faults the program could handle itself
+cdef enum:
+    POLICY_STOP = 0      # stop the run with a report (default)
+    POLICY_REPORT = 1    # record it and continue with hardware semantics
+    POLICY_TRAP = 2      # deliver the architectural exception to the program
+
+# ---- counters (only the run loop and the memory layer increment these) ------------------------
+ctypedef struct Counters:
+    uint64_t n_insns
+    uint64_t cycles
+    uint64_t stall_cycles
+    uint64_t idle_cycles
+    uint64_t branch_cycles
+    uint64_t n_loads_local
+    uint64_t n_stores_local
+    uint64_t n_loads_remote
+    uint64_t n_stores_remote
+    uint64_t n_ext_reads
+    uint64_t n_ext_writes
+    uint64_t bytes_loads_local
+    uint64_t bytes_stores_local
+    uint64_t bytes_loads_remote
+    uint64_t bytes_stores_remote
+    uint64_t bytes_ext_reads
+    uint64_t bytes_ext_writes
+    uint64_t remote_stall_cycles
+    uint64_t ext_stall_cycles
+    uint64_t dma_bytes
+    uint64_t n_traps
+    uint64_t n_interrupts
+    uint64_t n_unaligned
+    uint64_t n_by_tclass[8]
+
+# one record of --unaligned=report
+ctypedef struct UnalignedRec:
+    uint32_t pc
+    uint32_t addr
+    uint8_t size         # log2 of the access size
+    uint8_t is_store
+    uint16_t pad
+
+cdef struct Chip      # forward
+
+ctypedef struct ExtRegion:
+    uint32_t base
+    uint32_t size
+    uint8_t* mem
+    Insn** pages         # predecode pages (4 KiB of code each), allocated on first fetch
+    uint32_t load_latency  # cycles a core stalls per load from this region
+    uint32_t store_cost    # cycles a core spends per store to this region
+
+# ---- architectural state of one eCore ---------------------------------------------------------
+ctypedef struct Core:
+    uint32_t r[64]
+    uint32_t pc
+    uint32_t npc         # next PC (set before execute; branches overwrite it)
+    # STATUS, unpacked: arithmetic and FPU flags as 0/1 bytes, the rest in status_rest
+    uint8_t az
+    uint8_t an
+    uint8_t ac
+    uint8_t av
+    uint8_t avs
+    uint8_t bz
+    uint8_t bn
+    uint8_t bv
+    uint8_t bis
+    uint8_t bvs
+    uint8_t bus
+    uint8_t active
+    uint32_t status_rest # GID(1) KM(2) WAND(3) BC(11) EXCAUSE(19:16) and reserved bits
+    uint32_t config
+    uint32_t lc
+    uint32_t ls
+    uint32_t le
+    uint32_t iret
+    uint32_t imask
+    uint32_t ilat
+    uint32_t ipend
+    uint32_t ctimer[2]
+    uint32_t debugstatus
+    uint32_t dma[16]
+    uint32_t memconfig
+    uint32_t memstatus
+    uint32_t memprotect
+    uint32_t meshconfig
+    uint32_t coreid
+    uint32_t multicast
+    uint32_t iab
+    uint32_t ivt_base    # where vector i lives: ivt_base + 4*i (0 on hardware; see Chip docs)
+    # derived / bookkeeping
+    int index            # position in chip.cores
+    int row
+    int col
+    uint8_t irq_pending  # an interrupt may be taken at the next instruction boundary
+    uint8_t irq_delay    # instructions to run before interrupts are checked again (GIE)
+    uint8_t idle         # executed IDLE, waiting for an interrupt
+    uint8_t halted       # DEBUGSTATUS.HALT (BKPT, DEBUGCMD, exit)
+    uint8_t exited       # the program called exit
+    uint8_t timer_on     # some CTIMER counts
+    uint8_t int_mode     # CONFIG.ARITHMODE == integer
+    uint8_t rmode        # CONFIG.RMODE
+    int exit_code
+    # memory
+    uint8_t* sram
+    uint32_t sram_size
+    Insn* pd             # predecode cache of sram (sram_size/2 entries)
+    uint8_t* code_blk    # 1 per 256-byte block of sram that holds decoded code
+    # instruction fetch window (local sram, or one page of external memory)
+    uint32_t win_base
+    uint32_t win_size
+    uint8_t* win_mem
+    Insn* win_pd
+    uint8_t* win_blk     # code-block flags for the window (NULL for external pages)
+    # why the run stopped and details for the report
+    int stop
+    uint32_t stop_pc
+    uint32_t fault_addr
+    uint8_t fault_size
+    uint8_t fault_store
+    uint32_t fault_word
+    uint32_t trap_num
+    # the chip this core belongs to
+    Chip* chip
+    Counters cnt
+
+cdef struct Chip:
+    Core* cores
+    int ncores
+    int rows
+    int cols
+    int first_row
+    int first_col
+    int16_t* core_of_id  # coreid (12 bits) -> index into cores, -1 if none
+    ExtRegion ext[4]
+    int next
+    int unaligned_policy
+    int fault_policy
+    int excause_e4       # use the Epiphany-IV cause codes (to diff against the GNU simulator)
+    UnalignedRec* unaligned_log
+    uint32_t unaligned_log_cap
+    uint32_t unaligned_log_len
+    uint64_t now         # global time (cycles) at the start of the current quantum
+    uint32_t quantum
+    # timing parameters (flattened from emu/timing.py)
+    uint32_t tc_cost[8]
+    uint32_t branch_penalty
+    uint32_t remote_load_base
+    uint32_t remote_load_per_hop

@@ -1,0 +1,307 @@
+# The memory layer: address decoding (local SRAM / memory-mapped registers / another core /
+# external DRAM), loads and stores, self-modifying-code invalidation, and the traffic counters.
+# Included by _core.pyx.  All functions are nogil and return 0 or a STOP_* code.
+
+cdef inline int ext_find(Chip* ch, uint32_t addr) noexcept nogil:
+    cdef int k
+    for k in range(4):
+        if ch.ext[k].mem != NULL and addr - ch.ext[k].base < ch.ext[k].size:
+            return k
+    return -1
+
+
+cdef inline int mem_fault(Core* c, uint32_t addr, int lsz, int store) noexcept nogil:
+    c.fault_addr = addr
+    c.fault_size = <uint8_t>lsz
+    c.fault_store = <uint8_t>store
+    c.stop = STOP_MEM_FAULT
+    return STOP_MEM_FAULT
+
+
+cdef inline uint32_t hops_between(Core* a, Core* b) noexcept nogil:
+    cdef int dr = a.row - b.row
+    cdef int dc = a.col - b.col
+    if dr < 0:
+        dr = -dr
+    if dc < 0:
+        dc = -dc
+    return <uint32_t>(dr + dc)
+
+
+cdef inline uint64_t rd_le(const uint8_t* p, int lsz) noexcept nogil:
+    cdef uint64_t v = 0
+    memcpy(&v, p, 1 << lsz)
+    return v
+
+
+cdef inline void wr_le(uint8_t* p, int lsz, uint64_t v) noexcept nogil:
+    memcpy(p, &v, 1 << lsz)
+
+
+# ---- predecode invalidation -------------------------------------------------------------------
+
+cdef void sram_code_written(Core* t, uint32_t off, uint32_t n) noexcept nogil:
+    """Bytes [off, off+n) of core t's SRAM changed: forget decoded instructions covering them
+    (an instruction starting up to 2 bytes before off may span into the range)."""
+    cdef uint32_t lo = off - 2 if off >= 2 else 0
+    cdef uint32_t hi = off + n
+    cdef uint32_t blk, a, b
+    if hi > t.sram_size:
+        hi = t.sram_size
+    if lo >= hi:
+        return
+    blk = lo >> 8
+    while (blk << 8) < hi:
+        if t.code_blk[blk]:
+            a = blk << 8
+            b = a + 256
+            if a < lo:
+                a = lo
+            if b > hi:
+                b = hi
+            a >>= 1
+            while a < (b + 1) >> 1:
+                t.pd[a].size = 0
+                a += 1
+        blk += 1
+
+
+cdef inline void ext_code_written(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
+    cdef uint32_t lo = off - 2 if off >= 2 else 0
+    cdef uint32_t hi = off + n
+    cdef uint32_t a = lo
+    cdef Insn* page
+    while a < hi:
+        page = r.pages[a >> 12]
+        if page != NULL:
+            page[(a & 0xFFF) >> 1].size = 0
+        a += 2
+
+
+# ---- loads ------------------------------------------------------------------------------------
+
+cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept nogil:
+    cdef Chip* ch = c.chip
+    cdef Core* t
+    cdef uint32_t off, n = 1 << lsz
+    cdef int k, idx
+    if addr >= 0x100000:
+        k = ext_find(ch, addr)
+        if k >= 0:
+            off = addr - ch.ext[k].base
+            if off + n > ch.ext[k].size:
+                return mem_fault(c, addr, lsz, 0)
+            out[0] = rd_le(ch.ext[k].mem + off, lsz)
+            c.cnt.n_ext_reads += 1
+            c.cnt.bytes_ext_reads += n
+            c.cnt.ext_stall_cycles += ch.ext[k].load_latency
+            c.cnt.cycles += ch.ext[k].load_latency
+            return 0
+        idx = ch.core_of_id[addr >> 20]
+        if idx < 0:
+            return mem_fault(c, addr, lsz, 0)
+        t = &ch.cores[idx]
+        off = addr & 0xFFFFF
+    else:
+        t = c
+        off = addr
+    if off + n <= t.sram_size:
+        out[0] = rd_le(t.sram + off, lsz)
+        if t == c:
+            c.cnt.n_loads_local += 1
+            c.cnt.bytes_loads_local += n
+        else:
+            c.cnt.n_loads_remote += 1
+            c.cnt.bytes_loads_remote += n
+            k = ch.remote_load_base + ch.remote_load_per_hop * hops_between(c, t)
+            c.cnt.remote_stall_cycles += k
+            c.cnt.cycles += k
+        return 0
+    if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
+        out[0] = mmr_read(t, off)
+        if t != c:
+            c.cnt.n_loads_remote += 1
+            c.cnt.bytes_loads_remote += n
+        return 0
+    return mem_fault(c, addr, lsz, 0)
+
+
+cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept nogil:
+    """Load 1 << lsz bytes (little-endian, zero-extended).  The address is already aligned."""
+    if addr < c.sram_size:
+        out[0] = rd_le(c.sram + addr, lsz)
+        c.cnt.n_loads_local += 1
+        c.cnt.bytes_loads_local += (1 << lsz)
+        return 0
+    cdef ExtRegion* e = &c.chip.ext[0]
+    cdef uint32_t off = addr - e.base
+    if off < e.size and off + (1 << lsz) <= e.size and e.mem != NULL:
+        out[0] = rd_le(e.mem + off, lsz)
+        c.cnt.n_ext_reads += 1
+        c.cnt.bytes_ext_reads += (1 << lsz)
+        if e.load_latency:
+            c.cnt.ext_stall_cycles += e.load_latency
+            c.cnt.cycles += e.load_latency
+        return 0
+    return mem_load_slow(c, addr, lsz, out)
+
+
+# ---- stores -----------------------------------------------------------------------------------
+
+cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept nogil:
+    cdef Chip* ch = c.chip
+    cdef Core* t
+    cdef uint32_t off, n = 1 << lsz
+    cdef int k, idx
+    if addr >= 0x100000:
+        k = ext_find(ch, addr)
+        if k >= 0:
+            off = addr - ch.ext[k].base
+            if off + n > ch.ext[k].size:
+                return mem_fault(c, addr, lsz, 1)
+            wr_le(ch.ext[k].mem + off, lsz, v)
+            ext_code_written(&ch.ext[k], off, n)
+            c.cnt.n_ext_writes += 1
+            c.cnt.bytes_ext_writes += n
+            if ch.ext[k].store_cost:
+                c.cnt.cycles += ch.ext[k].store_cost
+                c.cnt.ext_stall_cycles += ch.ext[k].store_cost
+            return 0
+        idx = ch.core_of_id[addr >> 20]
+        if idx < 0:
+            return mem_fault(c, addr, lsz, 1)
+        t = &ch.cores[idx]
+        off = addr & 0xFFFFF
+    else:
+        t = c
+        off = addr
+    if off + n <= t.sram_size:
+        wr_le(t.sram + off, lsz, v)
+        sram_code_written(t, off, n)
+        if t == c:
+            c.cnt.n_stores_local += 1
+            c.cnt.bytes_stores_local += n
+        else:
+            c.cnt.n_stores_remote += 1
+            c.cnt.bytes_stores_remote += n
+        return 0
+    if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
+        if t != c:
+            c.cnt.n_stores_remote += 1
+            c.cnt.bytes_stores_remote += n
+        return mmr_write(t, off, <uint32_t>v, c)
+    return mem_fault(c, addr, lsz, 1)
+
+
+cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept nogil:
+    """Store the low 1 << lsz bytes of v.  The address is already aligned."""
+    if addr < c.sram_size:
+        wr_le(c.sram + addr, lsz, v)
+        if c.code_blk[addr >> 8]:
+            sram_code_written(c, addr, 1 << lsz)
+        elif addr >= 2 and c.code_blk[(addr - 2) >> 8]:
+            sram_code_written(c, addr, 1 << lsz)
+        c.cnt.n_stores_local += 1
+        c.cnt.bytes_stores_local += (1 << lsz)
+        return 0
+    cdef ExtRegion* e = &c.chip.ext[0]
+    cdef uint32_t off = addr - e.base
+    if off < e.size and off + (1 << lsz) <= e.size and e.mem != NULL:
+        wr_le(e.mem + off, lsz, v)
+        if e.pages[off >> 12] != NULL or (off >= 2 and e.pages[(off - 2) >> 12] != NULL):
+            ext_code_written(e, off, 1 << lsz)
+        c.cnt.n_ext_writes += 1
+        c.cnt.bytes_ext_writes += (1 << lsz)
+        if e.store_cost:
+            c.cnt.cycles += e.store_cost
+            c.cnt.ext_stall_cycles += e.store_cost
+        return 0
+    return mem_store_slow(c, addr, lsz, v)
+
+
+# ---- instruction fetch ------------------------------------------------------------------------
+
+cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
+    """Point the fetch window at the memory holding pc (local SRAM or a page of external
+    memory).  Fetching from another core's SRAM uses that core's predecode cache."""
+    cdef Chip* ch = c.chip
+    cdef Core* t
+    cdef uint32_t off, page
+    cdef int k, idx
+    cdef ExtRegion* r
+    if pc & 1:
+        c.fault_addr = pc
+        c.fault_size = 1
+        c.stop = STOP_FETCH_FAULT
+        return STOP_FETCH_FAULT
+    if pc >= 0x100000:
+        k = ext_find(ch, pc)
+        if k >= 0:
+            r = &ch.ext[k]
+            off = pc - r.base
+            page = off >> 12
+            if r.pages[page] == NULL:
+                r.pages[page] = <Insn*>calloc(2048, sizeof(Insn))
+                if r.pages[page] == NULL:
+                    c.fault_addr = pc
+                    c.stop = STOP_FETCH_FAULT
+                    return STOP_FETCH_FAULT
+            c.win_base = r.base + (page << 12)
+            c.win_size = 4096
+            if r.size - (page << 12) < 4096:
+                c.win_size = r.size - (page << 12)
+            c.win_mem = r.mem + (page << 12)
+            c.win_pd = r.pages[page]
+            c.win_blk = NULL
+            return 0
+        idx = ch.core_of_id[pc >> 20]
+        if idx < 0:
+            c.fault_addr = pc
+            c.fault_size = 1
+            c.stop = STOP_FETCH_FAULT
+            return STOP_FETCH_FAULT
+        t = &ch.cores[idx]
+        off = pc & 0xFFFFF
+        c.win_base = pc & 0xFFF00000u
+    else:
+        t = c
+        off = pc
+        c.win_base = 0
+    if off >= t.sram_size:
+        c.fault_addr = pc
+        c.fault_size = 1
+        c.stop = STOP_FETCH_FAULT
+        return STOP_FETCH_FAULT
+    c.win_size = t.sram_size
+    c.win_mem = t.sram
+    c.win_pd = t.pd
+    c.win_blk = t.code_blk
+    return 0
+
+
+cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
+    """Fill the predecode entry for the instruction at window offset off."""
+    cdef uint32_t lo = c.win_mem[off] | (<uint32_t>c.win_mem[off + 1] << 8)
+    cdef uint32_t hi
+    cdef uint32_t nib = lo & 0xF
+    if nib == 0x8 or nib == 0x9 or nib == 0xB or nib == 0xC or nib == 0xD or nib == 0xF:
+        if off + 4 > c.win_size and (c.win_blk != NULL or not ext_has_bytes(c, off + 4)):
+            c.fault_addr = c.win_base + off
+            c.fault_size = 2
+            c.stop = STOP_FETCH_FAULT
+            return STOP_FETCH_FAULT
+        hi = c.win_mem[off + 2] | (<uint32_t>c.win_mem[off + 3] << 8)
+        decode32((hi << 16) | lo, ins)
+    else:
+        decode16(lo, ins)
+    if c.win_blk != NULL:
+        c.win_blk[off >> 8] = 1
+    return 0
+
+
+cdef inline bint ext_has_bytes(Core* c, uint32_t win_end) noexcept nogil:
+    """True when the external region holding the window extends to window offset win_end."""
+    cdef int k = ext_find(c.chip, c.win_base)
+    if k < 0:
+        return 0
+    return (c.win_base - c.chip.ext[k].base) + win_end <= c.chip.ext[k].size

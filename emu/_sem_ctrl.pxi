@@ -1,0 +1,111 @@
+# Semantics: special registers, interrupts control, traps, idle, synchronisation.
+
+cdef inline int sem_movts(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t off = <uint32_t>i.imm
+    mmr_write(c, off, c.r[i.rd], c)
+    if off == MMR_PC:
+        return EXEC_TAKEN
+    return EXEC_OK
+
+
+cdef inline int sem_movfs(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t off = <uint32_t>i.imm
+    if off == MMR_PC:
+        c.r[i.rd] = c.npc         # PC reads as the next sequential PC (MAN §6)
+    else:
+        c.r[i.rd] = mmr_read(c, off)
+    return EXEC_OK
+
+
+cdef inline int sem_nop(Core* c, const Insn* i) noexcept nogil:
+    return EXEC_OK
+
+
+cdef inline int sem_gie(Core* c, const Insn* i) noexcept nogil:
+    c.status_rest &= ~ST_GID
+    # one more instruction runs before a pending interrupt is taken, so `gie; idle` cannot
+    # lose a wake-up (e-hal's reset stub relies on it; fact sheet §1.5)
+    c.irq_delay = 1
+    irq_update(c)
+    return EXEC_OK
+
+
+cdef inline int sem_gid(Core* c, const Insn* i) noexcept nogil:
+    c.status_rest |= ST_GID
+    irq_update(c)
+    return EXEC_OK
+
+
+cdef inline int sem_rti(Core* c, const Insn* i) noexcept nogil:
+    do_rti(c)
+    return EXEC_TAKEN
+
+
+cdef inline int sem_idle(Core* c, const Insn* i) noexcept nogil:
+    c.active = 0
+    c.idle = 1
+    return EXEC_OK
+
+
+cdef inline int sem_trap(Core* c, const Insn* i) noexcept nogil:
+    c.trap_num = <uint32_t>i.imm
+    c.stop = STOP_TRAP
+    return EXEC_STOP
+
+
+cdef inline int sem_swi(Core* c, const Insn* i) noexcept nogil:
+    raise_exception(c, EXC_SWI)
+    return EXEC_OK
+
+
+cdef inline int sem_bkpt(Core* c, const Insn* i) noexcept nogil:
+    c.halted = 1
+    c.debugstatus |= 1
+    c.stop = STOP_BREAKPOINT
+    return EXEC_STOP
+
+
+cdef inline int sem_mbkpt(Core* c, const Insn* i) noexcept nogil:
+    cdef int k
+    for k in range(c.chip.ncores):
+        c.chip.cores[k].halted = 1
+        c.chip.cores[k].debugstatus |= 1
+    c.stop = STOP_BREAKPOINT
+    return EXEC_STOP
+
+
+cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
+    """Set STATUS.WAND; when every core of the chip has it, all get the WAND interrupt."""
+    cdef Chip* ch = c.chip
+    cdef int k
+    c.status_rest |= ST_WAND
+    for k in range(ch.ncores):
+        if not (ch.cores[k].status_rest & ST_WAND) and not ch.cores[k].exited:
+            return EXEC_OK
+    for k in range(ch.ncores):
+        ch.cores[k].status_rest &= ~ST_WAND
+        latch_irq(&ch.cores[k], 1 << 8)
+    return EXEC_OK
+
+
+cdef inline int sem_sync(Core* c, const Insn* i) noexcept nogil:
+    cdef int k
+    for k in range(c.chip.ncores):
+        latch_irq(&c.chip.cores[k], 1 << 0)
+    return EXEC_OK
+
+
+cdef inline int invalid_insn(Core* c, int exc) noexcept nogil:
+    if c.chip.fault_policy == POLICY_TRAP:
+        raise_exception(c, exc)
+        return EXEC_OK
+    c.stop = STOP_INVALID_INSN
+    return EXEC_STOP
+
+
+cdef inline int sem_unimpl(Core* c, const Insn* i) noexcept nogil:
+    return invalid_insn(c, EXC_UNIMPL)
+
+
+cdef inline int sem_invalid(Core* c, const Insn* i) noexcept nogil:
+    return invalid_insn(c, EXC_UNIMPL)

@@ -1,0 +1,128 @@
+# Semantics: the FPU and its integer mode (IALU2).  CONFIG.ARITHMODE selects the meaning of
+# FADD..FMSUB; the arithmetic itself (Epiphany's flush-to-zero, two rounding modes, NaN rules,
+# saturating FIX) is in fpu.h, bit-exact and independent of the host FPU (see docs/fpu.md).
+
+cdef extern from "fpu.h" nogil:
+    uint32_t EPI_FPU_BN
+    uint32_t EPI_FPU_BZ
+    uint32_t EPI_FPU_BV
+    uint32_t EPI_FPU_BIS
+    uint32_t EPI_FPU_BUS
+    uint32_t epi_fadd(uint32_t a, uint32_t b, int rmode, uint32_t* flags)
+    uint32_t epi_fsub(uint32_t a, uint32_t b, int rmode, uint32_t* flags)
+    uint32_t epi_fmul(uint32_t a, uint32_t b, int rmode, uint32_t* flags)
+    uint32_t epi_fmadd(uint32_t acc, uint32_t a, uint32_t b, int rmode, uint32_t* flags)
+    uint32_t epi_fmsub(uint32_t acc, uint32_t a, uint32_t b, int rmode, uint32_t* flags)
+    uint32_t epi_float(uint32_t a, int rmode, uint32_t* flags)
+    uint32_t epi_fix(uint32_t a, int rmode, uint32_t* flags)
+    uint32_t epi_fabs(uint32_t a, uint32_t* flags)
+    uint32_t epi_iadd(uint32_t a, uint32_t b, uint32_t* flags)
+    uint32_t epi_isub(uint32_t a, uint32_t b, uint32_t* flags)
+    uint32_t epi_imul(uint32_t a, uint32_t b, uint32_t* flags)
+    uint32_t epi_imadd(uint32_t acc, uint32_t a, uint32_t b, uint32_t* flags)
+    uint32_t epi_imsub(uint32_t acc, uint32_t a, uint32_t b, uint32_t* flags)
+
+
+cdef inline int fpu_done(Core* c, uint32_t fl) noexcept nogil:
+    """Apply an FPU operation's flags: BN BZ BV describe it, BIS BVS BUS are sticky; raise the
+    FPU exception when an enabled condition (CONFIG IEN/OEN/UEN) occurred."""
+    c.bn = (fl & EPI_FPU_BN) != 0
+    c.bz = (fl & EPI_FPU_BZ) != 0
+    c.bv = (fl & EPI_FPU_BV) != 0
+    if c.bv:
+        c.bvs = 1
+    if fl & EPI_FPU_BIS:
+        c.bis = 1
+    if fl & EPI_FPU_BUS:
+        c.bus = 1
+    if ((c.config & 2) and (fl & EPI_FPU_BIS)) or ((c.config & 4) and (fl & EPI_FPU_BV)) \
+            or ((c.config & 8) and (fl & EPI_FPU_BUS)):
+        raise_exception(c, EXC_FPU)
+    return EXEC_OK
+
+
+cdef inline int ialu2_done(Core* c, uint32_t fl) noexcept nogil:
+    """Integer mode sets BN/BZ from the result and clears BV (esim-corner-cases row 5c)."""
+    c.bn = (fl & EPI_FPU_BN) != 0
+    c.bz = (fl & EPI_FPU_BZ) != 0
+    c.bv = 0
+    return EXEC_OK
+
+
+cdef inline int sem_fadd(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode == 0:
+        c.r[i.rd] = epi_fadd(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        return fpu_done(c, fl)
+    if c.int_mode == 1:
+        c.r[i.rd] = epi_iadd(c.r[i.rn], c.r[i.rm], &fl)
+        return ialu2_done(c, fl)
+    return invalid_insn(c, EXC_ILLEGAL)
+
+
+cdef inline int sem_fsub(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode == 0:
+        c.r[i.rd] = epi_fsub(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        return fpu_done(c, fl)
+    if c.int_mode == 1:
+        c.r[i.rd] = epi_isub(c.r[i.rn], c.r[i.rm], &fl)
+        return ialu2_done(c, fl)
+    return invalid_insn(c, EXC_ILLEGAL)
+
+
+cdef inline int sem_fmul(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode == 0:
+        c.r[i.rd] = epi_fmul(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        return fpu_done(c, fl)
+    if c.int_mode == 1:
+        c.r[i.rd] = epi_imul(c.r[i.rn], c.r[i.rm], &fl)
+        return ialu2_done(c, fl)
+    return invalid_insn(c, EXC_ILLEGAL)
+
+
+cdef inline int sem_fmadd(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode == 0:
+        c.r[i.rd] = epi_fmadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        return fpu_done(c, fl)
+    if c.int_mode == 1:
+        c.r[i.rd] = epi_imadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], &fl)
+        return ialu2_done(c, fl)
+    return invalid_insn(c, EXC_ILLEGAL)
+
+
+cdef inline int sem_fmsub(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode == 0:
+        c.r[i.rd] = epi_fmsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        return fpu_done(c, fl)
+    if c.int_mode == 1:
+        c.r[i.rd] = epi_imsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], &fl)
+        return ialu2_done(c, fl)
+    return invalid_insn(c, EXC_ILLEGAL)
+
+
+cdef inline int sem_float(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode != 0:
+        return invalid_insn(c, EXC_ILLEGAL)
+    c.r[i.rd] = epi_float(c.r[i.rn], c.rmode, &fl)
+    return fpu_done(c, fl)
+
+
+cdef inline int sem_fix(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode != 0:
+        return invalid_insn(c, EXC_ILLEGAL)
+    c.r[i.rd] = epi_fix(c.r[i.rn], c.rmode, &fl)
+    return fpu_done(c, fl)
+
+
+cdef inline int sem_fabs(Core* c, const Insn* i) noexcept nogil:
+    cdef uint32_t fl = 0
+    if c.int_mode != 0:
+        return invalid_insn(c, EXC_ILLEGAL)
+    c.r[i.rd] = epi_fabs(c.r[i.rn], &fl)
+    return fpu_done(c, fl)

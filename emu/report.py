@@ -1,0 +1,84 @@
+"""Human-readable reports of faults: core, PC, instruction, address, symbol and source line."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from isa.disassembler import disasm_one
+from loader.elf import LoadImage
+
+_WHAT = {
+    "unaligned": "unaligned {acc} {dir} at 0x{addr:08x}",
+    "mem_fault": "{dir} of unmapped memory at 0x{addr:08x}",
+    "fetch_fault": "instruction fetch from invalid address 0x{addr:08x}",
+    "invalid_insn": "invalid or unimplemented instruction",
+    "breakpoint": "breakpoint (BKPT)",
+}
+_ACC = {1: "byte", 2: "halfword", 4: "word", 8: "doubleword"}
+
+
+def where(img: Optional[LoadImage], addr: int) -> str:
+    """'<sym+0x10> at file.c:12' (parts omitted when unknown)."""
+    if img is None:
+        return ""
+    parts = []
+    d = img.describe(addr)
+    if d:
+        parts.append(d)
+    ln = img.source_line(addr)
+    if ln:
+        parts.append(f"at {ln[0]}:{ln[1]}")
+    return " ".join(parts)
+
+
+def fault_report(fault, chip, img: Optional[LoadImage]) -> List[str]:
+    """Lines of the report (first line: one-sentence summary)."""
+    size = fault.size
+    acc = _ACC.get(size, f"{size}-byte")
+    dir_ = "store" if fault.store else "load"
+    head = _WHAT.get(fault.kind, fault.kind).format(acc=acc, dir=dir_, addr=fault.addr)
+    if fault.kind == "unaligned":
+        if size == 8 and fault.addr % 8 == 0:
+            head = f"unaligned doubleword {dir_}: odd register pair (ldrd/strd need an even register)"
+        else:
+            head += f" ({size}-byte access, address mod {size} = {fault.addr % size})"
+    lines = [f"epiphany-emu: {head}"]
+    lines.append(f"  core    {chip.core_name(fault.core)}")
+    w = where(img, fault.pc)
+    lines.append(f"  pc      0x{fault.pc:08x}" + (f"  {w}" if w else ""))
+    if fault.insn_bytes:
+        n, text, _ = disasm_one(fault.insn_bytes, 0, fault.pc,
+                                lambda a: f"0x{a:x}" + (f" {img.describe(a)}" if img and img.describe(a) else ""))
+        hexb = " ".join(f"{b:02x}" for b in fault.insn_bytes[:max(n, 2)])
+        lines.append(f"  insn    {text}    ({hexb})")
+    if fault.kind in ("unaligned", "mem_fault"):
+        d = img.describe(fault.addr) if img else ""
+        lines.append(f"  address 0x{fault.addr:08x} ({size} bytes, {dir_})" + (f"  {d}" if d else ""))
+        regs = " ".join(f"r{n}=0x{chip.engine.reg_read(fault.core, n):08x}" for n in range(4))
+        lines.append(f"  regs    {regs} sp=0x{chip.engine.reg_read(fault.core, 13):08x} "
+                     f"lr=0x{chip.engine.reg_read(fault.core, 14):08x}")
+        lr = chip.engine.reg_read(fault.core, 14)
+        wl = where(img, lr)
+        if wl:
+            lines.append(f"  caller  0x{lr:08x}  {wl}")
+    if fault.kind == "unaligned":
+        lines.append("  hint    run with --unaligned=report to list every unaligned access and "
+                     "continue, or --unaligned=trap to deliver the exception to the program")
+    return lines
+
+
+def unaligned_summary(records, total, chip, img: Optional[LoadImage]) -> List[str]:
+    """Report of --unaligned=report: one line per distinct (pc, size, direction)."""
+    if not total:
+        return []
+    agg = {}
+    for pc, addr, size, store in records:
+        key = (pc, size, store)
+        n, first = agg.get(key, (0, addr))
+        agg[key] = (n + 1, first)
+    lines = [f"epiphany-emu: {total} unaligned access(es)"
+             + (f" ({total - len(records)} not itemised)" if total > len(records) else "")]
+    for (pc, size, store), (n, first) in sorted(agg.items()):
+        w = where(img, pc)
+        lines.append(f"  pc 0x{pc:08x} {'store' if store else 'load '} {size}B x{n}  "
+                     f"first at 0x{first:08x}" + (f"  {w}" if w else ""))
+    return lines
