@@ -12,6 +12,9 @@ import sys
 
 #: (command, module, one-line help, example lines for --help)
 COMMANDS = [
+    ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
+     ["epiphany-emu disasm app.elf",
+      "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),
 ]
 
 EPILOG = "examples:\n" + "\n".join(f"  {ex}" for _, _, _, exs in COMMANDS for ex in exs)
