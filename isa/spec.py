@@ -40,7 +40,26 @@ How to read a row
   ``F`` FPU (BN BZ BV BIS BVS BUS), ``-`` none.
 * ``exclude`` lists field values that do NOT belong to this row (they decode as invalid).
 * ``dis_alias`` lists ``(when, syntax)`` pairs: when the decoded fields equal ``when``, objdump
-  prints ``syntax`` instead (e.g. ``jr lr`` prints ``rts``).  An alias adds no encoding.
+  prints ``syntax`` instead (e.g. ``jr lr`` prints ``rts``).  An alias adds no encoding.  The
+  assembler accepts every alias syntax too (fields of ``when`` fixed), under its own mnemonic and
+  under the ``asm`` spellings that extend it (``str.l`` for ``str``).
+* ``asm_alias`` has the same shape as ``dis_alias`` but only the assembler knows it (binutils'
+  ``ldr rd,[rn]`` 32-bit macros, which objdump never prints).
+* ``asm_imm`` says how GNU as parses the ``{imm}`` operand (default from ``imm_fmt``: ``addr`` →
+  ``branch``, ``dec`` → ``simm``, ``hex`` → ``uimm``):
+
+  ==========  ============================================================================
+  ``branch``  PC-relative target; a plain number N means ``.+N`` (binutils parse_branch_addr)
+  ``simm``    signed; GNU pre-checks ``-(2**bits - 1) .. 2**(bits-1) - 1``, then the field range
+              (a split field, like the 32-bit simm11, is not checked again: the value wraps)
+  ``uimm``    unsigned constant; a symbol must resolve to an absolute value by the end
+  ``disp``    load/store displacement (unsigned magnitude, ``{sign}`` carries the direction)
+  ``imm8``    ``mov.b``: constants only (binutils: "byte relocation unsupported")
+  ``imm16``   ``mov``/``movt``: ``%low(x)``/``%high(x)``/symbols (R_EPIPHANY_LOW/HIGH); GNU
+              truncates constants to 16 bits without complaint
+  ==========  ============================================================================
+* ``asm_range`` narrows the values the assembler accepts for ``{imm}`` (binutils' field is
+  narrower than the hardware's, e.g. ``swi`` takes only 0).
 
 Facts: Epiphany Architecture Reference (opcode tables), binutils 2.40 ``cpu/epiphany.cpu``; the
 conformance tests compare everything generated from here against ``epiphany-elf-as`` and
@@ -103,6 +122,9 @@ class Insn:
     dis_alias: Tuple[Tuple[Tuple[Tuple[str, int], ...], str], ...] = ()
     #: 16-bit row whose operands may not fit: the 32-bit row GNU as falls back to / relaxes to.
     relax: Optional[str] = None
+    asm_alias: Tuple[Tuple[Tuple[Tuple[str, int], ...], str], ...] = ()
+    asm_imm: str = ""
+    asm_range: Optional[Tuple[int, int]] = None
     doc: str = ""
 
     # -- derived ------------------------------------------------------------------------------
@@ -157,10 +179,10 @@ def _add(*rows: Insn) -> None:
 # ---- branches (BRANCH16 0000, BRANCH32 1000) --------------------------------------------------
 _add(
     Insn("bcond16", "iiiiiiii cccc 0000", "b{cond} {imm}", sem="bcond", tclass="branch",
-         imm="imm << 1", imm_signed=True, imm_fmt="addr", relax="bcond32",
+         imm="imm << 1", imm_signed=True, imm_fmt="addr", relax="bcond32", asm=("b{cond}.s",),
          doc="if cond: PC = PC + 2*simm8 (cond 14 = always, 15 = BL: LR = PC + 2)"),
     Insn("bcond32", "iiiiiiiiiiiiiiiiiiiiiiii cccc 1000", "b{cond} {imm}", sem="bcond",
-         tclass="branch", imm="imm << 1", imm_signed=True, imm_fmt="addr",
+         tclass="branch", imm="imm << 1", imm_signed=True, imm_fmt="addr", asm=("b{cond}.l",),
          doc="if cond: PC = PC + 2*simm24 (cond 15 = BL: LR = PC + 4)"),
 )
 
@@ -168,10 +190,11 @@ _add(
 _add(
     Insn("jr16", "000 nnn 0 10100 0010", "jr {rn}", sem="jr", tclass="jump"),
     Insn("jalr16", "000 nnn 0 10101 0010", "jalr {rn}", sem="jalr", tclass="jump"),
+    # (binutils has no jr.l / jalr.l spelling: `jr.l r0` is "unrecognized form of instruction")
     Insn("jr32", "000 nnn 000000 0010 000 nnn 0 10100 1111", "jr {rn}", sem="jr", tclass="jump",
-         asm=("jr.l",), dis_alias=(((("rn", 14),), "rts"),)),
+         dis_alias=(((("rn", 14),), "rts"),)),
     Insn("jalr32", "000 nnn 000000 0010 000 nnn 0 10101 1111", "jalr {rn}", sem="jalr",
-         tclass="jump", asm=("jalr.l",)),
+         tclass="jump"),
 )
 
 # ---- loads and stores -------------------------------------------------------------------------
@@ -195,12 +218,16 @@ for _store in (0, 1):
             _bits = (_pat.replace("ZZ", format(_sz, "02b")).replace("S", str(_store)))
             _is32 = _suffix.endswith("32")
             _alias: tuple = ()
+            _asm_alias: tuple = ()
             if _suffix == "d16":
                 # objdump prints a zero 16-bit displacement as plain [rn] (binutils *ds0 macros)
                 _alias = (((("imm", 0),), f"{_mn} {{rd}},[{{rn}}]"),)
             if _suffix == "d32" and _store:
                 # ... and a zero 32-bit store displacement too (the load form has no such alias)
                 _alias = (((("sub", 0), ("imm", 0)), f"{_mn} {{rd}},[{{rn}}]"),)
+            if _suffix == "d32" and not _store:
+                # the assembler takes `ldr r8,[r9]` (binutils ldrdl0 macros); objdump never prints it
+                _asm_alias = (((("sub", 0), ("imm", 0)), f"{_mn} {{rd}},[{{rn}}]"),)
             _add(Insn(
                 f"{_mn}_{_suffix}", _bits, f"{_mn} {_ops}",
                 sem=f"{'store' if _store else 'load'}({_sz}, {_mode})",
@@ -208,6 +235,8 @@ for _store in (0, 1):
                 imm=_imm.replace("SZ", str(_sz)),
                 asm=(f"{_mn}.l",) if _is32 else (),
                 dis_alias=_alias,
+                asm_alias=_asm_alias,
+                asm_imm="disp" if _mode in (DISP, DPM) else "",
                 relax=f"{_mn}_d32" if _suffix == "d16" else None,
             ))
 
@@ -224,11 +253,11 @@ _add(
     Insn("mov_cc32", "ddd nnn 000000 0010 ddd nnn 0 0 cccc 1111", "mov{cond} {rd},{rn}",
          sem="movcond", tclass="ialu", exclude=((("cond", 15),),), asm=("mov{cond}.l",)),
     Insn("mov_i16", "ddd iiiiiiii 0 0011", "mov {rd},{imm}", sem="movi", tclass="ialu",
-         imm="imm", asm=("mov.b",), relax="mov_i32"),
+         imm="imm", asm=("mov.b",), relax="mov_i32", asm_imm="imm8"),
     Insn("mov_i32", "ddd 0 iiiiiiii 0010 ddd iiiiiiii 0 1011", "mov {rd},{imm}", sem="movi",
-         tclass="ialu", imm="imm", asm=("mov.l",)),
+         tclass="ialu", imm="imm", asm=("mov.l",), asm_imm="imm16"),
     Insn("movt32", "ddd 1 iiiiiiii 0010 ddd iiiiiiii 0 1011", "movt {rd},{imm}", sem="movt",
-         tclass="ialu", imm="imm << 16", asm=("movt.l",)),
+         tclass="ialu", imm="imm << 16", asm=("movt.l",), asm_imm="imm16"),
     # special registers: MMR offset = 0xF0400 + 0x100*group + 4*index
     Insn("movts16", "ddd iii 0 10000 0010", "movts {sreg},{rd}", sem="movts", tclass="ctrl",
          imm="0xF0400 + (imm << 2)"),
@@ -255,7 +284,7 @@ _add(
     Insn("gie16", "0000000 1 1001 0010", "gie", sem="gie", tclass="ctrl"),
     Insn("gid16", "0000001 1 1001 0010", "gid", sem="gid", tclass="ctrl"),
     Insn("swi16", "iiiiii 0 1 1110 0010", "swi {imm}", sem="swi", tclass="sys", imm="imm",
-         dis_alias=(((("imm", 0),), "swi"),)),
+         dis_alias=(((("imm", 0),), "swi"),), asm_range=(0, 0)),
     Insn("trap16", "iiiiii 1 1 1110 0010", "trap {imm}", sem="trap", tclass="sys", imm="imm"),
     Insn("unimpl32", "0000 0000 0000 1111 0000 0000 0000 1111", "unimpl", sem="unimpl",
          tclass="sys"),
