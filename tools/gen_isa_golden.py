@@ -6,10 +6,17 @@ Needs ``epiphany-elf-as`` and ``epiphany-elf-objdump`` on PATH
 without the toolchain.
 
     tools/gen_isa_golden.py words     # tests/isa/golden/words16.txt.gz, words32.txt.gz
+    tools/gen_isa_golden.py corpus    # tests/isa/golden/asm/*.s + .json (assembler conformance)
 
 * ``words16``: every 16-bit word W, placed as the 4 bytes ``W, 0x0000`` (so words whose
   bits 3:0 announce a 32-bit instruction are decoded with a zero high half), with the text
   objdump prints for it.
+* ``corpus``: assembly sources covering every instruction form of the spec (every spelling,
+  boundary operands, all register names, every condition and special register, branches around
+  the 16/32-bit relaxation limits, other sections, %low/%high, push/pop, directives), each
+  assembled with epiphany-elf-as + epiphany-elf-ld -Ttext=BASE; ``<name>.json`` holds the
+  section addresses and bytes and objdump's text per instruction.  ``neg.json`` lists sources
+  GNU rejects, with the line GNU reports.
 * ``words32``: a structured sample of 32-bit words — for every 32-bit row of the spec, words
   with its fixed bits and random operand bits (some with one fixed bit flipped), plus random
   words with a 32-bit length nibble.  Seeded, so the file is reproducible.
@@ -26,6 +33,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "tests", "isa", "golden")
 LINE = re.compile(r"\s*([0-9a-f]+):\t([0-9a-f ]+)\t(.*)$")
 
@@ -95,8 +103,11 @@ def main(argv):
         if w == "words":
             gen_words16()
             gen_words32()
+        elif w == "corpus":
+            from tools_corpus import gen_corpus   # noqa: E402 (tools/ is on sys.path)
+            gen_corpus(GOLDEN)
         else:
-            sys.exit(f"gen_isa_golden.py: unknown target {w!r} (try: words)")
+            sys.exit(f"gen_isa_golden.py: unknown target {w!r} (try: words, corpus)")
 
 
 if __name__ == "__main__":
