@@ -12,6 +12,8 @@ import sys
 
 #: (command, module, one-line help, example lines for --help)
 COMMANDS = [
+    ("asm", "isa.assembler", "assemble GNU-syntax Epiphany assembly into an ELF executable",
+     ["epiphany-emu asm prog.s -o prog.elf --base 0x0"]),
     ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
      ["epiphany-emu disasm app.elf",
       "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),
