@@ -14,7 +14,7 @@ ctypedef struct Insn:
     uint8_t rm
     uint8_t cond         # condition code (branches, conditional moves)
     uint8_t sub          # 1 = index/displacement is subtracted
-    uint8_t pad0
+    uint8_t cost         # issue cycles (from the chip's timing table, filled at predecode)
     uint16_t pad1
     int32_t imm          # immediate, sign-extended and scaled (see Insn.imm in isa/spec.py)
 
@@ -114,14 +114,12 @@ ctypedef struct Core:
     uint32_t r[64]
     uint32_t pc
     uint32_t npc         # next PC (set before execute; branches overwrite it)
-    # STATUS, unpacked: arithmetic and FPU flags as 0/1 bytes, the rest in status_rest
-    uint8_t az
-    uint8_t an
-    uint8_t ac
-    uint8_t av
+    # STATUS, unpacked: af = AZ|AN<<1|AC<<2|AV<<3 and bf = BZ|BN<<1 (the bits conditions
+    # test, packed so a condition is one table lookup), sticky/other flags as 0/1 bytes, the
+    # remaining STATUS bits in status_rest
+    uint8_t af
+    uint8_t bf
     uint8_t avs
-    uint8_t bz
-    uint8_t bn
     uint8_t bv
     uint8_t bis
     uint8_t bvs
@@ -151,6 +149,7 @@ ctypedef struct Core:
     int index            # position in chip.cores
     int row
     int col
+    uint8_t attn         # something needs the slow path: irq_pending|idle|timer_on|lc|halted
     uint8_t irq_pending  # an interrupt may be taken at the next instruction boundary
     uint8_t irq_delay    # instructions to run before interrupts are checked again (GIE)
     uint8_t idle         # executed IDLE, waiting for an interrupt

@@ -34,8 +34,8 @@ cdef void core_reset(Core* c) noexcept nogil:
     memset(c.r, 0, sizeof(c.r))
     c.pc = 0
     c.npc = 0
-    c.az = c.an = c.ac = c.av = c.avs = 0
-    c.bz = c.bn = c.bv = c.bis = c.bvs = c.bus = 0
+    c.af = c.bf = c.avs = 0
+    c.bv = c.bis = c.bvs = c.bus = 0
     c.active = 0
     c.status_rest = 0
     config_set(c, 0)
@@ -52,6 +52,7 @@ cdef void core_reset(Core* c) noexcept nogil:
     c.halted = 0
     c.exited = 0
     c.exit_code = 0
+    attn_update(c)
 
 
 cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
@@ -116,57 +117,71 @@ cdef void idle_until(Core* c, uint64_t end) noexcept nogil:
 
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
-    stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one)."""
+    stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).
+
+    The fast path per instruction: window check, predecode check, execute, count.  Anything
+    unusual (pending interrupt, idle, timers, hardware loop, halt) sets c.attn and is handled
+    off the fast path."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
     cdef uint32_t pc, off
     cdef int st
-    cdef uint64_t cyc0
+    cdef uint64_t cyc0 = 0
+    # the fetch window, cached in locals; refreshed whenever it may have changed
+    cdef uint32_t wbase = c.win_base
+    cdef uint32_t wsize = c.win_size
+    cdef Insn* wpd = c.win_pd
     c.stop = STOP_NONE
     while c.cnt.cycles < end:
-        if c.irq_pending:
-            if c.irq_delay:
-                c.irq_delay = 0
-            else:
-                take_interrupt(c)
-        if c.idle:
-            idle_until(c, end)
-            if not c.irq_pending:
+        if c.attn:
+            if c.halted:
                 return STOP_NONE
-            continue
+            if c.irq_pending:
+                if c.irq_delay:
+                    c.irq_delay = 0
+                else:
+                    take_interrupt(c)
+            if c.idle:
+                idle_until(c, end)
+                if not c.irq_pending:
+                    return STOP_NONE
+                continue
+        cyc0 = c.cnt.cycles
         pc = c.pc
-        off = pc - c.win_base
-        if off >= c.win_size or (pc & 1):
+        off = pc - wbase
+        if off >= wsize:
             if set_fetch_window(c, pc):
                 c.stop_pc = pc
                 return c.stop
-            off = pc - c.win_base
-        ins = &c.win_pd[off >> 1]
+            wbase = c.win_base
+            wsize = c.win_size
+            wpd = c.win_pd
+            off = pc - wbase
+        ins = &wpd[off >> 1]
         if ins.size == 0:
             if predecode(c, ins, off):
                 c.stop_pc = pc
                 return c.stop
         c.npc = pc + ins.size
-        cyc0 = c.cnt.cycles
         st = execute(c, ins)
+        c.cnt.cycles += ins.cost
         c.cnt.n_insns += 1
-        c.cnt.n_by_tclass[ins.tclass] += 1
-        c.cnt.cycles += ch.tc_cost[ins.tclass]
-        if st == EXEC_OK:
-            if pc == c.le:
-                hwloop_end(c)
-        elif st == EXEC_TAKEN:
-            c.cnt.cycles += ch.branch_penalty
-            c.cnt.branch_cycles += ch.branch_penalty
-        elif st == EXEC_STOP:
-            c.stop_pc = pc
-            c.fault_word = ins.op
-            if c.stop == STOP_TRAP:
-                c.cnt.n_traps += 1
-                c.pc = c.npc        # TRAP completes; the host resumes after it
-            return c.stop
+        if st != EXEC_OK:
+            if st == EXEC_TAKEN:
+                c.cnt.cycles += ch.branch_penalty
+                c.cnt.branch_cycles += ch.branch_penalty
+                wsize = c.win_size      # jumps to odd addresses invalidate the window
+            else:
+                c.stop_pc = pc
+                c.fault_word = ins.op
+                if c.stop == STOP_TRAP:
+                    c.cnt.n_traps += 1
+                    c.pc = c.npc        # TRAP completes; the host resumes after it
+                return c.stop
+        elif c.attn and c.lc != 0 and pc == c.le:
+            hwloop_end(c)
         c.pc = c.npc
-        if c.timer_on:
+        if c.attn and c.timer_on:
             timers_step(c, ins, c.cnt.cycles - cyc0)
     return STOP_NONE
 
@@ -431,6 +446,7 @@ cdef class Engine:
     def set_halted(self, int k, bint halted):
         self._check(k)
         self.ch.cores[k].halted = halted
+        attn_update(&self.ch.cores[k])
         if halted:
             self.ch.cores[k].debugstatus |= 1
         else:
@@ -566,6 +582,26 @@ cdef int run_core_one(Core* c) noexcept nogil:
     # costs at least one cycle, so this executes exactly one
     st = run_core(c, end)
     return st
+
+
+def _fill_cond_masks():
+    """COND_MASK from the condition table (MAN §4 table 4): bit (bf << 4 | af)."""
+    cdef int cond, idx
+    cdef uint64_t m
+    for cond in range(16):
+        m = 0
+        for idx in range(64):
+            z, n, cy, v = idx & 1, (idx >> 1) & 1, (idx >> 2) & 1, (idx >> 3) & 1
+            bz, bn = (idx >> 4) & 1, (idx >> 5) & 1
+            ok = [z, not z, (not z) and cy, cy, z or not cy, not cy, (not z) and v == n,
+                  v == n, v != n, z or v != n, bz, not bz, bn and not bz, bn or bz,
+                  True, True][cond]
+            if ok:
+                m |= (<uint64_t>1) << idx
+        COND_MASK[cond] = m
+
+
+_fill_cond_masks()
 
 
 # ---- names exported to Python -----------------------------------------------------------------

@@ -21,6 +21,11 @@ cdef uint32_t[5] EXCAUSE_E3 = [1, 2, 3, 4, 5]
 cdef uint32_t[5] EXCAUSE_E4 = [0xE, 0xD, 0x7, 0xF, 0xC]
 
 
+cdef inline void attn_update(Core* c) noexcept nogil:
+    """The run loop takes its slow path only when this flag is set."""
+    c.attn = 1 if (c.irq_pending or c.idle or c.timer_on or c.lc != 0 or c.halted) else 0
+
+
 cdef inline void irq_update(Core* c) noexcept nogil:
     """Recompute whether an interrupt can be taken at the next instruction boundary."""
     cdef uint32_t want = c.ilat & ~c.imask & 0x3FF
@@ -29,6 +34,7 @@ cdef inline void irq_update(Core* c) noexcept nogil:
         prio = (c.ipend & (~c.ipend + 1)) - 1   # only higher priorities than the lowest in service
         want &= prio
     c.irq_pending = 1 if (want != 0 and (c.status_rest & ST_GID) == 0) else 0
+    attn_update(c)
 
 
 cdef inline void take_interrupt(Core* c) noexcept nogil:
@@ -41,6 +47,7 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
         i += 1
     if i >= 10:
         c.irq_pending = 0
+        attn_update(c)
         return
     c.iret = c.pc
     c.pc = c.ivt_base + 4 * i
@@ -72,6 +79,8 @@ cdef inline void do_rti(Core* c) noexcept nogil:
         c.ipend &= c.ipend - 1          # clear the lowest set bit
     c.status_rest &= ~(ST_GID | ST_KM)
     c.npc = c.iret
+    if c.npc & 1:
+        c.win_size = 0
     irq_update(c)
 
 
@@ -82,3 +91,5 @@ cdef inline void hwloop_end(Core* c) noexcept nogil:
         c.lc -= 1
     if c.lc != 0:
         c.npc = c.ls
+    else:
+        attn_update(c)

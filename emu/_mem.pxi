@@ -294,6 +294,7 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
         decode32((hi << 16) | lo, ins)
     else:
         decode16(lo, ins)
+    ins.cost = <uint8_t>c.chip.tc_cost[ins.tclass]
     if c.win_blk != NULL:
         c.win_blk[off >> 8] = 1
     return 0

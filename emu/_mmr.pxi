@@ -32,9 +32,7 @@ cdef enum:
 
 
 cdef inline uint32_t status_get(Core* c) noexcept nogil:
-    return (c.active | c.status_rest
-            | (<uint32_t>c.az << 4) | (<uint32_t>c.an << 5) | (<uint32_t>c.ac << 6)
-            | (<uint32_t>c.av << 7) | (<uint32_t>c.bz << 8) | (<uint32_t>c.bn << 9)
+    return (c.active | c.status_rest | (<uint32_t>c.af << 4) | (<uint32_t>c.bf << 8)
             | (<uint32_t>c.bv << 10) | (<uint32_t>c.avs << 12) | (<uint32_t>c.bis << 13)
             | (<uint32_t>c.bvs << 14) | (<uint32_t>c.bus << 15))
 
@@ -45,12 +43,8 @@ cdef inline void status_set(Core* c, uint32_t v, bint all_bits) noexcept nogil:
         v = (v & ~7u) | (status_get(c) & 7u)
     c.active = v & 1
     c.status_rest = v & ST_REST_MASK
-    c.az = (v >> 4) & 1
-    c.an = (v >> 5) & 1
-    c.ac = (v >> 6) & 1
-    c.av = (v >> 7) & 1
-    c.bz = (v >> 8) & 1
-    c.bn = (v >> 9) & 1
+    c.af = (v >> 4) & 0xF
+    c.bf = (v >> 8) & 3
     c.bv = (v >> 10) & 1
     c.avs = (v >> 12) & 1
     c.bis = (v >> 13) & 1
@@ -65,6 +59,7 @@ cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
     c.rmode = v & 1
     c.int_mode = 0 if am == 0 else (1 if am == 4 else 2)
     c.timer_on = 1 if (v & 0xFF0) != 0 else 0
+    attn_update(c)
 
 
 cdef uint32_t mmr_read(Core* t, uint32_t off) noexcept nogil:
@@ -130,12 +125,14 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
     elif off == MMR_FSTATUS:
         status_set(t, v, 1)
     elif off == MMR_PC:
-        t.pc = v & ~1u
-        t.npc = t.pc
+        t.pc = v
+        t.npc = v
+        t.win_size = 0
     elif off == MMR_IAB:
         t.iab = v
     elif off == MMR_LC:
         t.lc = v
+        attn_update(t)
     elif off == MMR_LS:
         t.ls = v
     elif off == MMR_LE:
@@ -164,9 +161,11 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
         if (v & 3) == 1:
             t.halted = 1
             t.debugstatus |= 1
+            attn_update(t)
         elif (v & 3) == 0:
             t.halted = 0
             t.debugstatus &= ~1u
+            attn_update(t)
     elif off >= MMR_DMA_BASE and off < MMR_DMA_BASE + 64:
         dma_reg_write(t, (off - MMR_DMA_BASE) >> 2, v)
     elif off == MMR_MEMCONFIG:

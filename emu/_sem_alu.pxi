@@ -1,30 +1,32 @@
 # Semantics: integer ALU, shifts, moves (one small function per instruction; state only —
 # no timing, no counters, no I/O).  Flag rules: MAN §5 and fact sheet §2.3; esim rows 9a/9b.
 
+cdef enum:
+    AF_Z = 1
+    AF_N = 2
+    AF_C = 4
+    AF_V = 8
+
+
 cdef inline void flags_logic(Core* c, uint32_t res) noexcept nogil:
-    c.az = res == 0
-    c.an = res >> 31
-    c.ac = 0
-    c.av = 0
+    """AZ AN from the result; AC = AV = 0; AVS kept."""
+    c.af = <uint8_t>((res == 0) | ((res >> 31) << 1))
 
 
 cdef inline uint32_t alu_add(Core* c, uint32_t a, uint32_t b) noexcept nogil:
     cdef uint32_t res = a + b
-    c.az = res == 0
-    c.an = res >> 31
-    c.ac = res < a
-    c.av = ((a ^ res) & (b ^ res)) >> 31
-    c.avs |= c.av
+    cdef uint32_t v = ((a ^ res) & (b ^ res)) >> 31
+    c.af = <uint8_t>((res == 0) | ((res >> 31) << 1) | ((res < a) << 2) | (v << 3))
+    c.avs |= <uint8_t>v
     return res
 
 
 cdef inline uint32_t alu_sub(Core* c, uint32_t a, uint32_t b) noexcept nogil:
     cdef uint32_t res = a - b
-    c.az = res == 0
-    c.an = res >> 31
-    c.ac = a >= b          # 1 = no borrow
-    c.av = ((a ^ b) & (a ^ res)) >> 31
-    c.avs |= c.av
+    cdef uint32_t v = ((a ^ b) & (a ^ res)) >> 31
+    # AC = 1 when there is no borrow (a >= b unsigned)
+    c.af = <uint8_t>((res == 0) | ((res >> 31) << 1) | ((a >= b) << 2) | (v << 3))
+    c.avs |= <uint8_t>v
     return res
 
 
@@ -133,40 +135,16 @@ cdef inline int sem_movt(Core* c, const Insn* i) noexcept nogil:
     return EXEC_OK
 
 
+# COND_MASK[cond] bit (bf << 4 | af) says whether the condition holds for those flags;
+# filled at import from the condition table of MAN §4 (see _fill_cond_masks).
+cdef uint64_t COND_MASK[16]
+
+
 cdef inline bint cond_true(Core* c, int cond) noexcept nogil:
-    """Condition codes, MAN §4 table 4."""
-    if cond == 0:
-        return c.az
-    elif cond == 1:
-        return not c.az
-    elif cond == 2:
-        return (not c.az) and c.ac
-    elif cond == 3:
-        return c.ac
-    elif cond == 4:
-        return c.az or not c.ac
-    elif cond == 5:
-        return not c.ac
-    elif cond == 6:
-        return (not c.az) and (c.av == c.an)
-    elif cond == 7:
-        return c.av == c.an
-    elif cond == 8:
-        return c.av != c.an
-    elif cond == 9:
-        return c.az or (c.av != c.an)
-    elif cond == 10:
-        return c.bz
-    elif cond == 11:
-        return not c.bz
-    elif cond == 12:
-        return c.bn and not c.bz
-    elif cond == 13:
-        return c.bn or c.bz
-    return 1
+    return (COND_MASK[cond] >> ((c.bf << 4) | c.af)) & 1
 
 
 cdef inline int sem_movcond(Core* c, const Insn* i) noexcept nogil:
-    if i.cond == 14 or cond_true(c, i.cond):
+    if cond_true(c, i.cond):
         c.r[i.rd] = c.r[i.rn]
     return EXEC_OK

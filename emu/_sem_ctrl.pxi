@@ -44,6 +44,7 @@ cdef inline int sem_rti(Core* c, const Insn* i) noexcept nogil:
 cdef inline int sem_idle(Core* c, const Insn* i) noexcept nogil:
     c.active = 0
     c.idle = 1
+    attn_update(c)
     return EXEC_OK
 
 
@@ -61,6 +62,7 @@ cdef inline int sem_swi(Core* c, const Insn* i) noexcept nogil:
 cdef inline int sem_bkpt(Core* c, const Insn* i) noexcept nogil:
     c.halted = 1
     c.debugstatus |= 1
+    attn_update(c)
     c.stop = STOP_BREAKPOINT
     return EXEC_STOP
 
@@ -70,6 +72,7 @@ cdef inline int sem_mbkpt(Core* c, const Insn* i) noexcept nogil:
     for k in range(c.chip.ncores):
         c.chip.cores[k].halted = 1
         c.chip.cores[k].debugstatus |= 1
+        attn_update(&c.chip.cores[k])
     c.stop = STOP_BREAKPOINT
     return EXEC_STOP
 

@@ -23,28 +23,29 @@ cdef extern from "fpu.h" nogil:
     uint32_t epi_imsub(uint32_t acc, uint32_t a, uint32_t b, uint32_t* flags)
 
 
-cdef inline int fpu_done(Core* c, uint32_t fl) noexcept nogil:
-    """Apply an FPU operation's flags: BN BZ BV describe it, BIS BVS BUS are sticky; raise the
-    FPU exception when an enabled condition (CONFIG IEN/OEN/UEN) occurred."""
-    c.bn = (fl & EPI_FPU_BN) != 0
-    c.bz = (fl & EPI_FPU_BZ) != 0
-    c.bv = (fl & EPI_FPU_BV) != 0
-    if c.bv:
-        c.bvs = 1
+cdef inline int fpu_done(Core* c, uint32_t fl, bint arith) noexcept nogil:
+    """Apply an FPU operation's flags: BN BZ (and BV for arithmetic; FLOAT/FIX/FABS leave it,
+    esim-corner-cases 1e/2a) describe it, BIS BVS BUS are sticky.  Raise the FPU exception
+    when an enabled sticky condition is set (MAN: (IEN & BIS) | (OEN & BVS) | (UEN & BUS);
+    esim-corner-cases 3g)."""
+    c.bf = <uint8_t>(((fl & EPI_FPU_BZ) != 0) | (((fl & EPI_FPU_BN) != 0) << 1))
+    if arith:
+        c.bv = (fl & EPI_FPU_BV) != 0
+        if c.bv:
+            c.bvs = 1
     if fl & EPI_FPU_BIS:
         c.bis = 1
     if fl & EPI_FPU_BUS:
         c.bus = 1
-    if ((c.config & 2) and (fl & EPI_FPU_BIS)) or ((c.config & 4) and (fl & EPI_FPU_BV)) \
-            or ((c.config & 8) and (fl & EPI_FPU_BUS)):
+    if (c.config & 0xE) and (((c.config & 2) and c.bis) or ((c.config & 4) and c.bvs)
+                             or ((c.config & 8) and c.bus)):
         raise_exception(c, EXC_FPU)
     return EXEC_OK
 
 
 cdef inline int ialu2_done(Core* c, uint32_t fl) noexcept nogil:
     """Integer mode sets BN/BZ from the result and clears BV (esim-corner-cases row 5c)."""
-    c.bn = (fl & EPI_FPU_BN) != 0
-    c.bz = (fl & EPI_FPU_BZ) != 0
+    c.bf = <uint8_t>(((fl & EPI_FPU_BZ) != 0) | (((fl & EPI_FPU_BN) != 0) << 1))
     c.bv = 0
     return EXEC_OK
 
@@ -53,7 +54,7 @@ cdef inline int sem_fadd(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t fl = 0
     if c.int_mode == 0:
         c.r[i.rd] = epi_fadd(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
-        return fpu_done(c, fl)
+        return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_iadd(c.r[i.rn], c.r[i.rm], &fl)
         return ialu2_done(c, fl)
@@ -64,7 +65,7 @@ cdef inline int sem_fsub(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t fl = 0
     if c.int_mode == 0:
         c.r[i.rd] = epi_fsub(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
-        return fpu_done(c, fl)
+        return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_isub(c.r[i.rn], c.r[i.rm], &fl)
         return ialu2_done(c, fl)
@@ -75,7 +76,7 @@ cdef inline int sem_fmul(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t fl = 0
     if c.int_mode == 0:
         c.r[i.rd] = epi_fmul(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
-        return fpu_done(c, fl)
+        return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_imul(c.r[i.rn], c.r[i.rm], &fl)
         return ialu2_done(c, fl)
@@ -86,7 +87,7 @@ cdef inline int sem_fmadd(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t fl = 0
     if c.int_mode == 0:
         c.r[i.rd] = epi_fmadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
-        return fpu_done(c, fl)
+        return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_imadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], &fl)
         return ialu2_done(c, fl)
@@ -97,7 +98,7 @@ cdef inline int sem_fmsub(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t fl = 0
     if c.int_mode == 0:
         c.r[i.rd] = epi_fmsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
-        return fpu_done(c, fl)
+        return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_imsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], &fl)
         return ialu2_done(c, fl)
@@ -109,7 +110,7 @@ cdef inline int sem_float(Core* c, const Insn* i) noexcept nogil:
     if c.int_mode != 0:
         return invalid_insn(c, EXC_ILLEGAL)
     c.r[i.rd] = epi_float(c.r[i.rn], c.rmode, &fl)
-    return fpu_done(c, fl)
+    return fpu_done(c, fl, 0)
 
 
 cdef inline int sem_fix(Core* c, const Insn* i) noexcept nogil:
@@ -117,7 +118,7 @@ cdef inline int sem_fix(Core* c, const Insn* i) noexcept nogil:
     if c.int_mode != 0:
         return invalid_insn(c, EXC_ILLEGAL)
     c.r[i.rd] = epi_fix(c.r[i.rn], c.rmode, &fl)
-    return fpu_done(c, fl)
+    return fpu_done(c, fl, 0)
 
 
 cdef inline int sem_fabs(Core* c, const Insn* i) noexcept nogil:
@@ -125,4 +126,4 @@ cdef inline int sem_fabs(Core* c, const Insn* i) noexcept nogil:
     if c.int_mode != 0:
         return invalid_insn(c, EXC_ILLEGAL)
     c.r[i.rd] = epi_fabs(c.r[i.rn], &fl)
-    return fpu_done(c, fl)
+    return fpu_done(c, fl, 0)

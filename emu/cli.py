@@ -14,6 +14,9 @@ import sys
 COMMANDS = [
     ("asm", "isa.assembler", "assemble GNU-syntax Epiphany assembly into an ELF executable",
      ["epiphany-emu asm prog.s -o prog.elf --base 0x0"]),
+    ("load", "emu.runner", "run an Epiphany program (ELF) on the emulated chip",
+     ["epiphany-emu load examples/hello.elf",
+      "epiphany-emu load app.elf --unaligned=report --sandbox ./data"]),
     ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
      ["epiphany-emu disasm app.elf",
       "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),
