@@ -43,6 +43,7 @@ cdef enum:
     STOP_HALT = 13
     STOP_DEADLOCK = 14
     STOP_FETCH_FAULT = 15
+    STOP_DMA_FAULT = 16
 
 # addressing modes of loads/stores (compile-time constants passed to sem_load/sem_store)
 cdef enum:
@@ -137,6 +138,11 @@ ctypedef struct Core:
     uint32_t ctimer[2]
     uint32_t debugstatus
     uint32_t dma[16]
+    uint32_t dma_outer_stride[2]
+    uint32_t dma_inner_reload[2]
+    uint8_t dma_active   # bit k: channel k is transferring
+    uint8_t dma_error[2]
+    uint64_t dma_clock   # core time up to which the DMA engine has been advanced
     uint32_t memconfig
     uint32_t memstatus
     uint32_t memprotect
@@ -199,6 +205,10 @@ cdef struct Chip:
     uint32_t unaligned_log_cap
     uint32_t unaligned_log_len
     uint64_t now         # global time (cycles) at the start of the current quantum
+    uint64_t last_writes # deadlock detection: memory writes seen at the last check
+    uint64_t* seen       # deadlock detection: hashes of whole-chip states since the last write
+    uint32_t seen_cap
+    uint32_t seen_len
     uint32_t quantum
     # timing parameters (flattened from emu/timing.py)
     uint32_t tc_cost[8]

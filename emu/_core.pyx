@@ -190,6 +190,73 @@ cdef inline bint core_live(Core* c) noexcept nogil:
     return not c.exited and not c.halted
 
 
+cdef inline uint64_t mix64(uint64_t h, uint64_t v) noexcept nogil:
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2)
+    return h * 0xBF58476D1CE4E5B9ULL
+
+
+cdef uint64_t chip_state_hash(Chip* ch) noexcept nogil:
+    """Hash of the architectural state of every live core (registers, PC, flags, loop and
+    interrupt state).  Used only while memory is unchanged."""
+    cdef uint64_t h = 1469598103934665603ULL
+    cdef int k, j
+    cdef Core* c
+    for k in range(ch.ncores):
+        c = &ch.cores[k]
+        if not core_live(c):
+            continue
+        h = mix64(h, k)
+        for j in range(64):
+            h = mix64(h, c.r[j])
+        h = mix64(h, c.pc)
+        h = mix64(h, status_get(c))
+        h = mix64(h, c.lc)
+        h = mix64(h, c.ilat | (c.ipend << 10) | (<uint64_t>c.imask << 20))
+        h = mix64(h, c.config)
+    return h
+
+
+cdef uint64_t chip_writes(Chip* ch) noexcept nogil:
+    """Everything that can change what a spinning core observes."""
+    cdef uint64_t n = 0
+    cdef int k
+    cdef Counters* t
+    for k in range(ch.ncores):
+        t = &ch.cores[k].cnt
+        n += t.n_stores_local + t.n_stores_remote + t.n_ext_writes + t.dma_bytes + t.n_traps \
+            + t.n_interrupts
+    return n
+
+
+cdef bint deadlocked(Chip* ch) noexcept nogil:
+    """True when the chip provably loops forever: no memory write since the last check, no
+    timer, DMA or interrupt that could change anything, and a whole-chip state already seen
+    since the last write (the machine is deterministic, so it will repeat forever)."""
+    cdef uint64_t w = chip_writes(ch)
+    cdef uint64_t h
+    cdef uint32_t j
+    cdef int k
+    cdef Core* c
+    if w != ch.last_writes:
+        ch.last_writes = w
+        ch.seen_len = 0
+        return 0
+    for k in range(ch.ncores):
+        c = &ch.cores[k]
+        if core_live(c) and (c.timer_on or c.dma_active or c.irq_pending):
+            ch.seen_len = 0
+            return 0
+    h = chip_state_hash(ch)
+    for j in range(ch.seen_len):
+        if ch.seen[j] == h:
+            return 1
+    if ch.seen_len >= ch.seen_cap:
+        ch.seen_len = 0
+    ch.seen[ch.seen_len] = h
+    ch.seen_len += 1
+    return 0
+
+
 cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     """Round-robin the cores in quanta of global time until `limit` cycles, a stop, or no core
     can make progress.  Deterministic: the order and the quantum are fixed."""
@@ -204,15 +271,24 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         busy = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
-            if not core_live(c):
-                continue
-            live += 1
-            if c.cnt.cycles < slice_end:
-                st = run_core(c, slice_end)
-                if st != STOP_NONE:
-                    which[0] = k
-                    return st
-            if not c.idle or c.irq_pending or c.timer_on:
+            if core_live(c):
+                live += 1
+                if c.cnt.cycles < slice_end:
+                    st = run_core(c, slice_end)
+                    if st != STOP_NONE:
+                        which[0] = k
+                        return st
+                if not c.idle or c.irq_pending:
+                    busy += 1
+            if c.dma_active:
+                busy += 1
+                if c.dma_clock < slice_end:
+                    st = dma_advance(c, slice_end - c.dma_clock)
+                    c.dma_clock = slice_end
+                    if st != 0:
+                        which[0] = k
+                        return st
+            if c.timer_on and core_live(c):
                 busy += 1
         ch.now = slice_end
         if live == 0:
@@ -221,6 +297,9 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         if busy == 0:
             which[0] = -1
             return STOP_ALL_IDLE
+        if deadlocked(ch):
+            which[0] = -1
+            return STOP_DEADLOCK
     which[0] = -1
     return STOP_MAX_CYCLES
 
@@ -295,6 +374,10 @@ cdef class Engine:
             self.ch.ext[k].pages = <Insn**>calloc(size // 4096, sizeof(Insn*))
             if self.ch.ext[k].pages == NULL:
                 raise MemoryError()
+        self.ch.seen_cap = 4096
+        self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
+        if self.ch.seen == NULL:
+            raise MemoryError()
         self._ulog = np.zeros(unaligned_log_cap * sizeof(UnalignedRec), dtype=np.uint8)
         arr = self._ulog
         self.ch.unaligned_log = <UnalignedRec*>cnp.PyArray_DATA(arr)
@@ -311,6 +394,7 @@ cdef class Engine:
                 free(self.ch.cores[k].code_blk)
             free(self.ch.cores)
         free(self.ch.core_of_id)
+        free(self.ch.seen)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):
@@ -611,7 +695,7 @@ STOP_NAMES = {
     STOP_BREAKPOINT: "breakpoint", STOP_HOOK: "hook", STOP_MMIO: "mmio",
     STOP_INVALID_INSN: "invalid_insn", STOP_MEM_FAULT: "mem_fault",
     STOP_UNALIGNED: "unaligned", STOP_USER: "user", STOP_HALT: "halt",
-    STOP_DEADLOCK: "deadlock", STOP_FETCH_FAULT: "fetch_fault",
+    STOP_DEADLOCK: "deadlock", STOP_FETCH_FAULT: "fetch_fault", STOP_DMA_FAULT: "dma_fault",
 }
 POLICIES = {"stop": POLICY_STOP, "report": POLICY_REPORT, "trap": POLICY_TRAP}
 N_OPS_CORE = N_OPS

@@ -23,10 +23,10 @@ cdef inline int sem_nop(Core* c, const Insn* i) noexcept nogil:
 
 cdef inline int sem_gie(Core* c, const Insn* i) noexcept nogil:
     c.status_rest &= ~ST_GID
-    # one more instruction runs before a pending interrupt is taken, so `gie; idle` cannot
-    # lose a wake-up (e-hal's reset stub relies on it; fact sheet §1.5)
-    c.irq_delay = 1
     irq_update(c)
+    # one more instruction runs before an interrupt pending now is taken, so `gie; idle`
+    # cannot lose a wake-up (e-hal's reset stub relies on it; fact sheet §1.5)
+    c.irq_delay = c.irq_pending
     return EXEC_OK
 
 

@@ -12,6 +12,7 @@ Python owns configuration, loading, syscalls, reports and statistics; the Cython
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -58,12 +59,20 @@ class ChipConfig:
         return cls(**kw)
 
 
+#: Process exit codes of runs that did not end by the program's own exit (like a crashed
+#: process: 128 + signal number), documented in `epiphany-emu load --help`.
+EXIT_CODES = {"mem_fault": 139, "fetch_fault": 139, "dma_fault": 139, "unaligned": 135,
+              "invalid_insn": 132, "breakpoint": 133, "max_cycles": 124, "deadlock": 125,
+              "all_idle": 0}
+
+
 @dataclass
 class CoreResult:
     index: int
     coreid: int
     exit_code: Optional[int]
     state: str          #: exited | idle | halted | running | faulted
+    pc: int = 0
 
 
 @dataclass
@@ -85,6 +94,7 @@ class Fault:
     size: int
     store: bool
     insn_bytes: bytes
+    channel: int = -1    #: DMA channel of a dma_fault
 
 
 class Chip:
@@ -108,6 +118,7 @@ class Chip:
             raise ValueError("excause must be e3 or e4")
         self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4")
         self.io = hostio or HostIO()
+        self.io.core_label = lambda k: f"0x{self.coreid(k):03x}"
         self.syscalls = Syscalls(self, self.io)
         self.image: Optional[LoadImage] = None
         self.loaded_cores: List[int] = []
@@ -153,13 +164,39 @@ class Chip:
         else:
             self.engine.sreg_write(core, s.offset, value & 0xFFFFFFFF)
 
+    # -- workgroups ----------------------------------------------------------------------------
+    def group(self, rows: Optional[int] = None, cols: Optional[int] = None,
+              row0: int = 0, col0: int = 0) -> List[int]:
+        """Core indices of a rows x cols workgroup whose origin is (row0, col0) relative to
+        the chip's first core (e-hal's e_open coordinates).  Default: the whole chip."""
+        c = self.config
+        rows = c.rows if rows is None else rows
+        cols = c.cols if cols is None else cols
+        if rows < 1 or cols < 1 or row0 < 0 or col0 < 0 or row0 + rows > c.rows \
+                or col0 + cols > c.cols:
+            raise ValueError(f"a {rows}x{cols} workgroup at ({row0},{col0}) does not fit the "
+                             f"{c.rows}x{c.cols} chip")
+        return [(row0 + r) * c.cols + (col0 + q) for r in range(rows) for q in range(cols)]
+
     # -- loading ------------------------------------------------------------------------------
     def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None) -> LoadImage:
-        """Load an executable.  Core-local segments (< 1 MiB) go into every core in `cores`
-        (default: all), global ones to their address.  Each loaded core starts at e_entry."""
+        """Load an executable the way e-loader does.
+
+        Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
+        a list of core indices forming a workgroup, see ``group``), global ones to their
+        address once.  ESDK images (the vector table at 0 and e_entry 0) have their
+        ``workgroup_cfg``/``ext_mem_cfg``/``loader_cfg`` sections filled per core and are
+        started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
+        (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
+        like the GNU simulator."""
         img = path_or_image if isinstance(path_or_image, LoadImage) else read_elf(path_or_image)
-        if cores is None:
-            cores = list(range(self.ncores))
+        cores = list(range(self.ncores)) if cores is None else list(cores)
+        e = self.engine
+        local = img.is_core_local()
+        for k in cores:
+            e.reset_core(k)
+            if local:
+                e.sram(k)[:] = 0          # e-loader clears each core's SRAM
         for seg in img.segments:
             data = seg.data + b"\0" * (seg.memsz - len(seg.data))
             if not data:
@@ -169,19 +206,51 @@ class Chip:
                     self._write_checked(img, seg.addr, data, k)
             else:
                 self._write_checked(img, seg.addr, data, -1)
+        if local:
+            self._fill_loader_sections(img, cores)
+        sync_start = local and img.entry == 0 and any(
+            s.addr == 0 and s.memsz > 0 for s in img.segments)
+        fst = regs.SREG_BY_NAME["FSTATUS"].offset
         for k in cores:
-            self.engine.set_pc(k, img.entry)
-            # like the GNU simulator, start inside the reset interrupt: ACTIVE|GID|KM and
-            # IPEND[0]; crt0 leaves it with RTI (esim-corner-cases "Start-up state")
-            self.engine.sreg_write(k, regs.SREG_BY_NAME["FSTATUS"].offset, 0x7)
-            self.engine.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
-            if not img.is_core_local():
+            if sync_start:
+                e.set_pc(k, 0)
+                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset, 1)   # SYNC -> vector 0
+            else:
+                e.set_pc(k, img.entry)
+                # start inside the reset interrupt: ACTIVE|GID|KM and IPEND[0]; crt0 leaves it
+                # with RTI (esim-corner-cases "Start-up state")
+                e.sreg_write(k, fst, 0x7)
+                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
+            if not local:
                 ivt = img.sections.get("IVT")
                 if ivt is not None:
-                    self.engine.set_ivt_base(k, ivt[0])
+                    e.set_ivt_base(k, ivt[0])
         self.image = img
-        self.loaded_cores = list(cores)
+        self.loaded_cores = cores
         return img
+
+    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int]) -> None:
+        """e_group_config_t at workgroup_cfg, e_emem_config_t at ext_mem_cfg, loader_cfg
+        (LIBS e-loader.c; fact sheet §6.4 step 5)."""
+        wg = img.sections.get("workgroup_cfg")
+        em = img.sections.get("ext_mem_cfg")
+        lc = img.sections.get("loader_cfg")
+        c = self.config
+        rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
+        cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
+        g_row, g_col = rows_used[0], cols_used[0]
+        chiptype = 0 if (c.rows, c.cols) == (4, 4) else 1       # E_E16G301 / E_E64G401
+        for k in cores:
+            cid = self.engine.coreid(k)
+            if wg is not None and wg[1] >= 0x28:
+                words = [3, chiptype, (g_row << 6) | g_col, g_row, g_col, len(rows_used),
+                         len(cols_used), (cid >> 6) - g_row, (cid & 63) - g_col, 0xDEADBEEF]
+                self.engine.mem_write(wg[0], struct.pack("<10I", *words), k)
+            if em is not None and em[1] >= 8:
+                base = c.ext[0][0] if c.ext else DRAM_BASE
+                self.engine.mem_write(em[0], struct.pack("<2I", 5, base), k)
+            if lc is not None and lc[1] >= 16:
+                self.engine.mem_write(lc[0], struct.pack("<4I", 1, 0, 0, 0), k)
 
     def _write_checked(self, img, addr, data, core):
         try:
@@ -193,7 +262,8 @@ class Chip:
 
     # -- running ------------------------------------------------------------------------------
     def run(self, max_cycles: int = 0) -> RunResult:
-        """Run until every loaded core exited, a fault, or max_cycles (0 = unbounded)."""
+        """Run until every loaded core exited, a fault, a deadlock, every core idle, or
+        max_cycles of emulated time (0 = unbounded).  Traps are serviced on the way."""
         e = self.engine
         while True:
             st, k = e.run(max_cycles)
@@ -206,25 +276,29 @@ class Chip:
                     if self._all_done():
                         return self._result("exit")
                 continue
-            if name in ("exit", "all_idle", "max_cycles"):
+            if name in ("exit", "all_idle", "max_cycles", "deadlock"):
                 return self._result(name)
             # a fault or breakpoint: report it
             info = e.stop_info(k)
             pc = info["pc"]
-            try:
-                ib = e.mem_read(pc, 4, k)
-            except ValueError:
+            ib = b""
+            for n in (4, 2):
                 try:
-                    ib = e.mem_read(pc, 2, k)
+                    ib = e.mem_read(pc, n, k)
+                    break
                 except ValueError:
-                    ib = b""
-            fault = Fault(name, k, e.coreid(k), pc, info["addr"], info["size"], info["store"], ib)
+                    pass
+            fault = Fault(name, k, e.coreid(k), pc, info["addr"], info["size"], info["store"],
+                          ib)
+            if name == "dma_fault":
+                fault.channel = info["op"] & 0xFF
             return self._result(name, fault)
 
     def _all_done(self) -> bool:
         return all(self.engine.core_flags(k)["exited"] for k in self.loaded_cores)
 
     def _result(self, stop: str, fault: Optional[Fault] = None) -> RunResult:
+        self.syscalls.flush()
         cores = []
         for k in range(self.ncores):
             f = self.engine.core_flags(k)
@@ -233,18 +307,14 @@ class Chip:
             if fault is not None and fault.core == k:
                 state = "faulted"
             cores.append(CoreResult(k, self.coreid(k), f["exit_code"] if f["exited"] else None,
-                                    state))
+                                    state, self.engine.get_pc(k)))
         if fault is not None:
-            code = 128 + 11 if fault.kind in ("mem_fault", "fetch_fault") else \
-                128 + 7 if fault.kind == "unaligned" else 128 + 4 if fault.kind == "invalid_insn" \
-                else 128 + 5
+            code = EXIT_CODES.get(fault.kind, 128 + 5)
         elif stop == "exit":
             loaded = [c for c in cores if c.index in self.loaded_cores]
             code = next((c.exit_code for c in loaded if c.exit_code), 0) & 0xFF
-        elif stop == "max_cycles":
-            code = 124
         else:
-            code = 0
+            code = EXIT_CODES.get(stop, 0)
         cyc = max((self.engine.counters(k)["cycles"] for k in range(self.ncores)), default=0)
         return RunResult(stop, code, cores, fault, cyc)
 

@@ -48,7 +48,8 @@ def fault_report(fault, chip, img: Optional[LoadImage]) -> List[str]:
     if fault.insn_bytes:
         n, text, _ = disasm_one(fault.insn_bytes, 0, fault.pc,
                                 lambda a: f"0x{a:x}" + (f" {img.describe(a)}" if img and img.describe(a) else ""))
-        hexb = " ".join(f"{b:02x}" for b in fault.insn_bytes[:max(n, 2)])
+        raw = fault.insn_bytes[:max(n, 2)]
+        hexb = " ".join(f"{raw[j] | (raw[j + 1] << 8):04x}" for j in range(0, len(raw) - 1, 2))
         lines.append(f"  insn    {text}    ({hexb})")
     if fault.kind in ("unaligned", "mem_fault"):
         d = img.describe(fault.addr) if img else ""
@@ -81,4 +82,17 @@ def unaligned_summary(records, total, chip, img: Optional[LoadImage]) -> List[st
         w = where(img, pc)
         lines.append(f"  pc 0x{pc:08x} {'store' if store else 'load '} {size}B x{n}  "
                      f"first at 0x{first:08x}" + (f"  {w}" if w else ""))
+    return lines
+
+
+def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
+    """Every live core loops without writing memory: name each core and where it spins."""
+    lines = ["epiphany-emu: deadlock: the cores loop forever without writing memory "
+             "(each waits for something no one will do)"]
+    for c in res.cores:
+        if c.state in ("exited",) or c.index not in chip.loaded_cores:
+            continue
+        w = where(img, c.pc)
+        lines.append(f"  core {chip.core_name(c.index)}  {c.state:8s} pc 0x{c.pc:08x}"
+                     + (f"  {w}" if w else ""))
     return lines

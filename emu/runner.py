@@ -7,17 +7,67 @@ import sys
 from loader.elf import LoadError, read_elf
 
 from .chip import Chip, ChipConfig
-from .report import fault_report, unaligned_summary
+from .report import deadlock_report, fault_report, unaligned_summary
 from .syscalls import HostIO, wall_clock
 
-EXIT_HELP = """exit status: the program's exit status; 2 for a bad file or option; for a fault
-the emulator stops the run, prints a report and exits with 128+signal like a crashed
-process: 139 memory fault, 135 unaligned access, 132 invalid instruction, 133 breakpoint;
-124 when --max-cycles ran out."""
+EXIT_HELP = """exit status: the program's exit status (the first non-zero one among the cores);
+2 for a bad file or option; for a fault the emulator stops the run, prints a report and exits
+with 128+signal like a crashed process: 139 memory fault, 135 unaligned access, 132 invalid
+instruction, 133 breakpoint; 125 when the cores provably loop forever without writing memory
+(deadlock, reported with every core's PC); 124 when --max-cycles ran out."""
+
+
+def _geometry(text):
+    try:
+        r, c = text.lower().split("x")
+        r, c = int(r), int(c)
+        if r < 1 or c < 1:
+            raise ValueError
+        return r, c
+    except ValueError:
+        import argparse
+        raise argparse.ArgumentTypeError(f"expected ROWSxCOLS like 4x4, got {text!r}") from None
+
+
+def _pair(text):
+    try:
+        a, b = (int(x, 0) for x in text.split(","))
+        return a, b
+    except ValueError:
+        import argparse
+        raise argparse.ArgumentTypeError(f"expected ROW,COL like 32,8, got {text!r}") from None
+
+
+def group_shape(n):
+    """A near-square rows x cols workgroup of n cores (1x1, 1x2, 2x2, 2x4, 4x4, ...)."""
+    r = 1
+    while r * r < n:
+        r *= 2
+    while n % r:
+        r //= 2
+    rows = min(r, n // r)
+    return rows, n // rows
 
 
 def add_arguments(p):
     p.add_argument("elf", help="Epiphany executable (ELF) built with epiphany-elf-gcc / e-gcc")
+    g = p.add_argument_group("chip and workgroup")
+    g.add_argument("--chip", type=_geometry, default=(4, 4), metavar="ROWSxCOLS",
+                   help="chip geometry (default 4x4, the E16G301; 8x8 for an E64G401)")
+    g.add_argument("--first-core", type=_pair, default=(32, 8), metavar="ROW,COL",
+                   help="mesh coordinates of the chip's first core (default 32,8 = 0x808)")
+    g.add_argument("--rows", type=int, metavar="R", help="workgroup rows (default: all)")
+    g.add_argument("--cols", type=int, metavar="C", help="workgroup columns (default: all)")
+    g.add_argument("--cores", type=int, metavar="N",
+                   help="workgroup of N cores, as square as possible (e.g. 4 -> 2x2)")
+    g.add_argument("--origin", type=_pair, default=(0, 0), metavar="ROW,COL",
+                   help="workgroup origin relative to the first core (default 0,0)")
+    g.add_argument("--quantum", type=int, default=1000, metavar="CYCLES",
+                   help="scheduling quantum: cores run round-robin this many cycles at a "
+                        "time (deterministic; default 1000)")
+    g.add_argument("--prefix", choices=["auto", "always", "never"], default="auto",
+                   help="prefix output lines with the core id: once more than one core "
+                        "prints (auto, default), always, or never")
     p.add_argument("--max-cycles", type=int, default=0, metavar="N",
                    help="stop after N cycles of emulated time (default: no limit)")
     p.add_argument("--unaligned", choices=["stop", "report", "trap"], default="stop",
@@ -38,6 +88,7 @@ def add_arguments(p):
                         "from the cycle count, deterministic)")
     p.add_argument("--stats", action="store_true",
                    help="print instructions, cycles and memory traffic per core at the end")
+    p.epilog = (p.epilog or "") + "\n\n" + EXIT_HELP
     p.set_defaults(func=run)
 
 
@@ -53,15 +104,41 @@ def run(args) -> int:
     if args.sandbox is not None and not os.path.isdir(args.sandbox):
         print(f"epiphany-emu: --sandbox {args.sandbox}: not a directory", file=sys.stderr)
         return 2
-    kw = dict(unaligned=args.unaligned, invalid=args.invalid, excause=args.excause)
+    kw = dict(unaligned=args.unaligned, invalid=args.invalid, excause=args.excause,
+              quantum=max(1, args.quantum))
     local = img.is_core_local()
-    cfg = ChipConfig(**kw) if local else ChipConfig.flat(**kw)
-    hio = HostIO(sandbox=args.sandbox)
+    if args.cores is not None and (args.rows is not None or args.cols is not None):
+        print("epiphany-emu: give either --cores or --rows/--cols", file=sys.stderr)
+        return 2
+    if args.cores is not None and args.cores < 1:
+        print("epiphany-emu: --cores must be >= 1", file=sys.stderr)
+        return 2
+    asked = args.cores is not None or args.rows is not None or args.cols is not None
+    crow, ccol = args.chip
+    if local or asked:
+        cfg = ChipConfig(rows=crow, cols=ccol, first_row=args.first_core[0],
+                         first_col=args.first_core[1], **kw)
+        if not local:
+            # a flat-layout program on several cores, as asked: keep its flat memory
+            cfg.ext = ChipConfig.flat().ext
+    else:
+        cfg = ChipConfig.flat(first_row=args.first_core[0], first_col=args.first_core[1], **kw)
+    hio = HostIO(sandbox=args.sandbox, prefix=args.prefix)
     if args.wallclock:
         hio.clock = wall_clock()
-    chip = Chip(cfg, hio)
     try:
-        chip.load_elf(img, cores=None if local else [0])
+        chip = Chip(cfg, hio)
+        if args.cores is not None:
+            rows, cols = group_shape(args.cores)
+        else:
+            rows = args.rows if args.rows is not None else (cfg.rows if local else 1)
+            cols = args.cols if args.cols is not None else (cfg.cols if local else 1)
+        cores = chip.group(rows, cols, *args.origin)
+    except ValueError as e:
+        print(f"epiphany-emu: {e}", file=sys.stderr)
+        return 2
+    try:
+        chip.load_elf(img, cores=cores)
     except LoadError as e:
         print(f"epiphany-emu: {e}", file=sys.stderr)
         return 2
@@ -78,6 +155,9 @@ def run(args) -> int:
         print(f"epiphany-emu: stopped after --max-cycles {args.max_cycles}", file=sys.stderr)
     elif res.stop == "all_idle":
         print("epiphany-emu: every core is idle with nothing pending; stopping", file=sys.stderr)
+    elif res.stop == "deadlock":
+        for line in deadlock_report(res, chip, img):
+            print(line, file=sys.stderr)
     if args.stats:
         from .stats import text_summary
         for line in text_summary(chip):

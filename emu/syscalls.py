@@ -65,6 +65,11 @@ class HostIO:
     clock: Callable[[int], float] = field(default=lambda cycles: cycles / 600e6)
     #: called with (core_index, fd, bytes) for guest output; default writes to stdout/stderr
     write_hook: Optional[Callable[[int, int, bytes], None]] = None
+    #: prefix output lines with the core id: "auto" (once more than one core has written),
+    #: "always" or "never"
+    prefix: str = "auto"
+    #: names cores in prefixes (core index -> text); set by the chip
+    core_label: Callable[[int], str] = field(default=lambda k: str(k))
 
     def __post_init__(self):
         if self.stdin is None:
@@ -88,6 +93,8 @@ class Syscalls:
         self.io = io
         self.fds: Dict[int, int] = {}
         self.outcome: Dict[int, str] = {}    # core -> "pass"/"fail" from TRAP 4/5
+        self._partial: Dict[tuple, bytes] = {}   # (core, fd) -> unterminated line
+        self._writers = set()
 
     # -- register/memory helpers ---------------------------------------------------------------
     def _r(self, k, n):
@@ -127,13 +134,11 @@ class Syscalls:
                 return _signed(r0)
             if trap == 4:
                 self.outcome[k] = "pass"
-                self.io.stdout.write(b"pass\n")
-                self.io.stdout.flush()
+                self._console(k, 1, b"pass\n")
                 return 0
             if trap == 5:
                 self.outcome[k] = "fail"
-                self.io.stdout.write(b"fail\n")
-                self.io.stdout.flush()
+                self._console(k, 1, b"fail\n")
                 return 1
             if trap == 6:
                 return self._sys_close(k, r0)
@@ -193,12 +198,7 @@ class Syscalls:
     def _sys_write(self, k, fd, buf, n):
         data = self._read(k, buf, n) if n else b""
         if fd in (1, 2) and fd not in self.fds:
-            if self.io.write_hook is not None:
-                self.io.write_hook(k, fd, data)
-            else:
-                stream = self.io.stdout if fd == 1 else self.io.stderr
-                stream.write(data)
-                stream.flush()
+            self._console(k, fd, data)
             self._ret(k, n)
             return None
         h = self.fds.get(fd)
@@ -210,6 +210,39 @@ class Syscalls:
         except OSError as e:
             self._ret(k, -1, host_errno_to_newlib(e.errno))
         return None
+
+    # -- console output (stdout/stderr of every core) -----------------------------------------
+    def _console(self, k, fd, data):
+        if self.io.write_hook is not None:
+            self.io.write_hook(k, fd, data)
+            return
+        if data:
+            self._writers.add(k)
+        if self.io.prefix == "never":
+            self._emit(fd, data)
+            return
+        buf = self._partial.get((k, fd), b"") + data
+        lines = buf.split(b"\n")
+        self._partial[(k, fd)] = lines.pop()
+        for line in lines:
+            self._emit(fd, self._prefix(k) + line + b"\n")
+
+    def _prefix(self, k) -> bytes:
+        if self.io.prefix == "always" or (self.io.prefix == "auto" and len(self._writers) > 1):
+            return f"[{self.io.core_label(k)}] ".encode()
+        return b""
+
+    def _emit(self, fd, data):
+        stream = self.io.stdout if fd == 1 else self.io.stderr
+        stream.write(data)
+        stream.flush()
+
+    def flush(self):
+        """Write out unterminated lines (at the end of a run)."""
+        for (k, fd), rest in sorted(self._partial.items()):
+            if rest:
+                self._emit(fd, self._prefix(k) + rest)
+        self._partial.clear()
 
     def _sys_read(self, k, fd, buf, n):
         if fd == 0 and 0 not in self.fds:
