@@ -76,7 +76,13 @@ def main(argv=None):
     ap.add_argument("--no-emulator", action="store_true",
                     help="only generate, vet and build (e.g. to time the host side)")
     ap.add_argument("--json", metavar="FILE", help="write a JSON summary")
+    ap.add_argument("--csmith-options", metavar="OPTS",
+                    help="replace the corpus csmith options (one string), e.g. for bigger "
+                         "programs: '--no-packed-struct --no-float --max-funcs 8 "
+                         "--max-block-depth 4 --max-array-len-per-dim 6'")
     args = ap.parse_args(argv)
+    if args.csmith_options:
+        bf.CSMITH_OPTIONS[:] = args.csmith_options.split()
     bf.toolchain_prefix()
     bf.csmith_include()
 
@@ -146,6 +152,7 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"csmith_options": bf.CSMITH_OPTIONS, "results": results}, f, indent=1)
+            f.write("\n")
     return 1 if bad else 0
 
 
