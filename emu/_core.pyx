@@ -30,7 +30,8 @@ include "_gen_isa.pxi"
 # ---- core reset, timers, idling ---------------------------------------------------------------
 
 cdef void core_reset(Core* c) noexcept nogil:
-    """Architectural reset (RESETCORE / e-hal soft reset): registers cleared, memory kept."""
+    """Architectural reset (RESETCORE / e-hal soft reset): registers cleared, memory kept.
+    The core is left idle with interrupts enabled, waiting for SYNC (as e-hal leaves it)."""
     memset(c.r, 0, sizeof(c.r))
     c.pc = 0
     c.npc = 0
@@ -48,7 +49,7 @@ cdef void core_reset(Core* c) noexcept nogil:
     c.meshconfig = 0
     c.irq_pending = 0
     c.irq_delay = 0
-    c.idle = 0
+    c.idle = 1
     c.halted = 0
     c.exited = 0
     c.exit_code = 0
@@ -203,7 +204,7 @@ cdef uint64_t chip_state_hash(Chip* ch) noexcept nogil:
     cdef Core* c
     for k in range(ch.ncores):
         c = &ch.cores[k]
-        if not core_live(c):
+        if not core_live(c) or c.idle:      # an idle core with nothing pending cannot change
             continue
         h = mix64(h, k)
         for j in range(64):
@@ -526,6 +527,12 @@ cdef class Engine:
         self._check(k)
         self.ch.cores[k].exited = 1
         self.ch.cores[k].exit_code = code
+
+    def set_idle(self, int k, bint idle):
+        self._check(k)
+        self.ch.cores[k].idle = idle
+        self.ch.cores[k].active = not idle
+        attn_update(&self.ch.cores[k])
 
     def set_halted(self, int k, bint halted):
         self._check(k)

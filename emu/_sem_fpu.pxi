@@ -23,6 +23,11 @@ cdef extern from "fpu.h" nogil:
     uint32_t epi_imsub(uint32_t acc, uint32_t a, uint32_t b, uint32_t* flags)
 
 
+cdef extern from "fpu_fast.h" nogil:
+    int epi_fast_fpu(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode, uint32_t* res,
+                     uint32_t* flags)
+
+
 cdef inline int fpu_done(Core* c, uint32_t fl, bint arith) noexcept nogil:
     """Apply an FPU operation's flags: BN BZ (and BV for arithmetic; FLOAT/FIX/FABS leave it,
     esim-corner-cases 1e/2a) describe it, BIS BVS BUS are sticky.  Raise the FPU exception
@@ -51,9 +56,12 @@ cdef inline int ialu2_done(Core* c, uint32_t fl) noexcept nogil:
 
 
 cdef inline int sem_fadd(Core* c, const Insn* i) noexcept nogil:
-    cdef uint32_t fl = 0
+    cdef uint32_t fl = 0, res = 0
     if c.int_mode == 0:
-        c.r[i.rd] = epi_fadd(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        if epi_fast_fpu(0, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+            c.r[i.rd] = res
+        else:
+            c.r[i.rd] = epi_fadd(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_iadd(c.r[i.rn], c.r[i.rm], &fl)
@@ -62,9 +70,12 @@ cdef inline int sem_fadd(Core* c, const Insn* i) noexcept nogil:
 
 
 cdef inline int sem_fsub(Core* c, const Insn* i) noexcept nogil:
-    cdef uint32_t fl = 0
+    cdef uint32_t fl = 0, res = 0
     if c.int_mode == 0:
-        c.r[i.rd] = epi_fsub(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        if epi_fast_fpu(1, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+            c.r[i.rd] = res
+        else:
+            c.r[i.rd] = epi_fsub(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_isub(c.r[i.rn], c.r[i.rm], &fl)
@@ -73,9 +84,12 @@ cdef inline int sem_fsub(Core* c, const Insn* i) noexcept nogil:
 
 
 cdef inline int sem_fmul(Core* c, const Insn* i) noexcept nogil:
-    cdef uint32_t fl = 0
+    cdef uint32_t fl = 0, res = 0
     if c.int_mode == 0:
-        c.r[i.rd] = epi_fmul(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        if epi_fast_fpu(2, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+            c.r[i.rd] = res
+        else:
+            c.r[i.rd] = epi_fmul(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_imul(c.r[i.rn], c.r[i.rm], &fl)
@@ -84,9 +98,12 @@ cdef inline int sem_fmul(Core* c, const Insn* i) noexcept nogil:
 
 
 cdef inline int sem_fmadd(Core* c, const Insn* i) noexcept nogil:
-    cdef uint32_t fl = 0
+    cdef uint32_t fl = 0, res = 0
     if c.int_mode == 0:
-        c.r[i.rd] = epi_fmadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        if epi_fast_fpu(3, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+            c.r[i.rd] = res
+        else:
+            c.r[i.rd] = epi_fmadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_imadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], &fl)
@@ -95,9 +112,12 @@ cdef inline int sem_fmadd(Core* c, const Insn* i) noexcept nogil:
 
 
 cdef inline int sem_fmsub(Core* c, const Insn* i) noexcept nogil:
-    cdef uint32_t fl = 0
+    cdef uint32_t fl = 0, res = 0
     if c.int_mode == 0:
-        c.r[i.rd] = epi_fmsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
+        if epi_fast_fpu(4, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+            c.r[i.rd] = res
+        else:
+            c.r[i.rd] = epi_fmsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1)
     if c.int_mode == 1:
         c.r[i.rd] = epi_imsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], &fl)

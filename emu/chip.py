@@ -217,6 +217,7 @@ class Chip:
                 e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset, 1)   # SYNC -> vector 0
             else:
                 e.set_pc(k, img.entry)
+                e.set_idle(k, False)
                 # start inside the reset interrupt: ACTIVE|GID|KM and IPEND[0]; crt0 leaves it
                 # with RTI (esim-corner-cases "Start-up state")
                 e.sreg_write(k, fst, 0x7)

@@ -66,8 +66,8 @@ def add_arguments(p):
                    help="scheduling quantum: cores run round-robin this many cycles at a "
                         "time (deterministic; default 1000)")
     g.add_argument("--prefix", choices=["auto", "always", "never"], default="auto",
-                   help="prefix output lines with the core id: once more than one core "
-                        "prints (auto, default), always, or never")
+                   help="prefix output lines with the core id: when the program runs on "
+                        "more than one core (auto, default), always, or never")
     p.add_argument("--max-cycles", type=int, default=0, metavar="N",
                    help="stop after N cycles of emulated time (default: no limit)")
     p.add_argument("--unaligned", choices=["stop", "report", "trap"], default="stop",

@@ -65,8 +65,8 @@ class HostIO:
     clock: Callable[[int], float] = field(default=lambda cycles: cycles / 600e6)
     #: called with (core_index, fd, bytes) for guest output; default writes to stdout/stderr
     write_hook: Optional[Callable[[int, int, bytes], None]] = None
-    #: prefix output lines with the core id: "auto" (once more than one core has written),
-    #: "always" or "never"
+    #: prefix output lines with the core id: "auto" (when the program runs on more than one
+    #: core), "always" or "never"
     prefix: str = "auto"
     #: names cores in prefixes (core index -> text); set by the chip
     core_label: Callable[[int], str] = field(default=lambda k: str(k))
@@ -94,7 +94,6 @@ class Syscalls:
         self.fds: Dict[int, int] = {}
         self.outcome: Dict[int, str] = {}    # core -> "pass"/"fail" from TRAP 4/5
         self._partial: Dict[tuple, bytes] = {}   # (core, fd) -> unterminated line
-        self._writers = set()
 
     # -- register/memory helpers ---------------------------------------------------------------
     def _r(self, k, n):
@@ -216,8 +215,6 @@ class Syscalls:
         if self.io.write_hook is not None:
             self.io.write_hook(k, fd, data)
             return
-        if data:
-            self._writers.add(k)
         if self.io.prefix == "never":
             self._emit(fd, data)
             return
@@ -228,7 +225,8 @@ class Syscalls:
             self._emit(fd, self._prefix(k) + line + b"\n")
 
     def _prefix(self, k) -> bytes:
-        if self.io.prefix == "always" or (self.io.prefix == "auto" and len(self._writers) > 1):
+        if self.io.prefix == "always" or (self.io.prefix == "auto"
+                                          and len(self.chip.loaded_cores) > 1):
             return f"[{self.io.core_label(k)}] ".encode()
         return b""
 

@@ -44,6 +44,7 @@ class Harness:
 
     def start(self, pc=CODE, **gprs):
         self.e.set_pc(0, pc)
+        self.e.set_idle(0, False)
         for name, v in gprs.items():
             self.set(name, v)
         return self

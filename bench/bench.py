@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Benchmarks: emulated MIPS and wall time per workload.
+
+    python bench/bench.py              # all workloads, best of 3
+    python bench/bench.py --repeat 5 int_crc
+
+Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
+  int_crc       integer kernel (bitwise CRC-32), core-local SRAM, one core
+  float_matmul  float kernel (32x32 matrix multiply), core-local SRAM, one core
+  mem_stream    load/store kernel over word arrays, core-local SRAM, one core
+  flat_printf   newlib printf + soft double, default flat layout (external memory)
+  mc16_crc      int_crc on all 16 cores of the E16G301 (scheduler overhead)
+
+MIPS = emulated instructions / wall seconds of the run loop (loading excluded).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from emu.chip import Chip, ChipConfig            # noqa: E402
+from emu.syscalls import HostIO                  # noqa: E402
+from loader.elf import read_elf                  # noqa: E402
+
+PROG = os.path.join(HERE, "programs")
+WORKLOADS = {
+    "int_crc": ("int_crc.elf", 1),
+    "float_matmul": ("float_matmul.elf", 1),
+    "mem_stream": ("mem_stream.elf", 1),
+    "flat_printf": ("flat_printf.elf", 1),
+    "mc16_crc": ("int_crc.elf", 16),
+}
+
+
+def run_once(elf: str, ncores: int):
+    img = read_elf(os.path.join(PROG, elf))
+    out = io.BytesIO()
+    if img.is_core_local():
+        chip = Chip(ChipConfig(), HostIO(stdout=out, stderr=io.BytesIO()))
+        cores = chip.group(*((1, 1) if ncores == 1 else (4, 4)))
+    else:
+        chip = Chip(ChipConfig.flat(), HostIO(stdout=out, stderr=io.BytesIO()))
+        cores = [0]
+    chip.load_elf(img, cores)
+    t0 = time.perf_counter()
+    res = chip.run()
+    dt = time.perf_counter() - t0
+    if res.exit_code != 0 or res.fault is not None:
+        raise SystemExit(f"{elf}: run failed ({res.stop}, exit {res.exit_code})")
+    n = sum(chip.counters(k)["instructions"] for k in range(chip.ncores))
+    cyc = max(chip.counters(k)["cycles"] for k in range(chip.ncores))
+    return n, cyc, dt
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.splitlines()[1:]))
+    ap.add_argument("workloads", nargs="*", choices=[[]] + list(WORKLOADS), default=[],
+                    metavar="WORKLOAD", help="subset to run (default: all)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per workload; best is kept")
+    a = ap.parse_args(argv)
+    names = a.workloads or list(WORKLOADS)
+    print(f"{'workload':14s} {'instructions':>13s} {'cycles':>12s} {'wall s':>8s} {'MIPS':>8s}")
+    for name in names:
+        elf, ncores = WORKLOADS[name]
+        best = None
+        for _ in range(max(1, a.repeat)):
+            n, cyc, dt = run_once(elf, ncores)
+            if best is None or dt < best[2]:
+                best = (n, cyc, dt)
+        n, cyc, dt = best
+        print(f"{name:14s} {n:13d} {cyc:12d} {dt:8.3f} {n / dt / 1e6:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
