@@ -6,7 +6,11 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 debug = os.environ.get("EMU_DEBUG") == "1"
-macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+          # the semantic functions are small `cdef inline` functions called from one big
+          # switch with constant arguments (access size, addressing mode): force them inline
+          # so the C compiler specialises them instead of calling a generic version
+          ("CYTHON_INLINE", "inline __attribute__((always_inline))")]
 if debug:
     macros.append(("EMU_DEBUG", "1"))
 

@@ -15,8 +15,23 @@ ctypedef struct Insn:
     uint8_t cond         # condition code (branches, conditional moves)
     uint8_t sub          # 1 = index/displacement is subtracted
     uint8_t cost         # issue cycles (from the chip's timing table, filled at predecode)
-    uint16_t pad1
+    uint8_t lat          # LAT_* latency class of its results (timing model)
+    uint8_t unit         # UNIT_* dual-issue group (timing model)
     int32_t imm          # immediate, sign-extended and scaled (see Insn.imm in isa/spec.py)
+    uint8_t s0           # registers read (REG_NONE when unused), for dependency stalls
+    uint8_t s1
+    uint8_t s2
+    uint8_t d0           # registers written
+    uint8_t d1
+    uint8_t d2
+    uint8_t tflags       # TF_*: FPU flags read/written, FPU unit, long-latency result
+    uint8_t pairs        # issue units this one may dual-issue with (from the timing table)
+    uint8_t lat_i        # result latency for IALU/load-store consumers (timing table)
+    uint8_t lat_f        # result latency for FPU consumers
+    uint16_t pad3
+    uint64_t src_mask    # GPRs read, as a bit set (filled at predecode from s0..s2)
+    uint64_t dst_mask    # GPRs written with the instruction's result latency
+    uint64_t dst_fast    # GPRs written with IALU latency (a post-modified base register)
 
 # ---- results of executing one instruction -----------------------------------------------------
 cdef enum:
@@ -91,6 +106,9 @@ ctypedef struct Counters:
     uint64_t n_interrupts
     uint64_t n_unaligned
     uint64_t n_by_tclass[8]
+    uint64_t dep_stall_cycles      # waiting for a register (RAW) — pipeline model
+    uint64_t n_dual_issue          # instructions issued together with the previous one
+    uint64_t fetch_stall_cycles    # fetch line penalties, external fetch
 
 # one record of --unaligned=report
 ctypedef struct UnalignedRec:
@@ -184,6 +202,17 @@ ctypedef struct Core:
     uint8_t fault_store
     uint32_t fault_word
     uint32_t trap_num
+    # pipeline model: cycle at which each register (+ FPU flags, + a dummy) is ready for an
+    # IALU/load-store consumer (ready) and for an FPU consumer (fready)
+    uint64_t ready[67]   # index REG_NONE (65) is never written; REG_SINK (66) absorbs writes
+    uint64_t fready[67]
+    uint8_t pair_mask    # issue units that may dual-issue with the previous instruction
+    uint64_t pending     # GPRs whose ready time may lie in the future (loads, FPU results)
+    uint64_t prev_dst    # GPRs written by the previous instruction
+    uint8_t prev_lat     # its latency class
+    uint64_t bf_ready    # when the FPU flags written by an FPU op can be tested
+    uint8_t after_jump   # the previous instruction was a taken control transfer
+    uint64_t stall_acc   # stall cycles the memory layer charged to the current instruction
     # the chip this core belongs to
     Chip* chip
     Counters cnt
@@ -213,5 +242,9 @@ cdef struct Chip:
     # timing parameters (flattened from emu/timing.py)
     uint32_t tc_cost[8]
     uint32_t branch_penalty
+    int timed            # pipeline model on (dependencies, dual issue, fetch line penalty)
+    uint32_t lat_i[4]    # per LAT_* class: cycles after issue until an IALU consumer can issue
+    uint32_t lat_f[4]    # ... until an FPU consumer can issue
+    uint8_t pairs[4]     # per UNIT_*: bit set of units it may dual-issue with
     uint32_t remote_load_base
     uint32_t remote_load_per_hop

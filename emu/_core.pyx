@@ -10,6 +10,10 @@ from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 
+
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long) nogil
+
 import numpy as np
 cimport numpy as cnp
 
@@ -116,44 +120,84 @@ cdef void idle_until(Core* c, uint64_t end) noexcept nogil:
 
 # ---- the run loop -----------------------------------------------------------------------------
 
+cdef inline uint64_t pending_ready(Core* c, uint64_t m, int fpu) noexcept nogil:
+    """Latest ready time among the pending registers in m."""
+    cdef uint64_t r = 0, v
+    cdef int k
+    if (m & (m - 1)) == 0:                      # the usual case: one register
+        k = __builtin_ctzll(m)
+        return c.fready[k] if fpu else c.ready[k]
+    while m:
+        k = __builtin_ctzll(m)
+        m &= m - 1
+        v = c.fready[k] if fpu else c.ready[k]
+        if v > r:
+            r = v
+    return r
+
+
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
     stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).
 
-    The fast path per instruction: window check, predecode check, execute, count.  Anything
-    unusual (pending interrupt, idle, timers, hardware loop, halt) sets c.attn and is handled
-    off the fast path."""
+    The fast path per instruction: window check, predecode check, pipeline timing, execute,
+    count.  Anything unusual (pending interrupt, idle, timers, hardware loop, halt) sets c.attn
+    and is handled off the fast path.  Time, the instruction count and the pipeline state live
+    in locals and are written back to the core when control leaves the loop or the slow path
+    needs them; the memory layer reports stalls through c.stall_acc.
+
+    Pipeline model (MAN §4 "Pipeline", fact sheet §5.1), when ch.timed: in-order issue,
+    interlocked on RAW and WAW by the separation table; dual issue of an allowed pair
+    (IALU + FPU/IALU2, FPU/IALU2 + load/store) of independent instructions, the second one
+    issued in the first one's cycle; +1 after a jump to a 32-bit instruction straddling an
+    8-byte fetch line.  Only registers produced by long-latency instructions (loads, FPU) are
+    tracked (`pending`): an IALU result is always ready for the next instruction."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
     cdef uint32_t pc, off
     cdef int st
-    cdef uint64_t cyc0 = 0
+    cdef bint timed = ch.timed
+    cdef uint64_t cyc = c.cnt.cycles     # the core's time
+    cdef uint64_t n = 0                  # instructions executed in this call
+    cdef uint64_t t, r, issue, cyc0, m, ri, rf
+    cdef uint64_t n_dual = 0, dep_stall = 0
+    cdef int k
+    cdef uint8_t pair_mask = c.pair_mask
+    cdef uint64_t pending = c.pending
+    cdef uint64_t prev_dst = c.prev_dst
+    cdef uint8_t prev_lat = c.prev_lat
+    cdef uint8_t after_jump = c.after_jump
     # the fetch window, cached in locals; refreshed whenever it may have changed
     cdef uint32_t wbase = c.win_base
     cdef uint32_t wsize = c.win_size
     cdef Insn* wpd = c.win_pd
     c.stop = STOP_NONE
-    while c.cnt.cycles < end:
+    while cyc < end:
         if c.attn:
+            c.cnt.cycles = cyc
             if c.halted:
-                return STOP_NONE
+                break
             if c.irq_pending:
                 if c.irq_delay:
                     c.irq_delay = 0
                 else:
                     take_interrupt(c)
+                    after_jump = 1
+                    pair_mask = 0
+                    prev_dst = 0
             if c.idle:
                 idle_until(c, end)
+                cyc = c.cnt.cycles
                 if not c.irq_pending:
-                    return STOP_NONE
+                    break
                 continue
-        cyc0 = c.cnt.cycles
+        cyc0 = cyc
         pc = c.pc
         off = pc - wbase
         if off >= wsize:
             if set_fetch_window(c, pc):
                 c.stop_pc = pc
-                return c.stop
+                break
             wbase = c.win_base
             wsize = c.win_size
             wpd = c.win_pd
@@ -162,15 +206,68 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
         if ins.size == 0:
             if predecode(c, ins, off):
                 c.stop_pc = pc
-                return c.stop
+                break
         c.npc = pc + ins.size
+        issue = cyc
+        if timed:
+            t = cyc
+            r = 0
+            m = ins.src_mask | ins.dst_mask | ins.dst_fast
+            if after_jump:
+                after_jump = 0
+                if ins.size == 4 and (pc & 7) == 6:
+                    t += 1
+                    c.cnt.fetch_stall_cycles += 1
+            if m & pending:
+                r = pending_ready(c, m & pending, ins.tflags & TF_FPU)
+            if ins.tflags & (TF_READS_BF | TF_FPU):
+                if ins.tflags & TF_READS_BF and c.bf_ready > r:
+                    r = c.bf_ready
+                if ins.tflags & TF_FPU and prev_lat == LAT_IALU and (ins.src_mask & prev_dst) \
+                        and r < t + 1:
+                    r = t + 1             # IALU -> FPU/IALU2 needs one cycle of separation
+            if (pair_mask >> ins.unit) & 1 and r < t and not (m & prev_dst):
+                pair_mask = 0
+                n_dual += 1
+                issue = t - 1
+            else:
+                pair_mask = ins.pairs
+                if r > t:
+                    dep_stall += r - t
+                    t = r
+                issue = t
         st = execute(c, ins)
-        c.cnt.cycles += ins.cost
-        c.cnt.n_insns += 1
+        n += 1
+        t = issue
+        if c.stall_acc:
+            t += c.stall_acc                 # the memory access completed at t
+            c.stall_acc = 0
+        if timed:
+            if ins.tflags & (TF_LONG | TF_WRITES_BF):
+                if ins.tflags & TF_LONG:
+                    m = ins.dst_mask
+                    pending = (pending & ~ins.dst_fast) | m
+                    while m:
+                        k = __builtin_ctzll(m)
+                        m &= m - 1
+                        c.ready[k] = t + ins.lat_i
+                        c.fready[k] = t + ins.lat_f
+                else:
+                    pending &= ~ins.dst_mask
+                if ins.tflags & TF_WRITES_BF:
+                    c.bf_ready = t + ch.lat_i[LAT_FPU]
+            else:
+                pending &= ~ins.dst_mask
+            prev_dst = ins.dst_mask | ins.dst_fast
+            prev_lat = ins.lat
+        cyc = t + ins.cost
         if st != EXEC_OK:
             if st == EXEC_TAKEN:
-                c.cnt.cycles += ch.branch_penalty
+                cyc += ch.branch_penalty
                 c.cnt.branch_cycles += ch.branch_penalty
+                after_jump = 1
+                pair_mask = 0
+                prev_dst = 0
                 wsize = c.win_size      # jumps to odd addresses invalidate the window
             else:
                 c.stop_pc = pc
@@ -178,13 +275,24 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
                 if c.stop == STOP_TRAP:
                     c.cnt.n_traps += 1
                     c.pc = c.npc        # TRAP completes; the host resumes after it
-                return c.stop
+                break
         elif c.attn and c.lc != 0 and pc == c.le:
             hwloop_end(c)
         c.pc = c.npc
         if c.attn and c.timer_on:
-            timers_step(c, ins, c.cnt.cycles - cyc0)
-    return STOP_NONE
+            c.cnt.cycles = cyc
+            timers_step(c, ins, cyc - cyc0)
+    c.cnt.cycles = cyc
+    c.cnt.n_insns += n
+    c.cnt.n_dual_issue += n_dual
+    c.cnt.dep_stall_cycles += dep_stall
+    c.cnt.stall_cycles += dep_stall
+    c.pair_mask = pair_mask
+    c.pending = pending
+    c.prev_dst = prev_dst
+    c.prev_lat = prev_lat
+    c.after_jump = after_jump
+    return c.stop
 
 
 cdef inline bint core_live(Core* c) noexcept nogil:
@@ -423,13 +531,20 @@ cdef class Engine:
         self.ch.excause_e4 = excause_e4
 
     def set_timing(self, tc_cost, uint32_t branch_penalty, uint32_t remote_load_base,
-                   uint32_t remote_load_per_hop):
+                   uint32_t remote_load_per_hop, bint timed=False, lat_i=(1, 1, 1, 1),
+                   lat_f=(1, 1, 1, 1), pairs=(0, 0, 0, 0)):
+        """Flattened emu.timing.TimingModel (see there for the meaning and sources)."""
         cdef int k
         for k in range(min(8, len(tc_cost))):
             self.ch.tc_cost[k] = tc_cost[k]
         self.ch.branch_penalty = branch_penalty
         self.ch.remote_load_base = remote_load_base
         self.ch.remote_load_per_hop = remote_load_per_hop
+        self.ch.timed = timed
+        for k in range(4):
+            self.ch.lat_i[k] = lat_i[k]
+            self.ch.lat_f[k] = lat_f[k]
+            self.ch.pairs[k] = pairs[k]
 
     def set_region_timing(self, int j, uint32_t load_latency, uint32_t store_cost):
         """Cycles per load (stall) and per store for external region j."""
@@ -563,7 +678,8 @@ cdef class Engine:
             bytes_ext_reads=n.bytes_ext_reads, bytes_ext_writes=n.bytes_ext_writes,
             remote_stall_cycles=n.remote_stall_cycles, ext_stall_cycles=n.ext_stall_cycles,
             dma_bytes=n.dma_bytes, traps=n.n_traps, interrupts=n.n_interrupts,
-            unaligned=n.n_unaligned,
+            unaligned=n.n_unaligned, dep_stall_cycles=n.dep_stall_cycles,
+            dual_issue=n.n_dual_issue, fetch_stall_cycles=n.fetch_stall_cycles,
             by_tclass=[n.n_by_tclass[j] for j in range(8)])
         return d
 

@@ -29,13 +29,36 @@ cdef inline uint32_t hops_between(Core* a, Core* b) noexcept nogil:
 
 
 cdef inline uint64_t rd_le(const uint8_t* p, int lsz) noexcept nogil:
-    cdef uint64_t v = 0
-    memcpy(&v, p, 1 << lsz)
-    return v
+    """Little-endian load of 1 << lsz bytes (constant-size copies compile to single moves)."""
+    cdef uint8_t b
+    cdef uint16_t h
+    cdef uint32_t w
+    cdef uint64_t d
+    if lsz == 2:
+        memcpy(&w, p, 4)
+        return w
+    if lsz == 0:
+        return p[0]
+    if lsz == 1:
+        memcpy(&h, p, 2)
+        return h
+    memcpy(&d, p, 8)
+    return d
 
 
 cdef inline void wr_le(uint8_t* p, int lsz, uint64_t v) noexcept nogil:
-    memcpy(p, &v, 1 << lsz)
+    cdef uint16_t h
+    cdef uint32_t w
+    if lsz == 2:
+        w = <uint32_t>v
+        memcpy(p, &w, 4)
+    elif lsz == 0:
+        p[0] = <uint8_t>v
+    elif lsz == 1:
+        h = <uint16_t>v
+        memcpy(p, &h, 2)
+    else:
+        memcpy(p, &v, 8)
 
 
 # ---- predecode invalidation -------------------------------------------------------------------
@@ -95,7 +118,7 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
             c.cnt.ext_stall_cycles += ch.ext[k].load_latency
-            c.cnt.cycles += ch.ext[k].load_latency
+            c.stall_acc += ch.ext[k].load_latency
             return 0
         idx = ch.core_of_id[addr >> 20]
         if idx < 0:
@@ -115,7 +138,7 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             c.cnt.bytes_loads_remote += n
             k = ch.remote_load_base + ch.remote_load_per_hop * hops_between(c, t)
             c.cnt.remote_stall_cycles += k
-            c.cnt.cycles += k
+            c.stall_acc += k
         return 0
     if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
         out[0] = mmr_read(t, off)
@@ -141,7 +164,7 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
         c.cnt.bytes_ext_reads += (1 << lsz)
         if e.load_latency:
             c.cnt.ext_stall_cycles += e.load_latency
-            c.cnt.cycles += e.load_latency
+            c.stall_acc += e.load_latency
         return 0
     return mem_load_slow(c, addr, lsz, out)
 
@@ -164,7 +187,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             c.cnt.n_ext_writes += 1
             c.cnt.bytes_ext_writes += n
             if ch.ext[k].store_cost:
-                c.cnt.cycles += ch.ext[k].store_cost
+                c.stall_acc += ch.ext[k].store_cost
                 c.cnt.ext_stall_cycles += ch.ext[k].store_cost
             return 0
         idx = ch.core_of_id[addr >> 20]
@@ -213,7 +236,7 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
         c.cnt.n_ext_writes += 1
         c.cnt.bytes_ext_writes += (1 << lsz)
         if e.store_cost:
-            c.cnt.cycles += e.store_cost
+            c.stall_acc += e.store_cost
             c.cnt.ext_stall_cycles += e.store_cost
         return 0
     return mem_store_slow(c, addr, lsz, v)
@@ -279,6 +302,38 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     return 0
 
 
+cdef enum:
+    TF_READS_BF = 1
+    TF_WRITES_BF = 2
+    TF_FPU = 4           # issues in the FPU/IALU2 unit
+    TF_LONG = 8          # its result is not ready for the very next instruction
+
+
+cdef inline uint64_t reg_bit(uint8_t r) noexcept nogil:
+    return (<uint64_t>1) << r if r < 64 else 0
+
+
+cdef inline void insn_timing_masks(Insn* ins) noexcept nogil:
+    """Bit sets of the registers an instruction reads and writes (timing model)."""
+    ins.src_mask = reg_bit(ins.s0) | reg_bit(ins.s1) | reg_bit(ins.s2)
+    ins.dst_mask = reg_bit(ins.d0) | reg_bit(ins.d1) | reg_bit(ins.d2)
+    ins.dst_fast = 0
+    if ins.lat == LAT_LDW or ins.lat == LAT_LDB:
+        # the post-modified base of a load is an address-unit result, ready at once
+        if ins.d1 == ins.rn and ins.d0 != ins.rn:
+            ins.dst_fast = reg_bit(ins.d1)
+        elif ins.d2 == ins.rn and ins.d0 != ins.rn and ins.d1 != ins.rn:
+            ins.dst_fast = reg_bit(ins.d2)
+        ins.dst_mask &= ~ins.dst_fast
+    ins.tflags = 0
+    if ins.s0 == REG_BFLAGS or ins.s1 == REG_BFLAGS or ins.s2 == REG_BFLAGS:
+        ins.tflags |= TF_READS_BF
+    if ins.d0 == REG_BFLAGS or ins.d1 == REG_BFLAGS or ins.d2 == REG_BFLAGS:
+        ins.tflags |= TF_WRITES_BF
+    if ins.unit == UNIT_FPU:
+        ins.tflags |= TF_FPU
+
+
 cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     """Fill the predecode entry for the instruction at window offset off."""
     cdef uint32_t lo = c.win_mem[off] | (<uint32_t>c.win_mem[off + 1] << 8)
@@ -295,6 +350,12 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     else:
         decode16(lo, ins)
     ins.cost = <uint8_t>c.chip.tc_cost[ins.tclass]
+    insn_timing_masks(ins)
+    ins.pairs = c.chip.pairs[ins.unit]
+    ins.lat_i = <uint8_t>c.chip.lat_i[ins.lat]
+    ins.lat_f = <uint8_t>c.chip.lat_f[ins.lat]
+    if ins.lat != LAT_IALU:
+        ins.tflags |= TF_LONG
     if c.win_blk != NULL:
         c.win_blk[off >> 8] = 1
     return 0

@@ -105,7 +105,8 @@ class Chip:
                                    [(b, s) for b, s, _, _ in c.ext], c.quantum)
         t = c.timing
         self.engine.set_timing(t.tc_costs(), t.branch_penalty, t.remote_load_base,
-                               t.remote_load_per_hop)
+                               t.remote_load_per_hop, t.pipeline, t.lat_ialu_consumer,
+                               t.lat_fpu_consumer, t.pair_table())
         for j, (_, _, lat, cost) in enumerate(c.ext):
             self.engine.set_region_timing(j, t.dram_load_latency if lat is None else lat,
                                           t.dram_store_cost if cost is None else cost)

@@ -8,7 +8,7 @@ measurements).  Where a value is our own estimate it says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict
+from typing import Dict, Tuple
 
 from isa.spec import TCLASSES
 
@@ -34,8 +34,30 @@ class TimingModel:
     #: for the guest's gettimeofday.
     clock_hz: int = 600_000_000
 
+    # -- pipeline (MAN §4 "Pipeline", tables 7-10; fact sheet §5.1) --------------------------
+    #: Model register dependencies, dual issue and fetch-line penalties.  Off: every
+    #: instruction costs its class cost (plus branch penalty and memory stalls).
+    pipeline: bool = True
+    #: Result latency per producer class, as "issue-to-issue" cycles for a dependent IALU or
+    #: load/store consumer: separation + 1.  IALU→IALU 0 (forwarding) → 1; LDR→IALU/STR/LDR
+    #: 1 → 2; LDRB/LDRH→any 2 → 3; FPU/IALU2→IALU 3+ROUNDING → 5 (round-to-nearest).
+    lat_ialu_consumer: Tuple[int, int, int, int] = (1, 5, 2, 3)   # (ialu, fpu, ldw, ldb)
+    #: ... for an FPU/IALU2 consumer: IALU→FPU 1 → 2; FPU→FPU 3+ROUNDING → 5; LDR→FPU 2 → 3;
+    #: LDRB/LDRH→any 2 → 3.
+    lat_fpu_consumer: Tuple[int, int, int, int] = (2, 5, 3, 3)
+    #: Dual issue (MAN §4): IALU with FPU/IALU2, FPU/IALU2 with LOAD/STORE; nothing pairs with
+    #: control instructions, two of the same group never pair.
+    dual_issue: bool = True
+
     def tc_costs(self):
         return [self.tclass_cost.get(t, 1) for t in TCLASSES]
+
+    def pair_table(self):
+        """Per issue unit (none, ialu, fpu, ldst): bit mask of the units it pairs with."""
+        if not self.dual_issue:
+            return (0, 0, 0, 0)
+        NONE, IALU, FPU, LDST = 1, 2, 4, 8
+        return (0, FPU, IALU | LDST, FPU)
 
 
 DEFAULT = TimingModel()

@@ -14,7 +14,37 @@ from typing import List
 
 from . import bits as B
 from .check import check_or_raise
-from .spec import INSNS, OVERLAPS, TCLASSES, Insn
+from .spec import INSNS, OVERLAPS, TCLASSES, Insn, issue_unit, latency_class, operands
+
+#: timing-model register indices beyond the 64 GPRs
+REG_BFLAGS = 64
+REG_NONE = 65        # an unused source: never written, always ready
+REG_SINK = 66        # an unused destination: written, never read
+LAT_CLASSES = ("ialu", "fpu", "ldw", "ldb")
+UNITS = ("none", "ialu", "fpu", "ldst")
+
+
+def _timing_slots(r: Insn):
+    """C expressions for the (up to 3) source and (up to 3) destination register indices."""
+    reads, writes = operands(r)
+    # address registers first: they gate the access; the data register of a store last
+    order = {"rn": 0, "rm": 1, "rd": 2, "bflags": 3, "rd+1": 4}
+    reads = sorted(reads, key=lambda x: order.get(x, 9))[:3]
+    sem = r.sem.split("(")[0]
+
+    def expr(tok, is_dest):
+        if tok == "rd+1":
+            return "v_rd + 1"
+        if tok == "lr":
+            return f"(14 if v_cond == 15 else {REG_SINK})" if sem == "bcond" else "14"
+        if tok == "bflags":
+            if sem in ("bcond", "movcond") and not is_dest:
+                return f"({REG_BFLAGS} if v_cond >= 10 and v_cond <= 13 else {REG_NONE})"
+            return str(REG_BFLAGS)
+        return "v_" + {"rd": "rd", "rn": "rn", "rm": "rm"}[tok]
+    src = [expr(t, False) for t in reads] + [str(REG_NONE)] * (3 - len(reads))
+    dst = [expr(t, True) for t in writes] + [str(REG_SINK)] * (3 - len(writes))
+    return src, dst
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PXI = os.path.join(ROOT, "emu", "_gen_isa.pxi")
@@ -105,9 +135,19 @@ def _decoder(width: int) -> List[str]:
             L.append(f"{ind}o.imm = {_cy_imm(expr)}")
             L.append(f"{ind}o.op = {op_const(r)}")
             L.append(f"{ind}o.tclass = TC_{r.tclass.upper()}")
+            src, dst = _timing_slots(r)
+            L.append(f"{ind}o.s0 = <uint8_t>({src[0]}); o.s1 = <uint8_t>({src[1]}); "
+                     f"o.s2 = <uint8_t>({src[2]})")
+            L.append(f"{ind}o.d0 = <uint8_t>({dst[0]}); o.d1 = <uint8_t>({dst[1]}); "
+                     f"o.d2 = <uint8_t>({dst[2]})")
+            L.append(f"{ind}o.lat = LAT_{latency_class(r).upper()}; "
+                     f"o.unit = UNIT_{issue_unit(r).upper()}")
             L.append(f"{ind}return 1")
     L.append("    o.op = OP_INVALID")
     L.append("    o.tclass = TC_SYS")
+    L.append(f"    o.s0 = o.s1 = o.s2 = {REG_NONE}")
+    L.append(f"    o.d0 = o.d1 = o.d2 = {REG_SINK}")
+    L.append("    o.lat = LAT_IALU; o.unit = UNIT_NONE")
     L.append("    return 0")
     # declare the per-field locals once (Cython needs cdefs at function top)
     names = sorted({n for r in rows for n in r.fields})
@@ -131,6 +171,13 @@ def generate() -> str:
     for k, t in enumerate(TCLASSES):
         out.append(f"    TC_{t.upper()} = {k}")
     out.append(f"    N_TCLASSES = {len(TCLASSES)}")
+    out += ["", "cdef enum:  # timing model: register indices, latency classes, issue units",
+            f"    REG_BFLAGS = {REG_BFLAGS}", f"    REG_NONE = {REG_NONE}",
+            f"    REG_SINK = {REG_SINK}", f"    N_TREGS = {REG_SINK + 1}"]
+    for k, n in enumerate(LAT_CLASSES):
+        out.append(f"    LAT_{n.upper()} = {k}")
+    for k, n in enumerate(UNITS):
+        out.append(f"    UNIT_{n.upper()} = {k}")
     out.append("")
     out += _decoder(16)
     out.append("")

@@ -371,6 +371,66 @@ _add(
 
 INSN_BY_NAME: Dict[str, Insn] = {i.name: i for i in INSNS}
 
+# ---------------------------------------------------------------------------------------------
+# Register operands for the timing model (which registers an instruction reads and writes).
+# By semantic function; "rd+1" is the odd register of a pair, "lr" r14, "bflags" the FPU
+# flags a B-condition reads (bcond/movcond with cond 10..13 only).  Loads/stores add their
+# index/base registers from their addressing mode below.
+# ---------------------------------------------------------------------------------------------
+SEM_OPERANDS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
+    "add": (("rn", "rm"), ("rd",)), "sub": (("rn", "rm"), ("rd",)),
+    "and": (("rn", "rm"), ("rd",)), "orr": (("rn", "rm"), ("rd",)),
+    "eor": (("rn", "rm"), ("rd",)), "lsl": (("rn", "rm"), ("rd",)),
+    "lsr": (("rn", "rm"), ("rd",)), "asr": (("rn", "rm"), ("rd",)),
+    "addi": (("rn",), ("rd",)), "subi": (("rn",), ("rd",)), "lsli": (("rn",), ("rd",)),
+    "lsri": (("rn",), ("rd",)), "asri": (("rn",), ("rd",)), "bitr": (("rn",), ("rd",)),
+    "movi": ((), ("rd",)), "movt": (("rd",), ("rd",)), "movcond": (("rn", "bflags"), ("rd",)),
+    "movts": (("rd",), ()), "movfs": ((), ("rd",)),
+    "bcond": (("bflags",), ("lr",)), "jr": (("rn",), ()), "jalr": (("rn",), ("lr",)),
+    "fadd": (("rn", "rm"), ("rd", "bflags")), "fsub": (("rn", "rm"), ("rd", "bflags")),
+    "fmul": (("rn", "rm"), ("rd", "bflags")),
+    "fmadd": (("rd", "rn", "rm"), ("rd", "bflags")),
+    "fmsub": (("rd", "rn", "rm"), ("rd", "bflags")),
+    "float": (("rn",), ("rd", "bflags")), "fix": (("rn",), ("rd", "bflags")),
+    "fabs": (("rn",), ("rd", "bflags")),
+    "testset": (("rd", "rn", "rm"), ("rd",)),
+    "load": ((), ("rd",)), "store": (("rd",), ()),
+    "nop": ((), ()), "idle": ((), ()), "bkpt": ((), ()), "mbkpt": ((), ()), "rti": ((), ()),
+    "wand": ((), ()), "sync": ((), ()), "gie": ((), ()), "gid": ((), ()), "swi": ((), ()),
+    "trap": ((), ()), "unimpl": ((), ()),
+}
+
+
+def operands(ins: Insn) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """(registers read, registers written) of a row, for the timing model."""
+    name = ins.sem.split("(")[0]
+    reads, writes = SEM_OPERANDS[name]
+    if name in ("load", "store"):
+        lsz, mode = (a.strip() for a in ins.sem[ins.sem.index("(") + 1:-1].split(","))
+        reads = reads + ("rn",) + (("rm",) if mode in (IDX, PM) else ())
+        if lsz == "3":
+            writes = writes + ("rd+1",) if name == "load" else writes
+            reads = reads + ("rd+1",) if name == "store" else reads
+        if mode in (PM, DPM):
+            writes = writes + ("rn",)
+    return reads, writes
+
+
+def latency_class(ins: Insn) -> str:
+    """How soon a result is usable (the producer side of MAN §4's separation table)."""
+    name = ins.sem.split("(")[0]
+    if name in ("load", "testset"):
+        lsz = ins.sem[ins.sem.index("(") + 1:].split(",")[0].rstrip(")")
+        return "ldw" if int(lsz) >= 2 else "ldb"
+    if ins.tclass == "fpu":
+        return "fpu"
+    return "ialu"
+
+
+def issue_unit(ins: Insn) -> str:
+    """Dual-issue group (MAN §4): ialu, fpu (FPU/IALU2), ldst, or none (control)."""
+    return {"ialu": "ialu", "fpu": "fpu", "load": "ldst", "store": "ldst"}.get(ins.tclass, "none")
+
 #: Declared overlaps: (more specific row, more general row).  The checker rejects any other
 #: overlap.  (The table above has none: the special encodings all differ in fixed bits.)
 OVERLAPS: Tuple[Tuple[str, str], ...] = ()
