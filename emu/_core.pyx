@@ -318,6 +318,9 @@ cdef uint64_t chip_state_hash(Chip* ch) noexcept nogil:
         for j in range(64):
             h = mix64(h, c.r[j])
         h = mix64(h, c.pc)
+        # how far the core runs ahead of the chip's time: a core in a long stall is not
+        # frozen, it will resume
+        h = mix64(h, c.cnt.cycles - ch.now if c.cnt.cycles > ch.now else 0)
         h = mix64(h, status_get(c))
         h = mix64(h, c.lc)
         h = mix64(h, c.ilat | (c.ipend << 10) | (<uint64_t>c.imask << 20))

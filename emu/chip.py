@@ -278,6 +278,11 @@ class Chip:
                     if self._all_done():
                         return self._result("exit")
                 continue
+            if name == "all_idle" and not any(self.engine.core_flags(j)["exited"]
+                                              for j in self.loaded_cores):
+                # every core sleeps waiting for an interrupt nobody will raise, and none has
+                # finished: the program is stuck, not done
+                name = "deadlock"
             if name in ("exit", "all_idle", "max_cycles", "deadlock"):
                 return self._result(name)
             # a fault or breakpoint: report it

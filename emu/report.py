@@ -87,8 +87,12 @@ def unaligned_summary(records, total, chip, img: Optional[LoadImage]) -> List[st
 
 def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
     """Every live core loops without writing memory: name each core and where it spins."""
-    lines = ["epiphany-emu: deadlock: the cores loop forever without writing memory "
-             "(each waits for something no one will do)"]
+    if all(c.state in ("idle", "exited") for c in res.cores if c.index in chip.loaded_cores):
+        lines = ["epiphany-emu: deadlock: every core sleeps in IDLE waiting for an interrupt "
+                 "no one will raise, and none has exited"]
+    else:
+        lines = ["epiphany-emu: deadlock: the cores loop forever without writing memory "
+                 "(each waits for something no one will do)"]
     for c in res.cores:
         if c.state in ("exited",) or c.index not in chip.loaded_cores:
             continue
