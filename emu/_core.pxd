@@ -120,13 +120,32 @@ ctypedef struct UnalignedRec:
 
 cdef struct Chip      # forward
 
+# one direction of one mesh link (or the eLink): when it is free, and what crossed it
+ctypedef struct Link:
+    uint64_t busy_until
+    uint64_t bytes
+    uint64_t busy_cycles
+    uint64_t packets
+
+# a write in flight on the mesh or the eLink, visible at `arrival`
+ctypedef struct PendingWrite:
+    uint64_t arrival
+    uint64_t seq
+    uint64_t value
+    uint32_t off         # offset in the target core's space or the external region
+    int16_t dst          # core index (SRAM/MMR) or external region index
+    int16_t src          # writing core
+    uint8_t lsz
+    uint8_t kind         # PW_SRAM / PW_MMR / PW_EXT
+
 ctypedef struct ExtRegion:
     uint32_t base
     uint32_t size
     uint8_t* mem
     Insn** pages         # predecode pages (4 KiB of code each), allocated on first fetch
-    uint32_t load_latency  # cycles a core stalls per load from this region
-    uint32_t store_cost    # cycles a core spends per store to this region
+    uint32_t load_latency  # cycles a core stalls per load from this region (timing off)
+    uint32_t store_cost    # cycles a core spends per store to this region (timing off)
+    int direct             # a plain memory (the flat simulator layout): no eLink, no latency
 
 # ---- architectural state of one eCore ---------------------------------------------------------
 ctypedef struct Core:
@@ -178,6 +197,7 @@ ctypedef struct Core:
     uint8_t irq_delay    # instructions to run before interrupts are checked again (GIE)
     uint8_t idle         # executed IDLE, waiting for an interrupt
     uint8_t halted       # DEBUGSTATUS.HALT (BKPT, DEBUGCMD, exit)
+    uint8_t single_step  # run_core returns after one instruction (debuggers, tests)
     uint8_t exited       # the program called exit
     uint8_t timer_on     # some CTIMER counts
     uint8_t int_mode     # CONFIG.ARITHMODE == integer
@@ -213,6 +233,7 @@ ctypedef struct Core:
     uint64_t bf_ready    # when the FPU flags written by an FPU op can be tested
     uint8_t after_jump   # the previous instruction was a taken control transfer
     uint64_t stall_acc   # stall cycles the memory layer charged to the current instruction
+    uint64_t now         # issue cycle of the instruction being executed (mesh timing)
     # the chip this core belongs to
     Chip* chip
     Counters cnt
@@ -248,3 +269,26 @@ cdef struct Chip:
     uint8_t pairs[4]     # per UNIT_*: bit set of units it may dual-issue with
     uint32_t remote_load_base
     uint32_t remote_load_per_hop
+    # mesh and eLink model (emu/timing.py)
+    Link* clinks         # cMesh (writes, read replies): 4 per core, N E S W
+    Link* rlinks         # rMesh (read requests)
+    Link elink_tx        # off-chip writes
+    Link elink_rx        # off-chip reads
+    uint64_t elink_rx_reads
+    uint32_t hop_cycles
+    uint32_t remote_access_cycles
+    uint32_t remote_read_overhead
+    uint32_t ext_read_cycles
+    uint32_t ext_write_cycles_per_byte
+    uint32_t ext_write_latency
+    uint32_t ext_write_buffer
+    uint32_t mesh_write_buffer
+    uint32_t fine_quantum   # slice length while cores communicate
+    uint32_t hot_window     # how long after the last remote access slices stay fine
+    uint64_t last_comm      # last cycle a core touched another core or off-chip memory
+    uint64_t last_deadlock_check
+    int nlive               # cores running (not exited or halted)
+    PendingWrite* pend
+    uint32_t npend
+    uint32_t pend_cap
+    uint64_t pend_seq

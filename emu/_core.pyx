@@ -7,7 +7,7 @@ stop reasons it returns (traps = host I/O, faults = reports).  Nothing in the ru
 a Python object.
 """
 from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
 
 
@@ -22,6 +22,7 @@ cnp.import_array()
 include "_irq.pxi"
 include "_mmr.pxi"
 include "_dma.pxi"
+include "_mesh.pxi"
 include "_mem.pxi"
 include "_sem_alu.pxi"
 include "_sem_branch.pxi"
@@ -175,7 +176,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     while cyc < end:
         if c.attn:
             c.cnt.cycles = cyc
-            if c.halted:
+            if c.halted or (c.single_step and n):
                 break
             if c.irq_pending:
                 if c.irq_delay:
@@ -236,6 +237,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
                     dep_stall += r - t
                     t = r
                 issue = t
+        c.now = issue
         st = execute(c, ins)
         n += 1
         t = issue
@@ -370,17 +372,32 @@ cdef bint deadlocked(Chip* ch) noexcept nogil:
 
 
 cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
-    """Round-robin the cores in quanta of global time until `limit` cycles, a stop, or no core
-    can make progress.  Deterministic: the order and the quantum are fixed."""
+    """Run the cores round-robin in slices of global time until `limit` cycles, a stop, or no
+    core can make progress.  Deterministic: the order and the slice lengths depend only on the
+    program.  While cores communicate (writes in flight, or a remote/off-chip access within
+    hot_window cycles) slices shrink to fine_quantum and end at the next write arrival, so a
+    write becomes visible to every core within a few cycles of its modelled arrival, whatever
+    the quantum."""
     cdef int k, st, live, busy
-    cdef uint64_t slice_end
+    cdef uint64_t slice_end, span
     cdef Core* c
     while ch.now < limit:
-        slice_end = ch.now + ch.quantum
+        pending_apply_until(ch, ch.now)
+        span = ch.quantum
+        if ch.npend or ch.now < ch.last_comm + ch.hot_window:
+            span = ch.fine_quantum if ch.fine_quantum < span else span
+        slice_end = ch.now + span
+        if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
+            slice_end = ch.pend[0].arrival
         if slice_end > limit:
             slice_end = limit
         live = 0
         busy = 0
+        for k in range(ch.ncores):
+            if core_live(&ch.cores[k]) and not ch.cores[k].idle:
+                live += 1
+        ch.nlive = live          # cores that could observe a write (see chip_shared)
+        live = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
             if core_live(c):
@@ -388,6 +405,8 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                 if c.cnt.cycles < slice_end:
                     st = run_core(c, slice_end)
                     if st != STOP_NONE:
+                        # the host (trap service, reports) sees memory as the core left it
+                        pending_apply_until(ch, 0xFFFFFFFFFFFFFFFFULL)
                         which[0] = k
                         return st
                 if not c.idle or c.irq_pending:
@@ -403,15 +422,20 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
             if c.timer_on and core_live(c):
                 busy += 1
         ch.now = slice_end
+        if ch.npend:
+            busy += 1
         if live == 0:
+            pending_apply_until(ch, 0xFFFFFFFFFFFFFFFFULL)
             which[0] = -1
             return STOP_EXIT
         if busy == 0:
             which[0] = -1
             return STOP_ALL_IDLE
-        if deadlocked(ch):
-            which[0] = -1
-            return STOP_DEADLOCK
+        if ch.npend == 0 and ch.now >= ch.last_deadlock_check + ch.quantum:
+            ch.last_deadlock_check = ch.now
+            if deadlocked(ch):
+                which[0] = -1
+                return STOP_DEADLOCK
     which[0] = -1
     return STOP_MAX_CYCLES
 
@@ -486,6 +510,13 @@ cdef class Engine:
             self.ch.ext[k].pages = <Insn**>calloc(size // 4096, sizeof(Insn*))
             if self.ch.ext[k].pages == NULL:
                 raise MemoryError()
+        self.ch.clinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
+        self.ch.rlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
+        if self.ch.clinks == NULL or self.ch.rlinks == NULL:
+            raise MemoryError()
+        self.ch.fine_quantum = 8
+        self.ch.hot_window = 2000
+        self.ch.nlive = self.ch.ncores
         self.ch.seen_cap = 4096
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
         if self.ch.seen == NULL:
@@ -507,6 +538,9 @@ cdef class Engine:
             free(self.ch.cores)
         free(self.ch.core_of_id)
         free(self.ch.seen)
+        free(self.ch.clinks)
+        free(self.ch.rlinks)
+        free(self.ch.pend)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):
@@ -549,12 +583,55 @@ cdef class Engine:
             self.ch.lat_f[k] = lat_f[k]
             self.ch.pairs[k] = pairs[k]
 
-    def set_region_timing(self, int j, uint32_t load_latency, uint32_t store_cost):
-        """Cycles per load (stall) and per store for external region j."""
+    def set_region_timing(self, int j, uint32_t load_latency, uint32_t store_cost,
+                          bint direct=False):
+        """External region j: cycles per load and per store when the mesh model is off, and
+        whether it is a plain direct memory (the flat simulator layout)."""
         if not 0 <= j < 4 or self.ch.ext[j].mem == NULL:
             raise IndexError(f"no external region {j}")
         self.ch.ext[j].load_latency = load_latency
         self.ch.ext[j].store_cost = store_cost
+        self.ch.ext[j].direct = direct
+
+    def set_mesh_timing(self, uint32_t hop_cycles, uint32_t remote_access_cycles,
+                        uint32_t remote_read_overhead, uint32_t ext_read_cycles,
+                        uint32_t ext_write_cycles_per_byte, uint32_t ext_write_latency,
+                        uint32_t ext_write_buffer, uint32_t mesh_write_buffer,
+                        uint32_t fine_quantum, uint32_t hot_window):
+        """Flattened mesh/eLink parameters of emu.timing.TimingModel."""
+        self.ch.hop_cycles = hop_cycles
+        self.ch.remote_access_cycles = remote_access_cycles
+        self.ch.remote_read_overhead = remote_read_overhead
+        self.ch.ext_read_cycles = ext_read_cycles
+        self.ch.ext_write_cycles_per_byte = ext_write_cycles_per_byte
+        self.ch.ext_write_latency = ext_write_latency
+        self.ch.ext_write_buffer = ext_write_buffer
+        self.ch.mesh_write_buffer = mesh_write_buffer
+        self.ch.fine_quantum = fine_quantum if fine_quantum > 0 else 1
+        self.ch.hot_window = hot_window
+
+    def link_counters(self):
+        """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c' or
+        'r', bytes, busy_cycles, packets), and the eLink's."""
+        cdef int k, d
+        cdef Link* L
+        out = []
+        for k in range(self.ch.ncores):
+            for d in range(4):
+                for mesh, base in (("c", 0), ("r", 1)):
+                    L = &(self.ch.clinks if base == 0 else self.ch.rlinks)[k * 4 + d]
+                    if L.packets:
+                        out.append(dict(core=k, coreid=self.ch.cores[k].coreid,
+                                        dir="NESW"[d], mesh=mesh, bytes=L.bytes,
+                                        busy_cycles=L.busy_cycles, packets=L.packets))
+        elink = dict(tx_bytes=self.ch.elink_tx.bytes, tx_busy_cycles=self.ch.elink_tx.busy_cycles,
+                     tx_writes=self.ch.elink_tx.packets, rx_bytes=self.ch.elink_rx.bytes,
+                     rx_busy_cycles=self.ch.elink_rx.busy_cycles, rx_reads=self.ch.elink_rx_reads)
+        return out, elink
+
+    @property
+    def pending_writes(self):
+        return self.ch.npend
 
     @property
     def quantum(self):
@@ -581,6 +658,8 @@ cdef class Engine:
         cdef uint64_t limit = 0xFFFFFFFFFFFFFFFF if max_cycles == 0 else max_cycles
         with nogil:
             st = chip_run(&self.ch, limit, &which)
+            # the host sees memory with every write that was in flight delivered
+            pending_apply_until(&self.ch, 0xFFFFFFFFFFFFFFFFULL)
         return st, which
 
     def step(self, int k):
@@ -783,14 +862,14 @@ cdef class Engine:
 
 cdef int run_core_one(Core* c) noexcept nogil:
     """One instruction (or one interrupt entry) of core c."""
-    cdef uint64_t end = c.cnt.cycles + 1
-    cdef uint64_t n0 = c.cnt.n_insns
     cdef int st
     if c.idle and not c.irq_pending:
         return STOP_NONE
-    # run_core stops at the first instruction boundary at or after `end`: every instruction
-    # costs at least one cycle, so this executes exactly one
-    st = run_core(c, end)
+    c.single_step = 1
+    attn_update(c)
+    st = run_core(c, 0xFFFFFFFFFFFFFFFFULL)
+    c.single_step = 0
+    attn_update(c)
     return st
 
 

@@ -103,11 +103,65 @@ cdef inline void ext_code_written(ExtRegion* r, uint32_t off, uint32_t n) noexce
 
 # ---- loads ------------------------------------------------------------------------------------
 
+cdef inline bint chip_shared(Chip* ch) noexcept nogil:
+    """More than one core can observe memory: writes travel and become visible on arrival.
+    With a single running core they are applied at once (nobody else could tell)."""
+    return ch.nlive > 1
+
+
+cdef uint64_t remote_read_stall(Core* c, Core* t, uint32_t n) noexcept nogil:
+    """Round trip of a blocking read of n bytes by core c from core t: the request on the
+    rMesh, the access, the reply on the cMesh (MAN §3), with link contention."""
+    cdef Chip* ch = c.chip
+    cdef uint64_t fs, t0 = c.now
+    cdef uint64_t arr = mesh_route(ch, ch.rlinks, core_pos_row(c), core_pos_col(c),
+                                   core_pos_row(t), core_pos_col(t), t0, 8, &fs)
+    cdef uint64_t back = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
+                                    core_pos_row(c), core_pos_col(c), arr + ch.remote_access_cycles,
+                                    n, &fs)
+    return back - t0 + ch.remote_read_overhead
+
+
+cdef uint64_t ext_read_stall(Core* c, uint32_t n) noexcept nogil:
+    """A blocking read from off-chip memory: to the chip's east edge on the rMesh, through
+    the eLink (read latency, one transaction at a time), and back."""
+    cdef Chip* ch = c.chip
+    cdef uint64_t fs, t0 = c.now
+    cdef int row = core_pos_row(c)
+    cdef uint64_t arr = mesh_route(ch, ch.rlinks, row, core_pos_col(c), row, ch.cols, t0, 8, &fs)
+    cdef uint64_t start = link_use(&ch.elink_rx, arr, n)
+    cdef uint64_t back = mesh_route(ch, ch.clinks, row, ch.cols - 1, row, core_pos_col(c),
+                                    start + ch.ext_read_cycles, n, &fs)
+    ch.elink_rx_reads += 1
+    return back - t0
+
+
+cdef uint64_t ext_write_issue(Core* c, uint32_t n, uint64_t* arrival) noexcept nogil:
+    """A posted write to off-chip memory: it crosses the mesh to the east edge and queues for
+    the eLink, which drains ext_write_cycles_per_byte; the core stalls once more than
+    ext_write_buffer cycles of writes are queued ahead of it.  Returns the stall."""
+    cdef Chip* ch = c.chip
+    cdef uint64_t fs, t0 = c.now
+    cdef int row = core_pos_row(c)
+    cdef uint64_t arr = mesh_route(ch, ch.clinks, row, core_pos_col(c), row, ch.cols, t0, n, &fs)
+    cdef uint64_t start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
+    cdef uint64_t occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+    ch.elink_tx.busy_until = start + occ
+    ch.elink_tx.busy_cycles += occ
+    ch.elink_tx.bytes += n
+    ch.elink_tx.packets += 1
+    arrival[0] = start + occ + ch.ext_write_latency
+    if start > t0 + ch.ext_write_buffer:
+        return start - t0 - ch.ext_write_buffer
+    return 0
+
+
 cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept nogil:
     cdef Chip* ch = c.chip
     cdef Core* t
     cdef uint32_t off, n = 1 << lsz
     cdef int k, idx
+    cdef uint64_t stall
     if addr >= 0x100000:
         k = ext_find(ch, addr)
         if k >= 0:
@@ -117,8 +171,13 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             out[0] = rd_le(ch.ext[k].mem + off, lsz)
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
-            c.cnt.ext_stall_cycles += ch.ext[k].load_latency
-            c.stall_acc += ch.ext[k].load_latency
+            if not ch.ext[k].direct:
+                if ch.npend:
+                    pending_forward(ch, c.index, PW_EXT, k, off, lsz, out)
+                stall = ext_read_stall(c, n) if ch.timed else ch.ext[k].load_latency
+                c.cnt.ext_stall_cycles += stall
+                c.stall_acc += stall
+                ch.last_comm = c.now
             return 0
         idx = ch.core_of_id[addr >> 20]
         if idx < 0:
@@ -134,17 +193,25 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             c.cnt.n_loads_local += 1
             c.cnt.bytes_loads_local += n
         else:
+            if ch.npend:
+                pending_forward(ch, c.index, PW_SRAM, t.index, off, lsz, out)
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
-            k = ch.remote_load_base + ch.remote_load_per_hop * hops_between(c, t)
-            c.cnt.remote_stall_cycles += k
-            c.stall_acc += k
+            stall = remote_read_stall(c, t, n) if ch.timed else \
+                ch.remote_read_overhead + 2 * ch.hop_cycles * hops_between(c, t)
+            c.cnt.remote_stall_cycles += stall
+            c.stall_acc += stall
+            ch.last_comm = c.now
         return 0
     if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
         out[0] = mmr_read(t, off)
         if t != c:
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
+            stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
+            c.cnt.remote_stall_cycles += stall
+            c.stall_acc += stall
+            ch.last_comm = c.now
         return 0
     return mem_fault(c, addr, lsz, 0)
 
@@ -158,13 +225,10 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
         return 0
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
-    if off < e.size and off + (1 << lsz) <= e.size and e.mem != NULL:
+    if e.direct and off < e.size and off + (1 << lsz) <= e.size:
         out[0] = rd_le(e.mem + off, lsz)
         c.cnt.n_ext_reads += 1
         c.cnt.bytes_ext_reads += (1 << lsz)
-        if e.load_latency:
-            c.cnt.ext_stall_cycles += e.load_latency
-            c.stall_acc += e.load_latency
         return 0
     return mem_load_slow(c, addr, lsz, out)
 
@@ -176,19 +240,33 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
     cdef Core* t
     cdef uint32_t off, n = 1 << lsz
     cdef int k, idx
+    cdef uint64_t stall, arrival, fs
     if addr >= 0x100000:
         k = ext_find(ch, addr)
         if k >= 0:
             off = addr - ch.ext[k].base
             if off + n > ch.ext[k].size:
                 return mem_fault(c, addr, lsz, 1)
-            wr_le(ch.ext[k].mem + off, lsz, v)
-            ext_code_written(&ch.ext[k], off, n)
             c.cnt.n_ext_writes += 1
             c.cnt.bytes_ext_writes += n
-            if ch.ext[k].store_cost:
-                c.stall_acc += ch.ext[k].store_cost
-                c.cnt.ext_stall_cycles += ch.ext[k].store_cost
+            if ch.ext[k].direct:
+                wr_le(ch.ext[k].mem + off, lsz, v)
+                ext_code_written(&ch.ext[k], off, n)
+                return 0
+            if ch.timed:
+                stall = ext_write_issue(c, n, &arrival)
+            else:
+                stall = ch.ext[k].store_cost
+                arrival = c.now + stall
+            if stall:
+                c.stall_acc += stall
+                c.cnt.ext_stall_cycles += stall
+            ch.last_comm = c.now
+            if chip_shared(ch):
+                return 0 if pending_push(ch, arrival, PW_EXT, k, c.index, off, lsz, v) == 0 \
+                    else mem_fault(c, addr, lsz, 1)
+            wr_le(ch.ext[k].mem + off, lsz, v)
+            ext_code_written(&ch.ext[k], off, n)
             return 0
         idx = ch.core_of_id[addr >> 20]
         if idx < 0:
@@ -198,22 +276,91 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
     else:
         t = c
         off = addr
-    if off + n <= t.sram_size:
-        wr_le(t.sram + off, lsz, v)
-        sram_code_written(t, off, n)
+    if off + n <= t.sram_size or (off >= 0xF0000 and off < 0xF0800 and lsz == 2):
         if t == c:
-            c.cnt.n_stores_local += 1
-            c.cnt.bytes_stores_local += n
+            if off + n <= t.sram_size:
+                wr_le(t.sram + off, lsz, v)
+                sram_code_written(t, off, n)
+                c.cnt.n_stores_local += 1
+                c.cnt.bytes_stores_local += n
+                return 0
+            return mmr_write(t, off, <uint32_t>v, c)
+        # a posted write through the cMesh (MAN §3): it arrives after the hops and any
+        # queueing on the links; the core only waits when its first link is backed up
+        c.cnt.n_stores_remote += 1
+        c.cnt.bytes_stores_remote += n
+        ch.last_comm = c.now
+        if ch.timed:
+            arrival = mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
+                                 core_pos_row(t), core_pos_col(t), c.now, n, &fs)
+            if fs > c.now + ch.mesh_write_buffer:
+                stall = fs - c.now - ch.mesh_write_buffer
+                c.stall_acc += stall
+                c.cnt.remote_stall_cycles += stall
         else:
-            c.cnt.n_stores_remote += 1
-            c.cnt.bytes_stores_remote += n
-        return 0
-    if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
-        if t != c:
-            c.cnt.n_stores_remote += 1
-            c.cnt.bytes_stores_remote += n
+            arrival = c.now + ch.hop_cycles * hops_between(c, t)
+        if chip_shared(ch):
+            if pending_push(ch, arrival, PW_SRAM if off + n <= t.sram_size else PW_MMR,
+                            t.index, c.index, off, lsz, v) != 0:
+                return mem_fault(c, addr, lsz, 1)
+            return 0
+        if off + n <= t.sram_size:
+            wr_le(t.sram + off, lsz, v)
+            sram_code_written(t, off, n)
+            return 0
         return mmr_write(t, off, <uint32_t>v, c)
     return mem_fault(c, addr, lsz, 1)
+
+
+cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* old) noexcept nogil:
+    """TESTSET at a global address, atomically at the destination: old = mem; if old == 0:
+    mem = value.  The core waits for the round trip like a read."""
+    cdef Chip* ch = c.chip
+    cdef Core* t
+    cdef uint32_t off, n = 1 << lsz
+    cdef int k, idx
+    cdef uint8_t* p = NULL
+    cdef ExtRegion* r = NULL
+    cdef uint64_t stall = 0
+    k = ext_find(ch, ea)
+    if k >= 0:
+        r = &ch.ext[k]
+        off = ea - r.base
+        if off + n > r.size:
+            return mem_fault(c, ea, lsz, 0)
+        p = r.mem + off
+        if not r.direct:
+            stall = ext_read_stall(c, n) if ch.timed else r.load_latency
+            c.cnt.ext_stall_cycles += stall
+            c.cnt.n_ext_reads += 1
+            c.cnt.bytes_ext_reads += n
+    else:
+        idx = ch.core_of_id[ea >> 20]
+        if idx < 0:
+            return mem_fault(c, ea, lsz, 0)
+        t = &ch.cores[idx]
+        off = ea & 0xFFFFF
+        if off + n > t.sram_size:
+            return mem_fault(c, ea, lsz, 0)
+        p = t.sram + off
+        if t != c:
+            stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
+            c.cnt.remote_stall_cycles += stall
+            c.cnt.n_loads_remote += 1
+            c.cnt.bytes_loads_remote += n
+        else:
+            c.cnt.n_loads_local += 1
+            c.cnt.bytes_loads_local += n
+    old[0] = rd_le(p, lsz)
+    if old[0] == 0:
+        wr_le(p, lsz, value)
+        if r != NULL:
+            ext_code_written(r, off, n)
+        else:
+            sram_code_written(t, off, n)
+    c.stall_acc += stall
+    ch.last_comm = c.now
+    return 0
 
 
 cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept nogil:
@@ -229,15 +376,12 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
         return 0
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
-    if off < e.size and off + (1 << lsz) <= e.size and e.mem != NULL:
+    if e.direct and off < e.size and off + (1 << lsz) <= e.size:
         wr_le(e.mem + off, lsz, v)
         if e.pages[off >> 12] != NULL or (off >= 2 and e.pages[(off - 2) >> 12] != NULL):
             ext_code_written(e, off, 1 << lsz)
         c.cnt.n_ext_writes += 1
         c.cnt.bytes_ext_writes += (1 << lsz)
-        if e.store_cost:
-            c.stall_acc += e.store_cost
-            c.cnt.ext_stall_cycles += e.store_cost
         return 0
     return mem_store_slow(c, addr, lsz, v)
 

@@ -125,10 +125,7 @@ cdef inline int sem_testset(Core* c, const Insn* i, int lsz) noexcept nogil:
         if st:
             return st
         ea &= ~((1u << lsz) - 1)
-    if mem_load(c, ea, lsz, &old):
+    if mem_testset(c, ea, lsz, c.r[i.rd], &old):
         return EXEC_STOP
-    if old == 0:
-        if mem_store(c, ea, lsz, c.r[i.rd]):
-            return EXEC_STOP
     c.r[i.rd] = <uint32_t>old
     return EXEC_OK

@@ -107,9 +107,11 @@ class Chip:
         self.engine.set_timing(t.tc_costs(), t.branch_penalty, t.remote_load_base,
                                t.remote_load_per_hop, t.pipeline, t.lat_ialu_consumer,
                                t.lat_fpu_consumer, t.pair_table())
+        self.engine.set_mesh_timing(*t.mesh_params())
         for j, (_, _, lat, cost) in enumerate(c.ext):
+            direct = lat == 0 and cost == 0      # the flat simulator memory
             self.engine.set_region_timing(j, t.dram_load_latency if lat is None else lat,
-                                          t.dram_store_cost if cost is None else cost)
+                                          t.dram_store_cost if cost is None else cost, direct)
         pol = _core.POLICIES
         if c.unaligned not in pol:
             raise ValueError(f"unaligned policy must be one of {sorted(pol)}")

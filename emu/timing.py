@@ -19,10 +19,8 @@ class TimingModel:
     tclass_cost: Dict[str, int] = field(default_factory=lambda: {t: 1 for t in TCLASSES})
     #: Extra cycles of a taken branch, B, BL, JR, JALR, RTI (MAN §4 table "taken branch: 3").
     branch_penalty: int = 3
-    #: Blocking load from another core: round trip on the rMesh.  Our estimate from BENCH
-    #: (8 KiB read from a neighbour in 40 531 cycles with 4-byte loads ≈ 20 cycles/load).
+    #: (Timing off only.) Blocking load from another core; extra cycles per hop.
     remote_load_base: int = 18
-    #: Extra cycles per XY hop (MAN §3: 1.5 cycles per hop each way, rounded).
     remote_load_per_hop: int = 3
     #: Blocking load from external DRAM through the eLink: BENCH 8 KiB in 1 119 132 cycles
     #: with 4-byte loads ≈ 546 cycles per load.
@@ -49,8 +47,44 @@ class TimingModel:
     #: control instructions, two of the same group never pair.
     dual_issue: bool = True
 
+    # -- mesh and eLink (MAN §3; fact sheet §5.2) ---------------------------------------------
+    #: Cycles a packet spends per router hop (MAN §3: 1.5 ns per hop at 1 GHz = 1.5 cycles;
+    #: we charge 2, the next whole cycle).  Links carry 8 bytes/cycle per direction.
+    hop_cycles: int = 2
+    #: Cycles the destination takes to serve a read once the request arrived (SRAM access).
+    remote_access_cycles: int = 2
+    #: Fixed overhead of a remote read beyond the hops (request/response injection and
+    #: ejection).  Calibrated: BENCH reads 8 KiB from a neighbour with a C loop of 4-byte loads
+    #: at 40 531 cycles (≈ 19.8 cycles per word including the loop).
+    remote_read_overhead: int = 8
+    #: Off-chip read: cycles between the request reaching the eLink and the data coming back.
+    #: Calibrated: BENCH reads 8 KiB from external DRAM in 1 119 132 cycles (≈ 546 cycles per
+    #: 4-byte load).
+    ext_read_cycles: int = 530
+    #: Off-chip write bandwidth: cycles per byte on the eLink (BENCH: 143 MiB/s = 0.25 B/cycle
+    #: at 600 MHz -> 4 cycles per byte, shared by all cores).
+    ext_write_cycles_per_byte: int = 4
+    #: Cycles from a write leaving the eLink until it is visible in DRAM (our assumption:
+    #: the eLink's "<1 µs" latency, about half a read round trip).
+    ext_write_latency: int = 270
+    #: Cycles of writes that may queue ahead of a core before its posted write blocks it
+    #: (our assumption: a few transactions of buffering on the path to the eLink).
+    ext_write_buffer: int = 32
+    #: Same for the core's first mesh link (MAN §3: one buffer stage per router).
+    mesh_write_buffer: int = 4
+    #: Slice length while cores communicate, and how long a remote access keeps slices fine:
+    #: a write becomes visible within fine_quantum cycles of its arrival.
+    fine_quantum: int = 8
+    hot_window: int = 2000
+
     def tc_costs(self):
         return [self.tclass_cost.get(t, 1) for t in TCLASSES]
+
+    def mesh_params(self):
+        return (self.hop_cycles, self.remote_access_cycles, self.remote_read_overhead,
+                self.ext_read_cycles, self.ext_write_cycles_per_byte, self.ext_write_latency,
+                self.ext_write_buffer, self.mesh_write_buffer, self.fine_quantum,
+                self.hot_window)
 
     def pair_table(self):
         """Per issue unit (none, ialu, fpu, ldst): bit mask of the units it pairs with."""
