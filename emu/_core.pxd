@@ -59,6 +59,7 @@ cdef enum:
     STOP_DEADLOCK = 14
     STOP_FETCH_FAULT = 15
     STOP_DMA_FAULT = 16
+    STOP_TRACE_FULL = 17
 
 # addressing modes of loads/stores (compile-time constants passed to sem_load/sem_store)
 cdef enum:
@@ -120,6 +121,29 @@ ctypedef struct UnalignedRec:
 
 cdef struct Chip      # forward
 
+# per-instruction-address profile (profiling only; parallel to the predecode cache)
+ctypedef struct ProfEntry:
+    uint64_t n_exec
+    uint64_t cycles      # cycles from this instruction's issue slot to the next one's
+    uint64_t n_remote    # accesses that went to another core
+    uint64_t n_ext       # accesses that went off-chip
+
+# one executed instruction, for --trace (formatted by emu/trace.py)
+ctypedef struct TraceRec:
+    uint64_t cycle
+    uint32_t pc
+    uint32_t word        # the instruction bits (16 or 32)
+    uint16_t core
+    uint8_t size
+    uint8_t nreg         # registers written, recorded below (0..2)
+    uint8_t reg[2]
+    uint8_t wsize        # bytes of memory written (0 = none)
+    uint8_t pad
+    uint32_t regval[2]
+    uint32_t waddr
+    uint32_t pad2
+    uint64_t wval
+
 # one direction of one mesh link (or the eLink): when it is free, and what crossed it
 ctypedef struct Link:
     uint64_t busy_until
@@ -146,6 +170,8 @@ ctypedef struct ExtRegion:
     uint32_t load_latency  # cycles a core stalls per load from this region (timing off)
     uint32_t store_cost    # cycles a core spends per store to this region (timing off)
     int direct             # a plain memory (the flat simulator layout): no eLink, no latency
+    ProfEntry** prof_pages # profile per code page (profiling only)
+    uint32_t* dhist        # profiling: reads and writes per 64-byte block (2 per block)
 
 # ---- architectural state of one eCore ---------------------------------------------------------
 ctypedef struct Core:
@@ -198,6 +224,7 @@ ctypedef struct Core:
     uint8_t idle         # executed IDLE, waiting for an interrupt
     uint8_t halted       # DEBUGSTATUS.HALT (BKPT, DEBUGCMD, exit)
     uint8_t single_step  # run_core returns after one instruction (debuggers, tests)
+    uint8_t trace_on     # --trace includes this core
     uint8_t exited       # the program called exit
     uint8_t timer_on     # some CTIMER counts
     uint8_t int_mode     # CONFIG.ARITHMODE == integer
@@ -214,6 +241,14 @@ ctypedef struct Core:
     uint8_t* win_mem
     Insn* win_pd
     uint8_t* win_blk     # code-block flags for the window (NULL for external pages)
+    ProfEntry* win_prof  # profile entries parallel to win_pd (profiling only)
+    ProfEntry* prof      # profile of this core's SRAM code (profiling only)
+    uint32_t* dhist      # profiling: reads and writes per 64-byte block of this SRAM
+    uint64_t acc_remote  # accesses of the current instruction to other cores / off-chip
+    uint64_t acc_ext
+    uint32_t tr_waddr    # the current instruction's memory write (tracing)
+    uint8_t tr_wsize
+    uint64_t tr_wval
     # why the run stopped and details for the report
     int stop
     uint32_t stop_pc
@@ -288,6 +323,14 @@ cdef struct Chip:
     uint64_t last_comm      # last cycle a core touched another core or off-chip memory
     uint64_t last_deadlock_check
     int nlive               # cores running (not exited or halted)
+    int observe             # profiling or tracing: the run loop calls the observer
+    int profiling
+    int tracing
+    TraceRec* trace
+    uint32_t trace_cap
+    uint32_t trace_len
+    uint32_t trace_lo       # --trace address range [lo, hi)
+    uint32_t trace_hi
     PendingWrite* pend
     uint32_t npend
     uint32_t pend_cap

@@ -22,6 +22,7 @@ cnp.import_array()
 include "_irq.pxi"
 include "_mmr.pxi"
 include "_dma.pxi"
+include "_observe.pxi"
 include "_mesh.pxi"
 include "_mem.pxi"
 include "_sem_alu.pxi"
@@ -277,9 +278,18 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
                 if c.stop == STOP_TRAP:
                     c.cnt.n_traps += 1
                     c.pc = c.npc        # TRAP completes; the host resumes after it
+                    if ch.observe:
+                        c.cnt.cycles = cyc
+                        observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
         elif c.attn and c.lc != 0 and pc == c.le:
             hwloop_end(c)
+        if ch.observe:
+            c.cnt.cycles = cyc
+            if observe_insn(c, ins, pc, off, cyc - cyc0):
+                c.pc = c.npc
+                c.stop = STOP_TRACE_FULL
+                break
         c.pc = c.npc
         if c.attn and c.timer_on:
             c.cnt.cycles = cyc
@@ -535,6 +545,8 @@ cdef class Engine:
             for k in range(self.ch.ncores):
                 free(self.ch.cores[k].pd)
                 free(self.ch.cores[k].code_blk)
+                free(self.ch.cores[k].prof)
+                free(self.ch.cores[k].dhist)
             free(self.ch.cores)
         free(self.ch.core_of_id)
         free(self.ch.seen)
@@ -546,6 +558,12 @@ cdef class Engine:
                 for p in range(self.ch.ext[k].size // 4096):
                     free(self.ch.ext[k].pages[p])
                 free(self.ch.ext[k].pages)
+            if self.ch.ext[k].prof_pages != NULL:
+                for p in range(self.ch.ext[k].size // 4096):
+                    free(self.ch.ext[k].prof_pages[p])
+                free(self.ch.ext[k].prof_pages)
+            free(self.ch.ext[k].dhist)
+        free(self.ch.trace)
 
     # -- configuration ------------------------------------------------------------------------
     @property
@@ -632,6 +650,108 @@ cdef class Engine:
     @property
     def pending_writes(self):
         return self.ch.npend
+
+    # -- observation: profile and trace ------------------------------------------------------
+    def enable_profiling(self):
+        """Count executions, cycles and remote/off-chip accesses per instruction address, and
+        reads/writes per 64-byte block of every memory (see emu/profile.py)."""
+        cdef int k
+        cdef Core* c
+        self.ch.profiling = 1
+        self.ch.observe = 1
+        for k in range(self.ch.ncores):
+            c = &self.ch.cores[k]
+            if c.dhist == NULL:
+                c.dhist = <uint32_t*>calloc((c.sram_size >> 6) * 2, sizeof(uint32_t))
+            c.win_size = 0          # re-enter the fetch window to attach profile entries
+        for k in range(4):
+            if self.ch.ext[k].mem != NULL and self.ch.ext[k].dhist == NULL:
+                self.ch.ext[k].dhist = <uint32_t*>calloc((self.ch.ext[k].size >> 6) * 2,
+                                                         sizeof(uint32_t))
+
+    def enable_trace(self, uint32_t capacity=65536, uint32_t lo=0, uint32_t hi=0xFFFFFFFF,
+                     cores=None):
+        """Record every executed instruction of `cores` (default all) whose PC lies in
+        [lo, hi).  Runs stop with 'trace_full' when `capacity` records are buffered; drain
+        them with trace_drain() and run again."""
+        cdef int k
+        if capacity == 0:
+            raise ValueError("trace capacity must be > 0")
+        free(self.ch.trace)
+        self.ch.trace = <TraceRec*>calloc(capacity, sizeof(TraceRec))
+        if self.ch.trace == NULL:
+            raise MemoryError()
+        self.ch.trace_cap = capacity
+        self.ch.trace_len = 0
+        self.ch.trace_lo = lo
+        self.ch.trace_hi = hi
+        for k in range(self.ch.ncores):
+            self.ch.cores[k].trace_on = cores is None or k in cores
+        self.ch.tracing = 1
+        self.ch.observe = 1
+
+    def trace_drain(self):
+        """The buffered trace records, oldest first, as a list of tuples
+        (cycle, core, pc, word, size, ((reg, value), ...), (waddr, wsize, wval) or None)."""
+        cdef uint32_t j
+        cdef TraceRec* t
+        out = []
+        for j in range(self.ch.trace_len):
+            t = &self.ch.trace[j]
+            regs = tuple((t.reg[q], t.regval[q]) for q in range(t.nreg))
+            out.append((t.cycle, t.core, t.pc, t.word, t.size, regs,
+                        (t.waddr, t.wsize, t.wval) if t.wsize else None))
+        self.ch.trace_len = 0
+        return out
+
+    def prof_entries(self, int k):
+        """Profile of core k's SRAM code: numpy array of (addr, n_exec, cycles, n_remote,
+        n_ext) for every executed instruction address."""
+        self._check(k)
+        cdef Core* c = &self.ch.cores[k]
+        return self._prof_rows(c.prof, c.sram_size // 2, 0)
+
+    def prof_ext_entries(self, int j):
+        """Same for code executed from external region j (addresses are global)."""
+        cdef uint32_t p
+        cdef ExtRegion* r = &self.ch.ext[j]
+        parts = []
+        if r.prof_pages != NULL:
+            for p in range(r.size // 4096):
+                if r.prof_pages[p] != NULL:
+                    parts.append(self._prof_rows(r.prof_pages[p], 2048, r.base + p * 4096))
+        if not parts:
+            return self._prof_rows(NULL, 0, 0)
+        return np.concatenate(parts)
+
+    cdef object _prof_rows(self, ProfEntry* e, uint32_t n, uint32_t base):
+        cdef uint32_t i
+        rows = []
+        if e != NULL:
+            for i in range(n):
+                if e[i].n_exec:
+                    rows.append((base + 2 * i, e[i].n_exec, e[i].cycles, e[i].n_remote,
+                                 e[i].n_ext))
+        return np.array(rows, dtype=[("addr", "u4"), ("n_exec", "u8"), ("cycles", "u8"),
+                                     ("n_remote", "u8"), ("n_ext", "u8")])
+
+    def data_hist(self, int k):
+        """Profiling: (reads, writes) per 64-byte block of core k's SRAM, as a numpy array of
+        shape (blocks, 2)."""
+        self._check(k)
+        cdef Core* c = &self.ch.cores[k]
+        cdef uint32_t nb = c.sram_size >> 6
+        if c.dhist == NULL:
+            return np.zeros((nb, 2), dtype=np.uint32)
+        return np.asarray(<uint32_t[:nb * 2]>c.dhist).reshape(nb, 2).copy()
+
+    def data_hist_ext(self, int j):
+        """Same for external region j: (base, array of shape (blocks, 2))."""
+        cdef ExtRegion* r = &self.ch.ext[j]
+        cdef uint32_t nb = r.size >> 6
+        if r.dhist == NULL:
+            return r.base, np.zeros((nb, 2), dtype=np.uint32)
+        return r.base, np.asarray(<uint32_t[:nb * 2]>r.dhist).reshape(nb, 2).copy()
 
     @property
     def quantum(self):
@@ -901,6 +1021,7 @@ STOP_NAMES = {
     STOP_INVALID_INSN: "invalid_insn", STOP_MEM_FAULT: "mem_fault",
     STOP_UNALIGNED: "unaligned", STOP_USER: "user", STOP_HALT: "halt",
     STOP_DEADLOCK: "deadlock", STOP_FETCH_FAULT: "fetch_fault", STOP_DMA_FAULT: "dma_fault",
+    STOP_TRACE_FULL: "trace_full",
 }
 POLICIES = {"stop": POLICY_STOP, "report": POLICY_REPORT, "trap": POLICY_TRAP}
 N_OPS_CORE = N_OPS

@@ -171,7 +171,10 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             out[0] = rd_le(ch.ext[k].mem + off, lsz)
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
+            if ch.observe:
+                prof_data(ch.ext[k].dhist, off, 0)
             if not ch.ext[k].direct:
+                c.acc_ext += 1
                 if ch.npend:
                     pending_forward(ch, c.index, PW_EXT, k, off, lsz, out)
                 stall = ext_read_stall(c, n) if ch.timed else ch.ext[k].load_latency
@@ -189,10 +192,13 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
         off = addr
     if off + n <= t.sram_size:
         out[0] = rd_le(t.sram + off, lsz)
+        if ch.observe:
+            prof_data(t.dhist, off, 0)
         if t == c:
             c.cnt.n_loads_local += 1
             c.cnt.bytes_loads_local += n
         else:
+            c.acc_remote += 1
             if ch.npend:
                 pending_forward(ch, c.index, PW_SRAM, t.index, off, lsz, out)
             c.cnt.n_loads_remote += 1
@@ -222,6 +228,8 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
         out[0] = rd_le(c.sram + addr, lsz)
         c.cnt.n_loads_local += 1
         c.cnt.bytes_loads_local += (1 << lsz)
+        if c.chip.observe:
+            prof_data(c.dhist, addr, 0)
         return 0
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
@@ -229,6 +237,8 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
         out[0] = rd_le(e.mem + off, lsz)
         c.cnt.n_ext_reads += 1
         c.cnt.bytes_ext_reads += (1 << lsz)
+        if c.chip.observe:
+            prof_data(e.dhist, off, 0)
         return 0
     return mem_load_slow(c, addr, lsz, out)
 
@@ -249,6 +259,9 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
                 return mem_fault(c, addr, lsz, 1)
             c.cnt.n_ext_writes += 1
             c.cnt.bytes_ext_writes += n
+            if ch.observe:
+                prof_data(ch.ext[k].dhist, off, 1)
+                trace_store(c, addr, lsz, v)
             if ch.ext[k].direct:
                 wr_le(ch.ext[k].mem + off, lsz, v)
                 ext_code_written(&ch.ext[k], off, n)
@@ -258,6 +271,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             else:
                 stall = ch.ext[k].store_cost
                 arrival = c.now + stall
+            c.acc_ext += 1
             if stall:
                 c.stall_acc += stall
                 c.cnt.ext_stall_cycles += stall
@@ -277,6 +291,10 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
         t = c
         off = addr
     if off + n <= t.sram_size or (off >= 0xF0000 and off < 0xF0800 and lsz == 2):
+        if ch.observe:
+            if off + n <= t.sram_size:
+                prof_data(t.dhist, off, 1)
+            trace_store(c, addr, lsz, v)
         if t == c:
             if off + n <= t.sram_size:
                 wr_le(t.sram + off, lsz, v)
@@ -289,6 +307,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
         # queueing on the links; the core only waits when its first link is backed up
         c.cnt.n_stores_remote += 1
         c.cnt.bytes_stores_remote += n
+        c.acc_remote += 1
         ch.last_comm = c.now
         if ch.timed:
             arrival = mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
@@ -373,6 +392,9 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
             sram_code_written(c, addr, 1 << lsz)
         c.cnt.n_stores_local += 1
         c.cnt.bytes_stores_local += (1 << lsz)
+        if c.chip.observe:
+            prof_data(c.dhist, addr, 1)
+            trace_store(c, addr, lsz, v)
         return 0
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
@@ -382,6 +404,9 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
             ext_code_written(e, off, 1 << lsz)
         c.cnt.n_ext_writes += 1
         c.cnt.bytes_ext_writes += (1 << lsz)
+        if c.chip.observe:
+            prof_data(e.dhist, off, 1)
+            trace_store(c, addr, lsz, v)
         return 0
     return mem_store_slow(c, addr, lsz, v)
 
@@ -420,6 +445,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
             c.win_mem = r.mem + (page << 12)
             c.win_pd = r.pages[page]
             c.win_blk = NULL
+            c.win_prof = prof_window(c, NULL, r, page) if ch.profiling else NULL
             return 0
         idx = ch.core_of_id[pc >> 20]
         if idx < 0:
@@ -443,6 +469,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     c.win_mem = t.sram
     c.win_pd = t.pd
     c.win_blk = t.code_blk
+    c.win_prof = prof_window(c, t, NULL, 0) if ch.profiling else NULL
     return 0
 
 

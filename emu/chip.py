@@ -125,6 +125,8 @@ class Chip:
         self.syscalls = Syscalls(self, self.io)
         self.image: Optional[LoadImage] = None
         self.loaded_cores: List[int] = []
+        #: called with lists of raw trace records (Engine.trace_drain) while tracing
+        self.trace_sink = None
 
     # -- geometry -----------------------------------------------------------------------------
     @property
@@ -272,6 +274,9 @@ class Chip:
         while True:
             st, k = e.run(max_cycles)
             name = _core.STOP_NAMES[st]
+            if name == "trace_full":
+                self._drain_trace()
+                continue
             if name == "trap":
                 info = e.stop_info(k)
                 status = self.syscalls.service(k, info["trap"])
@@ -303,11 +308,18 @@ class Chip:
                 fault.channel = info["op"] & 0xFF
             return self._result(name, fault)
 
+    def _drain_trace(self):
+        recs = self.engine.trace_drain()
+        if self.trace_sink is not None and recs:
+            self.trace_sink(recs)
+
     def _all_done(self) -> bool:
         return all(self.engine.core_flags(k)["exited"] for k in self.loaded_cores)
 
     def _result(self, stop: str, fault: Optional[Fault] = None) -> RunResult:
         self.syscalls.flush()
+        if self.trace_sink is not None:
+            self._drain_trace()
         cores = []
         for k in range(self.ncores):
             f = self.engine.core_flags(k)
