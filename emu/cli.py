@@ -16,7 +16,11 @@ COMMANDS = [
      ["epiphany-emu asm prog.s -o prog.elf --base 0x0"]),
     ("load", "emu.runner", "run an Epiphany program (ELF) on the emulated chip",
      ["epiphany-emu load examples/hello.elf",
-      "epiphany-emu load app.elf --unaligned=report --sandbox ./data"]),
+      "epiphany-emu load app.elf --unaligned=report --sandbox ./data",
+      "epiphany-emu load app.elf --stats --timing off",
+      "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
+      "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
+      "--trace-range 0x100:0x400"]),
     ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
      ["epiphany-emu disasm app.elf",
       "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from dataclasses import replace
 
 from loader.elf import LoadError, read_elf
 
 from .chip import Chip, ChipConfig
 from .report import deadlock_report, fault_report, unaligned_summary
 from .syscalls import HostIO, wall_clock
+from .timing import DEFAULT as DEFAULT_TIMING
 
 EXIT_HELP = """exit status: the program's exit status (the first non-zero one among the cores);
 2 for a bad file or option; for a fault the emulator stops the run, prints a report and exits
@@ -50,7 +53,9 @@ def group_shape(n):
 
 
 def add_arguments(p):
-    p.add_argument("elf", help="Epiphany executable (ELF) built with epiphany-elf-gcc / e-gcc")
+    # optional for argparse only so that "--profile app.elf" means the program (run checks)
+    p.add_argument("elf", nargs="?",
+                   help="Epiphany executable (ELF) built with epiphany-elf-gcc / e-gcc")
     g = p.add_argument_group("chip and workgroup")
     g.add_argument("--chip", type=_geometry, default=(4, 4), metavar="ROWSxCOLS",
                    help="chip geometry (default 4x4, the E16G301; 8x8 for an E64G401)")
@@ -86,13 +91,44 @@ def add_arguments(p):
     p.add_argument("--wallclock", action="store_true",
                    help="gettimeofday/time follow the host clock (default: emulated time "
                         "from the cycle count, deterministic)")
-    p.add_argument("--stats", action="store_true",
-                   help="print instructions, cycles and memory traffic per core at the end")
+    p.add_argument("--timing", choices=["on", "off"], default="on",
+                   help="timing model: on (default) = pipeline, mesh and eLink model; off = "
+                        "one cycle per instruction plus fixed branch and memory costs, no "
+                        "link model (faster; see emu/timing.py)")
+    o = p.add_argument_group("profiling and tracing (docs/profile.md)")
+    o.add_argument("--stats", action="store_true",
+                   help="print per-core instructions, cycles, stall causes, memory traffic, "
+                        "mesh links and eLink to stderr at the end (the --profile summary "
+                        "without the per-function and data parts)")
+    o.add_argument("--profile", nargs="?", const="", default=None, metavar="FILE.json",
+                   help="profile the run: summary (cores, stall causes, links, eLink, hottest "
+                        "functions and data) to stderr at the end; the full profile as JSON "
+                        "to FILE.json when given")
+    o.add_argument("--heatmap", metavar="FILE.png",
+                   help="draw the mesh as a PNG: cores coloured by busy cycles (or traffic, "
+                        "--heatmap-by), arrows showing each link's load; needs matplotlib")
+    o.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles",
+                   help="what colours the cores of --heatmap (default: busy cycles)")
+    o.add_argument("--trace", metavar="FILE",
+                   help="write one line per executed instruction to FILE: cycle, core id, PC, "
+                        "disassembly, registers and memory written")
+    o.add_argument("--trace-cores", metavar="LIST",
+                   help="trace only these cores: ids like 0x808,0x809 or indices like 0,1")
+    o.add_argument("--trace-range", metavar="LO:HI",
+                   help="trace only PCs in [LO, HI), hex, e.g. 0x100:0x400 (or :HI, LO:)")
     p.epilog = (p.epilog or "") + "\n\n" + EXIT_HELP
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    if args.elf is None:
+        if args.profile and not args.profile.lower().endswith(".json"):
+            # "--profile app.elf": the optional FILE.json swallowed the program
+            args.elf, args.profile = args.profile, ""
+        else:
+            print("epiphany-emu: no ELF file given (usage: epiphany-emu load [options] "
+                  "FILE.elf)", file=sys.stderr)
+            return 2
     try:
         img = read_elf(args.elf)
     except LoadError as e:
@@ -104,8 +140,21 @@ def run(args) -> int:
     if args.sandbox is not None and not os.path.isdir(args.sandbox):
         print(f"epiphany-emu: --sandbox {args.sandbox}: not a directory", file=sys.stderr)
         return 2
+    err = _check_outputs(args)
+    if err:
+        print(f"epiphany-emu: {err}", file=sys.stderr)
+        return 2
+    trace_range = None
+    if args.trace_range is not None:
+        from .trace import parse_range
+        try:
+            trace_range = parse_range(args.trace_range)
+        except ValueError as e:
+            print(f"epiphany-emu: {e}", file=sys.stderr)
+            return 2
+    timing = DEFAULT_TIMING if args.timing == "on" else replace(DEFAULT_TIMING, pipeline=False)
     kw = dict(unaligned=args.unaligned, invalid=args.invalid, excause=args.excause,
-              quantum=max(1, args.quantum))
+              quantum=max(1, args.quantum), timing=timing)
     local = img.is_core_local()
     if args.cores is not None and (args.rows is not None or args.cols is not None):
         print("epiphany-emu: give either --cores or --rows/--cols", file=sys.stderr)
@@ -142,7 +191,33 @@ def run(args) -> int:
     except LoadError as e:
         print(f"epiphany-emu: {e}", file=sys.stderr)
         return 2
-    res = chip.run(args.max_cycles)
+    profiling = args.profile is not None
+    if profiling:
+        chip.engine.enable_profiling()
+    trace_file = None
+    if args.trace is not None:
+        from .trace import TraceWriter, parse_cores
+        try:
+            tcores = parse_cores(args.trace_cores, chip) if args.trace_cores else None
+        except ValueError as e:
+            print(f"epiphany-emu: {e}", file=sys.stderr)
+            return 2
+        try:
+            trace_file = open(args.trace, "w")
+        except OSError as e:
+            print(f"epiphany-emu: --trace {args.trace}: cannot write: {e.strerror}",
+                  file=sys.stderr)
+            return 2
+        chip.trace_sink = TraceWriter(chip, trace_file, img)
+        lo, hi = trace_range or (0, 0xFFFFFFFF)
+        chip.engine.enable_trace(1 << 16, lo, hi, tcores)
+    t0 = time.perf_counter()
+    try:
+        res = chip.run(args.max_cycles)
+    finally:
+        wall = time.perf_counter() - t0
+        if trace_file is not None:
+            trace_file.close()
     chip.close()
     sys.stdout.flush()
     if res.fault is not None:
@@ -158,8 +233,40 @@ def run(args) -> int:
     elif res.stop == "deadlock":
         for line in deadlock_report(res, chip, img):
             print(line, file=sys.stderr)
-    if args.stats:
-        from .stats import text_summary
-        for line in text_summary(chip):
-            print(line, file=sys.stderr)
+    if args.stats or profiling or args.heatmap:
+        from .profile import Profile
+        prof = Profile.from_chip(chip, result=res, wall_seconds=wall, image=img)
+        if args.stats or profiling:
+            for line in prof.text_summary():
+                print(line, file=sys.stderr)
+        try:
+            if args.profile:
+                prof.write_json(args.profile)
+            if args.heatmap:
+                prof.heatmap(args.heatmap, args.heatmap_by)
+        except OSError as e:
+            print(f"epiphany-emu: cannot write {e.filename}: {e.strerror}", file=sys.stderr)
+            return 2
     return res.exit_code
+
+
+def _check_outputs(args) -> str:
+    """One-line complaint about the output options, or ''."""
+    if args.trace is None and (args.trace_cores or args.trace_range):
+        return "--trace-cores and --trace-range need --trace FILE"
+    for opt, path in (("--profile", args.profile), ("--heatmap", args.heatmap),
+                      ("--trace", args.trace)):
+        if not path:
+            continue
+        if os.path.isdir(path):
+            return f"{opt} {path}: is a directory"
+        d = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(d):
+            return f"{opt} {path}: no such directory {d}"
+        if not os.access(d, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+            return f"{opt} {path}: not writable"
+    if args.heatmap:
+        from .profile import MATPLOTLIB_HINT, have_matplotlib
+        if not have_matplotlib():
+            return MATPLOTLIB_HINT
+    return ""
