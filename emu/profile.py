@@ -730,7 +730,7 @@ def write_heatmap(doc: dict, path: str, metric: str = "cycles") -> None:
             v = (c["bytes_loads_remote"] + c["bytes_stores_remote"] + c["bytes_ext_reads"]
                  + c["bytes_ext_writes"])
         val[r][q] = float(v)
-    size = max(4.0, 1.1 * max(R, C) + 2.5)
+    size = max(5.0, 1.1 * max(R, C) + 2.5)
     fig, ax = plt.subplots(figsize=(size + 1.5, size))
     vmax = max(max(row) for row in val) or 1.0
     norm = colors.Normalize(0, vmax)
@@ -786,8 +786,9 @@ def write_heatmap(doc: dict, path: str, metric: str = "cycles") -> None:
                      pad=0.08, orientation="horizontal",
                      label="link utilization (busy cycles / run cycles)")
     title = f"{doc.get('elf') or ''}  {doc['cycles']} cycles, timing {cfgd['timing']}"
-    ax.set_title(title.strip() + "\narrows: width = bytes, colour = utilization; solid cMesh "
-                 "(writes, read replies), dashed rMesh (read requests)", fontsize=8)
+    ax.set_title(title.strip() + "\narrows: width = bytes, colour = link utilization\n"
+                 "solid: cMesh (writes, read replies); dashed: rMesh (read requests)",
+                 fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
