@@ -29,9 +29,10 @@ ctypedef struct Insn:
     uint8_t lat_i        # result latency for IALU/load-store consumers (timing table)
     uint8_t lat_f        # result latency for FPU consumers
     uint16_t pad3
-    uint64_t src_mask    # GPRs read, as a bit set (filled at predecode from s0..s2)
+    uint64_t dep_mask    # GPRs read or written, as a bit set (RAW/WAW checks; from s0..d2)
     uint64_t dst_mask    # GPRs written with the instruction's result latency
     uint64_t dst_fast    # GPRs written with IALU latency (a post-modified base register)
+    uint64_t wr_mask     # GPRs written (dst_mask | dst_fast); 64 bytes in all
 
 # ---- results of executing one instruction -----------------------------------------------------
 cdef enum:
@@ -322,6 +323,8 @@ cdef struct Chip:
     uint32_t hot_window     # how long after the last remote access slices stay fine
     uint64_t last_comm      # last cycle a core touched another core or off-chip memory
     uint64_t last_deadlock_check
+    uint64_t last_write_change
+    uint64_t deadlock_samples
     int nlive               # cores running (not exited or halted)
     int observe             # profiling or tracing: the run loop calls the observer
     int profiling

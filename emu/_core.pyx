@@ -139,6 +139,20 @@ cdef inline uint64_t pending_ready(Core* c, uint64_t m, int fpu) noexcept nogil:
 
 
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
+    """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
+    specialised for each combination of the timing model and observation, so neither costs a
+    test per instruction."""
+    cdef Chip* ch = c.chip
+    if ch.timed:
+        if ch.observe:
+            return run_core_impl(c, end, 1, 1)
+        return run_core_impl(c, end, 1, 0)
+    if ch.observe:
+        return run_core_impl(c, end, 0, 1)
+    return run_core_impl(c, end, 0, 0)
+
+
+cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
     stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).
 
@@ -158,7 +172,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     cdef Insn* ins
     cdef uint32_t pc, off
     cdef int st
-    cdef bint timed = ch.timed
+
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
     cdef uint64_t t, r, issue, cyc0, m, ri, rf
@@ -214,7 +228,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
         if timed:
             t = cyc
             r = 0
-            m = ins.src_mask | ins.dst_mask | ins.dst_fast
+            m = ins.dep_mask
             if after_jump:
                 after_jump = 0
                 if ins.size == 4 and (pc & 7) == 6:
@@ -225,7 +239,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
             if ins.tflags & (TF_READS_BF | TF_FPU):
                 if ins.tflags & TF_READS_BF and c.bf_ready > r:
                     r = c.bf_ready
-                if ins.tflags & TF_FPU and prev_lat == LAT_IALU and (ins.src_mask & prev_dst) \
+                if ins.tflags & TF_FPU and prev_lat == LAT_IALU and (m & prev_dst) \
                         and r < t + 1:
                     r = t + 1             # IALU -> FPU/IALU2 needs one cycle of separation
             if (pair_mask >> ins.unit) & 1 and r < t and not (m & prev_dst):
@@ -260,8 +274,8 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
                 if ins.tflags & TF_WRITES_BF:
                     c.bf_ready = t + ch.lat_i[LAT_FPU]
             else:
-                pending &= ~ins.dst_mask
-            prev_dst = ins.dst_mask | ins.dst_fast
+                pending &= ~ins.wr_mask
+            prev_dst = ins.wr_mask
             prev_lat = ins.lat
         cyc = t + ins.cost
         if st != EXEC_OK:
@@ -284,7 +298,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
                 break
         elif c.attn and c.lc != 0 and pc == c.le:
             hwloop_end(c)
-        if ch.observe:
+        if observe:
             c.cnt.cycles = cyc
             if observe_insn(c, ins, pc, off, cyc - cyc0):
                 c.pc = c.npc
@@ -340,6 +354,10 @@ cdef uint64_t chip_state_hash(Chip* ch) noexcept nogil:
     return h
 
 
+cdef enum:
+    DEADLOCK_QUIET = 50000          # cycles without any write before states are compared
+
+
 cdef uint64_t chip_writes(Chip* ch) noexcept nogil:
     """Everything that can change what a spinning core observes."""
     cdef uint64_t n = 0
@@ -363,8 +381,14 @@ cdef bint deadlocked(Chip* ch) noexcept nogil:
     cdef Core* c
     if w != ch.last_writes:
         ch.last_writes = w
+        ch.last_write_change = ch.now
         ch.seen_len = 0
         return 0
+    if ch.now - ch.last_write_change < DEADLOCK_QUIET:
+        return 0                    # compute phases without stores are common: wait first
+    ch.deadlock_samples += 1
+    if ch.deadlock_samples & 15:
+        return 0                    # sample every 16th check: a periodic state still repeats
     for k in range(ch.ncores):
         c = &ch.cores[k]
         if core_live(c) and (c.timer_on or c.dma_active or c.irq_pending):

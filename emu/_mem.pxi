@@ -486,8 +486,8 @@ cdef inline uint64_t reg_bit(uint8_t r) noexcept nogil:
 
 cdef inline void insn_timing_masks(Insn* ins) noexcept nogil:
     """Bit sets of the registers an instruction reads and writes (timing model)."""
-    ins.src_mask = reg_bit(ins.s0) | reg_bit(ins.s1) | reg_bit(ins.s2)
     ins.dst_mask = reg_bit(ins.d0) | reg_bit(ins.d1) | reg_bit(ins.d2)
+    ins.dep_mask = reg_bit(ins.s0) | reg_bit(ins.s1) | reg_bit(ins.s2) | ins.dst_mask
     ins.dst_fast = 0
     if ins.lat == LAT_LDW or ins.lat == LAT_LDB:
         # the post-modified base of a load is an address-unit result, ready at once
@@ -496,6 +496,7 @@ cdef inline void insn_timing_masks(Insn* ins) noexcept nogil:
         elif ins.d2 == ins.rn and ins.d0 != ins.rn and ins.d1 != ins.rn:
             ins.dst_fast = reg_bit(ins.d2)
         ins.dst_mask &= ~ins.dst_fast
+    ins.wr_mask = ins.dst_mask | ins.dst_fast
     ins.tflags = 0
     if ins.s0 == REG_BFLAGS or ins.s1 == REG_BFLAGS or ins.s2 == REG_BFLAGS:
         ins.tflags |= TF_READS_BF
