@@ -214,6 +214,7 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
         if t != c:
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
+            c.acc_remote += 1
             stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
             c.cnt.remote_stall_cycles += stall
             c.stall_acc += stall
@@ -353,6 +354,9 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
             c.cnt.ext_stall_cycles += stall
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
+            c.acc_ext += 1
+        if ch.observe:
+            prof_data(r.dhist, off, 0)
     else:
         idx = ch.core_of_id[ea >> 20]
         if idx < 0:
@@ -362,17 +366,22 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         if off + n > t.sram_size:
             return mem_fault(c, ea, lsz, 0)
         p = t.sram + off
+        if ch.observe:
+            prof_data(t.dhist, off, 0)
         if t != c:
             stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
             c.cnt.remote_stall_cycles += stall
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
+            c.acc_remote += 1
         else:
             c.cnt.n_loads_local += 1
             c.cnt.bytes_loads_local += n
     old[0] = rd_le(p, lsz)
     if old[0] == 0:
         wr_le(p, lsz, value)
+        if ch.observe:
+            trace_store(c, ea, lsz, value)
         if r != NULL:
             ext_code_written(r, off, n)
         else:

@@ -336,7 +336,8 @@ class Chip:
             code = next((c.exit_code for c in loaded if c.exit_code), 0) & 0xFF
         else:
             code = EXIT_CODES.get(stop, 0)
-        cyc = max((self.engine.counters(k)["cycles"] for k in range(self.ncores)), default=0)
+        cyc = max((self.engine.counters(k)["cycles"] for k in (self.loaded_cores or
+                                                               range(self.ncores))), default=0)
         return RunResult(stop, code, cores, fault, cyc)
 
     # -- statistics ---------------------------------------------------------------------------

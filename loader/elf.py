@@ -201,9 +201,8 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
                     t = s.entry.st_info.type
                     kind = {"STT_FUNC": "func", "STT_OBJECT": "object", "STT_NOTYPE": "notype",
                             "STT_SECTION": "section"}.get(t)
-                    if kind is None or s.entry.st_shndx in ("SHN_UNDEF", "SHN_ABS") and kind != "notype":
-                        continue
-                    if s.entry.st_shndx == "SHN_UNDEF":
+                    # linker constants (SHN_ABS) and undefined symbols name no location
+                    if kind is None or s.entry.st_shndx in ("SHN_UNDEF", "SHN_ABS", "SHN_COMMON"):
                         continue
                     shn = s.entry.st_shndx
                     secname = secnames[shn] if isinstance(shn, int) and shn < len(secnames) else ""
