@@ -170,9 +170,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     tracked (`pending`): an IALU result is always ready for the next instruction."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
-    cdef uint32_t pc, off
+    cdef uint32_t pc = c.pc, off, nxt
     cdef int st
-
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
     cdef uint64_t t, r, issue, cyc0, m, ri, rf
@@ -191,6 +190,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     while cyc < end:
         if c.attn:
             c.cnt.cycles = cyc
+            c.pc = pc
             if c.halted or (c.single_step and n):
                 break
             if c.irq_pending:
@@ -198,6 +198,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     c.irq_delay = 0
                 else:
                     take_interrupt(c)
+                    pc = c.pc
                     after_jump = 1
                     pair_mask = 0
                     prev_dst = 0
@@ -208,9 +209,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     break
                 continue
         cyc0 = cyc
-        pc = c.pc
         off = pc - wbase
         if off >= wsize:
+            c.pc = pc
             if set_fetch_window(c, pc):
                 c.stop_pc = pc
                 break
@@ -221,9 +222,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         ins = &wpd[off >> 1]
         if ins.size == 0:
             if predecode(c, ins, off):
+                c.pc = pc
                 c.stop_pc = pc
                 break
-        c.npc = pc + ins.size
         issue = cyc
         if timed:
             t = cyc
@@ -252,6 +253,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     dep_stall += r - t
                     t = r
                 issue = t
+        c.pc = pc
         c.now = issue
         st = execute(c, ins)
         n += 1
@@ -278,8 +280,10 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
             prev_dst = ins.wr_mask
             prev_lat = ins.lat
         cyc = t + ins.cost
+        nxt = pc + ins.size
         if st != EXEC_OK:
             if st == EXEC_TAKEN:
+                nxt = c.npc
                 cyc += ch.branch_penalty
                 c.cnt.branch_cycles += ch.branch_penalty
                 after_jump = 1
@@ -291,23 +295,28 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 c.fault_word = ins.op
                 if c.stop == STOP_TRAP:
                     c.cnt.n_traps += 1
-                    c.pc = c.npc        # TRAP completes; the host resumes after it
-                    if ch.observe:
+                    c.pc = nxt          # TRAP completes; the host resumes after it
+                    if observe:
                         c.cnt.cycles = cyc
                         observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
-        elif c.attn and c.lc != 0 and pc == c.le:
-            hwloop_end(c)
+        if c.attn:
+            if st == EXEC_OK and c.lc != 0 and pc == c.le:
+                c.npc = nxt
+                hwloop_end(c)
+                nxt = c.npc
+            if c.timer_on:
+                c.cnt.cycles = cyc
+                timers_step(c, ins, cyc - cyc0)
         if observe:
             c.cnt.cycles = cyc
             if observe_insn(c, ins, pc, off, cyc - cyc0):
-                c.pc = c.npc
+                pc = nxt
                 c.stop = STOP_TRACE_FULL
                 break
-        c.pc = c.npc
-        if c.attn and c.timer_on:
-            c.cnt.cycles = cyc
-            timers_step(c, ins, cyc - cyc0)
+        pc = nxt
+    if c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL:
+        c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
     c.cnt.n_dual_issue += n_dual

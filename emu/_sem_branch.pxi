@@ -4,7 +4,7 @@
 cdef inline int sem_bcond(Core* c, const Insn* i) noexcept nogil:
     if cond_true(c, i.cond):
         if i.cond == 15:
-            c.r[14] = c.npc         # BL
+            c.r[14] = c.pc + i.size     # BL
         c.npc = c.pc + <uint32_t>i.imm
         return EXEC_TAKEN
     return EXEC_OK
@@ -19,7 +19,7 @@ cdef inline int sem_jr(Core* c, const Insn* i) noexcept nogil:
 
 cdef inline int sem_jalr(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t target = c.r[i.rn]
-    c.r[14] = c.npc
+    c.r[14] = c.pc + i.size
     c.npc = target
     if target & 1:
         c.win_size = 0

@@ -11,7 +11,7 @@ cdef inline int sem_movts(Core* c, const Insn* i) noexcept nogil:
 cdef inline int sem_movfs(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t off = <uint32_t>i.imm
     if off == MMR_PC:
-        c.r[i.rd] = c.npc         # PC reads as the next sequential PC (MAN §6)
+        c.r[i.rd] = c.pc + i.size  # PC reads as the next sequential PC (MAN §6)
     else:
         c.r[i.rd] = mmr_read(c, off)
     return EXEC_OK
