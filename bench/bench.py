@@ -11,7 +11,10 @@ Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
   flat_printf   newlib printf + soft double, default flat layout (external memory)
   mc16_crc      int_crc on all 16 cores of the E16G301 (scheduler overhead)
 
-MIPS = emulated instructions / wall seconds of the run loop (loading excluded).
+MIPS = emulated instructions / wall seconds of the run loop (loading excluded).  Each
+workload runs with the timing model on (the default: pipeline, mesh and eLink model) and off
+(every instruction its class cost; --timing off on the command line); the last column is the
+speed with timing on relative to off.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+import dataclasses                                # noqa: E402
+
+from emu import timing                            # noqa: E402
 from emu.chip import Chip, ChipConfig            # noqa: E402
 from emu.syscalls import HostIO                  # noqa: E402
 from loader.elf import read_elf                  # noqa: E402
@@ -38,14 +44,15 @@ WORKLOADS = {
 }
 
 
-def run_once(elf: str, ncores: int):
+def run_once(elf: str, ncores: int, timed: bool = True):
     img = read_elf(os.path.join(PROG, elf))
     out = io.BytesIO()
+    tm = dataclasses.replace(timing.DEFAULT, pipeline=timed)
     if img.is_core_local():
-        chip = Chip(ChipConfig(), HostIO(stdout=out, stderr=io.BytesIO()))
+        chip = Chip(ChipConfig(timing=tm), HostIO(stdout=out, stderr=io.BytesIO()))
         cores = chip.group(*((1, 1) if ncores == 1 else (4, 4)))
     else:
-        chip = Chip(ChipConfig.flat(), HostIO(stdout=out, stderr=io.BytesIO()))
+        chip = Chip(ChipConfig.flat(timing=tm), HostIO(stdout=out, stderr=io.BytesIO()))
         cores = [0]
     chip.load_elf(img, cores)
     t0 = time.perf_counter()
@@ -67,16 +74,20 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per workload; best is kept")
     a = ap.parse_args(argv)
     names = a.workloads or list(WORKLOADS)
-    print(f"{'workload':14s} {'instructions':>13s} {'cycles':>12s} {'wall s':>8s} {'MIPS':>8s}")
+    print(f"{'workload':14s} {'instructions':>13s} {'cycles':>12s} {'wall s':>8s} {'MIPS':>8s}"
+          f" {'MIPS(off)':>10s} {'on/off':>7s}")
     for name in names:
         elf, ncores = WORKLOADS[name]
-        best = None
+        best = {}
         for _ in range(max(1, a.repeat)):
-            n, cyc, dt = run_once(elf, ncores)
-            if best is None or dt < best[2]:
-                best = (n, cyc, dt)
-        n, cyc, dt = best
-        print(f"{name:14s} {n:13d} {cyc:12d} {dt:8.3f} {n / dt / 1e6:8.1f}")
+            for timed in (True, False):
+                n, cyc, dt = run_once(elf, ncores, timed)
+                if timed not in best or dt < best[timed][2]:
+                    best[timed] = (n, cyc, dt)
+        n, cyc, dt = best[True]
+        dt_off = best[False][2]
+        print(f"{name:14s} {n:13d} {cyc:12d} {dt:8.3f} {n / dt / 1e6:8.1f}"
+              f" {n / dt_off / 1e6:10.1f} {dt_off / dt:7.2f}")
     return 0
 
 
