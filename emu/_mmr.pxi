@@ -2,33 +2,7 @@
 # isa/regs.py, with their side effects.  MOVTS/MOVFS use the same two functions as loads and
 # stores through the mesh, so every access path has one behaviour.  Included by _core.pyx.
 
-cdef enum:
-    MMR_CONFIG = 0xF0400
-    MMR_STATUS = 0xF0404
-    MMR_PC = 0xF0408
-    MMR_DEBUGSTATUS = 0xF040C
-    MMR_IAB = 0xF0410
-    MMR_LC = 0xF0414
-    MMR_LS = 0xF0418
-    MMR_LE = 0xF041C
-    MMR_IRET = 0xF0420
-    MMR_IMASK = 0xF0424
-    MMR_ILAT = 0xF0428
-    MMR_ILATST = 0xF042C
-    MMR_ILATCL = 0xF0430
-    MMR_IPEND = 0xF0434
-    MMR_CTIMER0 = 0xF0438
-    MMR_CTIMER1 = 0xF043C
-    MMR_FSTATUS = 0xF0440
-    MMR_DEBUGCMD = 0xF0448
-    MMR_DMA_BASE = 0xF0500
-    MMR_MEMCONFIG = 0xF0600
-    MMR_MEMSTATUS = 0xF0604
-    MMR_MEMPROTECT = 0xF0608
-    MMR_MESHCONFIG = 0xF0700
-    MMR_COREID = 0xF0704
-    MMR_MULTICAST = 0xF0708
-    MMR_RESETCORE = 0xF070C
+# MMR_<NAME> (core-local offsets) come from isa/regs.py through emu/_gen_isa.pxi.
 
 
 cdef inline uint32_t status_get(Core* c) noexcept nogil:
@@ -95,8 +69,8 @@ cdef uint32_t mmr_read(Core* t, uint32_t off) noexcept nogil:
         return t.ctimer[0]
     if off == MMR_CTIMER1:
         return t.ctimer[1]
-    if off >= MMR_DMA_BASE and off < MMR_DMA_BASE + 64:
-        return t.dma[(off - MMR_DMA_BASE) >> 2]
+    if off >= MMR_DMA0CONFIG and off < MMR_DMA0CONFIG + 64:
+        return t.dma[(off - MMR_DMA0CONFIG) >> 2]
     if off == MMR_MEMCONFIG:
         return t.memconfig
     if off == MMR_MEMSTATUS:
@@ -166,8 +140,8 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
             t.halted = 0
             t.debugstatus &= ~1u
             attn_update(t)
-    elif off >= MMR_DMA_BASE and off < MMR_DMA_BASE + 64:
-        dma_reg_write(t, (off - MMR_DMA_BASE) >> 2, v)
+    elif off >= MMR_DMA0CONFIG and off < MMR_DMA0CONFIG + 64:
+        dma_reg_write(t, (off - MMR_DMA0CONFIG) >> 2, v)
     elif off == MMR_MEMCONFIG:
         t.memconfig = v
     elif off == MMR_MEMSTATUS:

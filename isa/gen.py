@@ -179,6 +179,12 @@ def generate() -> str:
     for k, n in enumerate(UNITS):
         out.append(f"    UNIT_{n.upper()} = {k}")
     out.append("")
+    # the memory-mapped registers (isa/regs.py): core-local offsets for the core's MMR code
+    from .regs import SREGS
+    out.append("cdef enum:  # memory-mapped special registers (isa/regs.py)")
+    for r in SREGS:
+        out.append(f"    MMR_{r.name} = {hex(r.offset)}")
+    out.append("")
     out += _decoder(16)
     out.append("")
     out += _decoder(32)
