@@ -111,6 +111,7 @@ ctypedef struct Counters:
     uint64_t dep_stall_cycles      # waiting for a register (RAW) — pipeline model
     uint64_t n_dual_issue          # instructions issued together with the previous one
     uint64_t fetch_stall_cycles    # fetch line penalties, external fetch
+    uint64_t bank_conflict_cycles  # instruction fetch stalled behind a load/store in its bank
 
 # one record of --unaligned=report
 ctypedef struct UnalignedRec:
@@ -270,6 +271,7 @@ ctypedef struct Core:
     uint8_t after_jump   # the previous instruction was a taken control transfer
     uint64_t stall_acc   # stall cycles the memory layer charged to the current instruction
     uint64_t now         # issue cycle of the instruction being executed (mesh timing)
+    uint8_t lbank        # 0x80 | bank of the current instruction's local SRAM access
     # the chip this core belongs to
     Chip* chip
     Counters cnt

@@ -261,7 +261,17 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         if c.stall_acc:
             t += c.stall_acc                 # the memory access completed at t
             c.stall_acc = 0
+        if not timed:
+            c.lbank = 0
         if timed:
+            if c.lbank:
+                # MAN §4: per bank, load/store has priority over instruction fetch: a fetch
+                # of the next line from the same 8 KB bank waits a cycle
+                if (c.lbank & 3) == ((pc >> 13) & 3) and ((pc ^ (pc + ins.size)) >> 3) \
+                        and pc < c.sram_size:
+                    t += 1
+                    c.cnt.bank_conflict_cycles += 1
+                c.lbank = 0
             if ins.tflags & (TF_LONG | TF_WRITES_BF):
                 if ins.tflags & TF_LONG:
                     m = ins.dst_mask
@@ -915,6 +925,7 @@ cdef class Engine:
             dma_bytes=n.dma_bytes, traps=n.n_traps, interrupts=n.n_interrupts,
             unaligned=n.n_unaligned, dep_stall_cycles=n.dep_stall_cycles,
             dual_issue=n.n_dual_issue, fetch_stall_cycles=n.fetch_stall_cycles,
+            bank_conflict_cycles=n.bank_conflict_cycles,
             by_tclass=[n.n_by_tclass[j] for j in range(8)])
         return d
 

@@ -227,6 +227,7 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
     """Load 1 << lsz bytes (little-endian, zero-extended).  The address is already aligned."""
     if addr < c.sram_size:
         out[0] = rd_le(c.sram + addr, lsz)
+        c.lbank = 0x80 | ((addr >> 13) & 3)
         c.cnt.n_loads_local += 1
         c.cnt.bytes_loads_local += (1 << lsz)
         if c.chip.observe:
@@ -395,6 +396,7 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
     """Store the low 1 << lsz bytes of v.  The address is already aligned."""
     if addr < c.sram_size:
         wr_le(c.sram + addr, lsz, v)
+        c.lbank = 0x80 | ((addr >> 13) & 3)
         if c.code_blk[addr >> 8]:
             sram_code_written(c, addr, 1 << lsz)
         elif addr >= 2 and c.code_blk[(addr - 2) >> 8]:

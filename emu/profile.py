@@ -41,7 +41,7 @@ STALL_KEYS = (
     ("fetch", "fetch_stall_cycles"),          # 32-bit insn straddling a fetch line after a jump
     ("remote", "remote_stall_cycles"),        # remote reads (round trip) + blocked posted writes
     ("external", "ext_stall_cycles"),         # off-chip reads + eLink write buffer full
-    ("bank_conflict", None),                  # not modelled: always 0
+    ("bank_conflict", "bank_conflict_cycles"),  # fetch waiting behind a load/store, same bank
     ("idle", "idle_cycles"),                  # asleep in IDLE (or not started yet)
 )
 
@@ -266,7 +266,9 @@ class Profile:
 
     @staticmethod
     def _notes(mesh_on, has_direct, symbols, loaded) -> List[str]:
-        notes = ["bank conflicts are not modelled: stalls.bank_conflict is always 0",
+        notes = ["bank conflicts model instruction fetch waiting behind a load/store to the "
+                 "same 8 KB bank (MAN §4 priorities); DMA and mesh traffic do not contend "
+                 "for banks",
                  "DMA transfers are counted (dma_bytes) but do not load the mesh links"]
         if not mesh_on:
             notes.append("timing off: the mesh and eLink are not modelled, links are empty")

@@ -132,3 +132,21 @@ def test_timers_count_the_models_cycles():
 
 def test_timing_is_deterministic():
     assert run_fixture("pingpong.elf") == run_fixture("pingpong.elf")
+
+
+def test_fetch_waits_behind_a_load_in_the_same_bank():
+    """MAN §4: per bank, load/store beats instruction fetch.  A load from the bank the code
+    runs in, by an instruction after which a new 8-byte line must be fetched, costs a cycle;
+    the same load from another bank does not."""
+    def run(data_addr):
+        h = Harness()
+        # ldr at 0x106 (32-bit: ends at 0x10a, crossing the 0x108 line), code in bank 0
+        h.asm(("nop16", {}), ("nop16", {}), ("nop16", {}),
+              ("ldr_d32", dict(rd=20, rn=21, imm=0)), ("nop16", {}))
+        h.start(r21=data_addr)
+        c = cycles_of(h, 5)
+        return c, h.e.counters(0)["bank_conflict_cycles"]
+    same, n_same = run(0x1000)        # bank 0
+    other, n_other = run(0x3000)      # bank 1
+    assert (n_same, n_other) == (1, 0)
+    assert same == other + 1
