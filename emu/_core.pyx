@@ -6,7 +6,7 @@ Python (emu/chip.py) configures an ``Engine``, loads memory, calls ``run`` and s
 stop reasons it returns (traps = host I/O, faults = reports).  Nothing in the run loop touches
 a Python object.
 """
-from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t
+from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
 
@@ -542,7 +542,7 @@ cdef class Engine:
             self.ch.core_of_id[cid] = k
             c.sram = <uint8_t*>cnp.PyArray_DATA(arr) + <size_t>k * sram_size
             c.sram_size = sram_size
-            c.pd = <Insn*>calloc(sram_size // 2, sizeof(Insn))
+            c.pd = insn_array(sram_size // 2)
             c.code_blk = <uint8_t*>calloc(sram_size // 256 + 1, 1)
             if c.pd == NULL or c.code_blk == NULL:
                 raise MemoryError()
@@ -586,7 +586,7 @@ cdef class Engine:
         cdef uint32_t p
         if self.ch.cores != NULL:
             for k in range(self.ch.ncores):
-                free(self.ch.cores[k].pd)
+                insn_array_free(self.ch.cores[k].pd)
                 free(self.ch.cores[k].code_blk)
                 free(self.ch.cores[k].prof)
                 free(self.ch.cores[k].dhist)
@@ -599,7 +599,7 @@ cdef class Engine:
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):
-                    free(self.ch.ext[k].pages[p])
+                    insn_array_free(self.ch.ext[k].pages[p])
                 free(self.ch.ext[k].pages)
             if self.ch.ext[k].prof_pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):

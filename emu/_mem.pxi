@@ -337,7 +337,7 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
     """TESTSET at a global address, atomically at the destination: old = mem; if old == 0:
     mem = value.  The core waits for the round trip like a read."""
     cdef Chip* ch = c.chip
-    cdef Core* t
+    cdef Core* t = NULL
     cdef uint32_t off, n = 1 << lsz
     cdef int k, idx
     cdef uint8_t* p = NULL
@@ -424,6 +424,24 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
 
 # ---- instruction fetch ------------------------------------------------------------------------
 
+cdef Insn* insn_array(size_t n) noexcept nogil:
+    """Zeroed predecode records, cache-line aligned (one 64-byte record per line).  calloc
+    keeps large arrays lazily zeroed (untouched pages cost nothing); the pointer before the
+    aligned array is the one to free (insn_array_free)."""
+    cdef uint8_t* raw = <uint8_t*>calloc(n * sizeof(Insn) + 64 + sizeof(void*), 1)
+    cdef uintptr_t a
+    if raw == NULL:
+        return NULL
+    a = (<uintptr_t>raw + sizeof(void*) + 63) & ~(<uintptr_t>63)
+    (<void**>a - 1)[0] = raw
+    return <Insn*>a
+
+
+cdef void insn_array_free(Insn* p) noexcept nogil:
+    if p != NULL:
+        free((<void**>p - 1)[0])
+
+
 cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     """Point the fetch window at the memory holding pc (local SRAM or a page of external
     memory).  Fetching from another core's SRAM uses that core's predecode cache."""
@@ -444,7 +462,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
             off = pc - r.base
             page = off >> 12
             if r.pages[page] == NULL:
-                r.pages[page] = <Insn*>calloc(2048, sizeof(Insn))
+                r.pages[page] = insn_array(2048)
                 if r.pages[page] == NULL:
                     c.fault_addr = pc
                     c.stop = STOP_FETCH_FAULT

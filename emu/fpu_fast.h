@@ -43,7 +43,7 @@ static inline uint32_t epi_ff_flags(uint32_t r)
 }
 
 /* op: 0 add, 1 sub, 2 mul, 3 madd (acc + a*b), 4 msub (acc - a*b).  Returns 1 and sets
- * *res/*flags when the fast path applies. */
+ * the result and flags when the fast path applies. */
 static inline int epi_fast_fpu(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode,
                                uint32_t *res, uint32_t *flags)
 {
