@@ -146,6 +146,11 @@ ctypedef struct TraceRec:
     uint32_t pad2
     uint64_t wval
 
+# timing model: when a register produced by a long-latency instruction can be used
+ctypedef struct Ready:
+    uint64_t i           # by an IALU or load/store consumer
+    uint64_t f           # by an FPU/IALU2 consumer
+
 # one direction of one mesh link (or the eLink): when it is free, and what crossed it
 ctypedef struct Link:
     uint64_t busy_until
@@ -261,8 +266,7 @@ ctypedef struct Core:
     uint32_t trap_num
     # pipeline model: cycle at which each register (+ FPU flags, + a dummy) is ready for an
     # IALU/load-store consumer (ready) and for an FPU consumer (fready)
-    uint64_t ready[67]   # index REG_NONE (65) is never written; REG_SINK (66) absorbs writes
-    uint64_t fready[67]
+    Ready rdy[64]        # per GPR: when its pending value is ready for IALU / FPU consumers
     uint8_t pair_mask    # issue units that may dual-issue with the previous instruction
     uint64_t pending     # GPRs whose ready time may lie in the future (loads, FPU results)
     uint64_t prev_dst    # GPRs written by the previous instruction

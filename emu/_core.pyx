@@ -122,22 +122,6 @@ cdef void idle_until(Core* c, uint64_t end) noexcept nogil:
 
 # ---- the run loop -----------------------------------------------------------------------------
 
-cdef inline uint64_t pending_ready(Core* c, uint64_t m, int fpu) noexcept nogil:
-    """Latest ready time among the pending registers in m."""
-    cdef uint64_t r = 0, v
-    cdef int k
-    if (m & (m - 1)) == 0:                      # the usual case: one register
-        k = __builtin_ctzll(m)
-        return c.fready[k] if fpu else c.ready[k]
-    while m:
-        k = __builtin_ctzll(m)
-        m &= m - 1
-        v = c.fready[k] if fpu else c.ready[k]
-        if v > r:
-            r = v
-    return r
-
-
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
     specialised for each combination of the timing model and observation, so neither costs a
@@ -174,7 +158,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef int st
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
-    cdef uint64_t t, r, issue, cyc0, m, ri, rf
+    cdef uint64_t t, r, issue, cyc0, m, mm, ri, rf
     cdef uint64_t n_dual = 0, dep_stall = 0
     cdef int k
     cdef uint8_t pair_mask = c.pair_mask
@@ -236,7 +220,19 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     t += 1
                     c.cnt.fetch_stall_cycles += 1
             if m & pending:
-                r = pending_ready(c, m & pending, ins.tflags & TF_FPU)
+                # registers of long-latency results still in flight; those ready for every
+                # consumer by now stop being pending
+                mm = m & pending
+                while mm:
+                    k = __builtin_ctzll(mm)
+                    mm &= mm - 1
+                    if c.rdy[k].f <= t:
+                        pending &= ~((<uint64_t>1) << k)
+                    elif ins.tflags & TF_FPU:
+                        if c.rdy[k].f > r:
+                            r = c.rdy[k].f
+                    elif c.rdy[k].i > r:
+                        r = c.rdy[k].i
             if ins.tflags & (TF_READS_BF | TF_FPU):
                 if ins.tflags & TF_READS_BF and c.bf_ready > r:
                     r = c.bf_ready
@@ -276,11 +272,17 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 if ins.tflags & TF_LONG:
                     m = ins.dst_mask
                     pending = (pending & ~ins.dst_fast) | m
-                    while m:
+                    ri = t + ins.lat_i
+                    rf = t + ins.lat_f
+                    k = __builtin_ctzll(m)
+                    c.rdy[k].i = ri
+                    c.rdy[k].f = rf
+                    m &= m - 1
+                    while m:                # a register pair (LDRD)
                         k = __builtin_ctzll(m)
                         m &= m - 1
-                        c.ready[k] = t + ins.lat_i
-                        c.fready[k] = t + ins.lat_f
+                        c.rdy[k].i = ri
+                        c.rdy[k].f = rf
                 else:
                     pending &= ~ins.dst_mask
                 if ins.tflags & TF_WRITES_BF:
