@@ -226,7 +226,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 while mm:
                     k = __builtin_ctzll(mm)
                     mm &= mm - 1
-                    if c.rdy[k].f <= t:
+                    if c.rdy[k].f < t:         # usable even by a pair issued at t - 1
                         pending &= ~((<uint64_t>1) << k)
                     elif ins.tflags & TF_FPU:
                         if c.rdy[k].f > r:
