@@ -104,6 +104,16 @@ ctypedef struct Counters:
     uint64_t remote_stall_cycles
     uint64_t ext_stall_cycles
     uint64_t dma_bytes
+    uint64_t dma_remote_reads        # DMA elements read from another core (rMesh round trips)
+    uint64_t dma_remote_writes       # ... written to another core (cMesh)
+    uint64_t dma_bytes_remote_read
+    uint64_t dma_bytes_remote_written
+    uint64_t dma_ext_reads           # ... read from / written to off-chip memory
+    uint64_t dma_ext_writes
+    uint64_t dma_bytes_ext_read
+    uint64_t dma_bytes_ext_written
+    uint64_t dma_stall_cycles        # engine waiting for links, the eLink or a local bank
+    uint64_t dma_bank_conflict_cycles  # ... of which: its local bank was busy with fetch
     uint64_t n_traps
     uint64_t n_interrupts
     uint64_t n_unaligned
@@ -213,6 +223,8 @@ ctypedef struct Core:
     uint8_t dma_active   # bit k: channel k is transferring
     uint8_t dma_error[2]
     uint64_t dma_clock   # core time up to which the DMA engine has been advanced
+    uint64_t dma_last_return[2]  # per channel: when the last element's data lands
+    uint8_t dma_bank_phase       # alternates: fetch takes every other cycle of a shared bank
     uint32_t memconfig
     uint32_t memstatus
     uint32_t memprotect

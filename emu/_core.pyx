@@ -103,14 +103,22 @@ cdef uint64_t timer_wake_cycle(Core* c, uint64_t now, uint64_t end) noexcept nog
     return t
 
 
-cdef void idle_until(Core* c, uint64_t end) noexcept nogil:
-    """An idle core sleeps until `end` or until a timer wakes it."""
+cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
+    """An idle core sleeps until `end` or until a timer or its DMA engine wakes it.
+    Returns 0, or the stop reason of a DMA fault."""
     cdef uint64_t now = c.cnt.cycles
     cdef uint64_t t = end
-    cdef int k
+    cdef int k, st
     cdef uint32_t mode
+    while c.dma_active and c.dma_clock < end:
+        st = dma_advance(c, end, 1)
+        if st != 0:
+            return st
+        if c.irq_pending:
+            t = c.dma_clock if c.dma_clock > now else now
+            break
     if c.timer_on:
-        t = timer_wake_cycle(c, now, end)
+        t = timer_wake_cycle(c, now, t)
         for k in range(2):
             mode = (c.config >> (4 + 4 * k)) & 0xF
             if mode == 1 or mode == 2:
@@ -175,6 +183,13 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         if c.attn:
             c.cnt.cycles = cyc
             c.pc = pc
+            if c.dma_active and c.dma_clock < cyc:
+                # the DMA engine runs in step with its core: status, data and interrupt
+                # are seen by the core at the modelled cycle
+                st = dma_advance(c, cyc, 0)
+                if st != 0:
+                    c.stop_pc = pc
+                    break
             if c.halted or (c.single_step and n):
                 break
             if c.irq_pending:
@@ -187,7 +202,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     pair_mask = 0
                     prev_dst = 0
             if c.idle:
-                idle_until(c, end)
+                if idle_until(c, end):
+                    c.stop_pc = pc
+                    break
                 cyc = c.cnt.cycles
                 if not c.irq_pending:
                     break
@@ -469,8 +486,7 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
             if c.dma_active:
                 busy += 1
                 if c.dma_clock < slice_end:
-                    st = dma_advance(c, slice_end - c.dma_clock)
-                    c.dma_clock = slice_end
+                    st = dma_advance(c, slice_end, 0)
                     if st != 0:
                         which[0] = k
                         return st
@@ -928,6 +944,13 @@ cdef class Engine:
             unaligned=n.n_unaligned, dep_stall_cycles=n.dep_stall_cycles,
             dual_issue=n.n_dual_issue, fetch_stall_cycles=n.fetch_stall_cycles,
             bank_conflict_cycles=n.bank_conflict_cycles,
+            dma_remote_reads=n.dma_remote_reads, dma_remote_writes=n.dma_remote_writes,
+            dma_bytes_remote_read=n.dma_bytes_remote_read,
+            dma_bytes_remote_written=n.dma_bytes_remote_written,
+            dma_ext_reads=n.dma_ext_reads, dma_ext_writes=n.dma_ext_writes,
+            dma_bytes_ext_read=n.dma_bytes_ext_read, dma_bytes_ext_written=n.dma_bytes_ext_written,
+            dma_stall_cycles=n.dma_stall_cycles,
+            dma_bank_conflict_cycles=n.dma_bank_conflict_cycles,
             by_tclass=[n.n_by_tclass[j] for j in range(8)])
         return d
 

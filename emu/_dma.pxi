@@ -48,14 +48,15 @@ cdef inline int dma_load_desc(Core* t, int ch, uint32_t desc) noexcept nogil:
     return 0
 
 
-cdef inline void dma_reg_write(Core* t, uint32_t idx, uint32_t v) noexcept nogil:
-    """Write DMA register idx (0-7 channel 0, 8-15 channel 1)."""
+cdef inline void dma_reg_write(Core* t, uint32_t idx, uint32_t v, uint64_t when) noexcept nogil:
+    """Write DMA register idx (0-7 channel 0, 8-15 channel 1) at cycle `when`."""
     cdef int ch = idx >> 3
     cdef uint32_t reg = idx & 7
     t.dma[idx] = v
     if reg == DMA_CONFIG:
         if not (t.dma_active & (1 << ch)):
-            t.dma_clock = t.cnt.cycles if t.dma_active == 0 else t.dma_clock
+            if t.dma_active == 0:
+                t.dma_clock = when
         if v & DMACFG_STARTUP:
             if dma_load_desc(t, ch, v >> 16) != 0:
                 t.dma[8 * ch + DMA_STATUS] = 0xD          # configuration error
@@ -73,14 +74,192 @@ cdef inline void dma_reg_write(Core* t, uint32_t idx, uint32_t v) noexcept nogil
         t.dma_inner_reload[ch] = v & 0xFFFF
 
 
-cdef int dma_channel_step(Core* t, int ch, uint64_t budget) noexcept nogil:
-    """Move up to `budget` elements on channel ch of core t.  Returns the number moved, or -1
-    on a fault (t.stop/t.fault_* set for the report)."""
+cdef inline uint64_t dma_local_bank(Core* t, uint32_t off, uint64_t tt) noexcept nogil:
+    """Cycles a local access of the DMA engine at tt waits for its bank.  DMA has the lowest
+    priority of the bank's masters (MAN §4); we model the core's instruction fetch, which
+    reads the bank holding the PC about every other cycle while the core runs: an element
+    whose local bank is the code bank loses every other cycle.  (Our assumption: the core's
+    own loads/stores and incoming mesh traffic are not modelled against DMA.)"""
+    if t.idle or t.halted or t.exited or ((off >> 13) & 3) != ((t.pc >> 13) & 3) \
+            or t.cnt.cycles <= tt:
+        return 0
+    t.dma_bank_phase ^= 1
+    return t.dma_bank_phase
+
+
+cdef int dma_resolve(Core* t, uint32_t addr, int lsz, int store, Core** where, int* region,
+                     uint32_t* off_out) noexcept nogil:
+    """Where a DMA access of core t's engine goes: *where the core whose memory it is (t for
+    local addresses) and *off_out the offset (an SRAM offset, or an MMR offset >= 0xF0000),
+    or *where NULL and *region the external region.  Returns 0, or a fault (mem_fault)."""
+    cdef Chip* ch = t.chip
+    cdef uint32_t off, n = 1u << lsz
+    cdef int k, idx
+    cdef Core* o
+    where[0] = NULL
+    region[0] = -1
+    if addr >= 0x100000:
+        k = ext_find(ch, addr)
+        if k >= 0:
+            off = addr - ch.ext[k].base
+            if off + n > ch.ext[k].size:
+                return mem_fault(t, addr, lsz, store)
+            region[0] = k
+            off_out[0] = off
+            return 0
+        idx = ch.core_of_id[addr >> 20]
+        if idx < 0:
+            return mem_fault(t, addr, lsz, store)
+        o = &ch.cores[idx]
+        off = addr & 0xFFFFF
+    else:
+        o = t
+        off = addr
+    if off + n <= o.sram_size or (off >= 0xF0000 and off < 0xF0800 and lsz == 2):
+        where[0] = o
+        off_out[0] = off
+        return 0
+    return mem_fault(t, addr, lsz, store)
+
+
+cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uint64_t* next,
+                  uint64_t* done) noexcept nogil:
+    """Move one element of 1 << lsz bytes from src to dst for core t's DMA engine, issued at
+    cycle tt.  *next is when the engine can issue the next element: 1 cycle later, or later
+    when (mesh modelled) a link, the eLink queue or the local bank holds it back; *done is
+    when this element's data has landed.  Reads are pipelined (the engine waits for its
+    request to be accepted, not for the round trip); writes are posted and, when other cores
+    could observe them, become visible at their arrival like a core's stores.
+    Returns 0, or non-zero on a fault (t.fault_* set by mem_fault)."""
+    cdef Chip* ch = t.chip
+    cdef uint64_t v = 0, ready = tt, fs, arr, start, occ, w
+    cdef uint32_t n = 1u << lsz, off
+    cdef Core* o
+    cdef int k
+    cdef bint timed = ch.timed
+    next[0] = tt + 1
+    # ---- read ----
+    if dma_resolve(t, src, lsz, 0, &o, &k, &off):
+        return 1
+    if o == NULL:
+        v = rd_le(ch.ext[k].mem + off, lsz)
+        if ch.observe:
+            prof_data(ch.ext[k].dhist, off, 0)
+        if not ch.ext[k].direct:
+            t.cnt.dma_ext_reads += 1
+            t.cnt.dma_bytes_ext_read += n
+            if timed:
+                # requests queue for the eLink, which returns data at its bandwidth (our
+                # assumption: the write bandwidth, ext_write_cycles_per_byte, both ways)
+                arr = mesh_route(ch, ch.rlinks, core_pos_row(t), core_pos_col(t),
+                                 core_pos_row(t), ch.cols, tt, 8, &fs)
+                start = arr if arr > ch.elink_rx.busy_until else ch.elink_rx.busy_until
+                occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+                ch.elink_rx.busy_until = start + occ
+                ch.elink_rx.busy_cycles += occ
+                ch.elink_rx.bytes += n
+                ch.elink_rx.packets += 1
+                ch.elink_rx_reads += 1
+                ready = mesh_route(ch, ch.clinks, core_pos_row(t), ch.cols - 1,
+                                   core_pos_row(t), core_pos_col(t),
+                                   start + occ + ch.ext_read_cycles, n, &fs)
+                if start > tt + ch.ext_write_buffer and start - ch.ext_write_buffer > next[0]:
+                    next[0] = start - ch.ext_write_buffer
+    else:
+        if off < o.sram_size:
+            v = rd_le(o.sram + off, lsz)
+            if ch.observe:
+                prof_data(o.dhist, off, 0)
+        else:
+            v = mmr_read(o, off)
+        if o == t:
+            if timed:
+                w = dma_local_bank(t, off, tt)
+                ready += w
+                next[0] += w
+                t.cnt.dma_bank_conflict_cycles += w
+        else:
+            t.cnt.dma_remote_reads += 1
+            t.cnt.dma_bytes_remote_read += n
+            if timed:
+                arr = mesh_route(ch, ch.rlinks, core_pos_row(t), core_pos_col(t),
+                                 core_pos_row(o), core_pos_col(o), tt, 8, &fs)
+                if fs > next[0]:
+                    next[0] = fs
+                ready = mesh_route(ch, ch.clinks, core_pos_row(o), core_pos_col(o),
+                                   core_pos_row(t), core_pos_col(t),
+                                   arr + ch.remote_access_cycles, n, &fs)
+            ch.last_comm = tt
+    # ---- write ----
+    if dma_resolve(t, dst, lsz, 1, &o, &k, &off):
+        return 1
+    done[0] = ready
+    if o == NULL:
+        if ch.observe:
+            prof_data(ch.ext[k].dhist, off, 1)
+        if ch.ext[k].direct:
+            wr_le(ch.ext[k].mem + off, lsz, v)
+            ext_code_written(&ch.ext[k], off, n)
+            return 0
+        t.cnt.dma_ext_writes += 1
+        t.cnt.dma_bytes_ext_written += n
+        ch.last_comm = tt
+        if timed:
+            arr = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
+                             core_pos_row(t), ch.cols, ready, n, &fs)
+            start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
+            occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+            ch.elink_tx.busy_until = start + occ
+            ch.elink_tx.busy_cycles += occ
+            ch.elink_tx.bytes += n
+            ch.elink_tx.packets += 1
+            done[0] = start + occ + ch.ext_write_latency
+            if start > tt + ch.ext_write_buffer and start - ch.ext_write_buffer > next[0]:
+                next[0] = start - ch.ext_write_buffer
+        if chip_shared(ch):
+            # src -1: not one of the core's own stores (no store-to-load forwarding)
+            return pending_push(ch, done[0], PW_EXT, k, -1, off, lsz, v)
+        wr_le(ch.ext[k].mem + off, lsz, v)
+        ext_code_written(&ch.ext[k], off, n)
+        return 0
+    if ch.observe and off < o.sram_size:
+        prof_data(o.dhist, off, 1)
+    if o == t:
+        if timed and off < o.sram_size:
+            w = dma_local_bank(t, off, ready)
+            done[0] += w
+            if w and ready == tt:
+                next[0] += w
+                t.cnt.dma_bank_conflict_cycles += w
+    else:
+        t.cnt.dma_remote_writes += 1
+        t.cnt.dma_bytes_remote_written += n
+        ch.last_comm = tt
+        if timed:
+            done[0] = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
+                                 core_pos_row(o), core_pos_col(o), ready, n, &fs)
+            if fs > tt + ch.mesh_write_buffer and fs - ch.mesh_write_buffer > next[0]:
+                next[0] = fs - ch.mesh_write_buffer
+        if chip_shared(ch):
+            if off < o.sram_size:
+                return pending_push(ch, done[0], PW_SRAM, o.index, -1, off, lsz, v)
+            return pending_push(ch, done[0], PW_MMR, o.index, t.index, off, lsz, v)
+    if off < o.sram_size:
+        wr_le(o.sram + off, lsz, v)
+        sram_code_written(o, off, n)
+        return 0
+    return mmr_write(o, off, <uint32_t>v, t)
+
+
+cdef int dma_channel_step(Core* t, int ch, uint64_t* clk, uint64_t until) noexcept nogil:
+    """Run channel ch of core t's DMA engine from cycle *clk until `until` (or until it
+    finishes), advancing *clk.  Returns 0, 1 when it finished and latched its interrupt (at
+    *clk), or -1 on a fault (t.stop/t.fault_* set)."""
     cdef uint32_t* d = &t.dma[8 * ch]
-    cdef uint32_t cfg, lsz, n = 0, inner, outer
-    cdef uint64_t v = 0
+    cdef uint32_t cfg, lsz, inner, outer
+    cdef uint64_t nxt, done
     cdef int32_t sstr, dstr
-    while n < budget:
+    while clk[0] < until:
         cfg = d[DMA_CONFIG]
         lsz = (cfg >> 5) & 3
         inner = d[DMA_COUNT] & 0xFFFF
@@ -91,13 +270,21 @@ cdef int dma_channel_step(Core* t, int ch, uint64_t budget) noexcept nogil:
                 if dma_load_desc(t, ch, cfg >> 16) != 0:
                     d[DMA_STATUS] = 0xD
                     t.dma_active &= ~(1 << ch)
-                    return n
+                    return 0
                 continue
+            if t.dma_last_return[ch] > clk[0]:
+                # MAN: "waiting for last return" until the last element has landed
+                d[DMA_STATUS] = (d[DMA_STATUS] & 0xFFFF0000u) | 0xA
+                if t.dma_last_return[ch] >= until:
+                    clk[0] = until
+                    return 0
+                clk[0] = t.dma_last_return[ch]
             d[DMA_STATUS] &= 0xFFFF0000u
             t.dma_active &= ~(1 << ch)
             if cfg & DMACFG_IRQEN:
                 latch_irq(t, 1u << (6 + ch))
-            return n
+                return 1
+            return 0
         if (d[DMA_SRC] | d[DMA_DST]) & ((1u << lsz) - 1):
             t.fault_addr = d[DMA_SRC] if d[DMA_SRC] & ((1u << lsz) - 1) else d[DMA_DST]
             t.fault_size = <uint8_t>lsz
@@ -105,12 +292,14 @@ cdef int dma_channel_step(Core* t, int ch, uint64_t budget) noexcept nogil:
             t.fault_word = 0x10000 | ch
             t.stop = STOP_DMA_FAULT
             return -1
-        if dma_read(t, d[DMA_SRC], lsz, &v) or dma_write(t, d[DMA_DST], lsz, v):
+        if dma_move(t, d[DMA_SRC], d[DMA_DST], lsz, clk[0], &nxt, &done):
             t.fault_word = 0x10000 | ch
             t.stop = STOP_DMA_FAULT
             return -1
+        if done > t.dma_last_return[ch]:
+            t.dma_last_return[ch] = done
+        clk[0] = nxt
         t.cnt.dma_bytes += 1u << lsz
-        n += 1
         inner -= 1
         if inner > 0:
             sstr = <int16_t>(d[DMA_STRIDE] & 0xFFFF)
@@ -123,82 +312,24 @@ cdef int dma_channel_step(Core* t, int ch, uint64_t budget) noexcept nogil:
             d[DMA_COUNT] = (outer << 16) | (t.dma_inner_reload[ch] if outer else 0)
         d[DMA_SRC] = d[DMA_SRC] + <uint32_t>sstr
         d[DMA_DST] = d[DMA_DST] + <uint32_t>dstr
-    return n
-
-
-cdef int dma_advance(Core* t, uint64_t cycles) noexcept nogil:
-    """Let core t's DMA channels run for `cycles` cycles (channel 0 has priority)."""
-    cdef int moved
-    cdef uint64_t left = cycles
-    if t.dma_active & 1:
-        moved = dma_channel_step(t, 0, left)
-        if moved < 0:
-            return t.stop
-        left -= <uint64_t>moved if <uint64_t>moved < left else left
-    if t.dma_active & 2 and left:
-        moved = dma_channel_step(t, 1, left)
-        if moved < 0:
-            return t.stop
     return 0
 
 
-cdef int dma_read(Core* t, uint32_t addr, int lsz, uint64_t* out) noexcept nogil:
-    """A DMA read: like a load by core t, but counted as DMA traffic."""
-    cdef Chip* ch = t.chip
-    cdef Core* o
-    cdef uint32_t off, n = 1 << lsz
-    cdef int k, idx
-    if addr >= 0x100000:
-        k = ext_find(ch, addr)
-        if k >= 0:
-            off = addr - ch.ext[k].base
-            if off + n > ch.ext[k].size:
-                return mem_fault(t, addr, lsz, 0)
-            out[0] = rd_le(ch.ext[k].mem + off, lsz)
-            return 0
-        idx = ch.core_of_id[addr >> 20]
-        if idx < 0:
-            return mem_fault(t, addr, lsz, 0)
-        o = &ch.cores[idx]
-        off = addr & 0xFFFFF
-    else:
-        o = t
-        off = addr
-    if off + n <= o.sram_size:
-        out[0] = rd_le(o.sram + off, lsz)
-        return 0
-    if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
-        out[0] = mmr_read(o, off)
-        return 0
-    return mem_fault(t, addr, lsz, 0)
-
-
-cdef int dma_write(Core* t, uint32_t addr, int lsz, uint64_t v) noexcept nogil:
-    cdef Chip* ch = t.chip
-    cdef Core* o
-    cdef uint32_t off, n = 1 << lsz
-    cdef int k, idx
-    if addr >= 0x100000:
-        k = ext_find(ch, addr)
-        if k >= 0:
-            off = addr - ch.ext[k].base
-            if off + n > ch.ext[k].size:
-                return mem_fault(t, addr, lsz, 1)
-            wr_le(ch.ext[k].mem + off, lsz, v)
-            ext_code_written(&ch.ext[k], off, n)
-            return 0
-        idx = ch.core_of_id[addr >> 20]
-        if idx < 0:
-            return mem_fault(t, addr, lsz, 1)
-        o = &ch.cores[idx]
-        off = addr & 0xFFFFF
-    else:
-        o = t
-        off = addr
-    if off + n <= o.sram_size:
-        wr_le(o.sram + off, lsz, v)
-        sram_code_written(o, off, n)
-        return 0
-    if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
-        return mmr_write(o, off, <uint32_t>v, t)
-    return mem_fault(t, addr, lsz, 1)
+cdef int dma_advance(Core* t, uint64_t until, bint stop_at_irq) noexcept nogil:
+    """Let core t's DMA engine run from t.dma_clock to `until` (channel 0 has priority; the
+    engine issues one element per cycle at best).  With stop_at_irq it stops early when a
+    channel finishes and latches its interrupt (t.dma_clock is then that cycle).  Returns 0
+    or the stop reason."""
+    cdef uint64_t clk = t.dma_clock
+    cdef int r = 0
+    if t.dma_active & 1:
+        r = dma_channel_step(t, 0, &clk, until)
+        if r < 0:
+            return t.stop
+    if t.dma_active & 2 and clk < until and not (r and stop_at_irq):
+        r = dma_channel_step(t, 1, &clk, until)
+        if r < 0:
+            return t.stop
+    t.dma_clock = clk if (clk > until or (r and stop_at_irq)) else until
+    attn_update(t)
+    return 0

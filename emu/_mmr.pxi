@@ -141,7 +141,8 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
             t.debugstatus &= ~1u
             attn_update(t)
     elif off >= MMR_DMA0CONFIG and off < MMR_DMA0CONFIG + 64:
-        dma_reg_write(t, (off - MMR_DMA0CONFIG) >> 2, v)
+        dma_reg_write(t, (off - MMR_DMA0CONFIG) >> 2, v, src.now if src == t else t.chip.now)
+        attn_update(t)
     elif off == MMR_MEMCONFIG:
         t.memconfig = v
     elif off == MMR_MEMSTATUS:

@@ -32,6 +32,9 @@ COUNTER_KEYS = (
     "bytes_loads_local", "bytes_stores_local", "bytes_loads_remote", "bytes_stores_remote",
     "bytes_ext_reads", "bytes_ext_writes",
     "dma_bytes", "traps", "interrupts", "unaligned",
+    "dma_remote_reads", "dma_remote_writes", "dma_bytes_remote_read", "dma_bytes_remote_written",
+    "dma_ext_reads", "dma_ext_writes", "dma_bytes_ext_read", "dma_bytes_ext_written",
+    "dma_stall_cycles", "dma_bank_conflict_cycles",
 )
 
 #: stall causes of a core entry's ``stalls`` (cycles), in display order, and their source
@@ -267,9 +270,9 @@ class Profile:
     @staticmethod
     def _notes(mesh_on, has_direct, symbols, loaded) -> List[str]:
         notes = ["bank conflicts model instruction fetch waiting behind a load/store to the "
-                 "same 8 KB bank (MAN §4 priorities); DMA and mesh traffic do not contend "
-                 "for banks",
-                 "DMA transfers are counted (dma_bytes) but do not load the mesh links"]
+                 "same 8 KB bank, and DMA (lowest priority) losing every other cycle of the "
+                 "bank the core fetches from (MAN §4 priorities); incoming mesh traffic does "
+                 "not contend for banks"]
         if not mesh_on:
             notes.append("timing off: the mesh and eLink are not modelled, links are empty")
         if has_direct:
@@ -337,7 +340,8 @@ class Profile:
         res = []
         for k, n in enumerate(raw):
             net = out.get(k, 0) - inn.get(k, 0)
-            sent = n["loads_remote"] + n["ext_reads"]
+            sent = (n["loads_remote"] + n["ext_reads"] + n["dma_remote_reads"]
+                    + n["dma_ext_reads"])
             res.append(sent - net // 8 if net % 8 == 0 else None)
         return res
 
@@ -615,9 +619,10 @@ def check_invariants(doc: dict) -> List[str]:
        cycle, chip-wide and per core (per core when no code ran from shared external memory).
     4. with the mesh modelled: what left the chip's east edge on the cMesh is what the eLink
        wrote, on the rMesh 8 bytes per eLink read; with no flat (direct) region, those equal
-       the cores' off-chip writes/reads; every core served a non-negative number of remote
-       reads (rMesh flow conservation) and together they served exactly the remote reads the
-       cores issued; a link carries at most 8 bytes per busy cycle.
+       the off-chip writes/reads of the cores and their DMA engines; every core served a
+       non-negative number of remote reads (rMesh flow conservation) and together they served
+       exactly the remote reads the cores and DMA engines issued; a link carries at most 8
+       bytes per busy cycle.
     """
     bad = []
     cores = doc["cores"]
@@ -677,11 +682,14 @@ def check_invariants(doc: dict) -> List[str]:
             bad.append(f"east-edge rMesh traffic {sum(L['bytes'] for L in east_r)} bytes != "
                        f"8 x eLink reads {el['reads']}")
         direct = any(r["direct"] for r in doc["config"]["ext_regions"])
-        pairs = [("bytes_written", "bytes_ext_writes"), ("writes", "ext_writes"),
-                 ("bytes_read", "bytes_ext_reads"), ("reads", "ext_reads")]
-        for ek, ck in pairs:
-            if (el[ek] != t[ck]) if not direct else (el[ek] > t[ck]):
-                bad.append(f"eLink {ek} {el[ek]} vs cores' {ck} {t[ck]}")
+        pairs = [("bytes_written", "bytes_ext_writes", "dma_bytes_ext_written"),
+                 ("writes", "ext_writes", "dma_ext_writes"),
+                 ("bytes_read", "bytes_ext_reads", "dma_bytes_ext_read"),
+                 ("reads", "ext_reads", "dma_ext_reads")]
+        for ek, ck, dk in pairs:
+            want = t[ck] + t[dk]
+            if (el[ek] != want) if not direct else (el[ek] > want):
+                bad.append(f"eLink {ek} {el[ek]} vs cores' {ck} + {dk} {want}")
         for L in links:
             if L["bytes"] > 8 * L["busy_cycles"] or L["packets"] > L["busy_cycles"]:
                 bad.append(f"link {L['from_core']}{L['dir']}{L['mesh']} carries more than "
@@ -692,9 +700,9 @@ def check_invariants(doc: dict) -> List[str]:
             served = [c.get("reads_served") for c in cores]
             if any(s is None or s < 0 for s in served):
                 bad.append(f"rMesh flow conservation: reads served {served}")
-            elif sum(served) != t["loads_remote"]:
+            elif sum(served) != t["loads_remote"] + t["dma_remote_reads"]:
                 bad.append(f"cores served {sum(served)} remote reads, issued "
-                           f"{t['loads_remote']}")
+                           f"{t['loads_remote']} (+ {t['dma_remote_reads']} by DMA)")
     return bad
 
 

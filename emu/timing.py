@@ -61,6 +61,11 @@ class TimingModel:
     #: Calibrated: BENCH reads 8 KiB from external DRAM in 1 119 132 cycles (≈ 546 cycles per
     #: 4-byte load).
     ext_read_cycles: int = 530
+    #: DMA engines (MAN §4 DMA; emu/_dma.pxi) use no parameters of their own: one element
+    #: per cycle at best (8 bytes/cycle in doublewords); their remote/off-chip reads are
+    #: pipelined requests and their writes posted, through the same links and eLink as the
+    #: cores' accesses.  Our assumptions: off-chip DMA reads flow at the eLink's write
+    #: bandwidth (below); DMA loses every other cycle of the bank the core fetches from.
     #: Off-chip write bandwidth: cycles per byte on the eLink (BENCH: 143 MiB/s = 0.25 B/cycle
     #: at 600 MHz -> 4 cycles per byte, shared by all cores).
     ext_write_cycles_per_byte: int = 4

@@ -87,9 +87,16 @@ def test_profile_invariants_hold(name, config):
         assert c["issue_cycles"] == c["instructions"] - c["dual_issue"]   # all costs are 1
         assert c["stalls"]["bank_conflict"] == chip.counters(c["index"])["bank_conflict_cycles"]
     el = d["elink"]
-    assert el["bytes_written"] == d["totals"]["bytes_ext_writes"]
-    assert el["bytes_read"] == d["totals"]["bytes_ext_reads"]
-    assert sum(c["reads_served"] for c in d["cores"]) == d["totals"]["loads_remote"]
+    t = d["totals"]
+    assert el["bytes_written"] == t["bytes_ext_writes"] + t["dma_bytes_ext_written"]
+    assert el["bytes_read"] == t["bytes_ext_reads"] + t["dma_bytes_ext_read"]
+    assert sum(c["reads_served"] for c in d["cores"]) == \
+        t["loads_remote"] + t["dma_remote_reads"]
+    if name == "dma":
+        # the program pulls from neighbours, from DRAM, and pushes to a neighbour
+        assert t["dma_remote_reads"] > 0 and t["dma_ext_reads"] > 0
+        assert t["dma_remote_writes"] > 0
+        assert t["dma_bytes"] >= t["dma_bytes_remote_read"] + t["dma_bytes_ext_read"]
 
 
 @pytest.mark.parametrize("name", ["reduce", "dma"])

@@ -150,3 +150,43 @@ def test_fetch_waits_behind_a_load_in_the_same_bank():
     other, n_other = run(0x3000)      # bank 1
     assert (n_same, n_other) == (1, 0)
     assert same == other + 1
+
+
+def _dma_figures(quantum=1000, timing=None):
+    out = io.BytesIO()
+    cfg = ChipConfig(quantum=quantum) if timing is None else \
+        ChipConfig(quantum=quantum, timing=timing)
+    chip = Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out, stderr=io.BytesIO(),
+                            prefix="never"))
+    chip.load_elf(os.path.join(TIMING, "dma_timing.elf"), chip.group(1, 2))
+    res = chip.run(50_000_000)
+    assert res.fault is None and res.exit_code == 0, res
+    text = out.getvalue().decode()
+    assert "mismatches: 0" in text
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(.*): (\d+) cycles$", text, re.M)}
+
+
+@pytest.mark.parametrize("quantum", [1, 1000, 100000])
+def test_dma_moves_8_bytes_per_cycle_and_pays_for_banks_links_and_elink(quantum):
+    """4 KiB in doublewords (512 elements), timed by the guest with CTIMER0 around start and
+    wait: 8 bytes/cycle locally; the code's bank costs DMA every other cycle (lowest
+    priority, MAN §4); the mesh keeps up with one element per cycle; the eLink limits
+    off-chip transfers to its bandwidth.  The interrupt-driven wait wakes at the modelled
+    completion, whatever the scheduling quantum."""
+    t = ChipConfig().timing
+    f = _dma_figures(quantum)
+    assert 512 <= f["local"] <= 512 + 80
+    assert f["code bank"] - f["local"] == pytest.approx(256, abs=16)
+    assert f["local"] <= f["to neighbour"] <= f["local"] + 40
+    assert f["local"] <= f["from neighbour"] <= f["local"] + 40
+    elink = 4096 * t.ext_write_cycles_per_byte
+    assert elink <= f["to ERAM"] <= elink + t.ext_write_latency + 200
+    assert elink + t.ext_read_cycles <= f["from ERAM"] <= elink + t.ext_read_cycles + 200
+    assert f["local"] <= f["irq"] <= f["local"] + 40
+
+
+def test_dma_timing_off_is_one_element_per_cycle():
+    from emu.timing import TimingModel
+    f = _dma_figures(timing=TimingModel(pipeline=False))
+    assert len(set(f[k] for k in f if k != "irq")) == 1
+    assert 512 <= f["local"] <= 512 + 80
