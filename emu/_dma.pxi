@@ -298,6 +298,8 @@ cdef int dma_channel_step(Core* t, int ch, uint64_t* clk, uint64_t until) noexce
             return -1
         if done > t.dma_last_return[ch]:
             t.dma_last_return[ch] = done
+        if nxt > clk[0] + 1:
+            t.cnt.dma_stall_cycles += nxt - clk[0] - 1
         clk[0] = nxt
         t.cnt.dma_bytes += 1u << lsz
         inner -= 1

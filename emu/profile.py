@@ -526,19 +526,22 @@ def text_summary_lines(doc: dict, top: int = 10) -> List[str]:
         lines.append(f"  stop: {doc['stop']}, exit code {doc['exit_code']}")
 
     lines.append("  core    instructions       cycles    IPC    stall cycles: dependency"
-                 "    branch     fetch    remote  external      idle")
+                 "    branch     fetch    remote  external      bank      idle")
     for c in active:
         s = c["stalls"]
         lines.append(f"  {c['core']} {c['instructions']:14d} {c['cycles']:12d} {c['ipc']:6.3f}"
                      f"                {s['dependency']:10d} {s['branch']:9d} {s['fetch']:9d} "
-                     f"{s['remote']:9d} {s['external']:9d} {s['idle']:9d}")
+                     f"{s['remote']:9d} {s['external']:9d} {s['bank_conflict']:9d} "
+                     f"{s['idle']:9d}")
     if len(active) > 1:
+        bank = sum(c["stalls"]["bank_conflict"] for c in active)
         lines.append(f"  total {t['instructions']:14d} {t['cycles']:12d}       "
                      f"                {t['dep_stall_cycles']:10d} {t['branch_cycles']:9d} "
                      f"{t['fetch_stall_cycles']:9d} {t['remote_stall_cycles']:9d} "
-                     f"{t['ext_stall_cycles']:9d} {t['idle_cycles']:9d}")
+                     f"{t['ext_stall_cycles']:9d} {bank:9d} {t['idle_cycles']:9d}")
         lines.append("        (total cycles are core-cycles: the sum over the cores)")
-    lines.append("  (dependency includes load-use waits; bank conflicts are not modelled: 0)")
+    lines.append("  (dependency includes load-use waits; bank: instruction fetch behind a "
+                 "load/store in the same bank)")
 
     lines.append("  core    loads: local  remote     ext   stores: local  remote     ext"
                  "   bytes read: remote    ext  written: remote    ext     dma  traps")
@@ -549,6 +552,17 @@ def text_summary_lines(doc: dict, top: int = 10) -> List[str]:
             f" {_si(c['bytes_loads_remote']):>20s} {_si(c['bytes_ext_reads']):>6s}"
             f" {_si(c['bytes_stores_remote']):>16s} {_si(c['bytes_ext_writes']):>6s}"
             f" {_si(c['dma_bytes']):>7s} {c['traps']:6d}")
+
+    dma = [c for c in active if c["dma_bytes"]]
+    if dma:
+        lines.append("  core    DMA bytes   read: remote     ext   written: remote     ext"
+                     "   engine stall cycles (bank)")
+        for c in dma:
+            lines.append(
+                f"  {c['core']} {_si(c['dma_bytes']):>12s} {_si(c['dma_bytes_remote_read']):>14s}"
+                f" {_si(c['dma_bytes_ext_read']):>7s} {_si(c['dma_bytes_remote_written']):>17s}"
+                f" {_si(c['dma_bytes_ext_written']):>7s} {c['dma_stall_cycles']:>20d}"
+                f" ({c['dma_bank_conflict_cycles']})")
 
     el = doc["elink"]
     if cfgd["mesh_modelled"]:

@@ -361,7 +361,7 @@ def test_cli_profile_json_and_summary(capfd, tmp_path):
     code, out, err = main(capfd, "--prefix", "never", "--profile", str(j), PINGPONG)
     assert code == 0 and "round trip 1 hop" in out
     assert "profile of" in err and "hottest functions" in err and "_eprt_barrier" in err
-    assert "cMesh" in err and "bank conflicts" in err
+    assert "cMesh" in err and "bank: instruction fetch behind a load/store" in err
     d = json.loads(j.read_text())
     assert d["instructions"] > 0 and d["wall_seconds"] > 0 and len(d["cores"]) == 16
     assert Profile(d).check() == []

@@ -163,7 +163,9 @@ def _dma_figures(quantum=1000, timing=None):
     assert res.fault is None and res.exit_code == 0, res
     text = out.getvalue().decode()
     assert "mismatches: 0" in text
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(.*): (\d+) cycles$", text, re.M)}
+    f = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(.*): (\d+) cycles$", text, re.M)}
+    f["counters"] = chip.counters(0)
+    return f
 
 
 @pytest.mark.parametrize("quantum", [1, 1000, 100000])
@@ -183,10 +185,17 @@ def test_dma_moves_8_bytes_per_cycle_and_pays_for_banks_links_and_elink(quantum)
     assert elink <= f["to ERAM"] <= elink + t.ext_write_latency + 200
     assert elink + t.ext_read_cycles <= f["from ERAM"] <= elink + t.ext_read_cycles + 200
     assert f["local"] <= f["irq"] <= f["local"] + 40
+    n = f["counters"]
+    assert n["dma_bank_conflict_cycles"] == pytest.approx(256, abs=16)
+    # both off-chip transfers wait for the eLink: 4 cycles per byte instead of 1/8
+    assert n["dma_stall_cycles"] >= 2 * (elink - 512 - 2 * t.ext_write_buffer)
+    assert n["dma_bytes_ext_read"] == n["dma_bytes_ext_written"] == 4096
+    assert n["dma_bytes_remote_read"] == n["dma_bytes_remote_written"] == 4096
 
 
 def test_dma_timing_off_is_one_element_per_cycle():
     from emu.timing import TimingModel
     f = _dma_figures(timing=TimingModel(pipeline=False))
-    assert len(set(f[k] for k in f if k != "irq")) == 1
+    assert len(set(f[k] for k in f if k not in ("irq", "counters"))) == 1
+    assert f["counters"]["dma_stall_cycles"] == 0
     assert 512 <= f["local"] <= 512 + 80
