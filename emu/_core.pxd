@@ -118,7 +118,8 @@ ctypedef struct Counters:
     uint64_t n_interrupts
     uint64_t n_unaligned
     uint64_t n_by_tclass[8]
-    uint64_t dep_stall_cycles      # waiting for a register (RAW) — pipeline model
+    uint64_t dep_stall_cycles      # waiting for a register (RAW/WAW), not a load's data
+    uint64_t load_stall_cycles     # waiting for the data of a load (load-use)
     uint64_t n_dual_issue          # instructions issued together with the previous one
     uint64_t fetch_stall_cycles    # fetch line penalties, external fetch
     uint64_t bank_conflict_cycles  # instruction fetch stalled behind a load/store in its bank
@@ -279,6 +280,7 @@ ctypedef struct Core:
     # pipeline model: cycle at which each register (+ FPU flags, + a dummy) is ready for an
     # IALU/load-store consumer (ready) and for an FPU consumer (fready)
     Ready rdy[64]        # per GPR: when its pending value is ready for IALU / FPU consumers
+    uint8_t rdy_load[64] # per GPR: its pending value comes from a load
     uint8_t pair_mask    # issue units that may dual-issue with the previous instruction
     uint64_t pending     # GPRs whose ready time may lie in the future (loads, FPU results)
     uint64_t prev_dst    # GPRs written by the previous instruction

@@ -167,8 +167,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
     cdef uint64_t t, r, issue, cyc0, m, mm, ri, rf
-    cdef uint64_t n_dual = 0, dep_stall = 0
-    cdef int k
+    cdef uint64_t n_dual = 0, dep_stall = 0, load_stall = 0
+    cdef int k, rk
     cdef uint8_t pair_mask = c.pair_mask
     cdef uint64_t pending = c.pending
     cdef uint64_t prev_dst = c.prev_dst
@@ -230,6 +230,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         if timed:
             t = cyc
             r = 0
+            rk = -1
             m = ins.dep_mask
             if after_jump:
                 after_jump = 0
@@ -248,14 +249,18 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     elif ins.tflags & TF_FPU:
                         if c.rdy[k].f > r:
                             r = c.rdy[k].f
+                            rk = k
                     elif c.rdy[k].i > r:
                         r = c.rdy[k].i
+                        rk = k
             if ins.tflags & (TF_READS_BF | TF_FPU):
                 if ins.tflags & TF_READS_BF and c.bf_ready > r:
                     r = c.bf_ready
+                    rk = -1
                 if ins.tflags & TF_FPU and prev_lat == LAT_IALU and (m & prev_dst) \
                         and r < t + 1:
                     r = t + 1             # IALU -> FPU/IALU2 needs one cycle of separation
+                    rk = -1
             if (pair_mask >> ins.unit) & 1 and r < t and not (m & prev_dst):
                 pair_mask = 0
                 n_dual += 1
@@ -263,7 +268,11 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
             else:
                 pair_mask = ins.pairs
                 if r > t:
-                    dep_stall += r - t
+                    # waiting for a load's data is a load stall, anything else a dependency
+                    if rk >= 0 and c.rdy_load[rk]:
+                        load_stall += r - t
+                    else:
+                        dep_stall += r - t
                     t = r
                 issue = t
         c.pc = pc
@@ -294,12 +303,14 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     k = __builtin_ctzll(m)
                     c.rdy[k].i = ri
                     c.rdy[k].f = rf
+                    c.rdy_load[k] = ins.lat >= LAT_LDW
                     m &= m - 1
                     while m:                # a register pair (LDRD)
                         k = __builtin_ctzll(m)
                         m &= m - 1
                         c.rdy[k].i = ri
                         c.rdy[k].f = rf
+                        c.rdy_load[k] = ins.lat >= LAT_LDW
                 else:
                     pending &= ~ins.dst_mask
                 if ins.tflags & TF_WRITES_BF:
@@ -350,7 +361,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     c.cnt.n_insns += n
     c.cnt.n_dual_issue += n_dual
     c.cnt.dep_stall_cycles += dep_stall
-    c.cnt.stall_cycles += dep_stall
+    c.cnt.load_stall_cycles += load_stall
+    c.cnt.stall_cycles += dep_stall + load_stall
     c.pair_mask = pair_mask
     c.pending = pending
     c.prev_dst = prev_dst
@@ -942,6 +954,7 @@ cdef class Engine:
             remote_stall_cycles=n.remote_stall_cycles, ext_stall_cycles=n.ext_stall_cycles,
             dma_bytes=n.dma_bytes, traps=n.n_traps, interrupts=n.n_interrupts,
             unaligned=n.n_unaligned, dep_stall_cycles=n.dep_stall_cycles,
+            load_stall_cycles=n.load_stall_cycles,
             dual_issue=n.n_dual_issue, fetch_stall_cycles=n.fetch_stall_cycles,
             bank_conflict_cycles=n.bank_conflict_cycles,
             dma_remote_reads=n.dma_remote_reads, dma_remote_writes=n.dma_remote_writes,

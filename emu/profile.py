@@ -26,7 +26,8 @@ SCHEMA = "epiphany-emu-profile/1"
 #: ``totals`` (by_tclass is not populated by the engine and is left out)
 COUNTER_KEYS = (
     "instructions", "cycles", "stall_cycles", "idle_cycles", "branch_cycles",
-    "dep_stall_cycles", "fetch_stall_cycles", "remote_stall_cycles", "ext_stall_cycles",
+    "dep_stall_cycles", "load_stall_cycles", "fetch_stall_cycles", "remote_stall_cycles",
+    "ext_stall_cycles",
     "dual_issue",
     "loads_local", "stores_local", "loads_remote", "stores_remote", "ext_reads", "ext_writes",
     "bytes_loads_local", "bytes_stores_local", "bytes_loads_remote", "bytes_stores_remote",
@@ -39,7 +40,8 @@ COUNTER_KEYS = (
 
 #: stall causes of a core entry's ``stalls`` (cycles), in display order, and their source
 STALL_KEYS = (
-    ("dependency", "dep_stall_cycles"),       # RAW/WAW interlocks, load-use waits included
+    ("dependency", "dep_stall_cycles"),       # RAW/WAW interlocks on FPU/IALU2 results etc.
+    ("load", "load_stall_cycles"),            # waiting for a load's data (load-use)
     ("branch", "branch_cycles"),              # taken-branch penalty
     ("fetch", "fetch_stall_cycles"),          # 32-bit insn straddling a fetch line after a jump
     ("remote", "remote_stall_cycles"),        # remote reads (round trip) + blocked posted writes
@@ -196,7 +198,7 @@ class Profile:
             # cores outside the workgroup that only slept are left out (they count idle
             # cycles like any core that is not running)
             if k not in loaded and not n["instructions"] and n["cycles"] == n["idle_cycles"] \
-                    and not any(n[key] for key in COUNTER_KEYS[10:]) \
+                    and not any(n[key] for key in COUNTER_KEYS[COUNTER_KEYS.index("loads_local"):]) \
                     and not (served and served[k]):
                 continue
             cid = chip.coreid(k)
@@ -526,21 +528,22 @@ def text_summary_lines(doc: dict, top: int = 10) -> List[str]:
         lines.append(f"  stop: {doc['stop']}, exit code {doc['exit_code']}")
 
     lines.append("  core    instructions       cycles    IPC    stall cycles: dependency"
-                 "    branch     fetch    remote  external      bank      idle")
+                 "      load    branch     fetch    remote  external      bank      idle")
     for c in active:
         s = c["stalls"]
         lines.append(f"  {c['core']} {c['instructions']:14d} {c['cycles']:12d} {c['ipc']:6.3f}"
-                     f"                {s['dependency']:10d} {s['branch']:9d} {s['fetch']:9d} "
-                     f"{s['remote']:9d} {s['external']:9d} {s['bank_conflict']:9d} "
-                     f"{s['idle']:9d}")
+                     f"                {s['dependency']:10d} {s['load']:9d} {s['branch']:9d} "
+                     f"{s['fetch']:9d} {s['remote']:9d} {s['external']:9d} "
+                     f"{s['bank_conflict']:9d} {s['idle']:9d}")
     if len(active) > 1:
         bank = sum(c["stalls"]["bank_conflict"] for c in active)
         lines.append(f"  total {t['instructions']:14d} {t['cycles']:12d}       "
-                     f"                {t['dep_stall_cycles']:10d} {t['branch_cycles']:9d} "
+                     f"                {t['dep_stall_cycles']:10d} {t['load_stall_cycles']:9d} "
+                     f"{t['branch_cycles']:9d} "
                      f"{t['fetch_stall_cycles']:9d} {t['remote_stall_cycles']:9d} "
                      f"{t['ext_stall_cycles']:9d} {bank:9d} {t['idle_cycles']:9d}")
         lines.append("        (total cycles are core-cycles: the sum over the cores)")
-    lines.append("  (dependency includes load-use waits; bank: instruction fetch behind a "
+    lines.append("  (load: waiting for a load's data; bank: instruction fetch behind a "
                  "load/store in the same bank)")
 
     lines.append("  core    loads: local  remote     ext   stores: local  remote     ext"

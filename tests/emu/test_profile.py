@@ -106,7 +106,7 @@ def test_profile_invariants_hold_with_timing_off(name):
     assert prof.check() == []
     d = prof.doc
     assert d["config"]["timing"] == "off" and d["links"] == []
-    assert all(c["stalls"]["dependency"] == 0 and c["dual_issue"] == 0 for c in d["cores"])
+    assert all(c["stalls"]["dependency"] == c["stalls"]["load"] == 0 and c["dual_issue"] == 0 for c in d["cores"])
 
 
 def _route(cfg, src, dst):
@@ -267,7 +267,7 @@ def test_json_schema(tmp_path):
               "bytes_stores_local", "bytes_stores_remote", "bytes_ext_writes", "dma_bytes",
               "traps", "reads_served"):
         assert k in core, k
-    assert set(core["stalls"]) == {"dependency", "branch", "fetch", "remote", "external",
+    assert set(core["stalls"]) == {"dependency", "load", "branch", "fetch", "remote", "external",
                                    "bank_conflict", "idle"}
     L = d["links"][0]
     assert set(L) >= {"from", "to", "dir", "mesh", "bytes", "packets", "busy_cycles",

@@ -35,6 +35,8 @@ def test_dependent_fpu_chain_waits_for_each_result():
     h.asm(*[("fadd32", dict(rd=20, rn=20, rm=21)) for _ in range(6)])
     h.start(r20=f32(1.0), r21=f32(0.5))
     assert cycles_of(h, 6) == 1 + 5 * t.lat_fpu_consumer[1]
+    n = h.e.counters(0)
+    assert (n["load_stall_cycles"], n["dep_stall_cycles"]) == (0, 5 * (t.lat_fpu_consumer[1] - 1))
     # independent FPU instructions issue back to back
     h2 = Harness()
     h2.asm(*[("fadd32", dict(rd=20 + k, rn=30, rm=31)) for k in range(6)])
@@ -48,6 +50,8 @@ def test_load_use_stall():
     h.asm(("ldr_d32", dict(rd=20, rn=21, imm=0)), ("add32", dict(rd=22, rn=20, rm=20)))
     h.start(r21=0x2000)
     assert cycles_of(h, 2) == 3            # LDR -> IALU: one cycle of separation
+    n = h.e.counters(0)
+    assert (n["load_stall_cycles"], n["dep_stall_cycles"]) == (1, 0)   # a load stall
     h2 = Harness()
     h2.poke(0x2000, b"\x05\x00\x00\x00")
     h2.asm(("ldrb_d32", dict(rd=20, rn=21, imm=0)), ("add32", dict(rd=22, rn=20, rm=20)))
