@@ -5,6 +5,9 @@
 from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t
 
 # ---- the decoded instruction record (filled by the generated decode16/decode32) --------------
+cdef enum:
+    RDY_F = 72           # offset of the FPU-consumer ready times in Core.rdy (>= N_TREGS)
+
 ctypedef struct Insn:
     uint16_t op          # OP_* (0 = invalid); see emu/_gen_isa.pxi
     uint8_t size         # 2 or 4; 0 = "not decoded yet" (predecode cache miss)
@@ -26,13 +29,15 @@ ctypedef struct Insn:
     uint8_t d2
     uint8_t tflags       # TF_*: FPU flags read/written, FPU unit, long-latency result
     uint8_t pairs        # issue units this one may dual-issue with (from the timing table)
-    uint8_t lat_i        # result latency for IALU/load-store consumers (timing table)
-    uint8_t lat_f        # result latency for FPU consumers
-    uint16_t pad3
-    uint64_t dep_mask    # GPRs read or written, as a bit set (RAW/WAW checks; from s0..d2)
+    uint8_t rsel         # 0 or RDY_F: the ready times it waits on (IALU or FPU consumer)
+    uint8_t w1           # second register written with its latency (pair, FPU flags) or REG_SINK
+    uint16_t wr_i        # scoreboard entry of its results for IALU/load-store consumers:
+    uint16_t wr_f        #   2 * latency + (from a load); wr_f the same for FPU consumers
+    uint64_t dep_mask    # GPRs read or written, as a bit set (RAW/WAW checks; from s0..d2);
+                         # the FPU flags share bit 63 (a false dependency costs only speed)
     uint64_t dst_mask    # GPRs written with the instruction's result latency
-    uint64_t dst_fast    # GPRs written with IALU latency (a post-modified base register)
-    uint64_t wr_mask     # GPRs written (dst_mask | dst_fast); 64 bytes in all
+    uint64_t fmask       # all ones for an FPU/IALU2 instruction (IALU->FPU separation), else 0
+    uint64_t wr_mask     # GPRs written (dst_mask and a post-modified base); 64 bytes in all
 
 # ---- results of executing one instruction -----------------------------------------------------
 cdef enum:
@@ -157,11 +162,6 @@ ctypedef struct TraceRec:
     uint32_t pad2
     uint64_t wval
 
-# timing model: when a register produced by a long-latency instruction can be used
-ctypedef struct Ready:
-    uint64_t i           # by an IALU or load/store consumer
-    uint64_t f           # by an FPU/IALU2 consumer
-
 # one direction of one mesh link (or the eLink): when it is free, and what crossed it
 ctypedef struct Link:
     uint64_t busy_until
@@ -277,15 +277,18 @@ ctypedef struct Core:
     uint8_t fault_store
     uint32_t fault_word
     uint32_t trap_num
-    # pipeline model: cycle at which each register (+ FPU flags, + a dummy) is ready for an
-    # IALU/load-store consumer (ready) and for an FPU consumer (fready)
-    Ready rdy[64]        # per GPR: when its pending value is ready for IALU / FPU consumers
-    uint8_t rdy_load[64] # per GPR: its pending value comes from a load
-    uint8_t pair_mask    # issue units that may dual-issue with the previous instruction
+    # pipeline model.  Scoreboard of long-latency results (loads, FPU): per register (GPRs,
+    # FPU flags, the never-written source REG_NONE, the never-read sink REG_SINK), the first
+    # cycle an instruction reading it may issue, times 2, plus 1 when the value comes from a
+    # load (stall accounting): rdy[k] for IALU/load-store consumers, rdy[RDY_F + k] for
+    # FPU/IALU2 consumers.  Valid for the registers in `pending`; at most a cycle ahead for
+    # the others (see run_core_impl).
+    uint64_t rdy[2 * RDY_F]
     uint64_t pending     # GPRs whose ready time may lie in the future (loads, FPU results)
+    uint64_t pend_until  # the largest rdy entry written since pending was last empty
     uint64_t prev_dst    # GPRs written by the previous instruction
-    uint8_t prev_lat     # its latency class
-    uint64_t bf_ready    # when the FPU flags written by an FPU op can be tested
+    uint64_t prev_ialu   # ... when it was an IALU instruction (IALU -> FPU separation)
+    uint8_t pair_mask    # issue units that may dual-issue with the previous instruction
     uint8_t after_jump   # the previous instruction was a taken control transfer
     uint64_t stall_acc   # stall cycles the memory layer charged to the current instruction
     uint64_t now         # issue cycle of the instruction being executed (mesh timing)

@@ -159,20 +159,24 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     (IALU + FPU/IALU2, FPU/IALU2 + load/store) of independent instructions, the second one
     issued in the first one's cycle; +1 after a jump to a 32-bit instruction straddling an
     8-byte fetch line.  Only registers produced by long-latency instructions (loads, FPU) are
-    tracked (`pending`): an IALU result is always ready for the next instruction."""
+    tracked in the scoreboard (`pending`, Core.rdy); an IALU result is ready for the next
+    IALU/load-store instruction and a cycle later for an FPU one (`prev_ialu`).  The
+    scoreboard is read branch-free, and only when the instruction touches a pending register;
+    pending empties at once when everything in flight has landed (`pend_until`)."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
     cdef uint32_t pc = c.pc, off, nxt
     cdef int st
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
-    cdef uint64_t t, r, issue, cyc0, m, mm, ri, rf
+    cdef uint64_t t, r, r2, x, issue, cyc0, m
     cdef uint64_t n_dual = 0, dep_stall = 0, load_stall = 0
-    cdef int k, rk
+    cdef uint64_t* R
     cdef uint8_t pair_mask = c.pair_mask
     cdef uint64_t pending = c.pending
+    cdef uint64_t pend_until = c.pend_until
     cdef uint64_t prev_dst = c.prev_dst
-    cdef uint8_t prev_lat = c.prev_lat
+    cdef uint64_t prev_ialu = c.prev_ialu
     cdef uint8_t after_jump = c.after_jump
     # the fetch window, cached in locals; refreshed whenever it may have changed
     cdef uint32_t wbase = c.win_base
@@ -201,6 +205,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     after_jump = 1
                     pair_mask = 0
                     prev_dst = 0
+                    prev_ialu = 0
             if c.idle:
                 if idle_until(c, end):
                     c.stop_pc = pc
@@ -237,43 +242,35 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 if ins.size == 4 and (pc & 7) == 6:
                     t += 1
                     c.cnt.fetch_stall_cycles += 1
-            if m & pending:
-                # registers of long-latency results still in flight; those ready for every
-                # consumer by now stop being pending
-                mm = m & pending
-                while mm:
-                    k = __builtin_ctzll(mm)
-                    mm &= mm - 1
-                    if c.rdy[k].f < t:         # usable even by a pair issued at t - 1
-                        pending &= ~((<uint64_t>1) << k)
-                    elif ins.tflags & TF_FPU:
-                        if c.rdy[k].f > r:
-                            r = c.rdy[k].f
-                            rk = k
-                    elif c.rdy[k].i > r:
-                        r = c.rdy[k].i
-                        rk = k
-            if ins.tflags & (TF_READS_BF | TF_FPU):
-                if ins.tflags & TF_READS_BF and c.bf_ready > r:
-                    r = c.bf_ready
-                    rk = -1
-                if ins.tflags & TF_FPU and prev_lat == LAT_IALU and (m & prev_dst) \
-                        and r < t + 1:
-                    r = t + 1             # IALU -> FPU/IALU2 needs one cycle of separation
-                    rk = -1
-            if (pair_mask >> ins.unit) & 1 and r < t and not (m & prev_dst):
+            r = 0
+            if m & (pending | (prev_ialu & ins.fmask)):
+                # it reads a long-latency result that may be in flight, or it is an FPU
+                # instruction reading the previous IALU instruction's result
+                if (pend_until >> 1) < t:
+                    pending = 0                  # all landed, even for a pair issued at t - 1
+                R = &c.rdy[ins.rsel]
+                r = R[ins.s0]
+                x = R[ins.s1]
+                r = x if x > r else r
+                x = R[ins.s2]                    # (and the result register: WAW)
+                r = x if x > r else r
+                if m & prev_ialu & ins.fmask:
+                    x = (t + 1) << 1             # IALU -> FPU/IALU2: one cycle of separation
+                    r = x if x > r else r
+            r2 = r >> 1
+            if (pair_mask >> ins.unit) & 1 and r2 < t and not (m & prev_dst):
                 pair_mask = 0
                 n_dual += 1
                 issue = t - 1
             else:
                 pair_mask = ins.pairs
-                if r > t:
+                if r2 > t:
                     # waiting for a load's data is a load stall, anything else a dependency
-                    if rk >= 0 and c.rdy_load[rk]:
-                        load_stall += r - t
+                    if r & 1:
+                        load_stall += r2 - t
                     else:
-                        dep_stall += r - t
-                    t = r
+                        dep_stall += r2 - t
+                    t = r2
                 issue = t
         c.pc = pc
         c.now = issue
@@ -294,31 +291,20 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                     t += 1
                     c.cnt.bank_conflict_cycles += 1
                 c.lbank = 0
-            if ins.tflags & (TF_LONG | TF_WRITES_BF):
-                if ins.tflags & TF_LONG:
-                    m = ins.dst_mask
-                    pending = (pending & ~ins.dst_fast) | m
-                    ri = t + ins.lat_i
-                    rf = t + ins.lat_f
-                    k = __builtin_ctzll(m)
-                    c.rdy[k].i = ri
-                    c.rdy[k].f = rf
-                    c.rdy_load[k] = ins.lat >= LAT_LDW
-                    m &= m - 1
-                    while m:                # a register pair (LDRD)
-                        k = __builtin_ctzll(m)
-                        m &= m - 1
-                        c.rdy[k].i = ri
-                        c.rdy[k].f = rf
-                        c.rdy_load[k] = ins.lat >= LAT_LDW
-                else:
-                    pending &= ~ins.dst_mask
-                if ins.tflags & TF_WRITES_BF:
-                    c.bf_ready = t + ch.lat_i[LAT_FPU]
+            if ins.tflags & TF_LONG:
+                x = (t << 1) + ins.wr_i
+                r = (t << 1) + ins.wr_f
+                c.rdy[ins.d0] = x
+                c.rdy[RDY_F + ins.d0] = r
+                c.rdy[ins.w1] = x
+                c.rdy[RDY_F + ins.w1] = r
+                pending = (pending & ~ins.wr_mask) | ins.dst_mask
+                pend_until = r if r > pend_until else pend_until
+                prev_ialu = 0
             else:
                 pending &= ~ins.wr_mask
+                prev_ialu = ins.wr_mask
             prev_dst = ins.wr_mask
-            prev_lat = ins.lat
         cyc = t + ins.cost
         nxt = pc + ins.size
         if st != EXEC_OK:
@@ -329,6 +315,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 after_jump = 1
                 pair_mask = 0
                 prev_dst = 0
+                prev_ialu = 0
                 wsize = c.win_size      # jumps to odd addresses invalidate the window
             else:
                 c.stop_pc = pc
@@ -365,8 +352,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     c.cnt.stall_cycles += dep_stall + load_stall
     c.pair_mask = pair_mask
     c.pending = pending
+    c.pend_until = pend_until
     c.prev_dst = prev_dst
-    c.prev_lat = prev_lat
+    c.prev_ialu = prev_ialu
     c.after_jump = after_jump
     return c.stop
 

@@ -503,36 +503,51 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
 
 
 cdef enum:
-    TF_READS_BF = 1
-    TF_WRITES_BF = 2
     TF_FPU = 4           # issues in the FPU/IALU2 unit
     TF_LONG = 8          # its result is not ready for the very next instruction
 
 
 cdef inline uint64_t reg_bit(uint8_t r) noexcept nogil:
-    return (<uint64_t>1) << r if r < 64 else 0
+    """A register's bit in the timing masks: the GPRs, and the FPU flags sharing bit 63."""
+    if r < 64:
+        return (<uint64_t>1) << r
+    return (<uint64_t>1) << 63 if r == REG_BFLAGS else 0
 
 
-cdef inline void insn_timing_masks(Insn* ins) noexcept nogil:
-    """Bit sets of the registers an instruction reads and writes (timing model)."""
-    ins.dst_mask = reg_bit(ins.d0) | reg_bit(ins.d1) | reg_bit(ins.d2)
-    ins.dep_mask = reg_bit(ins.s0) | reg_bit(ins.s1) | reg_bit(ins.s2) | ins.dst_mask
-    ins.dst_fast = 0
-    if ins.lat == LAT_LDW or ins.lat == LAT_LDB:
+cdef inline void insn_timing(Insn* ins, const uint32_t* lat_i,
+                             const uint32_t* lat_f) noexcept nogil:
+    """The timing-model fields of an instruction: the registers it reads and writes as bit
+    sets, its scoreboard entries, its issue unit."""
+    cdef uint64_t fast = 0
+    cdef uint16_t from_load = ins.lat == LAT_LDW or ins.lat == LAT_LDB
+    ins.w1 = ins.d1
+    if from_load:
         # the post-modified base of a load is an address-unit result, ready at once
         if ins.d1 == ins.rn and ins.d0 != ins.rn:
-            ins.dst_fast = reg_bit(ins.d1)
+            fast = reg_bit(ins.d1)
+            ins.w1 = REG_SINK
         elif ins.d2 == ins.rn and ins.d0 != ins.rn and ins.d1 != ins.rn:
-            ins.dst_fast = reg_bit(ins.d2)
-        ins.dst_mask &= ~ins.dst_fast
-    ins.wr_mask = ins.dst_mask | ins.dst_fast
+            fast = reg_bit(ins.d2)
+    ins.dst_mask = (reg_bit(ins.d0) | reg_bit(ins.d1) | reg_bit(ins.d2)) & ~fast
+    ins.wr_mask = ins.dst_mask | fast
+    ins.dep_mask = reg_bit(ins.s0) | reg_bit(ins.s1) | reg_bit(ins.s2) | ins.wr_mask
+    # the scoreboard reads s0..s2: the result register joins them (WAW) in a free slot
+    if ins.d0 < 64 and ins.d0 != ins.s0 and ins.d0 != ins.s1 and ins.d0 != ins.s2:
+        if ins.s1 == REG_NONE:
+            ins.s1 = ins.d0
+        elif ins.s2 == REG_NONE:
+            ins.s2 = ins.d0
     ins.tflags = 0
-    if ins.s0 == REG_BFLAGS or ins.s1 == REG_BFLAGS or ins.s2 == REG_BFLAGS:
-        ins.tflags |= TF_READS_BF
-    if ins.d0 == REG_BFLAGS or ins.d1 == REG_BFLAGS or ins.d2 == REG_BFLAGS:
-        ins.tflags |= TF_WRITES_BF
+    ins.fmask = 0
+    ins.rsel = 0
     if ins.unit == UNIT_FPU:
         ins.tflags |= TF_FPU
+        ins.fmask = ~(<uint64_t>0)
+        ins.rsel = RDY_F
+    if ins.lat != LAT_IALU:
+        ins.tflags |= TF_LONG
+    ins.wr_i = <uint16_t>(2 * lat_i[ins.lat] + from_load)
+    ins.wr_f = <uint16_t>(2 * lat_f[ins.lat] + from_load)
 
 
 cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
@@ -551,12 +566,8 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     else:
         decode16(lo, ins)
     ins.cost = <uint8_t>c.chip.tc_cost[ins.tclass]
-    insn_timing_masks(ins)
+    insn_timing(ins, c.chip.lat_i, c.chip.lat_f)
     ins.pairs = c.chip.pairs[ins.unit]
-    ins.lat_i = <uint8_t>c.chip.lat_i[ins.lat]
-    ins.lat_f = <uint8_t>c.chip.lat_f[ins.lat]
-    if ins.lat != LAT_IALU:
-        ins.tflags |= TF_LONG
     if c.win_blk != NULL:
         c.win_blk[off >> 8] = 1
     return 0
