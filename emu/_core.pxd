@@ -281,11 +281,11 @@ ctypedef struct Core:
     # FPU flags, the never-written source REG_NONE, the never-read sink REG_SINK), the first
     # cycle an instruction reading it may issue, times 2, plus 1 when the value comes from a
     # load (stall accounting): rdy[k] for IALU/load-store consumers, rdy[RDY_F + k] for
-    # FPU/IALU2 consumers.  Valid for the registers in `pending`; at most a cycle ahead for
-    # the others (see run_core_impl).
+    # FPU/IALU2 consumers.  Exact for the registers in `pending`; for the others in the
+    # past, or at most a cycle ahead for FPU consumers of an IALU result (which wait that
+    # cycle anyway).
     uint64_t rdy[2 * RDY_F]
     uint64_t pending     # GPRs whose ready time may lie in the future (loads, FPU results)
-    uint64_t pend_until  # the largest rdy entry written since pending was last empty
     uint64_t prev_dst    # GPRs written by the previous instruction
     uint64_t prev_ialu   # ... when it was an IALU instruction (IALU -> FPU separation)
     uint8_t pair_mask    # issue units that may dual-issue with the previous instruction

@@ -162,7 +162,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     tracked in the scoreboard (`pending`, Core.rdy); an IALU result is ready for the next
     IALU/load-store instruction and a cycle later for an FPU one (`prev_ialu`).  The
     scoreboard is read branch-free, and only when the instruction touches a pending register;
-    pending empties at once when everything in flight has landed (`pend_until`)."""
+    registers it finds landed leave `pending`."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
     cdef uint32_t pc = c.pc, off, nxt
@@ -174,7 +174,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint64_t* R
     cdef uint8_t pair_mask = c.pair_mask
     cdef uint64_t pending = c.pending
-    cdef uint64_t pend_until = c.pend_until
     cdef uint64_t prev_dst = c.prev_dst
     cdef uint64_t prev_ialu = c.prev_ialu
     cdef uint8_t after_jump = c.after_jump
@@ -235,7 +234,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         if timed:
             t = cyc
             r = 0
-            rk = -1
             m = ins.dep_mask
             if after_jump:
                 after_jump = 0
@@ -246,14 +244,16 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
             if m & (pending | (prev_ialu & ins.fmask)):
                 # it reads a long-latency result that may be in flight, or it is an FPU
                 # instruction reading the previous IALU instruction's result
-                if (pend_until >> 1) < t:
-                    pending = 0                  # all landed, even for a pair issued at t - 1
                 R = &c.rdy[ins.rsel]
                 r = R[ins.s0]
                 x = R[ins.s1]
                 r = x if x > r else r
                 x = R[ins.s2]                    # (and the result register: WAW)
                 r = x if x > r else r
+                if (r >> 1) < t:
+                    # all landed, usable even by a pair issued at t - 1: no longer pending
+                    # (the FPU flags' bit 63, shared with r63, only leaves as a result)
+                    pending &= ~m | FLAGS_BIT
                 if m & prev_ialu & ins.fmask:
                     x = (t + 1) << 1             # IALU -> FPU/IALU2: one cycle of separation
                     r = x if x > r else r
@@ -299,7 +299,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 c.rdy[ins.w1] = x
                 c.rdy[RDY_F + ins.w1] = r
                 pending = (pending & ~ins.wr_mask) | ins.dst_mask
-                pend_until = r if r > pend_until else pend_until
                 prev_ialu = 0
             else:
                 pending &= ~ins.wr_mask
@@ -352,7 +351,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     c.cnt.stall_cycles += dep_stall + load_stall
     c.pair_mask = pair_mask
     c.pending = pending
-    c.pend_until = pend_until
     c.prev_dst = prev_dst
     c.prev_ialu = prev_ialu
     c.after_jump = after_jump

@@ -507,11 +507,14 @@ cdef enum:
     TF_LONG = 8          # its result is not ready for the very next instruction
 
 
+cdef uint64_t FLAGS_BIT = (<uint64_t>1) << 63   # the FPU flags' bit in the timing masks
+
+
 cdef inline uint64_t reg_bit(uint8_t r) noexcept nogil:
     """A register's bit in the timing masks: the GPRs, and the FPU flags sharing bit 63."""
     if r < 64:
         return (<uint64_t>1) << r
-    return (<uint64_t>1) << 63 if r == REG_BFLAGS else 0
+    return FLAGS_BIT if r == REG_BFLAGS else 0
 
 
 cdef inline void insn_timing(Insn* ins, const uint32_t* lat_i,
