@@ -172,6 +172,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint64_t t, r, r2, x, issue, cyc0, m
     cdef uint64_t n_dual = 0, dep_stall = 0, load_stall = 0
     cdef uint64_t* R
+    cdef uint64_t* rdy_f = &c.rdy[RDY_F]  # the FPU consumers' half of the scoreboard
     cdef uint8_t pair_mask = c.pair_mask
     cdef uint64_t pending = c.pending
     cdef uint64_t prev_dst = c.prev_dst
@@ -295,9 +296,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 x = (t << 1) + ins.wr_i
                 r = (t << 1) + ins.wr_f
                 c.rdy[ins.d0] = x
-                c.rdy[RDY_F + ins.d0] = r
+                rdy_f[ins.d0] = r
                 c.rdy[ins.w1] = x
-                c.rdy[RDY_F + ins.w1] = r
+                rdy_f[ins.w1] = r
                 pending = (pending & ~ins.wr_mask) | ins.dst_mask
                 prev_ialu = 0
             else:
