@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks: emulated MIPS and wall time per workload.
 
-    python bench/bench.py              # all workloads, best of 3
+    python bench/bench.py              # all workloads, 5 runs each
     python bench/bench.py --repeat 5 int_crc
 
 Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
