@@ -170,7 +170,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
     cdef uint64_t t, r, r2, x, issue, cyc0, m
-    cdef uint64_t n_dual = 0, dep_stall = 0, load_stall = 0
     cdef uint64_t* R
     cdef uint64_t* rdy_f = &c.rdy[RDY_F]  # the FPU consumers' half of the scoreboard
     cdef uint8_t pair_mask = c.pair_mask
@@ -261,16 +260,18 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
             r2 = r >> 1
             if (pair_mask >> ins.unit) & 1 and r2 < t and not (m & prev_dst):
                 pair_mask = 0
-                n_dual += 1
+                c.cnt.n_dual_issue += 1
                 issue = t - 1
             else:
                 pair_mask = ins.pairs
                 if r2 > t:
                     # waiting for a load's data is a load stall, anything else a dependency
                     if r & 1:
-                        load_stall += r2 - t
+                        c.cnt.load_stall_cycles += r2 - t
+                        c.cnt.stall_cycles += r2 - t
                     else:
-                        dep_stall += r2 - t
+                        c.cnt.dep_stall_cycles += r2 - t
+                        c.cnt.stall_cycles += r2 - t
                     t = r2
                 issue = t
         c.pc = pc
@@ -346,10 +347,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
-    c.cnt.n_dual_issue += n_dual
-    c.cnt.dep_stall_cycles += dep_stall
-    c.cnt.load_stall_cycles += load_stall
-    c.cnt.stall_cycles += dep_stall + load_stall
     c.pair_mask = pair_mask
     c.pending = pending
     c.prev_dst = prev_dst
