@@ -144,6 +144,10 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     return run_core_impl(c, end, 0, 0)
 
 
+cdef enum:
+    AFTER_JUMP = 0x80    # run loop: pair_mask bit set after a taken jump (fetch-line rule)
+
+
 cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
     stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).
@@ -172,11 +176,11 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint64_t t, r, r2, x, issue, cyc0, m
     cdef uint64_t* R
     cdef uint64_t* rdy_f = &c.rdy[RDY_F]  # the FPU consumers' half of the scoreboard
-    cdef uint8_t pair_mask = c.pair_mask
+    # issue units that may pair with the previous instruction; AFTER_JUMP: it was a taken jump
+    cdef uint8_t pair_mask = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
     cdef uint64_t prev_dst = c.prev_dst
     cdef uint64_t prev_ialu = c.prev_ialu
-    cdef uint8_t after_jump = c.after_jump
     # the fetch window, cached in locals; refreshed whenever it may have changed
     cdef uint32_t wbase = c.win_base
     cdef uint32_t wsize = c.win_size
@@ -201,8 +205,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 else:
                     take_interrupt(c)
                     pc = c.pc
-                    after_jump = 1
-                    pair_mask = 0
+                    pair_mask = AFTER_JUMP
                     prev_dst = 0
                     prev_ialu = 0
             if c.idle:
@@ -235,8 +238,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
             t = cyc
             r = 0
             m = ins.dep_mask
-            if after_jump:
-                after_jump = 0
+            if pair_mask & AFTER_JUMP:      # (cleared below: nothing pairs after a jump)
                 if ins.size == 4 and (pc & 7) == 6:
                     t += 1
                     c.cnt.fetch_stall_cycles += 1
@@ -313,8 +315,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 nxt = c.npc
                 cyc += ch.branch_penalty
                 c.cnt.branch_cycles += ch.branch_penalty
-                after_jump = 1
-                pair_mask = 0
+                pair_mask = AFTER_JUMP
                 prev_dst = 0
                 prev_ialu = 0
                 wsize = c.win_size      # jumps to odd addresses invalidate the window
@@ -347,11 +348,11 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
-    c.pair_mask = pair_mask
     c.pending = pending
     c.prev_dst = prev_dst
     c.prev_ialu = prev_ialu
-    c.after_jump = after_jump
+    c.after_jump = pair_mask >> 7
+    c.pair_mask = pair_mask & ~AFTER_JUMP
     return c.stop
 
 
