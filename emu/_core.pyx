@@ -175,7 +175,6 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint64_t n = 0                  # instructions executed in this call
     cdef uint64_t t, r, r2, x, issue, cyc0, m
     cdef uint64_t* R
-    cdef uint64_t* rdy_f = &c.rdy[RDY_F]  # the FPU consumers' half of the scoreboard
     # issue units that may pair with the previous instruction; AFTER_JUMP: it was a taken jump
     cdef uint8_t pair_mask = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
@@ -299,9 +298,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 x = (t << 1) + ins.wr_i
                 r = (t << 1) + ins.wr_f
                 c.rdy[ins.d0] = x
-                rdy_f[ins.d0] = r
+                c.rdy[<size_t>RDY_F + ins.d0] = r
                 c.rdy[ins.w1] = x
-                rdy_f[ins.w1] = r
+                c.rdy[<size_t>RDY_F + ins.w1] = r
                 pending = (pending & ~ins.wr_mask) | ins.dst_mask
                 prev_ialu = 0
             else:
