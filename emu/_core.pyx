@@ -133,14 +133,31 @@ cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
     specialised for each combination of the timing model and observation, so neither costs a
-    test per instruction."""
+    test per instruction; each specialisation is a function of its own (the register
+    allocator does better with one copy of the loop per function)."""
     cdef Chip* ch = c.chip
     if ch.timed:
         if ch.observe:
-            return run_core_impl(c, end, 1, 1)
-        return run_core_impl(c, end, 1, 0)
+            return run_core_timed_observed(c, end)
+        return run_core_timed(c, end)
     if ch.observe:
-        return run_core_impl(c, end, 0, 1)
+        return run_core_observed(c, end)
+    return run_core_plain(c, end)
+
+
+cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
+    return run_core_impl(c, end, 1, 0)
+
+
+cdef int run_core_timed_observed(Core* c, uint64_t end) noexcept nogil:
+    return run_core_impl(c, end, 1, 1)
+
+
+cdef int run_core_observed(Core* c, uint64_t end) noexcept nogil:
+    return run_core_impl(c, end, 0, 1)
+
+
+cdef int run_core_plain(Core* c, uint64_t end) noexcept nogil:
     return run_core_impl(c, end, 0, 0)
 
 
