@@ -33,6 +33,7 @@ ctypedef struct Insn:
     uint8_t w1           # second register written with its latency (pair, FPU flags) or REG_SINK
     uint16_t wr_i        # scoreboard entry of its results for IALU/load-store consumers:
     uint16_t wr_f        #   2 * latency + (from a load); wr_f the same for FPU consumers
+    uint16_t blk         # slot of the timed blocks starting here in Chip.blocks (0: none)
     uint64_t dep_mask    # GPRs read or written, as a bit set (RAW/WAW checks; from s0..d2);
                          # the FPU flags share bit 63 (a false dependency costs only speed)
     uint64_t dst_mask    # GPRs written with the instruction's result latency
@@ -138,6 +139,52 @@ ctypedef struct UnalignedRec:
     uint16_t pad
 
 cdef struct Chip      # forward
+
+# ---- timed blocks (emu/_blocks.pxi): straight-line code with its pipeline schedule -------------
+ctypedef struct BlkMeta:
+    int32_t off          # issue cycle of the instruction, from the block's start
+    uint8_t chk          # not IALU/FPU: look at the memory layer's stall, bank, attention after it
+    uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
+    uint8_t shift_ok     # a stall here delays everything after it by as much
+    uint8_t size
+
+ctypedef struct BlkWrite:    # a scoreboard entry the block leaves: rdy[idx] = 2 * start + val
+    uint16_t idx
+    uint16_t k           # written by instruction k (stalls up to k's move it)
+    uint32_t val
+
+ctypedef struct BlkCheck:    # a condition on a register pending when the block starts
+    uint16_t idx
+    uint16_t exact       # 1: rdy[idx] == 2 * start + val; 0: landed, rdy[idx] < 2 * (start + val)
+    uint32_t val
+
+cdef struct Block:
+    const Insn* entry    # the predecode entry it starts at (validity: also gen)
+    uint64_t gen         # Chip.code_gen when it was built
+    Block* next          # another block for the same entry, built for another entry state
+    uint32_t pc
+    uint32_t end_pc      # the instruction after it
+    int32_t end_off      # the cycle after its last instruction, from its start
+    int32_t last_cyc     # the cycle before its last instruction, from its start
+    uint16_t n
+    uint16_t nw
+    uint16_t nc
+    uint8_t pm           # pair_mask it was built for
+    uint8_t exit_pm      # pair_mask, prev_dst, prev_ialu after it (when it falls through)
+    uint64_t exit_pd
+    uint64_t exit_pi
+    uint64_t dep_union   # registers its instructions read or write
+    uint64_t entry_pend  # ... of which pending at its start
+    uint64_t pend_out    # ... of which pending at its end
+    uint32_t n_dual      # its counters
+    uint32_t dep_stall
+    uint32_t load_stall
+    uint32_t fetch_stall
+    uint8_t stats        # some counter above is not 0
+    BlkWrite* w
+    BlkCheck* cs
+    BlkMeta* meta
+    Insn* ins            # copies of its instructions
 
 # per-instruction-address profile (profiling only; parallel to the predecode cache)
 ctypedef struct ProfEntry:
@@ -293,6 +340,7 @@ ctypedef struct Core:
     uint64_t stall_acc   # stall cycles the memory layer charged to the current instruction
     uint64_t now         # issue cycle of the instruction being executed (mesh timing)
     uint8_t lbank        # 0x80 | bank of the current instruction's local SRAM access
+    uint8_t at_edge      # the timed run loop stopped after a taken jump to try a block
     # the chip this core belongs to
     Chip* chip
     Counters cnt
@@ -357,6 +405,15 @@ cdef struct Chip:
     uint32_t trace_len
     uint32_t trace_lo       # --trace address range [lo, hi)
     uint32_t trace_hi
+    # timed blocks (emu/_blocks.pxi)
+    Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
+    uint32_t blk_next    # the next slot to (re)use
+    uint64_t code_gen    # bumped whenever decoded code changes: older blocks are stale
+    int use_blocks       # run timed code block by block (same cycles; off only for tests)
+    uint64_t blk_built
+    uint64_t blk_runs
+    uint64_t blk_deviations
+    uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)
     PendingWrite* pend
     uint32_t npend
     uint32_t pend_cap

@@ -31,6 +31,8 @@ include "_sem_ldst.pxi"
 include "_sem_ctrl.pxi"
 include "_sem_fpu.pxi"
 include "_gen_isa.pxi"
+include "_pipe.pxi"
+include "_blocks.pxi"
 
 
 # ---- core reset, timers, idling ---------------------------------------------------------------
@@ -146,28 +148,39 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
 
 
 cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 1, 0)
+    """Timed and not observed: block by block where the timed blocks apply (_blocks.pxi),
+    instruction by instruction from where they do not to the next taken jump."""
+    cdef int st
+    if not c.chip.use_blocks:
+        return run_core_impl(c, end, 1, 0, 0)
+    c.stop = STOP_NONE
+    while True:
+        st = run_blocks(c, end)
+        if st != STOP_NONE or c.cnt.cycles >= end:
+            return st
+        st = run_core_impl(c, end, 1, 0, 1)
+        if st != STOP_NONE or not c.at_edge:
+            return st
 
 
 cdef int run_core_timed_observed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 1, 1)
+    return run_core_impl(c, end, 1, 1, 0)
 
 
 cdef int run_core_observed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, 1)
+    return run_core_impl(c, end, 0, 1, 0)
 
 
 cdef int run_core_plain(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, 0)
+    return run_core_impl(c, end, 0, 0, 0)
 
 
-cdef enum:
-    AFTER_JUMP = 0x80    # run loop: pair_mask bit set after a taken jump (fetch-line rule)
-
-
-cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) noexcept nogil:
+cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
+                              bint edge) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
-    stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).
+    stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).  With
+    `edge`, it also returns after a taken jump (c.at_edge set) when nothing needs the slow
+    path, for run_core_timed to try a timed block there.
 
     The fast path per instruction: window check, predecode check, pipeline timing, execute,
     count.  Anything unusual (pending interrupt, idle, timers, hardware loop, halt) sets c.attn
@@ -175,23 +188,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     in locals and are written back to the core when control leaves the loop or the slow path
     needs them; the memory layer reports stalls through c.stall_acc.
 
-    Pipeline model (MAN §4 "Pipeline", fact sheet §5.1), when ch.timed: in-order issue,
-    interlocked on RAW and WAW by the separation table; dual issue of an allowed pair
-    (IALU + FPU/IALU2, FPU/IALU2 + load/store) of independent instructions, the second one
-    issued in the first one's cycle; +1 after a jump to a 32-bit instruction straddling an
-    8-byte fetch line.  Only registers produced by long-latency instructions (loads, FPU) are
-    tracked in the scoreboard (`pending`, Core.rdy); an IALU result is ready for the next
-    IALU/load-store instruction and a cycle later for an FPU one (`prev_ialu`).  The
-    scoreboard is read branch-free, and only when the instruction touches a pending register;
-    registers it finds landed leave `pending`."""
+    The pipeline model (when ch.timed) is tm_issue before execution and tm_retire after
+    (_pipe.pxi)."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
     cdef uint32_t pc = c.pc, off, nxt
     cdef int st
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
-    cdef uint64_t t, r, r2, x, issue, cyc0, m
-    cdef uint64_t* R
+    cdef uint64_t t, issue, cyc0
     # issue units that may pair with the previous instruction; AFTER_JUMP: it was a taken jump
     cdef uint8_t pair_mask = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
@@ -202,6 +207,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
     cdef uint32_t wsize = c.win_size
     cdef Insn* wpd = c.win_pd
     c.stop = STOP_NONE
+    if edge:
+        c.at_edge = 0
     while cyc < end:
         if c.attn:
             c.cnt.cycles = cyc
@@ -251,47 +258,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 break
         issue = cyc
         if timed:
-            t = cyc
-            r = 0
-            m = ins.dep_mask
-            if pair_mask & AFTER_JUMP:      # (cleared below: nothing pairs after a jump)
-                if ins.size == 4 and (pc & 7) == 6:
-                    t += 1
-                    c.cnt.fetch_stall_cycles += 1
-            r = 0
-            if m & (pending | (prev_ialu & ins.fmask)):
-                # it reads a long-latency result that may be in flight, or it is an FPU
-                # instruction reading the previous IALU instruction's result
-                R = &c.rdy[ins.rsel]
-                r = R[ins.s0]
-                x = R[ins.s1]
-                r = x if x > r else r
-                x = R[ins.s2]                    # (and the result register: WAW)
-                r = x if x > r else r
-                if (r >> 1) < t:
-                    # all landed, usable even by a pair issued at t - 1: no longer pending
-                    # (the FPU flags' bit 63, shared with r63, only leaves as a result)
-                    pending &= ~m | FLAGS_BIT
-                if m & prev_ialu & ins.fmask:
-                    x = (t + 1) << 1             # IALU -> FPU/IALU2: one cycle of separation
-                    r = x if x > r else r
-            r2 = r >> 1
-            if (pair_mask >> ins.unit) & 1 and r2 < t and not (m & prev_dst):
-                pair_mask = 0
-                c.cnt.n_dual_issue += 1
-                issue = t - 1
-            else:
-                pair_mask = ins.pairs
-                if r2 > t:
-                    # waiting for a load's data is a load stall, anything else a dependency
-                    if r & 1:
-                        c.cnt.load_stall_cycles += r2 - t
-                        c.cnt.stall_cycles += r2 - t
-                    else:
-                        c.cnt.dep_stall_cycles += r2 - t
-                        c.cnt.stall_cycles += r2 - t
-                    t = r2
-                issue = t
+            issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
+                             &pair_mask, &t)
         c.pc = pc
         c.now = issue
         st = execute(c, ins)
@@ -303,27 +271,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
         if not timed:
             c.lbank = 0
         if timed:
-            if c.lbank:
-                # MAN §4: per bank, load/store has priority over instruction fetch: a fetch
-                # of the next line from the same 8 KB bank waits a cycle
-                if (c.lbank & 3) == ((pc >> 13) & 3) and ((pc ^ (pc + ins.size)) >> 3) \
-                        and pc < c.sram_size:
-                    t += 1
-                    c.cnt.bank_conflict_cycles += 1
-                c.lbank = 0
-            if ins.tflags & TF_LONG:
-                x = (t << 1) + ins.wr_i
-                r = (t << 1) + ins.wr_f
-                c.rdy[ins.d0] = x
-                c.rdy[<size_t>RDY_F + ins.d0] = r
-                c.rdy[ins.w1] = x
-                c.rdy[<size_t>RDY_F + ins.w1] = r
-                pending = (pending & ~ins.wr_mask) | ins.dst_mask
-                prev_ialu = 0
-            else:
-                pending &= ~ins.wr_mask
-                prev_ialu = ins.wr_mask
-            prev_dst = ins.wr_mask
+            t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
         nxt = pc + ins.size
         if st != EXEC_OK:
@@ -335,6 +283,10 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe) n
                 prev_dst = 0
                 prev_ialu = 0
                 wsize = c.win_size      # jumps to odd addresses invalidate the window
+                if edge and not c.attn:
+                    c.at_edge = 1
+                    pc = nxt
+                    break
             else:
                 c.stop_pc = pc
                 c.fault_word = ins.op
@@ -611,6 +563,7 @@ cdef class Engine:
         self.ch.unaligned_log_cap = unaligned_log_cap
         for k in range(8):
             self.ch.tc_cost[k] = 1
+        self.ch.use_blocks = 1
 
     def __dealloc__(self):
         cdef int k
@@ -638,6 +591,7 @@ cdef class Engine:
                 free(self.ch.ext[k].prof_pages)
             free(self.ch.ext[k].dhist)
         free(self.ch.trace)
+        blocks_free(&self.ch)
 
     # -- configuration ------------------------------------------------------------------------
     @property
@@ -724,6 +678,22 @@ cdef class Engine:
     @property
     def pending_writes(self):
         return self.ch.npend
+
+    @property
+    def use_blocks(self):
+        """Timed code runs block by block (emu/_blocks.pxi); the cycles are the same either
+        way, so this is only turned off to check that."""
+        return bool(self.ch.use_blocks)
+
+    @use_blocks.setter
+    def use_blocks(self, bint on):
+        self.ch.use_blocks = on
+
+    def block_stats(self):
+        """Timed blocks: built, runs, deviations (handed over mid-block), and mismatches
+        (replays that disagreed with a schedule: a bug if not 0)."""
+        return dict(built=self.ch.blk_built, runs=self.ch.blk_runs,
+                    deviations=self.ch.blk_deviations, mismatches=self.ch.blk_mismatch)
 
     # -- observation: profile and trace ------------------------------------------------------
     def enable_profiling(self):
@@ -1053,7 +1023,7 @@ cdef class Engine:
         if owner != NULL:
             sram_code_written(owner, <uint32_t>(p - owner.sram), n)
         elif region >= 0:
-            ext_code_written(&self.ch.ext[region], <uint32_t>(p - self.ch.ext[region].mem), n)
+            ext_code_written(&self.ch, &self.ch.ext[region], <uint32_t>(p - self.ch.ext[region].mem), n)
 
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""

@@ -199,7 +199,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             prof_data(ch.ext[k].dhist, off, 1)
         if ch.ext[k].direct:
             wr_le(ch.ext[k].mem + off, lsz, v)
-            ext_code_written(&ch.ext[k], off, n)
+            ext_code_written(ch, &ch.ext[k], off, n)
             return 0
         t.cnt.dma_ext_writes += 1
         t.cnt.dma_bytes_ext_written += n
@@ -220,7 +220,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             # src -1: not one of the core's own stores (no store-to-load forwarding)
             return pending_push(ch, done[0], PW_EXT, k, -1, off, lsz, v)
         wr_le(ch.ext[k].mem + off, lsz, v)
-        ext_code_written(&ch.ext[k], off, n)
+        ext_code_written(ch, &ch.ext[k], off, n)
         return 0
     if ch.observe and off < o.sram_size:
         prof_data(o.dhist, off, 1)

@@ -84,20 +84,23 @@ cdef void sram_code_written(Core* t, uint32_t off, uint32_t n) noexcept nogil:
                 b = hi
             a >>= 1
             while a < (b + 1) >> 1:
-                t.pd[a].size = 0
+                if t.pd[a].size:
+                    t.pd[a].size = 0
+                    t.chip.code_gen += 1     # timed blocks holding it are stale
                 a += 1
         blk += 1
 
 
-cdef inline void ext_code_written(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
+cdef inline void ext_code_written(Chip* ch, ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
     cdef uint32_t lo = off - 2 if off >= 2 else 0
     cdef uint32_t hi = off + n
     cdef uint32_t a = lo
     cdef Insn* page
     while a < hi:
         page = r.pages[a >> 12]
-        if page != NULL:
+        if page != NULL and page[(a & 0xFFF) >> 1].size:
             page[(a & 0xFFF) >> 1].size = 0
+            ch.code_gen += 1                 # timed blocks holding it are stale
         a += 2
 
 
@@ -266,7 +269,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
                 trace_store(c, addr, lsz, v)
             if ch.ext[k].direct:
                 wr_le(ch.ext[k].mem + off, lsz, v)
-                ext_code_written(&ch.ext[k], off, n)
+                ext_code_written(ch, &ch.ext[k], off, n)
                 return 0
             if ch.timed:
                 stall = ext_write_issue(c, n, &arrival)
@@ -282,7 +285,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
                 return 0 if pending_push(ch, arrival, PW_EXT, k, c.index, off, lsz, v) == 0 \
                     else mem_fault(c, addr, lsz, 1)
             wr_le(ch.ext[k].mem + off, lsz, v)
-            ext_code_written(&ch.ext[k], off, n)
+            ext_code_written(ch, &ch.ext[k], off, n)
             return 0
         idx = ch.core_of_id[addr >> 20]
         if idx < 0:
@@ -384,7 +387,7 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         if ch.observe:
             trace_store(c, ea, lsz, value)
         if r != NULL:
-            ext_code_written(r, off, n)
+            ext_code_written(ch, r, off, n)
         else:
             sram_code_written(t, off, n)
     c.stall_acc += stall
@@ -412,7 +415,7 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
     if e.direct and off < e.size and off + (1 << lsz) <= e.size:
         wr_le(e.mem + off, lsz, v)
         if e.pages[off >> 12] != NULL or (off >= 2 and e.pages[(off - 2) >> 12] != NULL):
-            ext_code_written(e, off, 1 << lsz)
+            ext_code_written(c.chip, e, off, 1 << lsz)
         c.cnt.n_ext_writes += 1
         c.cnt.bytes_ext_writes += (1 << lsz)
         if c.chip.observe:
@@ -571,6 +574,7 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     ins.cost = <uint8_t>c.chip.tc_cost[ins.tclass]
     insn_timing(ins, c.chip.lat_i, c.chip.lat_f)
     ins.pairs = c.chip.pairs[ins.unit]
+    ins.blk = 0
     if c.win_blk != NULL:
         c.win_blk[off >> 8] = 1
     return 0

@@ -149,7 +149,7 @@ cdef void pw_apply(Chip* ch, PendingWrite* p) noexcept nogil:
     else:
         r = &ch.ext[p.dst]
         wr_le(r.mem + p.off, p.lsz, p.value)
-        ext_code_written(r, p.off, 1u << p.lsz)
+        ext_code_written(ch, r, p.off, 1u << p.lsz)
 
 
 cdef void pending_apply_until(Chip* ch, uint64_t t) noexcept nogil:

@@ -1,0 +1,473 @@
+# Timed blocks: the timing model applied once per straight-line block instead of once per
+# instruction, with the same cycles.
+#
+# A block is the code from an entry point (the target of a taken jump, or the instruction after
+# a block that fell through) to the first control instruction (branch, jump, ctrl, sys class),
+# at most BLK_MAX instructions.  When it is first entered, block_build runs the pipeline model
+# (tm_issue / tm_retire, _pipe.pxi) over its instructions from the entry state: the issue cycle
+# of each instruction relative to the start, the scoreboard entries and pipeline state it
+# leaves, its counters.  That schedule is valid whenever the block is entered in the same
+# state, and run_blocks then executes the instructions with nothing per instruction but the
+# semantics and the issue cycle for the memory layer.  The entry state that matters is small:
+# the pair mask, and for the registers the block touches that may still be in flight, either
+# their exact ready times (when they delay an instruction) or only that they landed in time.
+# Blocks entered in other states get another schedule (up to BLK_VARIANTS per entry).
+#
+# What the schedule cannot know is the memory: a load or store that stalls (remote core, eLink,
+# contention) or whose bank delays the next fetch.  A stall at an instruction after which no
+# register in flight still matters ("shift_ok") moves the rest of the block by the stall; any
+# other event (a stall elsewhere, a fault, a trap, an interrupt request, code written) stops
+# the block: block_deviate replays the model over the instructions run so far, with the
+# stalls that happened, and the per-instruction loop takes over.  The replay checks that it
+# lands on the cycles the block used (Chip.blk_mismatch counts disagreements; tests keep it 0),
+# and tests compare whole runs with blocks on and off.
+
+cdef enum:
+    BLK_MAX = 32         # instructions per block
+    BLK_SLOTS = 65536    # Chip.blocks entries (Insn.blk is 16 bits)
+    BLK_VARIANTS = 4     # schedules kept per entry point
+    BLK_BASE = 1 << 24   # the start cycle block_build works from
+    BLK_SHIFTS = 4       # stalls a block absorbs before it hands over
+
+
+cdef void blocks_free(Chip* ch) noexcept nogil:
+    """Free every block (at teardown)."""
+    cdef uint32_t k
+    cdef Block* b
+    cdef Block* nx
+    if ch.blocks == NULL:
+        return
+    for k in range(BLK_SLOTS):
+        b = ch.blocks[k]
+        while b != NULL:
+            nx = b.next
+            free(b)
+            b = nx
+    free(ch.blocks)
+    ch.blocks = NULL
+
+
+cdef inline uint64_t tm_reg_bit(uint32_t q) noexcept nogil:
+    """The timing-mask bit of scoreboard register q (0..REG_BFLAGS), as insn_timing sets it."""
+    return FLAGS_BIT if q == REG_BFLAGS else (<uint64_t>1) << q
+
+
+cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
+                        uint64_t start, uint64_t pending) noexcept nogil:
+    """Build the block starting at the predecode entry `entry` (pc, window offset off) for the
+    entry state (pm, the scoreboard c.rdy and `pending` at cycle `start`) and file it under
+    the entry.  NULL when there is nothing to build (undecodable code) or no memory."""
+    cdef Chip* ch = c.chip
+    cdef Insn* lst[BLK_MAX]
+    cdef uint64_t R[2 * RDY_F]
+    cdef int32_t wr_k[2 * RDY_F]     # last instruction writing each entry (-1: none)
+    cdef uint8_t seen[2 * RDY_F]     # entry conditions recorded
+    cdef uint8_t unsafe[BLK_MAX]
+    cdef BlkCheck cs[2 * RDY_F]
+    cdef Counters cnt
+    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s
+    cdef uint32_t o = off, p, q
+    cdef Insn* ins
+    cdef uint64_t dep_union = 0, pend0, pend, pd = 0, pi = 0, cyc, issue, cand, t, v, bit
+    cdef uint8_t pmk = pm
+    cdef int32_t last_cyc = 0
+    cdef int save_stop = c.stop
+    cdef Block* b
+    cdef Block* old
+    cdef Block* prev
+    cdef uint8_t* raw
+    cdef size_t size
+    cdef uint8_t srcs[3]
+    if ch.blocks == NULL:
+        ch.blocks = <Block**>calloc(BLK_SLOTS, sizeof(Block*))
+        if ch.blocks == NULL:
+            return NULL
+        ch.blk_next = 1
+    # the instructions
+    while n < BLK_MAX and o < c.win_size:
+        ins = &c.win_pd[o >> 1]
+        if ins.size == 0:
+            if predecode(c, ins, o):
+                c.stop = save_stop      # (the run loop reports it when it gets there)
+                break
+        lst[n] = ins
+        n += 1
+        dep_union |= ins.dep_mask
+        if ins.tclass >= TC_BRANCH:
+            break
+        o += ins.size
+    if n == 0:
+        return NULL
+    size = sizeof(Block) + n * (sizeof(Insn) + sizeof(BlkMeta)) + 64
+    # the schedule, from BLK_BASE: the scoreboard entries of the registers pending at entry
+    # relative to it (those in the past as "long ago")
+    pend0 = pending & dep_union
+    memset(&cnt, 0, sizeof(Counters))
+    for idx in range(2 * RDY_F):
+        R[idx] = 0
+        wr_k[idx] = -1
+        seen[idx] = 0
+        q = idx - RDY_F if idx >= RDY_F else idx
+        if q <= REG_BFLAGS and (pend0 & tm_reg_bit(q)):
+            v = c.rdy[idx]
+            if v + 2 * BLK_BASE >= 2 * start:
+                R[idx] = v + 2 * BLK_BASE - 2 * start
+    for k in range(n):
+        unsafe[k] = 0
+    # the block's storage (one allocation: header, instruction copies, metadata, then the
+    # scoreboard writes and entry conditions, sized below)
+    raw = <uint8_t*>malloc(size + 2 * RDY_F * (sizeof(BlkWrite) + sizeof(BlkCheck)))
+    if raw == NULL:
+        return NULL
+    b = <Block*>raw
+    memset(b, 0, sizeof(Block))
+    b.ins = <Insn*>((<uintptr_t>raw + sizeof(Block) + 63) & ~(<uintptr_t>63))
+    b.meta = <BlkMeta*>(<uint8_t*>b.ins + n * sizeof(Insn))
+    b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
+    b.cs = <BlkCheck*>(<uint8_t*>b.w + 2 * RDY_F * sizeof(BlkWrite))
+    cyc = BLK_BASE
+    pend = pend0
+    p = pc
+    for k in range(n):
+        ins = lst[k]
+        last_cyc = <int32_t>(cyc - BLK_BASE)
+        issue = tm_issue(ins, p, cyc, R, &cnt, &pend, pd, pi, &pmk, &cand)
+        # what the schedule assumed about the registers it read
+        srcs[0] = ins.s0
+        srcs[1] = ins.s1
+        srcs[2] = ins.s2
+        for s in range(3):
+            q = srcs[s]
+            if q > REG_BFLAGS:
+                continue
+            idx = ins.rsel + q
+            v = R[idx]
+            if wr_k[idx] >= 0:
+                # written in the block: a stall between the write and here would change it
+                if (v >> 1) >= cand:
+                    for j in range(wr_k[idx] + 1, k):
+                        unsafe[j] = 1
+                continue
+            bit = tm_reg_bit(q)
+            if not (pend0 & bit):
+                continue                # landed before the block (not read from rdy)
+            if (v >> 1) >= cand:
+                # its exact ready time shapes the schedule
+                for j in range(k):
+                    unsafe[j] = 1
+                if not seen[idx]:
+                    cs[nc].idx = <uint16_t>idx
+                    cs[nc].exact = 1
+                    cs[nc].val = <uint32_t>(v - 2 * BLK_BASE)
+                    nc += 1
+            elif not seen[idx]:
+                cs[nc].idx = <uint16_t>idx
+                cs[nc].exact = 0
+                cs[nc].val = <uint32_t>(cand - BLK_BASE)
+                nc += 1
+            seen[idx] = 1
+        t = tm_retire(c, ins, p, issue, R, &pend, &pd, &pi)
+        if ins.tflags & TF_LONG:
+            wr_k[ins.d0] = k
+            wr_k[RDY_F + ins.d0] = k
+            wr_k[ins.w1] = k
+            wr_k[RDY_F + ins.w1] = k
+        memcpy(&b.ins[k], ins, sizeof(Insn))
+        b.meta[k].off = <int32_t>(<int64_t>issue - BLK_BASE)
+        b.meta[k].size = ins.size
+        b.meta[k].chk = ins.tclass != TC_IALU and ins.tclass != TC_FPU
+        b.meta[k].cbank = 1             # (c.lbank is 0 or 0x80 | bank: never 1)
+        if ((p ^ (p + ins.size)) >> 3) and p < c.sram_size:
+            b.meta[k].cbank = 0x80 | ((p >> 13) & 3)
+        cyc = t + ins.cost
+        p += ins.size
+    for k in range(n):
+        b.meta[k].shift_ok = not unsafe[k]
+    for idx in range(2 * RDY_F):
+        if wr_k[idx] >= 0:
+            b.w[nw].idx = <uint16_t>idx
+            b.w[nw].k = <uint16_t>wr_k[idx]
+            b.w[nw].val = <uint32_t>(R[idx] - 2 * BLK_BASE)
+            nw += 1
+    for j in range(nc):
+        b.cs[j] = cs[j]
+    b.entry = entry
+    b.gen = ch.code_gen
+    b.pc = pc
+    b.end_pc = p
+    b.end_off = <int32_t>(cyc - BLK_BASE)
+    b.last_cyc = last_cyc
+    b.n = <uint16_t>n
+    b.nw = <uint16_t>nw
+    b.nc = <uint16_t>nc
+    b.pm = pm
+    b.exit_pm = pmk
+    b.exit_pd = pd
+    b.exit_pi = pi
+    b.dep_union = dep_union
+    b.entry_pend = pend0
+    b.pend_out = pend & dep_union
+    b.n_dual = <uint32_t>cnt.n_dual_issue
+    b.dep_stall = <uint32_t>cnt.dep_stall_cycles
+    b.load_stall = <uint32_t>cnt.load_stall_cycles
+    b.fetch_stall = <uint32_t>cnt.fetch_stall_cycles
+    b.stats = (cnt.n_dual_issue | cnt.dep_stall_cycles | cnt.load_stall_cycles
+               | cnt.fetch_stall_cycles) != 0
+    # file it: in front of the other schedules of this entry, or in a fresh slot
+    old = ch.blocks[entry.blk] if entry.blk else NULL
+    if old != NULL and old.entry == entry and old.gen == ch.code_gen:
+        b.next = old
+        ch.blocks[entry.blk] = b
+        k = 1
+        prev = b
+        while prev.next != NULL:
+            if k == BLK_VARIANTS:
+                old = prev.next
+                prev.next = NULL
+                while old != NULL:
+                    prev = old.next
+                    free(old)
+                    old = prev
+                break
+            prev = prev.next
+            k += 1
+    else:
+        if old != NULL and old.entry == entry:
+            j = entry.blk               # stale schedules of this entry: reuse their slot
+        else:
+            j = ch.blk_next
+            ch.blk_next = ch.blk_next + 1 if ch.blk_next + 1 < BLK_SLOTS else 1
+        old = ch.blocks[j]
+        while old != NULL:
+            prev = old.next
+            free(old)
+            old = prev
+        ch.blocks[j] = b
+        entry.blk = <uint16_t>j
+    ch.blk_built += 1
+    return b
+
+
+cdef inline bint block_fits(Core* c, Block* b, uint8_t pm, uint64_t pending,
+                            uint64_t start) noexcept nogil:
+    """Block b's schedule holds when it starts at `start` in this state."""
+    cdef int j
+    cdef uint64_t v
+    if b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.chip.code_gen:
+        return 0
+    for j in range(b.nc):
+        v = c.rdy[b.cs[j].idx]
+        if b.cs[j].exact:
+            if v != 2 * start + b.cs[j].val:
+                return 0
+        elif v >= 2 * (start + b.cs[j].val):
+            return 0
+    return 1
+
+
+cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_t pend0,
+                       const uint32_t* shk, const uint64_t* shs, int nsh) noexcept nogil:
+    """Block b stopped being its schedule at instruction k (executed, with status st): replay
+    the pipeline model from the block's start over instructions 0..k with the stalls that
+    happened, and finish instruction k as the run loop would.  Leaves the state in the core
+    for the per-instruction loop; returns its stop reason (STOP_NONE to go on)."""
+    cdef Chip* ch = c.chip
+    cdef uint64_t cyc = start, t, issue, cand, cyc0 = start
+    cdef uint64_t pending = pend0, prev_dst = 0, prev_ialu = 0
+    cdef uint64_t now_k = c.now
+    cdef uint64_t sa = c.stall_acc
+    cdef uint8_t lb = c.lbank
+    cdef uint8_t pm = b.pm
+    cdef uint32_t pc = b.pc, nxt
+    cdef const Insn* ins = NULL
+    cdef int j, i = 0
+    c.stall_acc = 0
+    c.lbank = 0
+    ch.blk_deviations += 1
+    for j in range(k + 1):
+        ins = &b.ins[j]
+        cyc0 = cyc
+        issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu, &pm, &cand)
+        t = issue
+        if j < k:
+            if i < nsh and shk[i] == <uint32_t>j:
+                t += shs[i]         # (a bank conflict in it was counted when it happened)
+                i += 1
+        else:
+            if issue != now_k:
+                ch.blk_mismatch += 1
+            t += sa
+            c.lbank = lb
+        t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
+        cyc = t + ins.cost
+        if j < k:
+            pc += ins.size
+    c.cnt.n_insns += k + 1
+    nxt = pc + ins.size
+    if st == EXEC_TAKEN:
+        nxt = c.npc
+        cyc += ch.branch_penalty
+        c.cnt.branch_cycles += ch.branch_penalty
+        pm = AFTER_JUMP
+        prev_dst = 0
+        prev_ialu = 0
+    elif st != EXEC_OK:
+        c.stop_pc = pc
+        c.fault_word = ins.op
+        if c.stop == STOP_TRAP:
+            c.cnt.n_traps += 1
+            c.pc = nxt          # TRAP completes; the host resumes after it
+    if c.attn and (st == EXEC_OK or st == EXEC_TAKEN):
+        if st == EXEC_OK and c.lc != 0 and pc == c.le:
+            c.npc = nxt
+            hwloop_end(c)
+            nxt = c.npc
+        if c.timer_on:
+            c.cnt.cycles = cyc
+            timers_step(c, ins, cyc - cyc0)
+    if st == EXEC_OK or st == EXEC_TAKEN:
+        c.pc = nxt
+    c.cnt.cycles = cyc
+    c.pending = pending
+    c.prev_dst = prev_dst
+    c.prev_ialu = prev_ialu
+    c.after_jump = pm >> 7
+    c.pair_mask = pm & ~AFTER_JUMP
+    return c.stop
+
+
+cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
+    """Run core c block by block while it can (see above); returns STOP_NONE with the state
+    in the core when the per-instruction loop must take over (or `end` is reached), or the
+    reason it stopped."""
+    cdef Chip* ch = c.chip
+    cdef uint32_t pc = c.pc, off
+    cdef uint64_t cyc = c.cnt.cycles, base, start, s, n = 0, add
+    cdef uint8_t pm = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
+    cdef uint64_t pending = c.pending
+    cdef uint64_t prev_dst = c.prev_dst
+    cdef uint64_t prev_ialu = c.prev_ialu
+    cdef uint64_t pend0, gen
+    cdef Insn* e
+    cdef const Insn* ins
+    cdef const BlkMeta* bm
+    cdef Block* b
+    cdef int k, j, st, nsh, ret = STOP_NONE
+    cdef uint32_t shk[BLK_SHIFTS]
+    cdef uint64_t shs[BLK_SHIFTS]
+    cdef uint8_t conflict
+    while cyc < end:
+        if c.attn or prev_dst or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
+            break
+        off = pc - c.win_base
+        if off >= c.win_size:
+            break
+        e = &c.win_pd[off >> 1]
+        if e.size == 0:
+            break
+        pm &= ~BLOCK_EDGE
+        b = ch.blocks[e.blk] if ch.blocks != NULL else NULL
+        if b != NULL and b.entry != e:
+            b = NULL
+        while b != NULL and not block_fits(c, b, pm, pending, cyc):
+            b = b.next
+        if b == NULL:
+            b = block_build(c, e, pc, off, pm, cyc, pending)
+            if b == NULL:
+                break
+        if cyc + <uint64_t>b.last_cyc >= end:
+            break
+        # run it
+        ch.blk_runs += 1
+        start = cyc
+        base = cyc
+        pend0 = pending
+        gen = b.gen
+        nsh = 0
+        ins = b.ins
+        bm = b.meta
+        k = 0
+        while True:
+            c.pc = pc
+            c.now = <uint64_t>(<int64_t>base + bm.off)
+            st = execute(c, ins)
+            if st != EXEC_OK:
+                break
+            if bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != gen)):
+                conflict = c.lbank == bm.cbank
+                s = c.stall_acc + conflict
+                if c.attn or ch.code_gen != gen or (s and (
+                        not bm.shift_ok or nsh == BLK_SHIFTS
+                        or (k + 1 < b.n and base + s + <uint64_t>b.last_cyc >= end))):
+                    ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
+                    c.cnt.n_insns += n
+                    return ret
+                c.stall_acc = 0
+                c.lbank = 0
+                if conflict:
+                    c.cnt.bank_conflict_cycles += 1
+                if s:
+                    shk[nsh] = k
+                    shs[nsh] = s
+                    nsh += 1
+                    base += s
+            pc += bm.size
+            k += 1
+            if k == b.n:
+                break
+            ins += 1
+            bm += 1
+        if st != EXEC_OK:
+            if st != EXEC_TAKEN or k + 1 != b.n or c.stall_acc or c.lbank:
+                ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
+                c.cnt.n_insns += n
+                return ret
+        # the block ran to its schedule (moved by nsh stalls)
+        n += b.n
+        if nsh == 0:
+            for j in range(b.nw):
+                c.rdy[b.w[j].idx] = 2 * start + b.w[j].val
+        else:
+            for j in range(b.nw):
+                add = 0
+                for k in range(nsh):
+                    if shk[k] <= b.w[j].k:
+                        add += shs[k]
+                c.rdy[b.w[j].idx] = 2 * (start + add) + b.w[j].val
+        pending = (pending & ~b.dep_union) | b.pend_out
+        if b.stats:
+            c.cnt.n_dual_issue += b.n_dual
+            c.cnt.dep_stall_cycles += b.dep_stall
+            c.cnt.load_stall_cycles += b.load_stall
+            c.cnt.stall_cycles += b.dep_stall + b.load_stall
+            c.cnt.fetch_stall_cycles += b.fetch_stall
+        cyc = <uint64_t>(<int64_t>base + b.end_off)
+        if st == EXEC_TAKEN:
+            cyc += ch.branch_penalty
+            c.cnt.branch_cycles += ch.branch_penalty
+            pc = c.npc
+            pm = AFTER_JUMP
+            prev_dst = 0
+            prev_ialu = 0
+        else:
+            pm = b.exit_pm | BLOCK_EDGE
+            prev_dst = b.exit_pd
+            prev_ialu = b.exit_pi
+        if c.attn:
+            # its last instruction asked for the slow path: finish it as the run loop would
+            if st == EXEC_OK and c.lc != 0 and pc - bm.size == c.le:
+                c.npc = pc
+                hwloop_end(c)
+                pc = c.npc
+            if c.timer_on:
+                c.cnt.cycles = cyc
+                timers_step(c, ins, cyc - <uint64_t>(<int64_t>base + b.last_cyc))
+    c.pc = pc
+    c.cnt.cycles = cyc
+    c.cnt.n_insns += n
+    c.pending = pending
+    c.prev_dst = prev_dst
+    c.prev_ialu = prev_ialu
+    c.after_jump = pm >> 7
+    c.pair_mask = pm & ~AFTER_JUMP
+    return STOP_NONE
