@@ -363,12 +363,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         if off >= c.win_size:
             break
         e = &c.win_pd[off >> 1]
-        if e.size == 0:
-            break
         pm &= ~BLOCK_EDGE
         b = ch.blocks[e.blk] if ch.blocks != NULL else NULL
-        if b != NULL and b.entry != e:
-            b = NULL
+        if b != NULL and (b.entry != e or e.size == 0):
+            b = NULL                    # (not decoded: block_build decodes it)
         while b != NULL and not block_fits(c, b, pm, pending, cyc):
             b = b.next
         if b == NULL:

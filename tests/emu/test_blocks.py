@@ -1,0 +1,95 @@
+"""Timed blocks (emu/_blocks.pxi) are an implementation of the pipeline model, not a model of
+their own: every program must give the same cycles, stalls, traffic and output with them as
+instruction by instruction, and a block's replay must never disagree with its schedule."""
+import glob
+import io
+import os
+
+import pytest
+
+from emu.chip import Chip, ChipConfig
+from emu.syscalls import HostIO
+from isa.encoder import encode
+from loader.elf import read_elf
+from tests.emu.conftest import Harness
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def _programs():
+    fx = os.path.join(ROOT, "tests", "fixtures")
+    progs = sorted(glob.glob(os.path.join(ROOT, "bench", "programs", "*.elf")))
+    progs += sorted(glob.glob(os.path.join(fx, "timing", "*.elf")))
+    progs += sorted(glob.glob(os.path.join(fx, "multicore", "*.elf")))
+    # every fourth C and csmith fixture: all the compiler's idioms, a bounded test time
+    progs += sorted(glob.glob(os.path.join(fx, "c", "*.elf")))[::4]
+    progs += sorted(glob.glob(os.path.join(fx, "csmith", "*.elf")))[::4]
+    return [os.path.relpath(p, ROOT) for p in progs]
+
+
+def _run(path, blocks):
+    img = read_elf(os.path.join(ROOT, path))
+    out = io.BytesIO()
+    mk = (lambda cfg: Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out, stderr=io.BytesIO(),
+                                       prefix="never")))
+    try:
+        chip = mk(ChipConfig())
+        chip.engine.use_blocks = blocks
+        chip.load_elf(img)
+    except Exception:                   # a flat-layout (external memory) program
+        chip = mk(ChipConfig.flat())
+        chip.engine.use_blocks = blocks
+        chip.load_elf(img)
+    res = chip.run(30_000_000)
+    cnt = [chip.counters(k) for k in range(chip.ncores)]
+    links = chip.engine.link_counters()
+    return (res.stop, res.exit_code, out.getvalue(), cnt, links), chip.engine.block_stats()
+
+
+@pytest.mark.parametrize("path", _programs())
+def test_blocks_change_nothing_but_speed(path):
+    ref, st0 = _run(path, False)
+    got, st = _run(path, True)
+    assert st0["runs"] == 0
+    assert st["runs"] > 0, "no block ran"
+    assert st["mismatches"] == 0
+    assert got[:3] == ref[:3]
+    for k, (a, b) in enumerate(zip(got[3], ref[3])):
+        assert a == b, (k, {n: (a[n], b[n]) for n in a if a[n] != b[n]})
+    assert got[4] == ref[4]
+
+
+def test_benchmarks_run_mostly_in_blocks():
+    """The kernels of the benchmark suite run in blocks, not in the per-instruction loop."""
+    for name in ("int_crc", "float_matmul", "mem_stream"):
+        (stop, _, _, cnt, _), st = _run(os.path.join("bench", "programs", name + ".elf"), True)
+        assert stop == "exit"
+        # the kernels' blocks are 6-8 instructions long
+        assert st["runs"] * 5 > cnt[0]["instructions"], (name, st)
+        assert st["deviations"] * 100 < st["runs"], (name, st)
+
+
+def _patching_loop(blocks):
+    """A loop whose third instruction rewrites its first (mov r0,1 -> mov r0,99) while the
+    block holding both runs; 10 iterations summed in r4, then TRAP (stop)."""
+    h = Harness()
+    h.e.use_blocks = blocks
+    new = encode("mov_i16", rd=0, imm=99)
+    h.asm(("mov_i16", dict(rd=0, imm=1)),                # 0x100  (patched)
+          ("add16", dict(rd=4, rn=4, rm=0)),             # 0x102
+          ("strh_d16", dict(rd=2, rn=3, imm=0)),         # 0x104  patch 0x100
+          ("subi16", dict(rd=5, rn=5, imm=1)),           # 0x106
+          ("bcond16", dict(cond=1, imm=-4)),             # 0x108  bne 0x100
+          ("trap16", dict(imm=0)))                       # 0x10a
+    h.start(r2=new, r3=0x100, r4=0, r5=10)
+    st, _ = h.e.run(100000)
+    assert st != 0 and h.e.get_pc(0) == 0x10c        # (TRAP completes)
+    return h.get("r4"), h.e.counters(0), h.e.block_stats()
+
+
+def test_code_written_inside_a_running_block_is_seen():
+    r4, cnt, st = _patching_loop(True)
+    r4_ref, cnt_ref, _ = _patching_loop(False)
+    assert r4 == r4_ref == 1 + 9 * 99
+    assert cnt == cnt_ref
+    assert st["built"] >= 2 and st["deviations"] >= 1 and st["mismatches"] == 0
