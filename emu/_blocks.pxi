@@ -183,11 +183,13 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         p += ins.size
     for k in range(n):
         b.meta[k].shift_ok = not unsafe[k]
-    for idx in range(2 * RDY_F):
+    # (tm_retire writes both entries of a register together; REG_SINK is never read)
+    for idx in range(REG_BFLAGS + 1):
         if wr_k[idx] >= 0:
-            b.w[nw].idx = <uint16_t>idx
+            b.w[nw].reg = <uint16_t>idx
             b.w[nw].k = <uint16_t>wr_k[idx]
-            b.w[nw].val = <uint32_t>(R[idx] - 2 * BLK_BASE)
+            b.w[nw].vi = <uint32_t>(R[idx] - 2 * BLK_BASE)
+            b.w[nw].vf = <uint32_t>(R[RDY_F + idx] - 2 * BLK_BASE)
             nw += 1
     for j in range(nc):
         b.cs[j] = cs[j]
@@ -423,15 +425,18 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         # the block ran to its schedule (moved by nsh stalls)
         n += b.n
         if nsh == 0:
+            add = 2 * start
             for j in range(b.nw):
-                c.rdy[b.w[j].idx] = 2 * start + b.w[j].val
+                c.rdy[b.w[j].reg] = add + b.w[j].vi
+                c.rdy[<size_t>RDY_F + b.w[j].reg] = add + b.w[j].vf
         else:
             for j in range(b.nw):
-                add = 0
+                add = start
                 for k in range(nsh):
                     if shk[k] <= b.w[j].k:
                         add += shs[k]
-                c.rdy[b.w[j].idx] = 2 * (start + add) + b.w[j].val
+                c.rdy[b.w[j].reg] = 2 * add + b.w[j].vi
+                c.rdy[<size_t>RDY_F + b.w[j].reg] = 2 * add + b.w[j].vf
         pending = (pending & ~b.dep_union) | b.pend_out
         if b.stats:
             c.cnt.n_dual_issue += b.n_dual

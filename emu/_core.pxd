@@ -148,10 +148,11 @@ ctypedef struct BlkMeta:
     uint8_t shift_ok     # a stall here delays everything after it by as much
     uint8_t size
 
-ctypedef struct BlkWrite:    # a scoreboard entry the block leaves: rdy[idx] = 2 * start + val
-    uint16_t idx
+ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
+    uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf
     uint16_t k           # written by instruction k (stalls up to k's move it)
-    uint32_t val
+    uint32_t vi
+    uint32_t vf
 
 ctypedef struct BlkCheck:    # a condition on a register pending when the block starts
     uint16_t idx
