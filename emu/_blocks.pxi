@@ -11,7 +11,8 @@
 # semantics and the issue cycle for the memory layer.  The entry state that matters is small:
 # the pair mask, and for the registers the block touches that may still be in flight, either
 # their exact ready times (when they delay an instruction) or only that they landed in time.
-# Blocks entered in other states get another schedule (up to BLK_VARIANTS per entry).
+# Blocks entered in other states get another schedule (up to BLK_VARIANTS per entry; an entry
+# that keeps needing new ones is left to the per-instruction loop after BLK_REBUILDS).
 #
 # What the schedule cannot know is the memory: a load or store that stalls (remote core, eLink,
 # contention) or whose bank delays the next fetch.  A stall at an instruction after which no
@@ -28,6 +29,7 @@ cdef enum:
     BLK_VARIANTS = 4     # schedules kept per entry point
     BLK_BASE = 1 << 24   # the start cycle block_build works from
     BLK_SHIFTS = 4       # stalls a block absorbs before it hands over
+    BLK_REBUILDS = 64    # schedules built for one entry before it is left to the run loop
 
 
 cdef void blocks_free(Chip* ch) noexcept nogil:
@@ -218,6 +220,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = ch.blocks[entry.blk] if entry.blk else NULL
     if old != NULL and old.entry == entry and old.gen == ch.code_gen:
+        b.builds = old.builds + 1
         b.next = old
         ch.blocks[entry.blk] = b
         k = 1
@@ -245,6 +248,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             free(old)
             old = prev
         ch.blocks[j] = b
+        b.builds = 1
         entry.blk = <uint16_t>j
     ch.blk_built += 1
     return b
@@ -354,6 +358,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef const Insn* ins
     cdef const BlkMeta* bm
     cdef Block* b
+    cdef Block* head
     cdef int k, j, st, nsh, ret = STOP_NONE
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
@@ -366,12 +371,15 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             break
         e = &c.win_pd[off >> 1]
         pm &= ~BLOCK_EDGE
-        b = ch.blocks[e.blk] if ch.blocks != NULL else NULL
-        if b != NULL and (b.entry != e or e.size == 0):
-            b = NULL                    # (not decoded: block_build decodes it)
+        head = ch.blocks[e.blk] if ch.blocks != NULL else NULL
+        if head != NULL and (head.entry != e or e.size == 0):
+            head = NULL                 # (not decoded: block_build decodes it)
+        b = head
         while b != NULL and not block_fits(c, b, pm, pending, cyc):
             b = b.next
         if b == NULL:
+            if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
+                break                   # entered in ever new states: not worth a schedule
             b = block_build(c, e, pc, off, pm, cyc, pending)
             if b == NULL:
                 break

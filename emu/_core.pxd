@@ -182,6 +182,7 @@ cdef struct Block:
     uint32_t load_stall
     uint32_t fetch_stall
     uint8_t stats        # some counter above is not 0
+    uint32_t builds      # schedules built for this entry (in the first block of its slot)
     BlkWrite* w
     BlkCheck* cs
     BlkMeta* meta
