@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fuzz the core: random code and registers on a 2x2 chip, random policies and quanta.  The
 process must never crash: every outcome is a clean stop (fault report, exit, deadlock,
-max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the tests)."""
+max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the tests).
+`tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the timed blocks off
+and checks that the outcome, the registers, memory and every counter are the same."""
 import io
 import os
 import random
@@ -11,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from emu.chip import Chip, ChipConfig      # noqa: E402
 from emu.syscalls import HostIO            # noqa: E402
+from isa.encoder import encode             # noqa: E402
 
 
 def _address(rnd):
@@ -34,11 +37,14 @@ def start_random_dma(rnd, chip, k, ch):
     chip.engine.sreg_write(k, 0xF0500 + 0x20 * ch, (at << 16) | 8)
 
 
-def one(rnd: random.Random):
+def one(rnd: random.Random, blocks: bool = True, chip_out=None):
     chip = Chip(ChipConfig(rows=2, cols=2, unaligned=rnd.choice(["stop", "report", "trap"]),
                            invalid=rnd.choice(["stop", "trap"]),
                            quantum=rnd.choice([1, 7, 100, 1000])),
                 HostIO(stdin=io.BytesIO(b"abc"), stdout=io.BytesIO(), stderr=io.BytesIO()))
+    chip.engine.use_blocks = blocks
+    if chip_out is not None:
+        chip_out.append(chip)
     for k in range(4):
         code = bytes(rnd.getrandbits(8) for _ in range(rnd.choice([64, 512, 4096])))
         chip.engine.sram(k)[:] = 0
@@ -56,11 +62,114 @@ def one(rnd: random.Random):
     return chip.run(rnd.choice([100, 5000, 50000]))
 
 
+_ALU = ("add32", "sub32", "and32", "orr32", "eor32", "lsl32", "lsr32", "asr32")
+_FPU = ("fadd32", "fsub32", "fmul32", "fmadd32", "fmsub32")
+_LD = ("ldrb_d32", "ldrh_d32", "ldr_d32", "ldrd_d32")
+_ST = ("strb_d32", "strh_d32", "str_d32", "strd_d32")
+
+
+def _loop_body(rnd):
+    """Random valid 32-bit instructions for a loop body: integer and FPU arithmetic on their
+    own registers (and mixed), loads and stores to local data (r10, possibly in the code's
+    bank), another core (r11) and off-chip memory (r12), post-modified loads (r14), and
+    forward conditional branches."""
+    def g():
+        return rnd.randrange(16, 32)
+
+    def f():
+        return rnd.randrange(32, 48) if rnd.random() < 0.85 else g()
+    body = []
+    n = rnd.randrange(3, 31)
+    while len(body) < n:
+        x = rnd.random()
+        if x < 0.35:
+            body.append((rnd.choice(_ALU), dict(rd=g(), rn=g(), rm=g())))
+        elif x < 0.45:
+            body.append((rnd.choice(("addi32", "subi32")), dict(rd=g(), rn=g(),
+                                                                 imm=rnd.randrange(-50, 50))))
+        elif x < 0.65:
+            body.append((rnd.choice(_FPU), dict(rd=f(), rn=f(), rm=f())))
+        elif x < 0.85:
+            sz = rnd.randrange(4)
+            name = (_LD if rnd.random() < 0.6 else _ST)[sz]
+            base = rnd.choice((10, 10, 10, 11, 12))
+            rd = g() & ~1 if sz == 3 else (g() if rnd.random() < 0.7 else f())
+            body.append((name, dict(rd=rd, rn=base, imm=rnd.randrange(0, 32))))
+        elif x < 0.92:
+            body.append(("ldr_dpm32", dict(rd=g(), rn=14, imm=rnd.randrange(0, 3))))
+        else:
+            skip = rnd.randrange(1, 4)
+            body.append(("bcond32", dict(cond=rnd.randrange(0, 14), imm=2 * (1 + skip))))
+    return body
+
+
+def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None):
+    """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
+    quantum, timing on; runs to its exit."""
+    chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([1, 7, 100, 1000])),
+                HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
+    chip.engine.use_blocks = blocks
+    if chip_out is not None:
+        chip_out.append(chip)
+    body = _loop_body(rnd)
+    code = [("addi32", dict(rd=14, rn=10, imm=0))] + body + [
+        ("subi32", dict(rd=13, rn=13, imm=1)),
+        ("bcond32", dict(cond=1, imm=-(2 * (len(body) + 2)))),
+        ("trap16", dict(imm=3))]
+    blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
+                    for nm, fl in code)
+    for k in range(4):
+        chip.engine.sram(k)[:] = 0
+        chip.mem_write(0x100, blob, k)
+        chip.mem_write(0x800, bytes(rnd.getrandbits(8) for _ in range(0x800)), k)
+        for r in range(64):
+            chip.engine.reg_write(k, r, rnd.choice([
+                rnd.getrandbits(32), rnd.getrandbits(5),
+                0x3F800000 + (rnd.getrandbits(20) << 3)]))        # around 1.0f
+        chip.engine.reg_write(k, 10, rnd.choice([0x800, 0x2400, 0x4000, 0x7000]))
+        chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
+        chip.engine.reg_write(k, 12, 0x8E000000 + 0x10000 * k)
+        chip.engine.reg_write(k, 13, rnd.randrange(3, 40))
+        chip.engine.set_pc(k, 0x100)
+        chip.engine.set_idle(k, False)
+    chip.loaded_cores = [0, 1, 2, 3]
+    return chip.run(2_000_000)
+
+
+def snapshot(chip, res):
+    """Everything a run leaves that the timed blocks must not change."""
+    e = chip.engine
+    return (res.stop, [e.counters(k) for k in range(4)], [[e.reg_read(k, r) for r in range(64)]
+            + [e.get_pc(k)] for k in range(4)], [bytes(e.sram(k)) for k in range(4)],
+            e.link_counters())
+
+
+def blocks_differ(seed_value, gen=None) -> str:
+    """Run one random program (from `gen`: one or one_loop) with the timed blocks on and off:
+    '' if the runs agree, else what differs."""
+    out = []
+    for blocks in (True, False):
+        chips = []
+        res = (gen or one)(random.Random(seed_value), blocks, chips)
+        out.append(snapshot(chips[0], res))
+    if chips[0].engine.block_stats()["runs"]:
+        return "blocks ran with use_blocks off"
+    names = ("stop", "counters", "registers", "memory", "links")
+    return ", ".join(n for n, a, b in zip(names, out[0], out[1]) if a != b)
+
+
 def main(argv):
     seed = int(argv[1]) if len(argv) > 1 else 1
     count = int(argv[2]) if len(argv) > 2 else 1000
     stops = {}
     for it in range(count):
+        if "--blocks" in argv:
+            for gen in (one, one_loop):
+                diff = blocks_differ(seed * 1_000_003 + it, gen)
+                if diff:
+                    print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: blocks on/off"
+                          f" differ in {diff}")
+                    return 1
         res = one(random.Random(seed * 1_000_003 + it))
         stops[res.stop] = stops.get(res.stop, 0) + 1
     print(f"seed {seed}: {count} runs, no crash; stops: {stops}")

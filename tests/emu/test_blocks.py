@@ -93,3 +93,18 @@ def test_code_written_inside_a_running_block_is_seen():
     assert r4 == r4_ref == 1 + 9 * 99
     assert cnt == cnt_ref
     assert st["built"] >= 2 and st["deviations"] >= 1 and st["mismatches"] == 0
+
+
+def test_random_loops_same_with_blocks_on_and_off():
+    """Random loops of integer, FPU, local/remote/off-chip memory instructions and forward
+    branches on four cores (tools/fuzz_core.py --blocks runs many more): same stop, registers,
+    memory, counters and link traffic with the blocks on and off."""
+    import random
+    from tools.fuzz_core import blocks_differ, one_loop
+    ran = 0
+    for seed in range(30):
+        assert blocks_differ(9000 + seed, one_loop) == "", seed
+        chips = []
+        one_loop(random.Random(9000 + seed), True, chips)
+        ran += chips[0].engine.block_stats()["runs"] > 0
+    assert ran >= 15                    # most of them ran blocks (not the 1-cycle quanta)
