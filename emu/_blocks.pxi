@@ -30,21 +30,34 @@ cdef enum:
     BLK_BASE = 1 << 24   # the start cycle block_build works from
     BLK_SHIFTS = 4       # stalls a block absorbs before it hands over
     BLK_REBUILDS = 64    # schedules built for one entry before it is left to the run loop
+    BLK_MEMORY = 64 << 20  # default Chip.blk_memory: bytes of blocks beyond which they are
+                           # all dropped and rebuilt
+
+
+cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
+    """Free block b and the blocks after it in its list."""
+    cdef Block* nx
+    while b != NULL:
+        nx = b.next
+        ch.blk_bytes -= b.size
+        free(b)
+        b = nx
+
+
+cdef void blocks_flush(Chip* ch) noexcept nogil:
+    """Free every block; they are rebuilt as they are entered again."""
+    cdef uint32_t k
+    if ch.blocks == NULL:
+        return
+    for k in range(BLK_SLOTS):
+        blocks_drop(ch, ch.blocks[k])
+        ch.blocks[k] = NULL
+    ch.blk_next = 1
 
 
 cdef void blocks_free(Chip* ch) noexcept nogil:
     """Free every block (at teardown)."""
-    cdef uint32_t k
-    cdef Block* b
-    cdef Block* nx
-    if ch.blocks == NULL:
-        return
-    for k in range(BLK_SLOTS):
-        b = ch.blocks[k]
-        while b != NULL:
-            nx = b.next
-            free(b)
-            b = nx
+    blocks_flush(ch)
     free(ch.blocks)
     ch.blocks = NULL
 
@@ -66,6 +79,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef uint8_t seen[2 * RDY_F]     # entry conditions recorded
     cdef uint8_t unsafe[BLK_MAX]
     cdef BlkCheck cs[2 * RDY_F]
+    cdef BlkWrite wr[REG_BFLAGS + 1]
+    cdef BlkMeta meta[BLK_MAX]
     cdef Counters cnt
     cdef int n = 0, k, j, nw = 0, nc = 0, idx, s
     cdef uint32_t o = off, p, q
@@ -100,7 +115,6 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         o += ins.size
     if n == 0:
         return NULL
-    size = sizeof(Block) + n * (sizeof(Insn) + sizeof(BlkMeta)) + 64
     # the schedule, from BLK_BASE: the scoreboard entries of the registers pending at entry
     # relative to it (those in the past as "long ago")
     pend0 = pending & dep_union
@@ -116,17 +130,6 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
                 R[idx] = v + 2 * BLK_BASE - 2 * start
     for k in range(n):
         unsafe[k] = 0
-    # the block's storage (one allocation: header, instruction copies, metadata, then the
-    # scoreboard writes and entry conditions, sized below)
-    raw = <uint8_t*>malloc(size + 2 * RDY_F * (sizeof(BlkWrite) + sizeof(BlkCheck)))
-    if raw == NULL:
-        return NULL
-    b = <Block*>raw
-    memset(b, 0, sizeof(Block))
-    b.ins = <Insn*>((<uintptr_t>raw + sizeof(Block) + 63) & ~(<uintptr_t>63))
-    b.meta = <BlkMeta*>(<uint8_t*>b.ins + n * sizeof(Insn))
-    b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
-    b.cs = <BlkCheck*>(<uint8_t*>b.w + 2 * RDY_F * sizeof(BlkWrite))
     cyc = BLK_BASE
     pend = pend0
     p = pc
@@ -174,25 +177,46 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             wr_k[RDY_F + ins.d0] = k
             wr_k[ins.w1] = k
             wr_k[RDY_F + ins.w1] = k
-        memcpy(&b.ins[k], ins, sizeof(Insn))
-        b.meta[k].off = <int32_t>(<int64_t>issue - BLK_BASE)
-        b.meta[k].size = ins.size
-        b.meta[k].chk = ins.tclass != TC_IALU and ins.tclass != TC_FPU
-        b.meta[k].cbank = 1             # (c.lbank is 0 or 0x80 | bank: never 1)
+        meta[k].off = <int32_t>(<int64_t>issue - BLK_BASE)
+        meta[k].size = ins.size
+        meta[k].chk = ins.tclass != TC_IALU and ins.tclass != TC_FPU
+        meta[k].cbank = 1               # (c.lbank is 0 or 0x80 | bank: never 1)
         if ((p ^ (p + ins.size)) >> 3) and p < c.sram_size:
-            b.meta[k].cbank = 0x80 | ((p >> 13) & 3)
+            meta[k].cbank = 0x80 | ((p >> 13) & 3)
         cyc = t + ins.cost
         p += ins.size
-    for k in range(n):
-        b.meta[k].shift_ok = not unsafe[k]
-    # (tm_retire writes both entries of a register together; REG_SINK is never read)
+    # the scoreboard entries it leaves (tm_retire writes both entries of a register
+    # together; REG_SINK is never read)
     for idx in range(REG_BFLAGS + 1):
         if wr_k[idx] >= 0:
-            b.w[nw].reg = <uint16_t>idx
-            b.w[nw].k = <uint16_t>wr_k[idx]
-            b.w[nw].vi = <uint32_t>(R[idx] - 2 * BLK_BASE)
-            b.w[nw].vf = <uint32_t>(R[RDY_F + idx] - 2 * BLK_BASE)
+            wr[nw].reg = <uint16_t>idx
+            wr[nw].k = <uint16_t>wr_k[idx]
+            wr[nw].vi = <uint32_t>(R[idx] - 2 * BLK_BASE)
+            wr[nw].vf = <uint32_t>(R[RDY_F + idx] - 2 * BLK_BASE)
             nw += 1
+    # one allocation: header, instruction copies (cache-line aligned), metadata, scoreboard
+    # entries, entry conditions
+    if ch.blk_bytes > ch.blk_memory:
+        blocks_flush(ch)                # (a huge program: start over)
+    size = (sizeof(Block) + 64 + n * (sizeof(Insn) + sizeof(BlkMeta)) + nw * sizeof(BlkWrite)
+            + nc * sizeof(BlkCheck))
+    raw = <uint8_t*>malloc(size)
+    if raw == NULL:
+        return NULL
+    ch.blk_bytes += size
+    b = <Block*>raw
+    memset(b, 0, sizeof(Block))
+    b.size = <uint32_t>size
+    b.ins = <Insn*>((<uintptr_t>raw + sizeof(Block) + 63) & ~(<uintptr_t>63))
+    b.meta = <BlkMeta*>(<uint8_t*>b.ins + n * sizeof(Insn))
+    b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
+    b.cs = <BlkCheck*>(<uint8_t*>b.w + nw * sizeof(BlkWrite))
+    for k in range(n):
+        memcpy(&b.ins[k], lst[k], sizeof(Insn))
+        b.meta[k] = meta[k]
+        b.meta[k].shift_ok = not unsafe[k]
+    for j in range(nw):
+        b.w[j] = wr[j]
     for j in range(nc):
         b.cs[j] = cs[j]
     b.entry = entry
@@ -227,12 +251,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         prev = b
         while prev.next != NULL:
             if k == BLK_VARIANTS:
-                old = prev.next
+                blocks_drop(ch, prev.next)
                 prev.next = NULL
-                while old != NULL:
-                    prev = old.next
-                    free(old)
-                    old = prev
                 break
             prev = prev.next
             k += 1
@@ -242,11 +262,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         else:
             j = ch.blk_next
             ch.blk_next = ch.blk_next + 1 if ch.blk_next + 1 < BLK_SLOTS else 1
-        old = ch.blocks[j]
-        while old != NULL:
-            prev = old.next
-            free(old)
-            old = prev
+        blocks_drop(ch, ch.blocks[j])
         ch.blocks[j] = b
         b.builds = 1
         entry.blk = <uint16_t>j

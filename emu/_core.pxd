@@ -183,6 +183,7 @@ cdef struct Block:
     uint32_t fetch_stall
     uint8_t stats        # some counter above is not 0
     uint32_t builds      # schedules built for this entry (in the first block of its slot)
+    uint32_t size        # bytes allocated for it
     BlkWrite* w
     BlkCheck* cs
     BlkMeta* meta
@@ -411,6 +412,8 @@ cdef struct Chip:
     Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
     uint32_t blk_next    # the next slot to (re)use
     uint64_t code_gen    # bumped whenever decoded code changes: older blocks are stale
+    uint64_t blk_bytes   # memory held by blocks
+    uint64_t blk_memory  # ... beyond which they are all dropped (and rebuilt as needed)
     int use_blocks       # run timed code block by block (same cycles; off only for tests)
     uint64_t blk_built
     uint64_t blk_runs

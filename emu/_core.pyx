@@ -564,6 +564,7 @@ cdef class Engine:
         for k in range(8):
             self.ch.tc_cost[k] = 1
         self.ch.use_blocks = 1
+        self.ch.blk_memory = BLK_MEMORY
 
     def __dealloc__(self):
         cdef int k
@@ -690,10 +691,16 @@ cdef class Engine:
         self.ch.use_blocks = on
 
     def block_stats(self):
-        """Timed blocks: built, runs, deviations (handed over mid-block), and mismatches
-        (replays that disagreed with a schedule: a bug if not 0)."""
+        """Timed blocks: built, runs, deviations (handed over mid-block), mismatches
+        (replays that disagreed with a schedule: a bug if not 0), bytes held."""
         return dict(built=self.ch.blk_built, runs=self.ch.blk_runs,
-                    deviations=self.ch.blk_deviations, mismatches=self.ch.blk_mismatch)
+                    deviations=self.ch.blk_deviations, mismatches=self.ch.blk_mismatch,
+                    bytes=self.ch.blk_bytes)
+
+    def set_block_memory(self, uint64_t limit):
+        """Memory the timed blocks may hold before they are all dropped and rebuilt as they
+        are entered again (default 64 MiB)."""
+        self.ch.blk_memory = limit
 
     # -- observation: profile and trace ------------------------------------------------------
     def enable_profiling(self):

@@ -108,3 +108,20 @@ def test_random_loops_same_with_blocks_on_and_off():
         one_loop(random.Random(9000 + seed), True, chips)
         ran += chips[0].engine.block_stats()["runs"] > 0
     assert ran >= 15                    # most of them ran blocks (not the 1-cycle quanta)
+
+
+def test_blocks_over_their_memory_limit_are_dropped_and_rebuilt():
+    path = os.path.join("bench", "programs", "flat_printf.elf")
+    ref, _ = _run(path, False)
+    img = read_elf(os.path.join(ROOT, path))
+    out = io.BytesIO()
+    chip = Chip(ChipConfig.flat(), HostIO(stdin=io.BytesIO(), stdout=out, stderr=io.BytesIO(),
+                                          prefix="never"))
+    chip.engine.set_block_memory(20000)
+    chip.load_elf(img)
+    res = chip.run(30_000_000)
+    st = chip.engine.block_stats()
+    assert st["bytes"] <= 20000 + 8192 and st["mismatches"] == 0
+    assert st["built"] > 2 * _run(path, True)[1]["built"]      # rebuilt after the drops
+    assert (res.stop, res.exit_code, out.getvalue()) == ref[:3]
+    assert [chip.counters(k) for k in range(chip.ncores)] == ref[3]
