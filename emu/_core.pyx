@@ -625,6 +625,8 @@ cdef class Engine:
         self.ch.remote_load_base = remote_load_base
         self.ch.remote_load_per_hop = remote_load_per_hop
         self.ch.timed = timed
+        blocks_flush(&self.ch)          # schedules made with the old parameters
+        self.ch.code_gen += 1
         for k in range(4):
             self.ch.lat_i[k] = lat_i[k]
             self.ch.lat_f[k] = lat_f[k]
