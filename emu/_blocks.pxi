@@ -270,12 +270,14 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     return b
 
 
-cdef inline bint block_fits(Core* c, Block* b, uint8_t pm, uint64_t pending,
+cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pending,
                             uint64_t start) noexcept nogil:
-    """Block b's schedule holds when it starts at `start` in this state."""
+    """Block b's schedule holds when it starts at `start` in this state.  (The pc matters:
+    another core may run the same decoded code from its global address.)"""
     cdef int j
     cdef uint64_t v
-    if b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.chip.code_gen:
+    if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.chip.code_gen
+            or b.pc != pc):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -391,7 +393,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         if head != NULL and (head.entry != e or e.size == 0):
             head = NULL                 # (not decoded: block_build decodes it)
         b = head
-        while b != NULL and not block_fits(c, b, pm, pending, cyc):
+        while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
             b = b.next
         if b == NULL:
             if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:

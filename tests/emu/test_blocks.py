@@ -125,3 +125,37 @@ def test_blocks_over_their_memory_limit_are_dropped_and_rebuilt():
     assert st["built"] > 2 * _run(path, True)[1]["built"]      # rebuilt after the drops
     assert (res.stop, res.exit_code, out.getvalue()) == ref[:3]
     assert [chip.counters(k) for k in range(chip.ncores)] == ref[3]
+
+
+def _shared_code_run(blocks):
+    """Core 0 runs a loop from its SRAM at its local address, core 1 the same decoded code
+    from core 0's global address; both load from their own bank 0 (where a load delays the
+    next fetch only for the core fetching from its own SRAM)."""
+    chip = Chip(ChipConfig(rows=1, cols=2), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
+                                                  stderr=io.BytesIO()))
+    chip.engine.use_blocks = blocks
+    code = [("addi32", dict(rd=20, rn=20, imm=1)), ("ldr_d32", dict(rd=21, rn=10, imm=1)),
+            ("add32", dict(rd=22, rn=22, rm=21)), ("ldr_d32", dict(rd=23, rn=10, imm=2)),
+            ("subi32", dict(rd=13, rn=13, imm=1)), ("bcond32", dict(cond=1, imm=-10)),
+            ("trap16", dict(imm=3))]
+    blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
+                    for nm, fl in code)
+    chip.mem_write(0x102, blob, 0)
+    for k in range(2):
+        chip.engine.reg_write(k, 10, 0x800)
+        chip.engine.reg_write(k, 13, 50)
+        chip.mem_write(0x800, bytes(range(16)), k)
+        chip.engine.set_idle(k, False)
+    chip.engine.set_pc(0, 0x102)
+    chip.engine.set_pc(1, (chip.coreid(0) << 20) | 0x102)
+    chip.loaded_cores = [0, 1]
+    res = chip.run(100000)
+    return res.stop, [chip.counters(k) for k in range(2)], chip.engine.block_stats()
+
+
+def test_code_run_by_two_cores_from_different_addresses():
+    stop, cnt, st = _shared_code_run(True)
+    stop_ref, cnt_ref, _ = _shared_code_run(False)
+    assert stop == stop_ref and st["runs"] > 0 and st["mismatches"] == 0
+    assert cnt[0]["bank_conflict_cycles"] > 0 and cnt[1]["bank_conflict_cycles"] == 0
+    assert cnt == cnt_ref
