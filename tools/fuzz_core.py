@@ -131,6 +131,8 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None):
         chip.engine.reg_write(k, 12, 0x8E000000 + 0x10000 * k)
         chip.engine.reg_write(k, 13, rnd.randrange(3, 40))
         chip.engine.set_pc(k, 0x100)
+        if k and rnd.random() < 0.3:        # run core 0's copy, from its global address
+            chip.engine.set_pc(k, (chip.coreid(0) << 20) | 0x100)
         chip.engine.set_idle(k, False)
     chip.loaded_cores = [0, 1, 2, 3]
     return chip.run(2_000_000)
