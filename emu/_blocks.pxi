@@ -22,6 +22,12 @@
 # stalls that happened, and the per-instruction loop takes over.  The replay checks that it
 # lands on the cycles the block used (Chip.blk_mismatch counts disagreements; tests keep it 0),
 # and tests compare whole runs with blocks on and off.
+#
+# Blocks are only used by timed runs that are not profiled or traced, and only while the core
+# needs no slow path (c.attn: interrupts, timers, hardware loops, DMA, single steps).  A block
+# is filed under the predecode entry it starts at (Insn.blk) and belongs to its start address
+# and to the chip's code generation (Chip.code_gen, bumped whenever a decoded instruction is
+# overwritten), so rewritten code and code run from another address get their own schedules.
 
 cdef enum:
     BLK_MAX = 32         # instructions per block
