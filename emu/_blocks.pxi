@@ -183,8 +183,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             wr_k[RDY_F + ins.d0] = k
             wr_k[ins.w1] = k
             wr_k[RDY_F + ins.w1] = k
+        meta[k].pc = p
         meta[k].off = <int32_t>(<int64_t>issue - BLK_BASE)
-        meta[k].size = ins.size
         meta[k].chk = ins.tclass != TC_IALU and ins.tclass != TC_FPU
         meta[k].cbank = 1               # (c.lbank is 0 or 0x80 | bank: never 1)
         if ((p ^ (p + ins.size)) >> 3) and p < c.sram_size:
@@ -381,6 +381,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef Insn* e
     cdef const Insn* ins
     cdef const BlkMeta* bm
+    cdef const BlkMeta* last
     cdef Block* b
     cdef Block* head
     cdef int k, j, st, nsh, ret = STOP_NONE
@@ -418,14 +419,15 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         nsh = 0
         ins = b.ins
         bm = b.meta
-        k = 0
+        last = b.meta + (b.n - 1)
         while True:
-            c.pc = pc
+            c.pc = bm.pc
             c.now = <uint64_t>(<int64_t>base + bm.off)
             st = execute(c, ins)
             if st != EXEC_OK:
                 break
             if bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != gen)):
+                k = bm - b.meta
                 conflict = c.lbank == bm.cbank
                 s = c.stall_acc + conflict
                 if c.attn or ch.code_gen != gen or (s and (
@@ -443,14 +445,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     shs[nsh] = s
                     nsh += 1
                     base += s
-            pc += bm.size
-            k += 1
-            if k == b.n:
+            if bm == last:
                 break
             ins += 1
             bm += 1
         if st != EXEC_OK:
-            if st != EXEC_TAKEN or k + 1 != b.n or c.stall_acc or c.lbank:
+            k = bm - b.meta
+            if st != EXEC_TAKEN or bm != last or c.stall_acc or c.lbank:
                 ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
                 c.cnt.n_insns += n
                 return ret
@@ -485,12 +486,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             prev_dst = 0
             prev_ialu = 0
         else:
+            pc = b.end_pc
             pm = b.exit_pm | BLOCK_EDGE
             prev_dst = b.exit_pd
             prev_ialu = b.exit_pi
         if c.attn:
             # its last instruction asked for the slow path: finish it as the run loop would
-            if st == EXEC_OK and c.lc != 0 and pc - bm.size == c.le:
+            if st == EXEC_OK and c.lc != 0 and bm.pc == c.le:
                 c.npc = pc
                 hwloop_end(c)
                 pc = c.npc

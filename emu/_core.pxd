@@ -142,11 +142,11 @@ cdef struct Chip      # forward
 
 # ---- timed blocks (emu/_blocks.pxi): straight-line code with its pipeline schedule -------------
 ctypedef struct BlkMeta:
+    uint32_t pc          # the instruction's address
     int32_t off          # issue cycle of the instruction, from the block's start
     uint8_t chk          # not IALU/FPU: look at the memory layer's stall, bank, attention after it
     uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
     uint8_t shift_ok     # a stall here delays everything after it by as much
-    uint8_t size
 
 ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
     uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf
