@@ -19,6 +19,7 @@ cimport numpy as cnp
 
 cnp.import_array()
 
+include "_gen_regs.pxi"
 include "_irq.pxi"
 include "_mmr.pxi"
 include "_dma.pxi"
@@ -64,12 +65,17 @@ cdef void core_reset(Core* c) noexcept nogil:
     attn_update(c)
 
 
+cdef inline uint32_t ctimer_mode(Core* c, int k) noexcept nogil:
+    """The event CTIMERk counts (CONFIG.CTIMERk, CTIMER_* values)."""
+    return (c.config >> (CFG_CTIMER1_SHIFT if k else CFG_CTIMER0_SHIFT)) & 0xF
+
+
 cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
     if c.ctimer[k] == 0 or n == 0:
         return
     if c.ctimer[k] <= n:
         c.ctimer[k] = 0
-        latch_irq(c, 1u << (3 + k))     # TIMER0 = ILAT[3], TIMER1 = ILAT[4]
+        latch_irq(c, 1u << (IRQ_TIMER0 + k))   # TIMER1 follows TIMER0
     else:
         c.ctimer[k] -= <uint32_t>n
 
@@ -80,12 +86,12 @@ cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
     cdef uint32_t mode
     cdef uint64_t n
     for k in range(2):
-        mode = (c.config >> (4 + 4 * k)) & 0xF
-        if mode == 1:
+        mode = ctimer_mode(c, k)
+        if mode == CTIMER_CLK:
             n = dcyc
-        elif mode == 4:
+        elif mode == CTIMER_IALU:
             n = 1 if ins.tclass == TC_IALU else 0
-        elif mode == 5:
+        elif mode == CTIMER_FPU:
             n = 1 if ins.tclass == TC_FPU else 0
         else:
             n = 0
@@ -99,8 +105,8 @@ cdef uint64_t timer_wake_cycle(Core* c, uint64_t now, uint64_t end) noexcept nog
     cdef uint32_t mode
     cdef uint64_t t = end
     for k in range(2):
-        mode = (c.config >> (4 + 4 * k)) & 0xF
-        if (mode == 1 or mode == 2) and c.ctimer[k] != 0 and now + c.ctimer[k] < t:
+        mode = ctimer_mode(c, k)
+        if (mode == CTIMER_CLK or mode == CTIMER_IDLE) and c.ctimer[k] != 0 and now + c.ctimer[k] < t:
             t = now + c.ctimer[k]
     return t
 
@@ -122,8 +128,8 @@ cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
     if c.timer_on:
         t = timer_wake_cycle(c, now, t)
         for k in range(2):
-            mode = (c.config >> (4 + 4 * k)) & 0xF
-            if mode == 1 or mode == 2:
+            mode = ctimer_mode(c, k)
+            if mode == CTIMER_CLK or mode == CTIMER_IDLE:
                 timer_count(c, k, t - now)
     if t > now:
         c.cnt.idle_cycles += t - now

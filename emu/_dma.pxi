@@ -282,7 +282,7 @@ cdef int dma_channel_step(Core* t, int ch, uint64_t* clk, uint64_t until) noexce
             d[DMA_STATUS] &= 0xFFFF0000u
             t.dma_active &= ~(1 << ch)
             if cfg & DMACFG_IRQEN:
-                latch_irq(t, 1u << (6 + ch))
+                latch_irq(t, 1u << (IRQ_DMA0 + ch))
                 return 1
             return 0
         if (d[DMA_SRC] | d[DMA_DST]) & ((1u << lsz) - 1):

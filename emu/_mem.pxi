@@ -561,7 +561,7 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     cdef uint32_t lo = c.win_mem[off] | (<uint32_t>c.win_mem[off + 1] << 8)
     cdef uint32_t hi
     cdef uint32_t nib = lo & 0xF
-    if nib == 0x8 or nib == 0x9 or nib == 0xB or nib == 0xC or nib == 0xD or nib == 0xF:
+    if (LEN32_MASK >> nib) & 1:
         if off + 4 > c.win_size and (c.win_blk != NULL or not ext_has_bytes(c, off + 4)):
             c.fault_addr = c.win_base + off
             c.fault_size = 2
