@@ -336,8 +336,8 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     nxt = pc + ins.size
     if st == EXEC_TAKEN:
         nxt = c.npc
-        cyc += ch.branch_penalty
-        c.cnt.branch_cycles += ch.branch_penalty
+        cyc += ch.tm.branch_penalty
+        c.cnt.branch_cycles += ch.tm.branch_penalty
         pm = AFTER_JUMP
         prev_dst = 0
         prev_ialu = 0
@@ -479,8 +479,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             c.cnt.fetch_stall_cycles += b.fetch_stall
         cyc = <uint64_t>(<int64_t>base + b.end_off)
         if st == EXEC_TAKEN:
-            cyc += ch.branch_penalty
-            c.cnt.branch_cycles += ch.branch_penalty
+            cyc += ch.tm.branch_penalty
+            c.cnt.branch_cycles += ch.tm.branch_penalty
             pc = c.npc
             pm = AFTER_JUMP
             prev_dst = 0

@@ -144,7 +144,7 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     test per instruction; each specialisation is a function of its own (the register
     allocator does better with one copy of the loop per function)."""
     cdef Chip* ch = c.chip
-    if ch.timed:
+    if ch.tm.timed:
         if ch.observe:
             return run_core_timed_observed(c, end)
         return run_core_timed(c, end)
@@ -194,7 +194,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
     in locals and are written back to the core when control leaves the loop or the slow path
     needs them; the memory layer reports stalls through c.stall_acc.
 
-    The pipeline model (when ch.timed) is tm_issue before execution and tm_retire after
+    The pipeline model (when ch.tm.timed) is tm_issue before execution and tm_retire after
     (_pipe.pxi)."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
@@ -283,8 +283,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
         if st != EXEC_OK:
             if st == EXEC_TAKEN:
                 nxt = c.npc
-                cyc += ch.branch_penalty
-                c.cnt.branch_cycles += ch.branch_penalty
+                cyc += ch.tm.branch_penalty
+                c.cnt.branch_cycles += ch.tm.branch_penalty
                 pair_mask = AFTER_JUMP
                 prev_dst = 0
                 prev_ialu = 0
@@ -427,8 +427,8 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     while ch.now < limit:
         pending_apply_until(ch, ch.now)
         span = ch.quantum
-        if ch.npend or ch.now < ch.last_comm + ch.hot_window:
-            span = ch.fine_quantum if ch.fine_quantum < span else span
+        if ch.npend or ch.now < ch.last_comm + ch.tm.hot_window:
+            span = ch.tm.fine_quantum if ch.tm.fine_quantum < span else span
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
@@ -556,8 +556,8 @@ cdef class Engine:
         self.ch.rlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
         if self.ch.clinks == NULL or self.ch.rlinks == NULL:
             raise MemoryError()
-        self.ch.fine_quantum = 8
-        self.ch.hot_window = 2000
+        self.ch.tm.fine_quantum = 8
+        self.ch.tm.hot_window = 2000
         self.ch.nlive = self.ch.ncores
         self.ch.seen_cap = 4096
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
@@ -568,7 +568,9 @@ cdef class Engine:
         self.ch.unaligned_log = <UnalignedRec*>cnp.PyArray_DATA(arr)
         self.ch.unaligned_log_cap = unaligned_log_cap
         for k in range(8):
-            self.ch.tc_cost[k] = 1
+            self.ch.tm.tc_cost[k] = 1
+        self.ch.tm.fine_quantum = 8
+        self.ch.tm.hot_window = 2000
         self.ch.use_blocks = 1
         self.ch.blk_memory = BLK_MEMORY
 
@@ -620,23 +622,30 @@ cdef class Engine:
         self.ch.fault_policy = faults
         self.ch.excause_e4 = excause_e4
 
-    def set_timing(self, tc_cost, uint32_t branch_penalty, uint32_t remote_load_base,
-                   uint32_t remote_load_per_hop, bint timed=False, lat_i=(1, 1, 1, 1),
-                   lat_f=(1, 1, 1, 1), pairs=(0, 0, 0, 0)):
-        """Flattened emu.timing.TimingModel (see there for the meaning and sources)."""
+    def set_timing(self, params):
+        """The timing parameters, by field name: a dict with every field of the C struct
+        Timing (emu/_core.pxd), as emu.timing.TimingModel.c_params() gives it.  Decoded
+        instructions and timed blocks made with the old parameters are dropped."""
+        cdef Timing tm = params          # (a missing or mistyped field raises here)
         cdef int k
-        for k in range(min(8, len(tc_cost))):
-            self.ch.tc_cost[k] = tc_cost[k]
-        self.ch.branch_penalty = branch_penalty
-        self.ch.remote_load_base = remote_load_base
-        self.ch.remote_load_per_hop = remote_load_per_hop
-        self.ch.timed = timed
+        cdef uint32_t p
+        if tm.fine_quantum == 0:
+            tm.fine_quantum = 1
+        self.ch.tm = tm
         blocks_flush(&self.ch)          # schedules made with the old parameters
         self.ch.code_gen += 1
+        for k in range(self.ch.ncores):     # decoded costs and latencies
+            memset(self.ch.cores[k].pd, 0, (self.ch.cores[k].sram_size // 2) * sizeof(Insn))
+            self.ch.cores[k].win_size = 0
         for k in range(4):
-            self.ch.lat_i[k] = lat_i[k]
-            self.ch.lat_f[k] = lat_f[k]
-            self.ch.pairs[k] = pairs[k]
+            if self.ch.ext[k].pages != NULL:
+                for p in range(self.ch.ext[k].size // 4096):
+                    if self.ch.ext[k].pages[p] != NULL:
+                        memset(self.ch.ext[k].pages[p], 0, 2048 * sizeof(Insn))
+
+    def timing_params(self):
+        """The timing parameters in effect (the C struct as a dict)."""
+        return self.ch.tm
 
     def set_region_timing(self, int j, uint32_t load_latency, uint32_t store_cost,
                           bint direct=False):
@@ -647,23 +656,6 @@ cdef class Engine:
         self.ch.ext[j].load_latency = load_latency
         self.ch.ext[j].store_cost = store_cost
         self.ch.ext[j].direct = direct
-
-    def set_mesh_timing(self, uint32_t hop_cycles, uint32_t remote_access_cycles,
-                        uint32_t remote_read_overhead, uint32_t ext_read_cycles,
-                        uint32_t ext_write_cycles_per_byte, uint32_t ext_write_latency,
-                        uint32_t ext_write_buffer, uint32_t mesh_write_buffer,
-                        uint32_t fine_quantum, uint32_t hot_window):
-        """Flattened mesh/eLink parameters of emu.timing.TimingModel."""
-        self.ch.hop_cycles = hop_cycles
-        self.ch.remote_access_cycles = remote_access_cycles
-        self.ch.remote_read_overhead = remote_read_overhead
-        self.ch.ext_read_cycles = ext_read_cycles
-        self.ch.ext_write_cycles_per_byte = ext_write_cycles_per_byte
-        self.ch.ext_write_latency = ext_write_latency
-        self.ch.ext_write_buffer = ext_write_buffer
-        self.ch.mesh_write_buffer = mesh_write_buffer
-        self.ch.fine_quantum = fine_quantum if fine_quantum > 0 else 1
-        self.ch.hot_window = hot_window
 
     def link_counters(self):
         """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c' or

@@ -136,7 +136,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
     cdef uint32_t n = 1u << lsz, off
     cdef Core* o
     cdef int k
-    cdef bint timed = ch.timed
+    cdef bint timed = ch.tm.timed
     next[0] = tt + 1
     # ---- read ----
     if dma_resolve(t, src, lsz, 0, &o, &k, &off):
@@ -154,7 +154,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                 arr = mesh_route(ch, ch.rlinks, core_pos_row(t), core_pos_col(t),
                                  core_pos_row(t), ch.cols, tt, 8, &fs)
                 start = arr if arr > ch.elink_rx.busy_until else ch.elink_rx.busy_until
-                occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+                occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
                 ch.elink_rx.busy_until = start + occ
                 ch.elink_rx.busy_cycles += occ
                 ch.elink_rx.bytes += n
@@ -162,9 +162,9 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                 ch.elink_rx_reads += 1
                 ready = mesh_route(ch, ch.clinks, core_pos_row(t), ch.cols - 1,
                                    core_pos_row(t), core_pos_col(t),
-                                   start + occ + ch.ext_read_cycles, n, &fs)
-                if start > tt + ch.ext_write_buffer and start - ch.ext_write_buffer > next[0]:
-                    next[0] = start - ch.ext_write_buffer
+                                   start + occ + ch.tm.ext_read_cycles, n, &fs)
+                if start > tt + ch.tm.ext_write_buffer and start - ch.tm.ext_write_buffer > next[0]:
+                    next[0] = start - ch.tm.ext_write_buffer
     else:
         if off < o.sram_size:
             v = rd_le(o.sram + off, lsz)
@@ -188,7 +188,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                     next[0] = fs
                 ready = mesh_route(ch, ch.clinks, core_pos_row(o), core_pos_col(o),
                                    core_pos_row(t), core_pos_col(t),
-                                   arr + ch.remote_access_cycles, n, &fs)
+                                   arr + ch.tm.remote_access_cycles, n, &fs)
             ch.last_comm = tt
     # ---- write ----
     if dma_resolve(t, dst, lsz, 1, &o, &k, &off):
@@ -208,14 +208,14 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             arr = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
                              core_pos_row(t), ch.cols, ready, n, &fs)
             start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
-            occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+            occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
             ch.elink_tx.busy_until = start + occ
             ch.elink_tx.busy_cycles += occ
             ch.elink_tx.bytes += n
             ch.elink_tx.packets += 1
-            done[0] = start + occ + ch.ext_write_latency
-            if start > tt + ch.ext_write_buffer and start - ch.ext_write_buffer > next[0]:
-                next[0] = start - ch.ext_write_buffer
+            done[0] = start + occ + ch.tm.ext_write_latency
+            if start > tt + ch.tm.ext_write_buffer and start - ch.tm.ext_write_buffer > next[0]:
+                next[0] = start - ch.tm.ext_write_buffer
         if chip_shared(ch):
             # src -1: not one of the core's own stores (no store-to-load forwarding)
             return pending_push(ch, done[0], PW_EXT, k, -1, off, lsz, v)
@@ -238,8 +238,8 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
         if timed:
             done[0] = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
                                  core_pos_row(o), core_pos_col(o), ready, n, &fs)
-            if fs > tt + ch.mesh_write_buffer and fs - ch.mesh_write_buffer > next[0]:
-                next[0] = fs - ch.mesh_write_buffer
+            if fs > tt + ch.tm.mesh_write_buffer and fs - ch.tm.mesh_write_buffer > next[0]:
+                next[0] = fs - ch.tm.mesh_write_buffer
         if chip_shared(ch):
             if off < o.sram_size:
                 return pending_push(ch, done[0], PW_SRAM, o.index, -1, off, lsz, v)

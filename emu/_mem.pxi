@@ -120,9 +120,9 @@ cdef uint64_t remote_read_stall(Core* c, Core* t, uint32_t n) noexcept nogil:
     cdef uint64_t arr = mesh_route(ch, ch.rlinks, core_pos_row(c), core_pos_col(c),
                                    core_pos_row(t), core_pos_col(t), t0, 8, &fs)
     cdef uint64_t back = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
-                                    core_pos_row(c), core_pos_col(c), arr + ch.remote_access_cycles,
+                                    core_pos_row(c), core_pos_col(c), arr + ch.tm.remote_access_cycles,
                                     n, &fs)
-    return back - t0 + ch.remote_read_overhead
+    return back - t0 + ch.tm.remote_read_overhead
 
 
 cdef uint64_t ext_read_stall(Core* c, uint32_t n) noexcept nogil:
@@ -134,7 +134,7 @@ cdef uint64_t ext_read_stall(Core* c, uint32_t n) noexcept nogil:
     cdef uint64_t arr = mesh_route(ch, ch.rlinks, row, core_pos_col(c), row, ch.cols, t0, 8, &fs)
     cdef uint64_t start = link_use(&ch.elink_rx, arr, n)
     cdef uint64_t back = mesh_route(ch, ch.clinks, row, ch.cols - 1, row, core_pos_col(c),
-                                    start + ch.ext_read_cycles, n, &fs)
+                                    start + ch.tm.ext_read_cycles, n, &fs)
     ch.elink_rx_reads += 1
     return back - t0
 
@@ -148,14 +148,14 @@ cdef uint64_t ext_write_issue(Core* c, uint32_t n, uint64_t* arrival) noexcept n
     cdef int row = core_pos_row(c)
     cdef uint64_t arr = mesh_route(ch, ch.clinks, row, core_pos_col(c), row, ch.cols, t0, n, &fs)
     cdef uint64_t start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
-    cdef uint64_t occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+    cdef uint64_t occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
     ch.elink_tx.busy_until = start + occ
     ch.elink_tx.busy_cycles += occ
     ch.elink_tx.bytes += n
     ch.elink_tx.packets += 1
-    arrival[0] = start + occ + ch.ext_write_latency
-    if start > t0 + ch.ext_write_buffer:
-        return start - t0 - ch.ext_write_buffer
+    arrival[0] = start + occ + ch.tm.ext_write_latency
+    if start > t0 + ch.tm.ext_write_buffer:
+        return start - t0 - ch.tm.ext_write_buffer
     return 0
 
 
@@ -180,7 +180,7 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
                 c.acc_ext += 1
                 if ch.npend:
                     pending_forward(ch, c.index, PW_EXT, k, off, lsz, out)
-                stall = ext_read_stall(c, n) if ch.timed else ch.ext[k].load_latency
+                stall = ext_read_stall(c, n) if ch.tm.timed else ch.ext[k].load_latency
                 c.cnt.ext_stall_cycles += stall
                 c.stall_acc += stall
                 ch.last_comm = c.now
@@ -206,8 +206,8 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
                 pending_forward(ch, c.index, PW_SRAM, t.index, off, lsz, out)
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
-            stall = remote_read_stall(c, t, n) if ch.timed else \
-                ch.remote_read_overhead + 2 * ch.hop_cycles * hops_between(c, t)
+            stall = remote_read_stall(c, t, n) if ch.tm.timed else \
+                ch.tm.remote_read_overhead + 2 * ch.tm.hop_cycles * hops_between(c, t)
             c.cnt.remote_stall_cycles += stall
             c.stall_acc += stall
             ch.last_comm = c.now
@@ -218,7 +218,7 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
             c.acc_remote += 1
-            stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
+            stall = remote_read_stall(c, t, n) if ch.tm.timed else ch.tm.remote_read_overhead
             c.cnt.remote_stall_cycles += stall
             c.stall_acc += stall
             ch.last_comm = c.now
@@ -271,7 +271,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
                 wr_le(ch.ext[k].mem + off, lsz, v)
                 ext_code_written(ch, &ch.ext[k], off, n)
                 return 0
-            if ch.timed:
+            if ch.tm.timed:
                 stall = ext_write_issue(c, n, &arrival)
             else:
                 stall = ch.ext[k].store_cost
@@ -314,15 +314,15 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
         c.cnt.bytes_stores_remote += n
         c.acc_remote += 1
         ch.last_comm = c.now
-        if ch.timed:
+        if ch.tm.timed:
             arrival = mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
                                  core_pos_row(t), core_pos_col(t), c.now, n, &fs)
-            if fs > c.now + ch.mesh_write_buffer:
-                stall = fs - c.now - ch.mesh_write_buffer
+            if fs > c.now + ch.tm.mesh_write_buffer:
+                stall = fs - c.now - ch.tm.mesh_write_buffer
                 c.stall_acc += stall
                 c.cnt.remote_stall_cycles += stall
         else:
-            arrival = c.now + ch.hop_cycles * hops_between(c, t)
+            arrival = c.now + ch.tm.hop_cycles * hops_between(c, t)
         if chip_shared(ch):
             if pending_push(ch, arrival, PW_SRAM if off + n <= t.sram_size else PW_MMR,
                             t.index, c.index, off, lsz, v) != 0:
@@ -354,7 +354,7 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
             return mem_fault(c, ea, lsz, 0)
         p = r.mem + off
         if not r.direct:
-            stall = ext_read_stall(c, n) if ch.timed else r.load_latency
+            stall = ext_read_stall(c, n) if ch.tm.timed else r.load_latency
             c.cnt.ext_stall_cycles += stall
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
@@ -373,7 +373,7 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         if ch.observe:
             prof_data(t.dhist, off, 0)
         if t != c:
-            stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
+            stall = remote_read_stall(c, t, n) if ch.tm.timed else ch.tm.remote_read_overhead
             c.cnt.remote_stall_cycles += stall
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
@@ -571,9 +571,9 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
         decode32((hi << 16) | lo, ins)
     else:
         decode16(lo, ins)
-    ins.cost = <uint8_t>c.chip.tc_cost[ins.tclass]
-    insn_timing(ins, c.chip.lat_i, c.chip.lat_f)
-    ins.pairs = c.chip.pairs[ins.unit]
+    ins.cost = <uint8_t>c.chip.tm.tc_cost[ins.tclass]
+    insn_timing(ins, c.chip.tm.lat_i, c.chip.tm.lat_f)
+    ins.pairs = c.chip.tm.pairs[ins.unit]
     ins.blk = 0
     if c.win_blk != NULL:
         c.win_blk[off >> 8] = 1
