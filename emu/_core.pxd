@@ -75,12 +75,22 @@ cdef enum:
     AM_DISP = 2
     AM_DPM = 3
 
-# memory-region kinds returned by address decoding
+# memory-region kinds returned by address decoding (addr_decode, emu/_mem.pxi)
 cdef enum:
-    MK_NONE = 0
-    MK_SRAM = 1
-    MK_MMR = 2
-    MK_EXT = 3
+    MK_NONE = 0          # nothing there: a fault
+    MK_SRAM = 1          # a core's local memory
+    MK_MMR = 2           # a core's memory-mapped registers (32-bit accesses only)
+    MK_EXT = 3           # an external region (DRAM, the flat simulator memory)
+
+cdef struct Core     # forward
+
+# where an address lives: the one answer of addr_decode for every access path
+ctypedef struct Loc:
+    int kind             # MK_*
+    int region           # external region index (MK_EXT), else -1
+    Core* core           # the core whose SRAM or registers it is (MK_SRAM, MK_MMR), else NULL
+    uint32_t off         # offset in that core's space or in the region
+    uint8_t* p           # the bytes (MK_SRAM, MK_EXT), else NULL
 
 # policies for faults the program could handle itself
 cdef enum:
@@ -242,7 +252,7 @@ ctypedef struct ExtRegion:
     uint32_t* dhist        # profiling: reads and writes per 64-byte block (2 per block)
 
 # ---- architectural state of one eCore ---------------------------------------------------------
-ctypedef struct Core:
+cdef struct Core:
     uint32_t r[64]
     uint32_t pc
     uint32_t npc         # next PC (set before execute; branches overwrite it)

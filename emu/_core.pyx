@@ -502,7 +502,7 @@ cdef class Engine:
             raise ValueError("chip geometry must have 1..4096 cores")
         if first_row < 0 or first_col < 0 or first_row + rows > 64 or first_col + cols > 64:
             raise ValueError("core rows/columns must lie in 0..63")
-        if sram_size < 0x100 or sram_size > 0x100000 or (sram_size & (sram_size - 1)):
+        if sram_size < 0x100 or sram_size > LOCAL_SPACE or (sram_size & (sram_size - 1)):
             raise ValueError("core memory size must be a power of two between 256 B and 1 MiB")
         self.ch.ncores = rows * cols
         self.ch.rows = rows
@@ -853,7 +853,7 @@ cdef class Engine:
         self.ch.cores[k].r[n] = v
 
     def sreg_read(self, int k, uint32_t off):
-        """Read a memory-mapped register by core-local offset (0xF0000-0xF07FF)."""
+        """Read a memory-mapped register by core-local offset (MMR_LO..MMR_HI)."""
         self._check(k)
         if off == MMR_PC:
             return self.ch.cores[k].pc
@@ -966,38 +966,18 @@ cdef class Engine:
         """(base, numpy view) of external region j."""
         return self.ch.ext[j].base, self._ext[j]
 
-    cdef int _locate(self, int k, uint32_t addr, uint32_t n, uint8_t** p, Core** owner,
+    cdef int _locate(self, int k, uint32_t addr, uint64_t n, uint8_t** p, Core** owner,
                      int* region) except -2:
-        """Host view of an address: pointer to n bytes of memory, or -1 if unmapped/MMR."""
-        cdef int j, idx
-        cdef uint32_t off
-        cdef Core* t
-        region[0] = -1
-        owner[0] = NULL
-        if addr < 0x100000:
-            if k < 0:
-                return -1
-            t = &self.ch.cores[k]
-            off = addr
-        else:
-            j = ext_find(&self.ch, addr)
-            if j >= 0:
-                off = addr - self.ch.ext[j].base
-                if off + n > self.ch.ext[j].size:
-                    return -1
-                p[0] = self.ch.ext[j].mem + off
-                region[0] = j
-                return 0
-            idx = self.ch.core_of_id[addr >> 20]
-            if idx < 0:
-                return -1
-            t = &self.ch.cores[idx]
-            off = addr & 0xFFFFF
-        if off + n <= t.sram_size:
-            p[0] = t.sram + off
-            owner[0] = t
-            return 0
-        return -1
+        """Host view of an address (core k's local space when k >= 0): pointer to n bytes of
+        memory, or -1 if unmapped or memory-mapped registers."""
+        cdef Loc w
+        if addr_decode(&self.ch, &self.ch.cores[k] if k >= 0 else NULL, addr, n, &w) \
+                not in (MK_SRAM, MK_EXT):
+            return -1
+        p[0] = w.p
+        owner[0] = w.core
+        region[0] = w.region
+        return 0
 
     def mem_read(self, uint32_t addr, uint32_t n, int core=-1):
         """Read n bytes at addr (global, or core-local when core >= 0 and addr < 1 MiB).
@@ -1009,7 +989,7 @@ cdef class Engine:
             self._check(core)
         if n == 0:
             return b""
-        if <uint64_t>addr + n > 0x100000000 or self._locate(core, addr, n, &p, &owner, &region) < 0:
+        if self._locate(core, addr, n, &p, &owner, &region) < 0:
             raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
         return (<char*>p)[:n]
 
@@ -1024,7 +1004,7 @@ cdef class Engine:
             self._check(core)
         if n == 0:
             return
-        if <uint64_t>addr + n > 0x100000000 or self._locate(core, addr, n, &p, &owner, &region) < 0:
+        if self._locate(core, addr, n, &p, &owner, &region) < 0:
             raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
         memcpy(p, &buf[0], n)
         if owner != NULL:
@@ -1034,10 +1014,10 @@ cdef class Engine:
 
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""
-        cdef int idx = self.ch.core_of_id[addr >> 20]
-        if idx < 0 or (addr & 0xFFFFF) < 0xF0000 or (addr & 0xFFFFF) >= 0xF0800:
+        cdef Loc w
+        if addr_decode(&self.ch, NULL, addr, 4, &w) != MK_MMR:
             raise ValueError(f"no memory-mapped register at 0x{addr:08x}")
-        mmr_write(&self.ch.cores[idx], addr & 0xFFFFF, v, &self.ch.cores[idx])
+        mmr_write(w.core, w.off, v, w.core)
 
 
 cdef int run_core_one(Core* c) noexcept nogil:

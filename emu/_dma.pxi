@@ -87,39 +87,17 @@ cdef inline uint64_t dma_local_bank(Core* t, uint32_t off, uint64_t tt) noexcept
     return t.dma_bank_phase
 
 
-cdef int dma_resolve(Core* t, uint32_t addr, int lsz, int store, Core** where, int* region,
-                     uint32_t* off_out) noexcept nogil:
-    """Where a DMA access of core t's engine goes: *where the core whose memory it is (t for
-    local addresses) and *off_out the offset (an SRAM offset, or an MMR offset >= 0xF0000),
-    or *where NULL and *region the external region.  Returns 0, or a fault (mem_fault)."""
-    cdef Chip* ch = t.chip
-    cdef uint32_t off, n = 1u << lsz
-    cdef int k, idx
-    cdef Core* o
-    where[0] = NULL
-    region[0] = -1
-    if addr >= 0x100000:
-        k = ext_find(ch, addr)
-        if k >= 0:
-            off = addr - ch.ext[k].base
-            if off + n > ch.ext[k].size:
-                return mem_fault(t, addr, lsz, store)
-            region[0] = k
-            off_out[0] = off
-            return 0
-        idx = ch.core_of_id[addr >> 20]
-        if idx < 0:
-            return mem_fault(t, addr, lsz, store)
-        o = &ch.cores[idx]
-        off = addr & 0xFFFFF
-    else:
-        o = t
-        off = addr
-    if off + n <= o.sram_size or (off >= 0xF0000 and off < 0xF0800 and lsz == 2):
-        where[0] = o
-        off_out[0] = off
-        return 0
-    return mem_fault(t, addr, lsz, store)
+cdef inline int dma_decode(Core* t, uint32_t addr, int lsz, int store, Core** where,
+                           int* region, uint32_t* off) noexcept nogil:
+    """addr_decode for core t's DMA engine: *where the core whose SRAM or registers it is
+    (NULL for external region *region), *off the offset.  Returns 0, or a fault."""
+    cdef Loc w
+    if addr_decode(t.chip, t, addr, 1u << lsz, &w) == MK_NONE:
+        return mem_fault(t, addr, lsz, store)
+    where[0] = w.core
+    region[0] = w.region
+    off[0] = w.off
+    return 0
 
 
 cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uint64_t* next,
@@ -139,7 +117,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
     cdef bint timed = ch.tm.timed
     next[0] = tt + 1
     # ---- read ----
-    if dma_resolve(t, src, lsz, 0, &o, &k, &off):
+    if dma_decode(t, src, lsz, 0, &o, &k, &off):
         return 1
     if o == NULL:
         v = rd_le(ch.ext[k].mem + off, lsz)
@@ -191,7 +169,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                                    arr + ch.tm.remote_access_cycles, n, &fs)
             ch.last_comm = tt
     # ---- write ----
-    if dma_resolve(t, dst, lsz, 1, &o, &k, &off):
+    if dma_decode(t, dst, lsz, 1, &o, &k, &off):
         return 1
     done[0] = ready
     if o == NULL:
