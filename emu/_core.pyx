@@ -138,6 +138,41 @@ cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
 
 # ---- the run loop -----------------------------------------------------------------------------
 
+cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, uint64_t* cyc,
+                                uint64_t cyc0, uint8_t* pair_mask, uint64_t* prev_dst,
+                                uint64_t* prev_ialu) noexcept nogil:
+    """What follows the execution of the instruction at pc (status st, issued at cyc0, done
+    at *cyc), whichever loop ran it (run_core_impl, run_blocks, block_deviate): a taken
+    jump's penalty and pipeline restart, a stop's report (a TRAP completes: the host resumes
+    after it), the end of a hardware loop, the timers.  Returns the next PC."""
+    cdef uint32_t nxt = pc + ins.size
+    cdef uint32_t bp
+    if st != EXEC_OK:
+        if st != EXEC_TAKEN:
+            c.stop_pc = pc
+            c.fault_word = ins.op
+            if c.stop == STOP_TRAP:
+                c.cnt.n_traps += 1
+                c.pc = nxt
+            return nxt
+        nxt = c.npc
+        bp = c.chip.tm.branch_penalty
+        cyc[0] += bp
+        c.cnt.branch_cycles += bp
+        pair_mask[0] = AFTER_JUMP
+        prev_dst[0] = 0
+        prev_ialu[0] = 0
+    if c.attn:
+        if st == EXEC_OK and c.lc != 0 and pc == c.le:
+            c.npc = nxt
+            hwloop_end(c)
+            nxt = c.npc
+        if c.timer_on:
+            c.cnt.cycles = cyc[0]
+            timers_step(c, ins, cyc[0] - cyc0)
+    return nxt
+
+
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
     specialised for each combination of the timing model and observation, so neither costs a
@@ -279,38 +314,18 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
         if timed:
             t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
-        nxt = pc + ins.size
+        nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pair_mask, &prev_dst, &prev_ialu)
         if st != EXEC_OK:
-            if st == EXEC_TAKEN:
-                nxt = c.npc
-                cyc += ch.tm.branch_penalty
-                c.cnt.branch_cycles += ch.tm.branch_penalty
-                pair_mask = AFTER_JUMP
-                prev_dst = 0
-                prev_ialu = 0
-                wsize = c.win_size      # jumps to odd addresses invalidate the window
-                if edge and not c.attn:
-                    c.at_edge = 1
-                    pc = nxt
-                    break
-            else:
-                c.stop_pc = pc
-                c.fault_word = ins.op
-                if c.stop == STOP_TRAP:
-                    c.cnt.n_traps += 1
-                    c.pc = nxt          # TRAP completes; the host resumes after it
-                    if observe:
-                        c.cnt.cycles = cyc
-                        observe_insn(c, ins, pc, off, cyc - cyc0)
+            if st != EXEC_TAKEN:
+                if observe and c.stop == STOP_TRAP:
+                    c.cnt.cycles = cyc
+                    observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
-        if c.attn:
-            if st == EXEC_OK and c.lc != 0 and pc == c.le:
-                c.npc = nxt
-                hwloop_end(c)
-                nxt = c.npc
-            if c.timer_on:
-                c.cnt.cycles = cyc
-                timers_step(c, ins, cyc - cyc0)
+            wsize = c.win_size          # jumps to odd addresses invalidate the window
+            if edge and not c.attn:
+                c.at_edge = 1
+                pc = nxt
+                break
         if observe:
             c.cnt.cycles = cyc
             if observe_insn(c, ins, pc, off, cyc - cyc0):
@@ -629,14 +644,18 @@ cdef class Engine:
         cdef Timing tm = params          # (a missing or mistyped field raises here)
         cdef int k
         cdef uint32_t p
+        cdef Core* c
         if tm.fine_quantum == 0:
             tm.fine_quantum = 1
         self.ch.tm = tm
         blocks_flush(&self.ch)          # schedules made with the old parameters
         self.ch.code_gen += 1
-        for k in range(self.ch.ncores):     # decoded costs and latencies
-            memset(self.ch.cores[k].pd, 0, (self.ch.cores[k].sram_size // 2) * sizeof(Insn))
-            self.ch.cores[k].win_size = 0
+        for k in range(self.ch.ncores):     # decoded costs and latencies (where code was)
+            c = &self.ch.cores[k]
+            for p in range(c.sram_size // 256):
+                if c.code_blk[p]:
+                    memset(&c.pd[p * 128], 0, 128 * sizeof(Insn))
+            c.win_size = 0
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):
