@@ -47,26 +47,34 @@ cdef enum:
     EXEC_STOP = 2        # leave the run loop; c.stop holds the reason
     EXEC_EXCEPTION = 3   # a software exception was raised (EXCAUSE set, ILAT[1] latched)
 
-# ---- why the core hands control back to Python (one enum, documented in emu/stop.py) ---------
+# ---- why the core hands control back to Python (one enum; emu/stops.py documents each) -------
 cdef enum:
     STOP_NONE = 0
     STOP_MAX_CYCLES = 1
-    STOP_UNTIL_PC = 2
     STOP_TRAP = 3
     STOP_EXIT = 4
     STOP_ALL_IDLE = 5
     STOP_BREAKPOINT = 6
-    STOP_HOOK = 7
-    STOP_MMIO = 8
+    STOP_WATCH = 7
     STOP_INVALID_INSN = 9
     STOP_MEM_FAULT = 10
     STOP_UNALIGNED = 11
     STOP_USER = 12
-    STOP_HALT = 13
     STOP_DEADLOCK = 14
     STOP_FETCH_FAULT = 15
     STOP_DMA_FAULT = 16
     STOP_TRACE_FULL = 17
+
+# SRAM block flags (Core.code_blk, one per 256 bytes)
+cdef enum:
+    BLK_CODE = 1         # holds decoded instructions (stores there invalidate them)
+    BLK_WATCH = 2        # overlaps a watched range (stores there are checked)
+
+# a watched range of global addresses (Engine.watch_add): stores into it stop the run
+ctypedef struct Watch:
+    uint32_t lo
+    uint32_t hi          # exclusive
+    int id
 
 # addressing modes of loads/stores (compile-time constants passed to sem_load/sem_store)
 cdef enum:
@@ -307,6 +315,7 @@ cdef struct Core:
     uint8_t trace_on     # --trace includes this core
     uint8_t exited       # the program called exit
     uint8_t timer_on     # some CTIMER counts
+    uint8_t watch_hit    # a store hit a watched range: stop before the next instruction
     uint8_t int_mode     # CONFIG.ARITHMODE == integer
     uint8_t rmode        # CONFIG.RMODE
     int exit_code
@@ -337,6 +346,7 @@ cdef struct Core:
     uint8_t fault_store
     uint32_t fault_word
     uint32_t trap_num
+    uint32_t watch_pc    # the store that hit a watched range
     # pipeline model.  Scoreboard of long-latency results (loads, FPU): per register (GPRs,
     # FPU flags, the never-written source REG_NONE, the never-read sink REG_SINK), the first
     # cycle an instruction reading it may issue, times 2, plus 1 when the value comes from a
@@ -435,3 +445,9 @@ cdef struct Chip:
     uint32_t npend
     uint32_t pend_cap
     uint64_t pend_seq
+    # watched ranges (stores into them stop the run: STOP_WATCH), and a stop asked for from
+    # another thread (STOP_USER, seen at the next slice boundary)
+    Watch* watches
+    int nwatch
+    int watch_next_id
+    volatile int stop_request

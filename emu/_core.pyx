@@ -261,6 +261,12 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 if st != 0:
                     c.stop_pc = pc
                     break
+            if c.watch_hit:
+                c.watch_hit = 0
+                attn_update(c)
+                c.stop = STOP_WATCH
+                c.stop_pc = c.watch_pc
+                break
             if c.halted or (c.single_step and n):
                 break
             if c.irq_pending:
@@ -333,7 +339,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 c.stop = STOP_TRACE_FULL
                 break
         pc = nxt
-    if c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL:
+    if c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH:
         c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
@@ -440,6 +446,10 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     cdef uint64_t slice_end, span
     cdef Core* c
     while ch.now < limit:
+        if ch.stop_request:
+            ch.stop_request = 0
+            which[0] = -1
+            return STOP_USER
         pending_apply_until(ch, ch.now)
         span = ch.quantum
         if ch.npend or ch.now < ch.last_comm + ch.tm.hot_window:
@@ -615,6 +625,7 @@ cdef class Engine:
                 free(self.ch.ext[k].prof_pages)
             free(self.ch.ext[k].dhist)
         free(self.ch.trace)
+        free(self.ch.watches)
         blocks_free(&self.ch)
 
     # -- configuration ------------------------------------------------------------------------
@@ -852,6 +863,69 @@ cdef class Engine:
             pending_apply_until(&self.ch, 0xFFFFFFFFFFFFFFFFULL)
         return st, which
 
+    def request_stop(self):
+        """Ask a running `run` (in another thread) to return STOP_USER at its next slice
+        boundary (within a quantum of emulated time).  Safe to call from any thread."""
+        self.ch.stop_request = 1
+
+    # -- watched ranges -------------------------------------------------------------------------
+    def watch_add(self, uint32_t lo, uint32_t hi):
+        """Stop the run (STOP_WATCH) after any core's store touches the global addresses
+        [lo, hi): external memory, a core's SRAM (also when that core writes it through its
+        local address) or memory-mapped registers.  The stop comes before the storing core's
+        next instruction; stop_info gives the store's pc, address and size.  (DMA writes and
+        the host's own writes do not stop.)  Returns an id for watch_remove."""
+        cdef Watch* w
+        if hi <= lo:
+            raise ValueError("empty watch range")
+        w = <Watch*>realloc(self.ch.watches, (self.ch.nwatch + 1) * sizeof(Watch))
+        if w == NULL:
+            raise MemoryError()
+        self.ch.watches = w
+        self.ch.watch_next_id += 1
+        w[self.ch.nwatch].lo = lo
+        w[self.ch.nwatch].hi = hi
+        w[self.ch.nwatch].id = self.ch.watch_next_id
+        self.ch.nwatch += 1
+        self._mark_watched()
+        return self.ch.watch_next_id
+
+    def watch_remove(self, int wid):
+        cdef int j
+        for j in range(self.ch.nwatch):
+            if self.ch.watches[j].id == wid:
+                self.ch.watches[j] = self.ch.watches[self.ch.nwatch - 1]
+                self.ch.nwatch -= 1
+                self._mark_watched()
+                return
+        raise KeyError(f"no watch {wid}")
+
+    def watches(self):
+        """The watched ranges: list of (id, lo, hi)."""
+        return [(self.ch.watches[j].id, self.ch.watches[j].lo, self.ch.watches[j].hi)
+                for j in range(self.ch.nwatch)]
+
+    cdef void _mark_watched(self):
+        """BLK_WATCH on every 256-byte SRAM block a watched range overlaps (the local store
+        fast path looks at these flags only)."""
+        cdef int k, j
+        cdef uint32_t b, lo, hi, base
+        cdef Core* c
+        for k in range(self.ch.ncores):
+            c = &self.ch.cores[k]
+            for b in range(c.sram_size // 256):
+                c.code_blk[b] &= ~BLK_WATCH
+            base = c.coreid << 20
+            for j in range(self.ch.nwatch):
+                lo = self.ch.watches[j].lo
+                hi = self.ch.watches[j].hi
+                if hi <= base or lo >= base + c.sram_size:
+                    continue
+                lo = lo - base if lo > base else 0
+                hi = hi - base if hi - base < c.sram_size else c.sram_size
+                for b in range(lo >> 8, (hi + 255) >> 8):
+                    c.code_blk[b] |= BLK_WATCH
+
     def step(self, int k):
         """Execute one instruction (taking a pending interrupt first) on core k; for tests and
         debuggers.  Returns the STOP_* code (STOP_NONE normally)."""
@@ -985,51 +1059,37 @@ cdef class Engine:
         """(base, numpy view) of external region j."""
         return self.ch.ext[j].base, self._ext[j]
 
-    cdef int _locate(self, int k, uint32_t addr, uint64_t n, uint8_t** p, Core** owner,
-                     int* region) except -2:
-        """Host view of an address (core k's local space when k >= 0): pointer to n bytes of
-        memory, or -1 if unmapped or memory-mapped registers."""
+    cdef Loc _locate(self, int core, uint32_t addr, uint64_t n) except *:
+        """Host view of n bytes at addr (global, or core `core`'s local space when core >= 0):
+        the memory holding them.  Raises ValueError for unmapped memory and registers."""
         cdef Loc w
-        if addr_decode(&self.ch, &self.ch.cores[k] if k >= 0 else NULL, addr, n, &w) \
+        if core >= 0:
+            self._check(core)
+        if addr_decode(&self.ch, &self.ch.cores[core] if core >= 0 else NULL, addr, n, &w) \
                 not in (MK_SRAM, MK_EXT):
-            return -1
-        p[0] = w.p
-        owner[0] = w.core
-        region[0] = w.region
-        return 0
+            raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
+        return w
 
     def mem_read(self, uint32_t addr, uint32_t n, int core=-1):
         """Read n bytes at addr (global, or core-local when core >= 0 and addr < 1 MiB).
         Raises ValueError for unmapped memory."""
-        cdef uint8_t* p = NULL
-        cdef Core* owner = NULL
-        cdef int region
-        if core >= 0:
-            self._check(core)
         if n == 0:
             return b""
-        if self._locate(core, addr, n, &p, &owner, &region) < 0:
-            raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
-        return (<char*>p)[:n]
+        cdef Loc w = self._locate(core, addr, n)
+        return (<char*>w.p)[:n]
 
     def mem_write(self, uint32_t addr, data, int core=-1):
         """Write bytes at addr (see mem_read); decoded instructions there are forgotten."""
         cdef const uint8_t[:] buf = memoryview(bytes(data)).cast("B")
         cdef uint32_t n = buf.shape[0]
-        cdef uint8_t* p = NULL
-        cdef Core* owner = NULL
-        cdef int region
-        if core >= 0:
-            self._check(core)
         if n == 0:
             return
-        if self._locate(core, addr, n, &p, &owner, &region) < 0:
-            raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
-        memcpy(p, &buf[0], n)
-        if owner != NULL:
-            sram_code_written(owner, <uint32_t>(p - owner.sram), n)
-        elif region >= 0:
-            ext_code_written(&self.ch, &self.ch.ext[region], <uint32_t>(p - self.ch.ext[region].mem), n)
+        cdef Loc w = self._locate(core, addr, n)
+        memcpy(w.p, &buf[0], n)
+        if w.kind == MK_SRAM:
+            sram_code_written(w.core, w.off, n)
+        else:
+            ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
 
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""
@@ -1073,15 +1133,13 @@ _fill_cond_masks()
 
 
 # ---- names exported to Python -----------------------------------------------------------------
-STOP_NAMES = {
-    STOP_NONE: "none", STOP_MAX_CYCLES: "max_cycles", STOP_UNTIL_PC: "until_pc",
-    STOP_TRAP: "trap", STOP_EXIT: "exit", STOP_ALL_IDLE: "all_idle",
-    STOP_BREAKPOINT: "breakpoint", STOP_HOOK: "hook", STOP_MMIO: "mmio",
-    STOP_INVALID_INSN: "invalid_insn", STOP_MEM_FAULT: "mem_fault",
-    STOP_UNALIGNED: "unaligned", STOP_USER: "user", STOP_HALT: "halt",
-    STOP_DEADLOCK: "deadlock", STOP_FETCH_FAULT: "fetch_fault", STOP_DMA_FAULT: "dma_fault",
-    STOP_TRACE_FULL: "trace_full",
-}
+#: the STOP_* codes by name (emu.stops.Stop is made from this)
+STOP_CODES = dict(
+    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, trap=STOP_TRAP, exit=STOP_EXIT,
+    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH,
+    invalid_insn=STOP_INVALID_INSN, mem_fault=STOP_MEM_FAULT, unaligned=STOP_UNALIGNED,
+    user=STOP_USER, deadlock=STOP_DEADLOCK, fetch_fault=STOP_FETCH_FAULT,
+    dma_fault=STOP_DMA_FAULT, trace_full=STOP_TRACE_FULL)
 POLICIES = {"stop": POLICY_STOP, "report": POLICY_REPORT, "trap": POLICY_TRAP}
 N_OPS_CORE = N_OPS
 

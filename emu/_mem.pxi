@@ -56,6 +56,22 @@ cdef inline int addr_decode(Chip* ch, Core* c, uint32_t addr, uint64_t n, Loc* w
     return w.kind
 
 
+cdef void watch_check(Core* c, uint32_t gaddr, uint32_t n) noexcept nogil:
+    """Core c stores n bytes at global address gaddr: if that touches a watched range, the
+    run stops before c's next instruction (STOP_WATCH, the address in fault_addr)."""
+    cdef Chip* ch = c.chip
+    cdef int j
+    for j in range(ch.nwatch):
+        if gaddr < ch.watches[j].hi and gaddr + n > ch.watches[j].lo:
+            c.watch_hit = 1
+            c.watch_pc = c.pc
+            c.fault_addr = gaddr
+            c.fault_size = 0 if n == 1 else (1 if n == 2 else (2 if n == 4 else 3))
+            c.fault_store = 1
+            attn_update(c)
+            return
+
+
 cdef inline int mem_fault(Core* c, uint32_t addr, int lsz, int store) noexcept nogil:
     c.fault_addr = addr
     c.fault_size = <uint8_t>lsz
@@ -121,7 +137,7 @@ cdef void sram_code_written(Core* t, uint32_t off, uint32_t n) noexcept nogil:
         return
     blk = lo >> 8
     while (blk << 8) < hi:
-        if t.code_blk[blk]:
+        if t.code_blk[blk] & BLK_CODE:
             a = blk << 8
             b = a + 256
             if a < lo:
@@ -293,6 +309,8 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
     cdef Loc w
     cdef ExtRegion* r
     addr_decode(ch, c, addr, n, &w)
+    if ch.nwatch and w.kind != MK_NONE:
+        watch_check(c, addr if addr >= LOCAL_SPACE else (c.coreid << 20) | addr, n)
     if w.kind == MK_EXT:
         r = &ch.ext[w.region]
         c.cnt.n_ext_writes += 1
@@ -419,6 +437,8 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
         c.lbank = 0x80 | ((addr >> 13) & 3)
         if c.code_blk[addr >> 8]:
             sram_code_written(c, addr, 1 << lsz)
+            if c.code_blk[addr >> 8] & BLK_WATCH:
+                watch_check(c, (c.coreid << 20) | addr, 1 << lsz)
         elif addr >= 2 and c.code_blk[(addr - 2) >> 8]:
             sram_code_written(c, addr, 1 << lsz)
         c.cnt.n_stores_local += 1
@@ -576,7 +596,7 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     ins.pairs = c.chip.tm.pairs[ins.unit]
     ins.blk = 0
     if c.win_blk != NULL:
-        c.win_blk[off >> 8] = 1
+        c.win_blk[off >> 8] |= BLK_CODE
     return 0
 
 

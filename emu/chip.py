@@ -20,6 +20,7 @@ from isa import regs
 from loader.elf import LoadError, LoadImage, read_elf
 
 from . import _core
+from .stops import Stop
 from .syscalls import HostIO, Syscalls
 from .timing import DEFAULT as DEFAULT_TIMING
 from .timing import TimingModel
@@ -28,8 +29,6 @@ DRAM_BASE = 0x8E000000
 DRAM_SIZE = 32 << 20
 FLAT_BASE = 0x80000000       #: default epiphany-elf-ld "simulator" layout
 FLAT_SIZE = 32 << 20
-
-STOP = {v: k for k, v in _core.STOP_NAMES.items()}
 
 
 @dataclass
@@ -61,9 +60,9 @@ class ChipConfig:
 
 #: Process exit codes of runs that did not end by the program's own exit (like a crashed
 #: process: 128 + signal number), documented in `epiphany-emu load --help`.
-EXIT_CODES = {"mem_fault": 139, "fetch_fault": 139, "dma_fault": 139, "unaligned": 135,
-              "invalid_insn": 132, "breakpoint": 133, "max_cycles": 124, "deadlock": 125,
-              "all_idle": 0}
+EXIT_CODES = {Stop.MEM_FAULT: 139, Stop.FETCH_FAULT: 139, Stop.DMA_FAULT: 139,
+              Stop.UNALIGNED: 135, Stop.INVALID_INSN: 132, Stop.BREAKPOINT: 133,
+              Stop.MAX_CYCLES: 124, Stop.DEADLOCK: 125, Stop.ALL_IDLE: 0, Stop.USER: 130}
 
 
 @dataclass
@@ -77,7 +76,7 @@ class CoreResult:
 
 @dataclass
 class RunResult:
-    stop: str                         #: why the run ended (STOP_NAMES value)
+    stop: Stop                        #: why the run ended (compares equal to its name too)
     exit_code: int                    #: process-style exit code
     cores: List[CoreResult]
     fault: Optional["Fault"] = None
@@ -124,6 +123,9 @@ class Chip:
         self.loaded_cores: List[int] = []
         #: called with lists of raw trace records (Engine.trace_drain) while tracing
         self.trace_sink = None
+        #: called with (core index, Engine.stop_info) when a store hits a watched range
+        #: (Engine.watch_add); True = handled, run on; False = end the run with Stop.WATCH
+        self.watch_handler = None
 
     # -- geometry -----------------------------------------------------------------------------
     @property
@@ -270,24 +272,28 @@ class Chip:
         e = self.engine
         while True:
             st, k = e.run(max_cycles)
-            name = _core.STOP_NAMES[st]
-            if name == "trace_full":
+            name = Stop(st)
+            if name == Stop.TRACE_FULL:
                 self._drain_trace()
                 continue
-            if name == "trap":
+            if name == Stop.WATCH and self.watch_handler is not None:
+                if self.watch_handler(k, e.stop_info(k)):
+                    continue
+            if name == Stop.TRAP:
                 info = e.stop_info(k)
                 status = self.syscalls.service(k, info["trap"])
                 if status is not None:
                     e.set_exited(k, status)
                     if self._all_done():
-                        return self._result("exit")
+                        return self._result(Stop.EXIT)
                 continue
-            if name == "all_idle" and not any(self.engine.core_flags(j)["exited"]
-                                              for j in self.loaded_cores):
+            if name == Stop.ALL_IDLE and not any(self.engine.core_flags(j)["exited"]
+                                                 for j in self.loaded_cores):
                 # every core sleeps waiting for an interrupt nobody will raise, and none has
                 # finished: the program is stuck, not done
-                name = "deadlock"
-            if name in ("exit", "all_idle", "max_cycles", "deadlock"):
+                name = Stop.DEADLOCK
+            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER,
+                        Stop.WATCH):
                 return self._result(name)
             # a fault or breakpoint: report it
             info = e.stop_info(k)
@@ -299,9 +305,9 @@ class Chip:
                     break
                 except ValueError:
                     pass
-            fault = Fault(name, k, e.coreid(k), pc, info["addr"], info["size"], info["store"],
-                          ib)
-            if name == "dma_fault":
+            fault = Fault(str(name), k, e.coreid(k), pc, info["addr"], info["size"],
+                          info["store"], ib)
+            if name == Stop.DMA_FAULT:
                 fault.channel = info["op"] & 0xFF
             return self._result(name, fault)
 
@@ -313,7 +319,7 @@ class Chip:
     def _all_done(self) -> bool:
         return all(self.engine.core_flags(k)["exited"] for k in self.loaded_cores)
 
-    def _result(self, stop: str, fault: Optional[Fault] = None) -> RunResult:
+    def _result(self, stop: Stop, fault: Optional[Fault] = None) -> RunResult:
         self.syscalls.flush()
         if self.trace_sink is not None:
             self._drain_trace()
@@ -327,8 +333,8 @@ class Chip:
             cores.append(CoreResult(k, self.coreid(k), f["exit_code"] if f["exited"] else None,
                                     state, self.engine.get_pc(k)))
         if fault is not None:
-            code = EXIT_CODES.get(fault.kind, 128 + 5)
-        elif stop == "exit":
+            code = EXIT_CODES.get(Stop.of(fault.kind), 128 + 5)
+        elif stop == Stop.EXIT:
             loaded = [c for c in cores if c.index in self.loaded_cores]
             code = next((c.exit_code for c in loaded if c.exit_code), 0) & 0xFF
         else:
