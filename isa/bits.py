@@ -7,7 +7,8 @@ concatenation of those bits in that order (this covers Epiphany's split register
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence, Tuple
+from functools import lru_cache
+from typing import Callable, Iterable, List, Sequence, Tuple
 
 
 def sign_extend(value: int, bits: int) -> int:
@@ -24,6 +25,20 @@ def extract(word: int, positions: Sequence[int]) -> int:
     for p in positions:
         v = (v << 1) | ((word >> p) & 1)
     return v
+
+
+@lru_cache(maxsize=None)
+def extractor(positions: Tuple[int, ...], signed: bool = False) -> Callable[[int], int]:
+    """A function ``word -> extract(word, positions)`` (sign-extended if ``signed``), built once
+    per field as one shift/mask expression per contiguous run: for decoders that read the same
+    field of many words."""
+    terms = [f"((w >> {lsb}) & {(1 << width) - 1:#x}) << {shift}"
+             for lsb, width, shift in runs(positions)]
+    expr = " | ".join(terms) or "0"
+    if signed:
+        top = 1 << (len(positions) - 1)
+        expr = f"(({expr}) ^ {top:#x}) - {top:#x}"
+    return eval(f"lambda w: {expr}")  # noqa: S307 - built from integers only
 
 
 def insert(word: int, positions: Sequence[int], value: int) -> int:
@@ -69,6 +84,10 @@ def halfwords_to_word(lo: int, hi: int) -> int:
     return (hi << 16) | lo
 
 
+#: the values of bits 3:0 of an instruction's first halfword that announce a 32-bit instruction
+LEN32_NIBBLES = frozenset((0x8, 0x9, 0xB, 0xC, 0xD, 0xF))
+
+
 def insn_length(first_halfword: int) -> int:
     """Instruction length in bytes, decided by bits 3:0 of the first halfword."""
-    return 4 if (first_halfword & 0xF) in (0x8, 0x9, 0xB, 0xC, 0xD, 0xF) else 2
+    return 4 if (first_halfword & 0xF) in LEN32_NIBBLES else 2

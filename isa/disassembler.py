@@ -1,15 +1,17 @@
 """Instruction text in GNU syntax, identical to what ``epiphany-elf-objdump -d`` prints.
 
-``disasm_one`` works on one instruction; ``loader.objdump`` builds the objdump listing of whole
-ELF files (symbol headers, address columns, zero-skipping) around it.
+``disasm_one`` works on the instruction at an offset of a buffer, ``disasm_word`` on an
+instruction word (cached: listings and traces see the same words over and over);
+``loader.objdump`` builds the objdump listing of whole ELF files (symbol headers, address
+columns, zero-skipping) around them.
 """
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple, Union
 
 from . import regs
-from .decoder import Decoded, decode
+from .decoder import Decoded, decode, decode_word
 from .spec import COND_NAMES
 
 UNKNOWN = "*unknown*"
@@ -51,6 +53,34 @@ def format_insn(d: Decoded, pc: int = 0,
         raise KeyError(key)
 
     return _PH.sub(sub, syntax)
+
+
+#: (size, text) of a word whose text does not depend on its address, (size, Decoded) of one
+#: that prints a branch target; one cache per width, by word
+_WORDS: Dict[int, Dict[int, Tuple[int, Union[str, Decoded]]]] = {16: {}, 32: {}}
+
+
+def disasm_word(word: int, width: int, pc: int = 0,
+                print_address: Callable[[int], str] = default_print_address) -> Tuple[int, str]:
+    """Size and text of the ``width``-bit instruction ``word`` located at address ``pc``.
+
+    Like objdump, a word that is no instruction prints ``*unknown*`` and has size 4.
+    """
+    cache = _WORDS[width]
+    e = cache.get(word)
+    if e is None:
+        d = decode_word(word, width)
+        if d is None:
+            e = (4, UNKNOWN)
+        elif d.insn.imm_fmt == "addr":
+            e = (d.size, d)
+        else:
+            e = (d.size, format_insn(d))
+        cache[word] = e
+    n, t = e
+    if isinstance(t, str):
+        return e
+    return n, format_insn(t, pc, print_address)
 
 
 def disasm_one(data: bytes, offset: int = 0, pc: int = 0,

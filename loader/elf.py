@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-EM_ADAPTEVA_EPIPHANY = 0x1223
+from isa.elfout import EM_EPIPHANY
 
 
 class LoadError(Exception):
@@ -166,9 +166,9 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
     if raw[4] != 1 or raw[5] != 1:
         raise LoadError(f"{path}: not a 32-bit little-endian ELF (Epiphany executables are ELF32 LE)")
     machine = int.from_bytes(raw[18:20], "little")
-    if machine != EM_ADAPTEVA_EPIPHANY:
+    if machine != EM_EPIPHANY:
         raise LoadError(f"{path}: ELF for another machine (e_machine {machine:#x}, "
-                        f"Epiphany is {EM_ADAPTEVA_EPIPHANY:#x})")
+                        f"Epiphany is {EM_EPIPHANY:#x})")
     try:
         from elftools.common.exceptions import ELFError
         from elftools.elf.elffile import ELFFile
