@@ -8,7 +8,7 @@ concatenation of those bits in that order (this covers Epiphany's split register
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Iterable, List, Sequence, Tuple
+from typing import Callable, List, Sequence, Tuple
 
 
 def sign_extend(value: int, bits: int) -> int:
@@ -70,13 +70,6 @@ def runs(positions: Sequence[int]) -> List[Tuple[int, int, int]]:
         out.append((lsb, width, shift))
         i = j + 1
     return out
-
-
-def mask_of(positions: Iterable[int]) -> int:
-    m = 0
-    for p in positions:
-        m |= 1 << p
-    return m
 
 
 def halfwords_to_word(lo: int, hi: int) -> int:
