@@ -30,16 +30,10 @@ def _programs():
 def _run(path, blocks):
     img = read_elf(os.path.join(ROOT, path))
     out = io.BytesIO()
-    mk = (lambda cfg: Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out, stderr=io.BytesIO(),
-                                       prefix="never")))
-    try:
-        chip = mk(ChipConfig())
-        chip.engine.use_blocks = blocks
-        chip.load_elf(img)
-    except Exception:                   # a flat-layout (external memory) program
-        chip = mk(ChipConfig.flat())
-        chip.engine.use_blocks = blocks
-        chip.load_elf(img)
+    chip = Chip(ChipConfig.for_image(img), HostIO(stdin=io.BytesIO(), stdout=out,
+                                                  stderr=io.BytesIO(), prefix="never"))
+    chip.engine.use_blocks = blocks
+    chip.load_elf(img)
     res = chip.run(30_000_000)
     cnt = [chip.counters(k) for k in range(chip.ncores)]
     links = chip.engine.link_counters()

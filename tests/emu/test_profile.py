@@ -52,10 +52,8 @@ def run_multicore(name, config, timing=None, profile=True, trace=False):
 
 def run_image(path, cores=None, profile=True, **cfg):
     img = read_elf(path)
-    config = ChipConfig(**cfg) if img.is_core_local() else ChipConfig.flat(**cfg)
-    chip = Chip(config, quiet())
-    chip.load_elf(img, cores=cores if cores is not None else
-                  (None if img.is_core_local() else [0]))
+    chip = Chip(ChipConfig.for_image(img, **cfg), quiet())
+    chip.load_elf(img, cores=cores)
     if profile:
         chip.engine.enable_profiling()
     return chip
