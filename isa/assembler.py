@@ -56,6 +56,10 @@ __all__ = ["AsmError", "Assembler", "add_arguments", "assemble", "assemble_secti
 
 _REG_WORD = re.compile(r"[A-Za-z0-9_]*")
 
+#: GNU's messages of the load/store checks (``check_ldst``)
+DISPMOD = "destination register modified by displacement-post-modified address"
+LDSTODD = "ldrd/strd requires even:odd register pair"
+
 
 class Assembler:
     def __init__(self, filename: str = "<input>"):
@@ -495,15 +499,20 @@ class Assembler:
 
     @staticmethod
     def check_ldst(ins: Insn, f):
+        """GNU's checks after parsing a load/store (tc-epiphany.c ``epiphany_assemble``): a
+        post-modify load must not write its base register (nor, for ldrd, the register below
+        it); ldrd/strd need an even register, except in the 16-bit post-modify form, where
+        GNU's test reads the 32-bit forms' size field (``f_wordsize``, 0 there) and so never
+        fires: ``strd r3,[r3],r3`` assembles."""
         m = re.match(r"(load|store)\((\d), (\w+)\)", ins.sem)
         if not m:
             return
         load, size, mode = m.group(1) == "load", int(m.group(2)), m.group(3)
         rd, rn = f.get("rd", 0), f.get("rn", 0)
         if load and mode in ("PM", "DPM") and (rd == rn or (rd + 1 == rn and size == 3)):
-            raise AsmError("destination register modified by displacement-post-modified address")
-        if rd & 1 and size == 3:
-            raise AsmError("ldrd/strd requires even:odd register pair")
+            raise AsmError(DISPMOD)
+        if rd & 1 and size == 3 and not (mode == "PM" and ins.width == 16):
+            raise AsmError(LDSTODD)
 
     def emit_insn(self, form: Form, fields, sym: Optional[Val]):
         ins = form.ins
