@@ -448,7 +448,7 @@ def test_help_lists_the_options_with_examples(capfd):
 # ---- heatmap ---------------------------------------------------------------------------------
 
 def test_heatmap_png(capfd, tmp_path):
-    pytest.importorskip("matplotlib")
+    # matplotlib is in the test extra (pyproject.toml): this test runs wherever the suite does
     m = tmp_path / "mesh.png"
     code, _, _ = main(capfd, "--cores", "4", "--heatmap", str(m), "--heatmap-by", "traffic",
                       os.path.join(MC, "reduce.elf"))
