@@ -82,6 +82,13 @@ def test_open_write_seek_read_fstat_close_in_the_sandbox(hs):
     assert trap(h, 6, fd)[:2] == (-1, EBADF)
 
 
+def test_lseek_on_the_console_is_espipe_and_on_no_file_ebadf():
+    """stdin/stdout/stderr are pipes to the guest (newlib's isatty-less lseek on them)."""
+    h = Harness()
+    assert trap(h, 7, 1, 0, 0, r3=6)[:2] == (-1, NEWLIB_ERRNO["ESPIPE"])    # lseek(1, 0, SET)
+    assert trap(h, 7, 7, 0, 0, r3=6)[:2] == (-1, EBADF)
+
+
 def test_missing_file_sets_enoent(hs):
     h, _ = hs
     assert trap(h, 2, cstr(h, "nope.txt"), 0)[:2] == (-1, ENOENT)
