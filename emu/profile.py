@@ -52,7 +52,6 @@ STALL_KEYS = (
     ("idle", "idle_cycles"),                  # asleep in IDLE (or not started yet)
 )
 
-DIRS = "NESW"
 _STEP = {"N": (-1, 0), "E": (0, 1), "S": (1, 0), "W": (0, -1)}
 #: data ranges kept in the JSON document (hottest first)
 HOT_DATA_MAX = 64
@@ -769,8 +768,3 @@ def write_heatmap(doc: dict, path: str, metric: str = "cycles") -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-def enable(chip) -> None:
-    """Turn profiling on (before the run)."""
-    chip.engine.enable_profiling()

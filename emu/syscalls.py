@@ -189,11 +189,6 @@ class Syscalls:
         return None
 
     # -- files --------------------------------------------------------------------------------
-    def _host_fd(self, fd):
-        if fd in (0, 1, 2):
-            return fd
-        return self.fds.get(fd)
-
     def _sys_write(self, k, fd, buf, n):
         data = self._read(k, buf, n) if n else b""
         if fd in (1, 2) and fd not in self.fds:

@@ -17,7 +17,7 @@ Records are tuples (cycle, core_index, pc, word, size, ((reg, value), ...),
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
 from isa.disassembler import disasm_one
 from isa.regs import gpr_name

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from . import bits as B
 from .spec import INSNS, Insn
@@ -93,12 +93,3 @@ def decode(data: bytes, offset: int = 0) -> Tuple[int, Optional[Decoded]]:
         return 4, None
     hi = data[offset + 2] | (data[offset + 3] << 8)
     return 4, decode_word(B.halfwords_to_word(lo, hi), 32)
-
-
-def rows_for_mnemonic(mnemonic: str) -> List[Insn]:
-    """Rows whose disassembly mnemonic or assembler spelling is ``mnemonic``."""
-    out = []
-    for ins in INSNS:
-        if ins.mnemonic == mnemonic or mnemonic in ins.asm:
-            out.append(ins)
-    return out

@@ -98,14 +98,3 @@ def disasm_one(data: bytes, offset: int = 0, pc: int = 0,
     if d is None:
         return 4, UNKNOWN, None
     return d.size, format_insn(d, pc, print_address), d
-
-
-def disasm_words(data: bytes, base: int = 0):
-    """Yield ``(address, nbytes, text)`` for a flat buffer of code (no symbols)."""
-    off = 0
-    while off + 2 <= len(data):
-        n, text, _ = disasm_one(data, off, base + off)
-        if n == 0:
-            break
-        yield base + off, min(n, len(data) - off), text
-        off += n

@@ -286,8 +286,7 @@ def test_stats_without_profiling_has_no_symbols():
     d = Profile.from_chip(chip, result=res).doc
     assert d["profiled"] is False and d["symbols"] == [] and d["hot_data"] == []
     assert check_invariants(d) == []
-    from emu.stats import text_summary
-    text = "\n".join(text_summary(chip))
+    text = "\n".join(Profile.from_chip(chip, result=res).text_summary())
     assert "0x808" in text and "dependency" in text and "--profile" in text
 
 
