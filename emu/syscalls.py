@@ -45,6 +45,7 @@ SYS = {1: "exit", 2: "open", 3: "close", 4: "read", 5: "write", 6: "lseek", 7: "
 # uid@10 h, gid@12 h, rdev@14 h, size@16 i, atim@24, mtim@40, ctim@56 (timespec: q sec + i nsec,
 # 16 bytes each), blksize@72 i, blocks@76 i, spare@80 2i
 STAT_SIZE = 88
+# newlib 3.3 struct timeval (gettimeofday): q tv_sec, i tv_usec, 4 bytes of padding
 
 MAX_GUEST_FDS = 64
 
@@ -390,7 +391,7 @@ class Syscalls:
 
     def _sys_gettimeofday(self, k, tv, tz):
         t = self.io.clock(self.chip.engine.counters(k)["cycles"])
-        if tv:       # newlib's struct timeval: q tv_sec, i tv_usec, 4 bytes of padding
+        if tv:
             self._write(k, tv, struct.pack("<qi4x", int(t), int((t % 1) * 1e6)))
         if tz:
             self._write(k, tz, b"\0" * 8)
