@@ -19,6 +19,20 @@ class AsmError(Exception):
         return f"{self.filename or '<input>'}:{self.line}: error: {self.msg}"
 
 
+def _string_end(text: str, i: int) -> int:
+    """Index just past the string literal that opens at ``text[i] == '"'`` (backslash escapes
+    included), or the end of the text when it is not closed."""
+    j = i + 1
+    while j < len(text):
+        if text[j] == "\\" and j + 1 < len(text):
+            j += 2
+            continue
+        if text[j] == '"':
+            return j + 1
+        j += 1
+    return j
+
+
 def _strip_comments(source: str) -> List[str]:
     """Remove /* */ comments (keeping line structure), then per line `;`, `//` and `#` at start."""
     out_lines = []
@@ -26,7 +40,6 @@ def _strip_comments(source: str) -> List[str]:
     for raw in source.split("\n"):
         s = ""
         i = 0
-        q = None
         while i < len(raw):
             c = raw[i]
             if in_c:
@@ -37,19 +50,11 @@ def _strip_comments(source: str) -> List[str]:
                 else:
                     i += 1
                 continue
-            if q:
-                s += c
-                if c == "\\" and i + 1 < len(raw):
-                    s += raw[i + 1]
-                    i += 2
-                    continue
-                if c == q:
-                    q = None
-                i += 1
-                continue
             if c == '"':
-                q = c
-                s += c
+                j = _string_end(raw, i)
+                s += raw[i:j]
+                i = j
+                continue
             elif c == "'" and i + 1 < len(raw):
                 s += raw[i:i + 2]
                 i += 2
@@ -116,21 +121,15 @@ def operand_end(ops: str, i: int, stop: Optional[str]) -> int:
 
 
 def split_args(rest: str) -> List[str]:
-    args, cur, q, depth = [], "", None, 0
+    args, cur, depth = [], "", 0
     i = 0
     while i < len(rest):
         c = rest[i]
-        if q:
-            cur += c
-            if c == "\\" and i + 1 < len(rest):
-                cur += rest[i + 1]
-                i += 2
-                continue
-            if c == q:
-                q = None
-        elif c == '"':
-            q = c
-            cur += c
+        if c == '"':
+            j = _string_end(rest, i)
+            cur += rest[i:j]
+            i = j
+            continue
         elif c == "(":
             depth += 1
             cur += c
