@@ -36,10 +36,9 @@ import re
 import struct
 import sys
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from isa.bits import halfwords_to_word, insn_length
-from isa.disassembler import disasm_word
+from isa.disassembler import disasm_at
 from isa.elfout import EM_EPIPHANY
 
 FILE_FORMAT = "elf32-epiphany"
@@ -292,27 +291,6 @@ def load(path: str) -> Image:
 
 
 # ---------------------------------------------------------------------------------------------
-# One instruction
-# ---------------------------------------------------------------------------------------------
-
-def insn_at(data: bytes, off: int, avail: int, pc: int,
-            print_address: Callable[[int], str]) -> Tuple[int, str]:
-    """Size and text of the instruction at ``data[off:]`` when ``avail`` bytes may be read.
-
-    Mirrors ``epiphany_print_insn``: it reads 4 bytes, or only 2 when fewer than 4 are
-    readable (the rest of the word is then zero), and returns 4 for an unknown word.
-    Returns size -1 and the memory-error text when fewer than 2 bytes are readable.
-    """
-    if avail < 2:
-        return -1, f"Address 0x{pc:x} is out of bounds.\n"
-    lo = data[off] | (data[off + 1] << 8)
-    if insn_length(lo) == 2:
-        return disasm_word(lo, 16, pc, print_address)
-    hi = data[off + 2] | (data[off + 3] << 8) if avail >= 4 else 0
-    return disasm_word(halfwords_to_word(lo, hi), 32, pc, print_address)
-
-
-# ---------------------------------------------------------------------------------------------
 # The listing
 # ---------------------------------------------------------------------------------------------
 
@@ -459,7 +437,7 @@ class Lister:
             col = " " * (len(col) - len(stripped)) + stripped
             if insns:
                 self.bytes_per_chunk = 2
-                n, text = insn_at(data, addr, limit - addr, vma + addr, print_address)
+                n, text = disasm_at(data, addr, limit - addr, vma + addr, print_address)
                 if n < 0:
                     out.append(f"{col}:\t{text}\n")
                     break
@@ -669,4 +647,4 @@ def run(args) -> int:
 
 
 __all__ = ["Image", "Lister", "ObjdumpError", "Section", "Symbol", "add_arguments",
-           "disassemble", "disassemble_file", "insn_at", "load", "read_image", "run"]
+           "disassemble", "disassemble_file", "load", "read_image", "run"]

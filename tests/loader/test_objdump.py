@@ -16,8 +16,7 @@ import sys
 import pytest
 
 from isa.bits import insn_length
-from isa.disassembler import disasm_one, disasm_word
-from loader import objdump
+from isa.disassembler import disasm_at, disasm_one, disasm_word
 from loader.objdump import ObjdumpError, disassemble, load, read_image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -115,18 +114,18 @@ def test_cli_options(capsysbinary):
 # What objdump's Epiphany disassembler does when fewer than 4 bytes may be read
 # ---------------------------------------------------------------------------------------------
 
-def test_insn_at_reads_only_what_it_may():
+def test_disasm_at_reads_only_what_it_may():
     pa = lambda a: f"0x{a:x}"  # noqa: E731
     # a full 32-bit word
-    assert objdump.insn_at(bytes.fromhex("8b062201"), 0, 4, 0, pa) == (4, "mov r0,0x1234")
+    assert disasm_at(bytes.fromhex("8b062201"), 0, 4, 0, pa) == (4, "mov r0,0x1234")
     # only its first halfword readable: decoded with a zero second halfword, still 4 bytes
-    assert objdump.insn_at(bytes.fromhex("0c5c"), 0, 2, 0, pa) == (4, "ldrb r2,[r7,+0x0]")
-    assert objdump.insn_at(bytes.fromhex("0b00"), 0, 2, 0, pa) == (4, "*unknown*")
-    assert objdump.insn_at(bytes.fromhex("082a"), 0, 2, 0x60, pa) == (4, "beq 0xb4")
+    assert disasm_at(bytes.fromhex("0c5c"), 0, 2, 0, pa) == (4, "ldrb r2,[r7,+0x0]")
+    assert disasm_at(bytes.fromhex("0b00"), 0, 2, 0, pa) == (4, "*unknown*")
+    assert disasm_at(bytes.fromhex("082a"), 0, 2, 0x60, pa) == (4, "beq 0xb4")
     # a 16-bit instruction needs only 2
-    assert objdump.insn_at(bytes.fromhex("a201"), 0, 2, 0, pa) == (2, "nop")
+    assert disasm_at(bytes.fromhex("a201"), 0, 2, 0, pa) == (2, "nop")
     # one byte: the memory error text, size -1
-    assert objdump.insn_at(b"\x55", 0, 1, 0x62, pa) == (-1, "Address 0x62 is out of bounds.\n")
+    assert disasm_at(b"\x55", 0, 1, 0x62, pa) == (-1, "Address 0x62 is out of bounds.\n")
 
 
 def test_cached_word_text_agrees_with_disasm_one():
