@@ -49,12 +49,8 @@ def run_once(elf: str, ncores: int, timed: bool = True):
     img = read_elf(os.path.join(PROG, elf))
     out = io.BytesIO()
     tm = dataclasses.replace(timing.DEFAULT, pipeline=timed)
-    if img.is_core_local():
-        chip = Chip(ChipConfig(timing=tm), HostIO(stdout=out, stderr=io.BytesIO()))
-        cores = chip.group(*((1, 1) if ncores == 1 else (4, 4)))
-    else:
-        chip = Chip(ChipConfig.flat(timing=tm), HostIO(stdout=out, stderr=io.BytesIO()))
-        cores = [0]
+    chip = Chip(ChipConfig.for_image(img, timing=tm), HostIO(stdout=out, stderr=io.BytesIO()))
+    cores = chip.group(1, 1) if ncores == 1 else None      # None: the whole 4x4 chip
     chip.load_elf(img, cores)
     t0 = time.perf_counter()
     res = chip.run()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from isa import regs
@@ -29,6 +29,8 @@ DRAM_BASE = 0x8E000000
 DRAM_SIZE = 32 << 20
 FLAT_BASE = 0x80000000       #: default epiphany-elf-ld "simulator" layout
 FLAT_SIZE = 32 << 20
+#: the external memory of the flat layout: the simulator memory (zero latency) and the DRAM
+FLAT_EXT = ((FLAT_BASE, FLAT_SIZE, 0, 0), (DRAM_BASE, DRAM_SIZE, None, None))
 
 
 @dataclass
@@ -54,8 +56,27 @@ class ChipConfig:
         0x80000000 (zero-latency, it is a simulator construct) plus the DRAM window."""
         kw.setdefault("rows", 1)
         kw.setdefault("cols", 1)
-        kw.setdefault("ext", ((FLAT_BASE, FLAT_SIZE, 0, 0), (DRAM_BASE, DRAM_SIZE, None, None)))
+        kw.setdefault("ext", FLAT_EXT)
         return cls(**kw)
+
+    @classmethod
+    def for_image(cls, img: LoadImage, *, workgroup: bool = False, **kw) -> "ChipConfig":
+        """The memory layout ``img`` runs in, decided here only.
+
+        A core-local image (ESDK layouts: some segment below 1 MiB) runs on the chip ``kw``
+        describes (default: the E16G301) with its DRAM, each core of a workgroup getting the
+        image as e-loader does.  Any other image (epiphany-elf-gcc's default layout) runs on
+        one core with the flat memory of ``flat()``; with ``workgroup=True`` (several cores
+        asked for) on the chip ``kw`` describes, keeping the flat memory.  ``rows``/``cols``
+        are then the chip's; for one flat core they are ignored."""
+        if img.is_core_local():
+            return cls(**kw)
+        if workgroup:
+            kw.setdefault("ext", FLAT_EXT)
+            return cls(**kw)
+        kw.pop("rows", None)
+        kw.pop("cols", None)
+        return cls.flat(**kw)
 
 
 #: Process exit codes of runs that did not end by the program's own exit (like a crashed
@@ -354,14 +375,14 @@ class Chip:
 def run_elf(path: str, *, config: Optional[ChipConfig] = None, stdin: bytes = b"",
             sandbox: Optional[str] = None, max_cycles: int = 0, cores=None):
     """Run an ELF to completion with captured I/O; returns (RunResult, stdout, stderr, chip).
-    Convenience for tests and scripts."""
+    Convenience for tests and scripts.  ``config`` defaults to ``ChipConfig.for_image``,
+    ``cores`` to every core of the chip (the one core of a flat image)."""
     img = read_elf(path)
     if config is None:
-        config = ChipConfig() if img.is_core_local() else ChipConfig.flat()
+        config = ChipConfig.for_image(img)
     out, err = io.BytesIO(), io.BytesIO()
     chip = Chip(config, HostIO(stdin=io.BytesIO(stdin), stdout=out, stderr=err, sandbox=sandbox))
-    chip.load_elf(img, cores=cores if cores is not None else ([0] if not img.is_core_local()
-                                                               else None))
+    chip.load_elf(img, cores=cores)
     res = chip.run(max_cycles)
     chip.close()
     return res, out.getvalue(), err.getvalue(), chip

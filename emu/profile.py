@@ -20,6 +20,8 @@ import bisect
 import json
 from typing import Dict, List, Optional, Tuple
 
+from loader.symbols import symbolizer
+
 SCHEMA = "epiphany-emu-profile/1"
 
 #: scalar counters of Engine.counters(k), copied verbatim into each core entry and summed in
@@ -50,7 +52,6 @@ STALL_KEYS = (
     ("idle", "idle_cycles"),                  # asleep in IDLE (or not started yet)
 )
 
-DIRS = "NESW"
 _STEP = {"N": (-1, 0), "E": (0, 1), "S": (1, 0), "W": (0, -1)}
 #: data ranges kept in the JSON document (hottest first)
 HOT_DATA_MAX = 64
@@ -61,61 +62,6 @@ UNKNOWN = "[unknown]"
 
 def _hex(cid: int) -> str:
     return f"0x{cid:03x}"
-
-
-class CodeSymbols:
-    """Symbol of a code address: the sized symbol that contains it, else the closest one at
-    or below it (functions before labels).  Unlike LoadImage.symbolize, sizes are honoured
-    and section-less (SHN_ABS) constants such as linker-script values are never chosen, so
-    an address inside main is not named after a constant that happens to lie below it."""
-
-    def __init__(self, img):
-        syms = []
-        if img is not None:
-            syms = [x for x in img.symbols if x.kind in ("func", "notype", "object")
-                    and x.name and not x.name.startswith("$") and x.section]
-        syms.sort(key=lambda x: (x.addr, x.kind != "func", x.kind != "notype", x.name))
-        self.all = syms
-        self.addrs = [x.addr for x in syms]
-        sized = sorted((x for x in syms if x.size > 0), key=lambda x: x.addr)
-        self.sized = sized
-        self.sized_starts = [x.addr for x in sized]
-        self.maxend = []
-        m = 0
-        for x in sized:
-            m = max(m, x.addr + x.size)
-            self.maxend.append(m)
-        self._cache: Dict[int, object] = {}
-
-    def lookup(self, addr: int):
-        """(symbol, offset) or None."""
-        r = self._cache.get(addr, False)
-        if r is not False:
-            return r
-        r = None
-        j = bisect.bisect_right(self.sized_starts, addr) - 1
-        best = None
-        while j >= 0 and self.maxend[j] > addr:
-            x = self.sized[j]
-            if x.addr + x.size > addr and (best is None or x.size < best.size):
-                best = x           # the innermost containing symbol
-            j -= 1
-        if best is not None:
-            r = (best, addr - best.addr)
-        else:
-            k = bisect.bisect_right(self.addrs, addr) - 1
-            if k >= 0:
-                k = bisect.bisect_left(self.addrs, self.addrs[k])
-                r = (self.all[k], addr - self.all[k].addr)
-        self._cache[addr] = r
-        return r
-
-    def describe(self, addr: int) -> str:
-        r = self.lookup(addr)
-        if r is None:
-            return ""
-        x, off = r
-        return f"<{x.name}+0x{off:x}>" if off else f"<{x.name}>"
 
 
 class _DataSymbols:
@@ -350,7 +296,7 @@ class Profile:
     @staticmethod
     def _symbols(chip, img, sram_prof, ext_prof, loaded, raw, result) -> List[dict]:
         cache: Dict[int, Tuple[str, Optional[int], str, int]] = {}
-        resolver = CodeSymbols(img)
+        resolver = symbolizer(img)
 
         def sym_of(addr):
             s = cache.get(addr)
@@ -822,8 +768,3 @@ def write_heatmap(doc: dict, path: str, metric: str = "cycles") -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-def enable(chip) -> None:
-    """Turn profiling on (before the run)."""
-    chip.engine.enable_profiling()

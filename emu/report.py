@@ -5,6 +5,7 @@ from typing import List, Optional
 
 from isa.disassembler import disasm_one
 from loader.elf import LoadImage
+from loader.symbols import symbolizer
 
 _WHAT = {
     "unaligned": "unaligned {acc} {dir} at 0x{addr:08x}",
@@ -14,20 +15,6 @@ _WHAT = {
     "breakpoint": "breakpoint (BKPT)",
 }
 _ACC = {1: "byte", 2: "halfword", 4: "word", 8: "doubleword"}
-
-
-def where(img: Optional[LoadImage], addr: int) -> str:
-    """'<sym+0x10> at file.c:12' (parts omitted when unknown)."""
-    if img is None:
-        return ""
-    parts = []
-    d = img.describe(addr)
-    if d:
-        parts.append(d)
-    ln = img.source_line(addr)
-    if ln:
-        parts.append(f"at {ln[0]}:{ln[1]}")
-    return " ".join(parts)
 
 
 def fault_report(fault, chip, img: Optional[LoadImage]) -> List[str]:
@@ -41,24 +28,24 @@ def fault_report(fault, chip, img: Optional[LoadImage]) -> List[str]:
             head = f"unaligned doubleword {dir_}: odd register pair (ldrd/strd need an even register)"
         else:
             head += f" ({size}-byte access, address mod {size} = {fault.addr % size})"
+    sym = symbolizer(img)
     lines = [f"epiphany-emu: {head}"]
     lines.append(f"  core    {chip.core_name(fault.core)}")
-    w = where(img, fault.pc)
+    w = sym.where(fault.pc)
     lines.append(f"  pc      0x{fault.pc:08x}" + (f"  {w}" if w else ""))
     if fault.insn_bytes:
-        n, text, _ = disasm_one(fault.insn_bytes, 0, fault.pc,
-                                lambda a: f"0x{a:x}" + (f" {img.describe(a)}" if img and img.describe(a) else ""))
+        n, text, _ = disasm_one(fault.insn_bytes, 0, fault.pc, sym.address_text)
         raw = fault.insn_bytes[:max(n, 2)]
         hexb = " ".join(f"{raw[j] | (raw[j + 1] << 8):04x}" for j in range(0, len(raw) - 1, 2))
         lines.append(f"  insn    {text}    ({hexb})")
     if fault.kind in ("unaligned", "mem_fault"):
-        d = img.describe(fault.addr) if img else ""
+        d = sym.describe(fault.addr)
         lines.append(f"  address 0x{fault.addr:08x} ({size} bytes, {dir_})" + (f"  {d}" if d else ""))
         regs = " ".join(f"r{n}=0x{chip.engine.reg_read(fault.core, n):08x}" for n in range(4))
         lines.append(f"  regs    {regs} sp=0x{chip.engine.reg_read(fault.core, 13):08x} "
                      f"lr=0x{chip.engine.reg_read(fault.core, 14):08x}")
         lr = chip.engine.reg_read(fault.core, 14)
-        wl = where(img, lr)
+        wl = sym.where(lr)
         if wl:
             lines.append(f"  caller  0x{lr:08x}  {wl}")
     if fault.kind == "unaligned":
@@ -78,8 +65,9 @@ def unaligned_summary(records, total, chip, img: Optional[LoadImage]) -> List[st
         agg[key] = (n + 1, first)
     lines = [f"epiphany-emu: {total} unaligned access(es)"
              + (f" ({total - len(records)} not itemised)" if total > len(records) else "")]
+    sym = symbolizer(img)
     for (pc, size, store), (n, first) in sorted(agg.items()):
-        w = where(img, pc)
+        w = sym.where(pc)
         lines.append(f"  pc 0x{pc:08x} {'store' if store else 'load '} {size}B x{n}  "
                      f"first at 0x{first:08x}" + (f"  {w}" if w else ""))
     return lines
@@ -93,10 +81,11 @@ def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
     else:
         lines = ["epiphany-emu: deadlock: the cores loop forever without writing memory "
                  "(each waits for something no one will do)"]
+    sym = symbolizer(img)
     for c in res.cores:
         if c.state in ("exited",) or c.index not in chip.loaded_cores:
             continue
-        w = where(img, c.pc)
+        w = sym.where(c.pc)
         lines.append(f"  core {chip.core_name(c.index)}  {c.state:8s} pc 0x{c.pc:08x}"
                      + (f"  {w}" if w else ""))
     return lines

@@ -6,7 +6,7 @@ import sys
 import time
 from dataclasses import replace
 
-from loader.elf import LoadError, read_elf
+from loader.elf import LoadError, LoadImage, read_elf
 
 from .chip import Chip, ChipConfig
 from .report import deadlock_report, fault_report, unaligned_summary
@@ -120,106 +120,124 @@ def add_arguments(p):
     p.set_defaults(func=run)
 
 
+class _Usage(Exception):
+    """A bad file or option: one line on stderr, exit status 2."""
+
+
 def run(args) -> int:
+    """``epiphany-emu load``: options → chip → outputs → run → reports; the exit status."""
+    try:
+        img = _check_options(args)
+        chip = _make_chip(args, img)
+        trace_file = _setup_outputs(args, chip, img)
+    except _Usage as e:
+        print(f"epiphany-emu: {e}", file=sys.stderr)
+        return 2
+    res, wall = _run(chip, args.max_cycles, trace_file)
+    return _report(args, chip, img, res, wall)
+
+
+def _check_options(args) -> LoadImage:
+    """The program (read) once the options are known to be consistent; raises _Usage."""
     if args.elf is None:
         if args.profile and not args.profile.lower().endswith(".json"):
             # "--profile app.elf": the optional FILE.json swallowed the program
             args.elf, args.profile = args.profile, ""
         else:
-            print("epiphany-emu: no ELF file given (usage: epiphany-emu load [options] "
-                  "FILE.elf)", file=sys.stderr)
-            return 2
+            raise _Usage("no ELF file given (usage: epiphany-emu load [options] FILE.elf)")
     try:
         img = read_elf(args.elf)
     except LoadError as e:
-        print(f"epiphany-emu: {e}", file=sys.stderr)
-        return 2
+        raise _Usage(str(e)) from None
     if args.max_cycles < 0:
-        print("epiphany-emu: --max-cycles must be >= 0", file=sys.stderr)
-        return 2
+        raise _Usage("--max-cycles must be >= 0")
     if args.sandbox is not None and not os.path.isdir(args.sandbox):
-        print(f"epiphany-emu: --sandbox {args.sandbox}: not a directory", file=sys.stderr)
-        return 2
+        raise _Usage(f"--sandbox {args.sandbox}: not a directory")
     err = _check_outputs(args)
     if err:
-        print(f"epiphany-emu: {err}", file=sys.stderr)
-        return 2
-    trace_range = None
+        raise _Usage(err)
     if args.trace_range is not None:
         from .trace import parse_range
         try:
-            trace_range = parse_range(args.trace_range)
+            args.trace_range = parse_range(args.trace_range)       # now (lo, hi)
         except ValueError as e:
-            print(f"epiphany-emu: {e}", file=sys.stderr)
-            return 2
-    timing = DEFAULT_TIMING if args.timing == "on" else replace(DEFAULT_TIMING, pipeline=False)
-    kw = dict(unaligned=args.unaligned, invalid=args.invalid, excause=args.excause,
-              quantum=max(1, args.quantum), timing=timing)
-    local = img.is_core_local()
+            raise _Usage(str(e)) from None
     if args.cores is not None and (args.rows is not None or args.cols is not None):
-        print("epiphany-emu: give either --cores or --rows/--cols", file=sys.stderr)
-        return 2
+        raise _Usage("give either --cores or --rows/--cols")
     if args.cores is not None and args.cores < 1:
-        print("epiphany-emu: --cores must be >= 1", file=sys.stderr)
-        return 2
+        raise _Usage("--cores must be >= 1")
+    return img
+
+
+def _make_chip(args, img: LoadImage) -> Chip:
+    """The chip the options describe, with the program loaded on its workgroup."""
+    timing = DEFAULT_TIMING if args.timing == "on" else replace(DEFAULT_TIMING, pipeline=False)
     asked = args.cores is not None or args.rows is not None or args.cols is not None
     crow, ccol = args.chip
-    if local or asked:
-        cfg = ChipConfig(rows=crow, cols=ccol, first_row=args.first_core[0],
-                         first_col=args.first_core[1], **kw)
-        if not local:
-            # a flat-layout program on several cores, as asked: keep its flat memory
-            cfg.ext = ChipConfig.flat().ext
-    else:
-        cfg = ChipConfig.flat(first_row=args.first_core[0], first_col=args.first_core[1], **kw)
+    cfg = ChipConfig.for_image(img, workgroup=asked, rows=crow, cols=ccol,
+                               first_row=args.first_core[0], first_col=args.first_core[1],
+                               unaligned=args.unaligned, invalid=args.invalid,
+                               excause=args.excause, quantum=max(1, args.quantum), timing=timing)
     hio = HostIO(sandbox=args.sandbox, prefix=args.prefix)
     if args.wallclock:
         hio.clock = wall_clock()
+    local = img.is_core_local()
     try:
         chip = Chip(cfg, hio)
         if args.cores is not None:
             rows, cols = group_shape(args.cores)
         else:
+            # default workgroup: the whole chip for a core-local program, else one core
             rows = args.rows if args.rows is not None else (cfg.rows if local else 1)
             cols = args.cols if args.cols is not None else (cfg.cols if local else 1)
         cores = chip.group(rows, cols, *args.origin)
     except ValueError as e:
-        print(f"epiphany-emu: {e}", file=sys.stderr)
-        return 2
+        raise _Usage(str(e)) from None
     try:
         chip.load_elf(img, cores=cores)
     except LoadError as e:
-        print(f"epiphany-emu: {e}", file=sys.stderr)
-        return 2
-    profiling = args.profile is not None
-    if profiling:
+        raise _Usage(str(e)) from None
+    return chip
+
+
+def _setup_outputs(args, chip: Chip, img: LoadImage):
+    """Profiling and the trace (its file, returned open, or None); raises _Usage."""
+    if args.profile is not None:
         chip.engine.enable_profiling()
-    trace_file = None
-    if args.trace is not None:
-        from .trace import TraceWriter, parse_cores
-        try:
-            tcores = parse_cores(args.trace_cores, chip) if args.trace_cores else None
-        except ValueError as e:
-            print(f"epiphany-emu: {e}", file=sys.stderr)
-            return 2
-        try:
-            trace_file = open(args.trace, "w")
-        except OSError as e:
-            print(f"epiphany-emu: --trace {args.trace}: cannot write: {e.strerror}",
-                  file=sys.stderr)
-            return 2
-        chip.trace_sink = TraceWriter(chip, trace_file, img)
-        lo, hi = trace_range or (0, 0xFFFFFFFF)
-        chip.engine.enable_trace(1 << 16, lo, hi, tcores)
+    if args.trace is None:
+        return None
+    from .trace import TraceWriter, parse_cores
+    try:
+        tcores = parse_cores(args.trace_cores, chip) if args.trace_cores else None
+    except ValueError as e:
+        raise _Usage(str(e)) from None
+    try:
+        trace_file = open(args.trace, "w")
+    except OSError as e:
+        raise _Usage(f"--trace {args.trace}: cannot write: {e.strerror}") from None
+    chip.trace_sink = TraceWriter(chip, trace_file, img)
+    lo, hi = args.trace_range or (0, 0xFFFFFFFF)
+    chip.engine.enable_trace(1 << 16, lo, hi, tcores)
+    return trace_file
+
+
+def _run(chip: Chip, max_cycles: int, trace_file):
+    """Run to the end; (RunResult, wall-clock seconds)."""
     t0 = time.perf_counter()
     try:
-        res = chip.run(args.max_cycles)
+        res = chip.run(max_cycles)
     finally:
         wall = time.perf_counter() - t0
         if trace_file is not None:
             trace_file.close()
     chip.close()
     sys.stdout.flush()
+    return res, wall
+
+
+def _report(args, chip: Chip, img: LoadImage, res, wall: float) -> int:
+    """Fault, unaligned, stop and profile reports on stderr (and the profile files); the exit
+    status."""
     if res.fault is not None:
         for line in fault_report(res.fault, chip, img):
             print(line, file=sys.stderr)
@@ -233,6 +251,7 @@ def run(args) -> int:
     elif res.stop == "deadlock":
         for line in deadlock_report(res, chip, img):
             print(line, file=sys.stderr)
+    profiling = args.profile is not None
     if args.stats or profiling or args.heatmap:
         from .profile import Profile
         prof = Profile.from_chip(chip, result=res, wall_seconds=wall, image=img)

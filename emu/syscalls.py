@@ -29,7 +29,8 @@ NEWLIB_ERRNO = {
     "ENOSPC": 28, "ESPIPE": 29, "EROFS": 30, "EMLINK": 31, "EPIPE": 32, "EDOM": 33,
     "ERANGE": 34, "ENOSYS": 88, "ENOTEMPTY": 90, "ENAMETOOLONG": 91, "ELOOP": 92,
 }
-EBADF, EACCES, EINVAL, ENOSYS, EFAULT, EMFILE, ENOENT = 9, 13, 22, 88, 14, 24, 2
+EBADF, EACCES, ENOSYS, EFAULT, EMFILE, ESPIPE = (
+    NEWLIB_ERRNO[n] for n in ("EBADF", "EACCES", "ENOSYS", "EFAULT", "EMFILE", "ESPIPE"))
 
 # newlib open flags (sys/_default_fcntl.h)
 O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_EXCL, O_NONBLOCK = 3, 0x0008, 0x0200, 0x0400, 0x0800, 0x4000
@@ -44,7 +45,7 @@ SYS = {1: "exit", 2: "open", 3: "close", 4: "read", 5: "write", 6: "lseek", 7: "
 # uid@10 h, gid@12 h, rdev@14 h, size@16 i, atim@24, mtim@40, ctim@56 (timespec: q sec + i nsec,
 # 16 bytes each), blksize@72 i, blocks@76 i, spare@80 2i
 STAT_SIZE = 88
-TIMEVAL_SIZE = 16     # q tv_sec + i tv_usec (+4 padding)
+# newlib 3.3 struct timeval (gettimeofday): q tv_sec, i tv_usec, 4 bytes of padding
 
 MAX_GUEST_FDS = 64
 
@@ -190,11 +191,6 @@ class Syscalls:
         return None
 
     # -- files --------------------------------------------------------------------------------
-    def _host_fd(self, fd):
-        if fd in (0, 1, 2):
-            return fd
-        return self.fds.get(fd)
-
     def _sys_write(self, k, fd, buf, n):
         data = self._read(k, buf, n) if n else b""
         if fd in (1, 2) and fd not in self.fds:

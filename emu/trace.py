@@ -17,10 +17,11 @@ Records are tuples (cycle, core_index, pc, word, size, ((reg, value), ...),
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
 from isa.disassembler import disasm_one
 from isa.regs import gpr_name
+from loader.symbols import symbolizer
 
 #: width given to the disassembly before the register/memory effects
 EFFECT_COL = 24
@@ -31,13 +32,8 @@ class Disassembler:
     """Cached disassembly of (pc, word, size), branch targets named by the image's symbols."""
 
     def __init__(self, image=None):
-        from .profile import CodeSymbols
-        self.syms = CodeSymbols(image) if image is not None else None
+        self._addr = symbolizer(image).address_text
         self._cache: Dict[Tuple[int, int, int], str] = {}
-
-    def _addr(self, a: int) -> str:
-        d = self.syms.describe(a) if self.syms is not None else ""
-        return f"0x{a:x}" + (f" {d}" if d else "")
 
     def __call__(self, pc: int, word: int, size: int) -> str:
         key = (pc, word, size)

@@ -7,7 +7,8 @@ concatenation of those bits in that order (this covers Epiphany's split register
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence, Tuple
+from functools import lru_cache
+from typing import Callable, List, Sequence, Tuple
 
 
 def sign_extend(value: int, bits: int) -> int:
@@ -24,6 +25,20 @@ def extract(word: int, positions: Sequence[int]) -> int:
     for p in positions:
         v = (v << 1) | ((word >> p) & 1)
     return v
+
+
+@lru_cache(maxsize=None)
+def extractor(positions: Tuple[int, ...], signed: bool = False) -> Callable[[int], int]:
+    """A function ``word -> extract(word, positions)`` (sign-extended if ``signed``), built once
+    per field as one shift/mask expression per contiguous run: for decoders that read the same
+    field of many words."""
+    terms = [f"((w >> {lsb}) & {(1 << width) - 1:#x}) << {shift}"
+             for lsb, width, shift in runs(positions)]
+    expr = " | ".join(terms) or "0"
+    if signed:
+        top = 1 << (len(positions) - 1)
+        expr = f"(({expr}) ^ {top:#x}) - {top:#x}"
+    return eval(f"lambda w: {expr}")  # noqa: S307 - built from integers only
 
 
 def insert(word: int, positions: Sequence[int], value: int) -> int:
@@ -55,13 +70,6 @@ def runs(positions: Sequence[int]) -> List[Tuple[int, int, int]]:
         out.append((lsb, width, shift))
         i = j + 1
     return out
-
-
-def mask_of(positions: Iterable[int]) -> int:
-    m = 0
-    for p in positions:
-        m |= 1 << p
-    return m
 
 
 def halfwords_to_word(lo: int, hi: int) -> int:

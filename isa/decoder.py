@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from . import bits as B
 from .spec import INSNS, Insn
@@ -33,16 +33,6 @@ class Decoded:
         return OP_OF[self.insn.name]
 
 
-def _field_values(ins: Insn, word: int) -> Dict[str, int]:
-    vals = {}
-    for name, pos in ins.fields.items():
-        v = B.extract(word, pos)
-        if name == "imm" and ins.imm_signed:
-            v = B.sign_extend(v, len(pos))
-        vals[name] = v
-    return vals
-
-
 @lru_cache(maxsize=None)
 def _imm_fn(expr: str):
     return eval("lambda f: " + _rewrite(expr))  # noqa: S307 - spec expressions, not user input
@@ -59,10 +49,16 @@ def eval_imm(ins: Insn, fields: Dict[str, int]) -> int:
 
 
 @lru_cache(maxsize=None)
-def _candidates(width: int, nibble: int) -> Tuple[Insn, ...]:
-    rows = [i for i in INSNS if i.width == width and (i.match & 0xF) == nibble]
-    # most specific first (only relevant for declared overlaps)
-    return tuple(sorted(rows, key=lambda i: -bin(i.mask).count("1")))
+def _rows(width: int, nibble: int) -> Tuple[Tuple[int, int, Insn, Tuple], ...]:
+    """The rows a ``width``-bit word with low nibble ``nibble`` may be, most specific first
+    (only relevant for declared overlaps), with what decoding needs computed once:
+    ``(mask, match, row, ((field, extractor), ...))``."""
+    rows = sorted((i for i in INSNS if i.width == width and (i.match & 0xF) == nibble),
+                  key=lambda i: -bin(i.mask).count("1"))
+    return tuple((ins.mask, ins.match, ins,
+                  tuple((name, B.extractor(pos, name == "imm" and ins.imm_signed))
+                        for name, pos in ins.fields.items()))
+                 for ins in rows)
 
 
 def _excluded(ins: Insn, fields: Dict[str, int]) -> bool:
@@ -71,10 +67,10 @@ def _excluded(ins: Insn, fields: Dict[str, int]) -> bool:
 
 def decode_word(word: int, width: int) -> Optional[Decoded]:
     """Decode a 16- or 32-bit instruction word; None if no row matches (invalid instruction)."""
-    for ins in _candidates(width, word & 0xF):
-        if (word & ins.mask) == ins.match:
-            f = _field_values(ins, word)
-            if _excluded(ins, f):
+    for mask, match, ins, fields in _rows(width, word & 0xF):
+        if (word & mask) == match:
+            f = {name: get(word) for name, get in fields}
+            if ins.exclude and _excluded(ins, f):
                 continue
             return Decoded(ins, word, f, eval_imm(ins, f))
     return None
@@ -97,12 +93,3 @@ def decode(data: bytes, offset: int = 0) -> Tuple[int, Optional[Decoded]]:
         return 4, None
     hi = data[offset + 2] | (data[offset + 3] << 8)
     return 4, decode_word(B.halfwords_to_word(lo, hi), 32)
-
-
-def rows_for_mnemonic(mnemonic: str) -> List[Insn]:
-    """Rows whose disassembly mnemonic or assembler spelling is ``mnemonic``."""
-    out = []
-    for ins in INSNS:
-        if ins.mnemonic == mnemonic or mnemonic in ins.asm:
-            out.append(ins)
-    return out

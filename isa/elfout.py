@@ -7,7 +7,7 @@ size), followed by .symtab/.strtab/.shstrtab.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import List, Optional
 
 EM_EPIPHANY = 0x1223

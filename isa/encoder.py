@@ -6,8 +6,6 @@ offset in halfwords, a displacement its unscaled magnitude plus ``sub``.
 """
 from __future__ import annotations
 
-from typing import Dict
-
 from . import bits as B
 from .spec import INSN_BY_NAME, Insn
 
@@ -55,7 +53,3 @@ def to_bytes(name: str, **values: int) -> bytes:
     """Little-endian bytes of the instruction, as they sit in memory."""
     ins = INSN_BY_NAME[name]
     return encode_insn(ins, **values).to_bytes(ins.size, "little")
-
-
-def fields_of(name: str) -> Dict[str, tuple]:
-    return INSN_BY_NAME[name].fields

@@ -36,15 +36,11 @@ import re
 import struct
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from isa import bits as _B
-from isa import decoder as _dec
-from isa.decoder import Decoded
-from isa.disassembler import UNKNOWN, format_insn
+from isa.disassembler import disasm_at
+from isa.elfout import EM_EPIPHANY
 
-EM_EPIPHANY = 0x1223
 FILE_FORMAT = "elf32-epiphany"
 
 # ELF constants
@@ -295,83 +291,6 @@ def load(path: str) -> Image:
 
 
 # ---------------------------------------------------------------------------------------------
-# Instruction decoding (cached: a listing decodes the same words over and over)
-# ---------------------------------------------------------------------------------------------
-
-#: word -> (size, constant text or None, Decoded needing a branch target or None)
-_CACHE16: Dict[int, Tuple[int, Optional[str], Optional[Decoded]]] = {}
-_CACHE32: Dict[int, Tuple[int, Optional[str], Optional[Decoded]]] = {}
-_LEN32_NIBBLES = frozenset((0x8, 0x9, 0xB, 0xC, 0xD, 0xF))
-
-
-#: this fast path uses two helpers of isa.decoder; should they go, use its decode_word
-_FALLBACK = not (hasattr(_dec, "_candidates") and hasattr(_dec, "_excluded"))
-
-
-@lru_cache(maxsize=None)
-def _rows(width: int, nibble: int):
-    """``isa.decoder``'s candidate rows with their masks and fields computed once."""
-    out = []
-    for ins in _dec._candidates(width, nibble):
-        fields = tuple((name, pos, name == "imm" and ins.imm_signed)
-                       for name, pos in ins.fields.items())
-        out.append((ins.mask, ins.match, ins, fields))
-    return tuple(out)
-
-
-def decode_word(word: int, width: int) -> Optional[Decoded]:
-    """Same result as ``isa.decoder.decode_word``, faster (precomputed row data)."""
-    if _FALLBACK:
-        return _dec.decode_word(word, width)
-    for mask, match, ins, fields in _rows(width, word & 0xF):
-        if (word & mask) == match:
-            f = {}
-            for name, pos, signed in fields:
-                v = _B.extract(word, pos)
-                f[name] = _B.sign_extend(v, len(pos)) if signed else v
-            if ins.exclude and _dec._excluded(ins, f):
-                continue
-            return Decoded(ins, word, f, _dec.eval_imm(ins, f))
-    return None
-
-
-def _entry(word: int, width: int):
-    d = decode_word(word, width)
-    if d is None:
-        return (4, UNKNOWN, None)
-    if d.insn.imm_fmt == "addr":
-        return (d.size, None, d)
-    return (d.size, format_insn(d, 0), None)
-
-
-def insn_at(data: bytes, off: int, avail: int, pc: int,
-            print_address: Callable[[int], str]) -> Tuple[int, str]:
-    """Size and text of the instruction at ``data[off:]`` when ``avail`` bytes may be read.
-
-    Mirrors ``epiphany_print_insn``: it reads 4 bytes, or only 2 when fewer than 4 are
-    readable (the rest of the word is then zero), and returns 4 for an unknown word.
-    Returns size -1 and the memory-error text when fewer than 2 bytes are readable.
-    """
-    if avail < 2:
-        return -1, f"Address 0x{pc:x} is out of bounds.\n"
-    lo = data[off] | (data[off + 1] << 8)
-    if (lo & 0xF) not in _LEN32_NIBBLES:
-        e = _CACHE16.get(lo)
-        if e is None:
-            e = _CACHE16[lo] = _entry(lo, 16)
-    else:
-        word = lo
-        if avail >= 4:
-            word |= (data[off + 2] | (data[off + 3] << 8)) << 16
-        e = _CACHE32.get(word)
-        if e is None:
-            e = _CACHE32[word] = _entry(word, 32)
-    if e[1] is not None:
-        return e[0], e[1]
-    return e[0], format_insn(e[2], pc, print_address)
-
-
-# ---------------------------------------------------------------------------------------------
 # The listing
 # ---------------------------------------------------------------------------------------------
 
@@ -518,7 +437,7 @@ class Lister:
             col = " " * (len(col) - len(stripped)) + stripped
             if insns:
                 self.bytes_per_chunk = 2
-                n, text = insn_at(data, addr, limit - addr, vma + addr, print_address)
+                n, text = disasm_at(data, addr, limit - addr, vma + addr, print_address)
                 if n < 0:
                     out.append(f"{col}:\t{text}\n")
                     break
@@ -728,4 +647,4 @@ def run(args) -> int:
 
 
 __all__ = ["Image", "Lister", "ObjdumpError", "Section", "Symbol", "add_arguments",
-           "disassemble", "disassemble_file", "insn_at", "load", "read_image", "run"]
+           "disassemble", "disassemble_file", "load", "read_image", "run"]

@@ -15,8 +15,11 @@ without the toolchain.
   boundary operands, all register names, every condition and special register, branches around
   the 16/32-bit relaxation limits, other sections, %low/%high, push/pop, directives), each
   assembled with epiphany-elf-as + epiphany-elf-ld -Ttext=BASE; ``<name>.json`` holds the
-  section addresses and bytes and objdump's text per instruction.  ``neg.json`` lists sources
-  GNU rejects, with the line GNU reports.
+  section addresses and bytes and objdump's text per instruction.  ``pairs`` gives every
+  load/store form destination registers of both parities with bases and indexes around them.
+  GNU decides which generated instruction lines go in: those it refuses become negative cases.
+  ``neg.json`` lists sources GNU rejects, with the line GNU reports (and, for generated lines,
+  its message).
 * ``words32``: a structured sample of 32-bit words — for every 32-bit row of the spec, words
   with its fixed bits and random operand bits (some with one fixed bit flipped), plus random
   words with a 32-bit length nibble.  Seeded, so the file is reproducible.

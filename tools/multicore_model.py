@@ -66,12 +66,6 @@ class Group:
     def coreid(self, r, c):
         return ((self.chip.first_row + self.row + r) << 6) + self.chip.first_col + self.col + c
 
-    def record(self, r, c):
-        """The workgroup_cfg words the loader writes into core (r, c) (fact sheet §6.4)."""
-        g_row, g_col = self.chip.first_row + self.row, self.chip.first_col + self.col
-        return [3, self.chip.chiptype, (g_row << 6) | g_col, g_row, g_col, self.rows, self.cols,
-                r, c, 0xDEADBEEF]
-
     def as_json(self):
         return {"row": self.row, "col": self.col, "rows": self.rows, "cols": self.cols}
 

@@ -11,6 +11,7 @@ from emu.chip import Chip, ChipConfig
 from emu.syscalls import HostIO
 from isa.encoder import encode
 from loader.elf import read_elf
+from emu._core import STOP_NAMES
 from tests.emu.conftest import Harness
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -30,16 +31,10 @@ def _programs():
 def _run(path, blocks):
     img = read_elf(os.path.join(ROOT, path))
     out = io.BytesIO()
-    mk = (lambda cfg: Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out, stderr=io.BytesIO(),
-                                       prefix="never")))
-    try:
-        chip = mk(ChipConfig())
-        chip.engine.use_blocks = blocks
-        chip.load_elf(img)
-    except Exception:                   # a flat-layout (external memory) program
-        chip = mk(ChipConfig.flat())
-        chip.engine.use_blocks = blocks
-        chip.load_elf(img)
+    chip = Chip(ChipConfig.for_image(img), HostIO(stdin=io.BytesIO(), stdout=out,
+                                                  stderr=io.BytesIO(), prefix="never"))
+    chip.engine.use_blocks = blocks
+    chip.load_elf(img)
     res = chip.run(30_000_000)
     cnt = [chip.counters(k) for k in range(chip.ncores)]
     links = chip.engine.link_counters()
@@ -83,7 +78,7 @@ def _patching_loop(blocks):
           ("trap16", dict(imm=0)))                       # 0x10a
     h.start(r2=new, r3=0x100, r4=0, r5=10)
     st, _ = h.e.run(100000)
-    assert st != 0 and h.e.get_pc(0) == 0x10c        # (TRAP completes)
+    assert STOP_NAMES[st] == "trap" and h.e.get_pc(0) == 0x10c        # (TRAP completes)
     return h.get("r4"), h.e.counters(0), h.e.block_stats()
 
 

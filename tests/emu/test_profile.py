@@ -52,10 +52,8 @@ def run_multicore(name, config, timing=None, profile=True, trace=False):
 
 def run_image(path, cores=None, profile=True, **cfg):
     img = read_elf(path)
-    config = ChipConfig(**cfg) if img.is_core_local() else ChipConfig.flat(**cfg)
-    chip = Chip(config, quiet())
-    chip.load_elf(img, cores=cores if cores is not None else
-                  (None if img.is_core_local() else [0]))
+    chip = Chip(ChipConfig.for_image(img, **cfg), quiet())
+    chip.load_elf(img, cores=cores)
     if profile:
         chip.engine.enable_profiling()
     return chip
@@ -288,8 +286,7 @@ def test_stats_without_profiling_has_no_symbols():
     d = Profile.from_chip(chip, result=res).doc
     assert d["profiled"] is False and d["symbols"] == [] and d["hot_data"] == []
     assert check_invariants(d) == []
-    from emu.stats import text_summary
-    text = "\n".join(text_summary(chip))
+    text = "\n".join(Profile.from_chip(chip, result=res).text_summary())
     assert "0x808" in text and "dependency" in text and "--profile" in text
 
 
@@ -450,7 +447,7 @@ def test_help_lists_the_options_with_examples(capfd):
 # ---- heatmap ---------------------------------------------------------------------------------
 
 def test_heatmap_png(capfd, tmp_path):
-    pytest.importorskip("matplotlib")
+    # matplotlib is in the test extra (pyproject.toml): this test runs wherever the suite does
     m = tmp_path / "mesh.png"
     code, _, _ = main(capfd, "--cores", "4", "--heatmap", str(m), "--heatmap-by", "traffic",
                       os.path.join(MC, "reduce.elf"))

@@ -51,3 +51,17 @@ def test_length_nibbles_match_hardware_rule():
     from isa.bits import insn_length
     for ins in spec.INSNS:
         assert insn_length(ins.match & 0xF) == ins.size, ins.name
+
+
+def test_compiled_field_extractors_agree_with_the_bit_by_bit_definition():
+    """isa.decoder reads fields through isa.bits.extractor; isa.bits.extract is the definition."""
+    import random
+    from isa.bits import extract, extractor, sign_extend
+    rng = random.Random(7)
+    for ins in spec.INSNS:
+        for name, pos in ins.fields.items():
+            signed = name == "imm" and ins.imm_signed
+            get = extractor(pos, signed)
+            for w in [0, (1 << ins.width) - 1] + [rng.getrandbits(ins.width) for _ in range(50)]:
+                want = extract(w, pos)
+                assert get(w) == (sign_extend(want, len(pos)) if signed else want), (ins.name, name)

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from isa import decoder as isa_decoder
-from loader import objdump
+from isa.bits import insn_length
+from isa.disassembler import disasm_at, disasm_one, disasm_word
 from loader.objdump import ObjdumpError, disassemble, load, read_image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -114,22 +114,23 @@ def test_cli_options(capsysbinary):
 # What objdump's Epiphany disassembler does when fewer than 4 bytes may be read
 # ---------------------------------------------------------------------------------------------
 
-def test_insn_at_reads_only_what_it_may():
+def test_disasm_at_reads_only_what_it_may():
     pa = lambda a: f"0x{a:x}"  # noqa: E731
     # a full 32-bit word
-    assert objdump.insn_at(bytes.fromhex("8b062201"), 0, 4, 0, pa) == (4, "mov r0,0x1234")
+    assert disasm_at(bytes.fromhex("8b062201"), 0, 4, 0, pa) == (4, "mov r0,0x1234")
     # only its first halfword readable: decoded with a zero second halfword, still 4 bytes
-    assert objdump.insn_at(bytes.fromhex("0c5c"), 0, 2, 0, pa) == (4, "ldrb r2,[r7,+0x0]")
-    assert objdump.insn_at(bytes.fromhex("0b00"), 0, 2, 0, pa) == (4, "*unknown*")
-    assert objdump.insn_at(bytes.fromhex("082a"), 0, 2, 0x60, pa) == (4, "beq 0xb4")
+    assert disasm_at(bytes.fromhex("0c5c"), 0, 2, 0, pa) == (4, "ldrb r2,[r7,+0x0]")
+    assert disasm_at(bytes.fromhex("0b00"), 0, 2, 0, pa) == (4, "*unknown*")
+    assert disasm_at(bytes.fromhex("082a"), 0, 2, 0x60, pa) == (4, "beq 0xb4")
     # a 16-bit instruction needs only 2
-    assert objdump.insn_at(bytes.fromhex("a201"), 0, 2, 0, pa) == (2, "nop")
+    assert disasm_at(bytes.fromhex("a201"), 0, 2, 0, pa) == (2, "nop")
     # one byte: the memory error text, size -1
-    assert objdump.insn_at(b"\x55", 0, 1, 0x62, pa) == (-1, "Address 0x62 is out of bounds.\n")
+    assert disasm_at(b"\x55", 0, 1, 0x62, pa) == (-1, "Address 0x62 is out of bounds.\n")
 
 
-def test_fast_decoder_agrees_with_isa_decoder():
-    """loader.objdump caches isa.decoder's row data; both must decode every word alike."""
+def test_cached_word_text_agrees_with_disasm_one():
+    """The listing takes its text from isa.disassembler.disasm_word, which caches per word:
+    the text must be disasm_one's, and a branch's target must follow the address it is at."""
     rng = random.Random(1234)
     words16 = list(range(0, 0x10000, 97)) + [rng.randrange(0x10000) for _ in range(400)]
     words32 = [rng.randrange(1 << 32) for _ in range(1500)]
@@ -139,13 +140,12 @@ def test_fast_decoder_agrees_with_isa_decoder():
         if ins.width == 32:
             for _ in range(4):
                 words32.append(ins.match | (rng.randrange(1 << 32) & ~ins.mask))
-    for width, words in ((16, words16), (32, words32)):
-        for w in words:
-            a = objdump.decode_word(w, width)
-            b = isa_decoder.decode_word(w, width)
-            assert (a is None) == (b is None), hex(w)
-            if a is not None:
-                assert (a.insn.name, a.fields, a.imm) == (b.insn.name, b.fields, b.imm), hex(w)
+    pa = lambda a: f"<0x{a:x}>"  # noqa: E731
+    for w in words16 + words32:
+        width = 8 * insn_length(w)            # a halfword announcing 32 bits: high half zero
+        for pc in (0, 0x80000100, 0x1000):    # the second and third call hit the cache
+            n, text, _ = disasm_one(w.to_bytes(4, "little"), 0, pc, pa)
+            assert disasm_word(w & ((1 << width) - 1), width, pc, pa) == (n, text), (hex(w), pc)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import struct
 
 import pytest
 
+from emu._core import STOP_NAMES
 from emu.syscalls import NEWLIB_ERRNO, O_CREAT, O_TRUNC
 from tests.emu.conftest import Harness
 
@@ -21,7 +22,7 @@ def trap(h, n, *args, r3=None):
     if r3 is not None:
         h.set("r3", r3)
     st, _ = h.e.run(100)
-    assert st != 0
+    assert STOP_NAMES[st] == "trap"
     info = h.e.stop_info(0)
     assert info["trap"] == n
     status = h.chip.syscalls.service(0, n)
@@ -79,6 +80,13 @@ def test_open_write_seek_read_fstat_close_in_the_sandbox(hs):
     assert struct.unpack_from("<I", st, 4)[0] & 0o170000 == 0o100000       # S_IFREG
     assert trap(h, 6, fd)[:2] == (0, 0)
     assert trap(h, 6, fd)[:2] == (-1, EBADF)
+
+
+def test_lseek_on_the_console_is_espipe_and_on_no_file_ebadf():
+    """stdin/stdout/stderr are pipes to the guest (newlib's isatty-less lseek on them)."""
+    h = Harness()
+    assert trap(h, 7, 1, 0, 0, r3=6)[:2] == (-1, NEWLIB_ERRNO["ESPIPE"])    # lseek(1, 0, SET)
+    assert trap(h, 7, 7, 0, 0, r3=6)[:2] == (-1, EBADF)
 
 
 def test_missing_file_sets_enoent(hs):

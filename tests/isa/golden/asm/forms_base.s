@@ -902,6 +902,7 @@
 	ldr lr,[sp],-sb
 	ldr ip,[sl],r63
 	ldr sb,[r47],+r32
+	ldr sl,[fp],-lr
 	ldr v8,[sb],v5
 	ldr r32,[r0],+sl
 	ldr r0,[r63],-fp
@@ -938,6 +939,7 @@
 	ldr lr,[sp],#-1
 	ldr ip,[sl],+0
 	ldr sb,[r47],0x2
+	ldr sl,[fp],#+2047
 	ldr v8,[sb],-1023
 	ldr r32,[r0],#-1
 	ldr r0,[r63],+0
@@ -961,6 +963,7 @@
 	ldr.l lr,[sp],-sb
 	ldr.l ip,[sl],r63
 	ldr.l sb,[r47],+r32
+	ldr.l sl,[fp],-lr
 	ldr.l v8,[sb],v5
 	ldr.l r32,[r0],+sl
 	ldr.l r0,[r63],-fp
@@ -997,6 +1000,7 @@
 	ldr.l lr,[sp],#-1
 	ldr.l ip,[sl],+0
 	ldr.l sb,[r47],0x2
+	ldr.l sl,[fp],#+2047
 	ldr.l v8,[sb],-1023
 	ldr.l r32,[r0],#-1
 	ldr.l r0,[r63],+0
@@ -1052,6 +1056,7 @@
 	ldrb lr,[sp],-sb
 	ldrb ip,[sl],r63
 	ldrb sb,[r47],+r32
+	ldrb sl,[fp],-lr
 	ldrb v8,[sb],v5
 	ldrb r32,[r0],+sl
 	ldrb r0,[r63],-fp
@@ -1088,6 +1093,7 @@
 	ldrb lr,[sp],#-1
 	ldrb ip,[sl],+0
 	ldrb sb,[r47],0x2
+	ldrb sl,[fp],#+2047
 	ldrb v8,[sb],-1023
 	ldrb r32,[r0],#-1
 	ldrb r0,[r63],+0
@@ -1111,6 +1117,7 @@
 	ldrb.l lr,[sp],-sb
 	ldrb.l ip,[sl],r63
 	ldrb.l sb,[r47],+r32
+	ldrb.l sl,[fp],-lr
 	ldrb.l v8,[sb],v5
 	ldrb.l r32,[r0],+sl
 	ldrb.l r0,[r63],-fp
@@ -1147,167 +1154,91 @@
 	ldrb.l lr,[sp],#-1
 	ldrb.l ip,[sl],+0
 	ldrb.l sb,[r47],0x2
+	ldrb.l sl,[fp],#+2047
 	ldrb.l v8,[sb],-1023
 	ldrb.l r32,[r0],#-1
 	ldrb.l r0,[r63],+0
 	ldrb.l r47,[ip],0x2
 	ldrb.l v5,[r32],#+2047
 	ldrd r0,[r0,r0]
-	ldrd a1,[v4,a4]
-	ldrd v1,[r6,a1]
-	ldrd r6,[a1,r0]
-	ldrd r0,[v1,a4]
-	ldrd a1,[r3,a1]
-	ldrd v1,[a4,r0]
-	ldrd r6,[r7,a4]
-	ldrd r0,[R5,a1]
-	ldrd a1,[v4],v1
-	ldrd v1,[r6],R5
-	ldrd r6,[a1],a1
-	ldrd r0,[v1],r7
-	ldrd a1,[r3],r6
-	ldrd v1,[a4],a4
-	ldrd r0,[R5],r3
+	ldrd a1,[a1,r0]
+	ldrd v1,[r7,a4]
+	ldrd r6,[R5,a1]
+	ldrd r3,[r6],R5
+	ldrd v4,[v1],r7
+	ldrd R5,[r3],r6
+	ldrd v1,[r7],v4
+	ldrd r6,[R5],r3
 	ldrd r0,[r0]
-	ldrd a1,[v4]
-	ldrd v1,[r6]
-	ldrd r6,[a1]
-	ldrd r0,[v1]
-	ldrd a1,[r3]
-	ldrd v1,[a4]
-	ldrd r6,[r7]
-	ldrd r0,[R5]
+	ldrd a1,[a1]
+	ldrd v1,[r7]
+	ldrd r6,[R5]
 	ldrd r0,[r0,0]
-	ldrd a1,[v4,7]
-	ldrd v1,[r6,#1]
-	ldrd r6,[a1,0x2]
-	ldrd r0,[v1,3]
-	ldrd a1,[r3,0]
-	ldrd v1,[a4,7]
-	ldrd r6,[r7,#1]
-	ldrd r0,[R5,0x2]
+	ldrd a1,[a1,0x2]
+	ldrd v1,[r7,#1]
+	ldrd r6,[R5,0x2]
 	ldrd r8,[r8,+r8]
-	ldrd lr,[lr,+sl]
-	ldrd ip,[v8,+r63]
-	ldrd sl,[v5,+v8]
-	ldrd r32,[sp,+fp]
-	ldrd r0,[sl,+r32]
-	ldrd v5,[r47,+sp]
-	ldrd r8,[fp,+r0]
-	ldrd lr,[sb,+lr]
-	ldrd ip,[r0,+r47]
-	ldrd sl,[r63,+ip]
-	ldrd r32,[ip,+v5]
-	ldrd r0,[r32,+sb]
-	ldrd ip,[v8],sp
-	ldrd sl,[v5],+r47
-	ldrd r32,[sp],-sb
-	ldrd r0,[sl],r63
-	ldrd v5,[r47],+r32
-	ldrd r8,[fp],-lr
-	ldrd lr,[sb],v5
-	ldrd ip,[r0],+sl
-	ldrd sl,[r63],-fp
-	ldrd r32,[ip],r0
-	ldrd r0,[r32],+ip
+	ldrd lr,[sp,+fp]
+	ldrd ip,[sl,+r32]
+	ldrd sl,[fp,+r0]
+	ldrd r32,[r0,+r47]
+	ldrd r0,[r63,+ip]
+	ldrd v5,[r32,+sb]
+	ldrd lr,[sp],-sb
+	ldrd ip,[sl],r63
+	ldrd r32,[r0],+sl
+	ldrd r0,[r63],-fp
+	ldrd v5,[r32],+ip
 	ldrd r8,[r8]
-	ldrd lr,[lr]
-	ldrd ip,[v8]
-	ldrd sl,[v5]
-	ldrd r32,[sp]
-	ldrd r0,[sl]
-	ldrd v5,[r47]
-	ldrd r8,[fp]
-	ldrd lr,[sb]
-	ldrd ip,[r0]
-	ldrd sl,[r63]
-	ldrd r32,[ip]
-	ldrd r0,[r32]
+	ldrd lr,[sp]
+	ldrd ip,[sl]
+	ldrd sl,[fp]
+	ldrd r32,[r0]
+	ldrd r0,[r63]
+	ldrd v5,[r32]
 	ldrd r8,[r8,+0]
-	ldrd lr,[lr,-#1]
-	ldrd ip,[v8,1023]
-	ldrd sl,[v5,#-2047]
-	ldrd r32,[sp,#+0x2]
-	ldrd r0,[sl,+0]
-	ldrd v5,[r47,-#1]
-	ldrd r8,[fp,1023]
-	ldrd lr,[sb,#-2047]
-	ldrd ip,[r0,#+0x2]
-	ldrd sl,[r63,+0]
-	ldrd r32,[ip,-#1]
-	ldrd r0,[r32,1023]
-	ldrd ip,[v8],#+2047
-	ldrd sl,[v5],-1023
-	ldrd r32,[sp],#-1
-	ldrd r0,[sl],+0
-	ldrd v5,[r47],0x2
-	ldrd r8,[fp],#+2047
-	ldrd lr,[sb],-1023
-	ldrd ip,[r0],#-1
-	ldrd sl,[r63],+0
-	ldrd r32,[ip],0x2
-	ldrd r0,[r32],#+2047
+	ldrd lr,[sp,#+0x2]
+	ldrd ip,[sl,+0]
+	ldrd sl,[fp,1023]
+	ldrd r32,[r0,#+0x2]
+	ldrd r0,[r63,+0]
+	ldrd v5,[r32,1023]
+	ldrd lr,[sp],#-1
+	ldrd ip,[sl],+0
+	ldrd r32,[r0],#-1
+	ldrd r0,[r63],+0
+	ldrd v5,[r32],#+2047
 	ldrd.l r8,[r8,+r8]
-	ldrd.l lr,[lr,+sl]
-	ldrd.l ip,[v8,+r63]
-	ldrd.l sl,[v5,+v8]
-	ldrd.l r32,[sp,+fp]
-	ldrd.l r0,[sl,+r32]
-	ldrd.l v5,[r47,+sp]
-	ldrd.l r8,[fp,+r0]
-	ldrd.l lr,[sb,+lr]
-	ldrd.l ip,[r0,+r47]
-	ldrd.l sl,[r63,+ip]
-	ldrd.l r32,[ip,+v5]
-	ldrd.l r0,[r32,+sb]
-	ldrd.l ip,[v8],sp
-	ldrd.l sl,[v5],+r47
-	ldrd.l r32,[sp],-sb
-	ldrd.l r0,[sl],r63
-	ldrd.l v5,[r47],+r32
-	ldrd.l r8,[fp],-lr
-	ldrd.l lr,[sb],v5
-	ldrd.l ip,[r0],+sl
-	ldrd.l sl,[r63],-fp
-	ldrd.l r32,[ip],r0
-	ldrd.l r0,[r32],+ip
+	ldrd.l lr,[sp,+fp]
+	ldrd.l ip,[sl,+r32]
+	ldrd.l sl,[fp,+r0]
+	ldrd.l r32,[r0,+r47]
+	ldrd.l r0,[r63,+ip]
+	ldrd.l v5,[r32,+sb]
+	ldrd.l lr,[sp],-sb
+	ldrd.l ip,[sl],r63
+	ldrd.l r32,[r0],+sl
+	ldrd.l r0,[r63],-fp
+	ldrd.l v5,[r32],+ip
 	ldrd.l r8,[r8]
-	ldrd.l lr,[lr]
-	ldrd.l ip,[v8]
-	ldrd.l sl,[v5]
-	ldrd.l r32,[sp]
-	ldrd.l r0,[sl]
-	ldrd.l v5,[r47]
-	ldrd.l r8,[fp]
-	ldrd.l lr,[sb]
-	ldrd.l ip,[r0]
-	ldrd.l sl,[r63]
-	ldrd.l r32,[ip]
-	ldrd.l r0,[r32]
+	ldrd.l lr,[sp]
+	ldrd.l ip,[sl]
+	ldrd.l sl,[fp]
+	ldrd.l r32,[r0]
+	ldrd.l r0,[r63]
+	ldrd.l v5,[r32]
 	ldrd.l r8,[r8,+0]
-	ldrd.l lr,[lr,-#1]
-	ldrd.l ip,[v8,1023]
-	ldrd.l sl,[v5,#-2047]
-	ldrd.l r32,[sp,#+0x2]
-	ldrd.l r0,[sl,+0]
-	ldrd.l v5,[r47,-#1]
-	ldrd.l r8,[fp,1023]
-	ldrd.l lr,[sb,#-2047]
-	ldrd.l ip,[r0,#+0x2]
-	ldrd.l sl,[r63,+0]
-	ldrd.l r32,[ip,-#1]
-	ldrd.l r0,[r32,1023]
-	ldrd.l ip,[v8],#+2047
-	ldrd.l sl,[v5],-1023
-	ldrd.l r32,[sp],#-1
-	ldrd.l r0,[sl],+0
-	ldrd.l v5,[r47],0x2
-	ldrd.l r8,[fp],#+2047
-	ldrd.l lr,[sb],-1023
-	ldrd.l ip,[r0],#-1
-	ldrd.l sl,[r63],+0
-	ldrd.l r32,[ip],0x2
-	ldrd.l r0,[r32],#+2047
+	ldrd.l lr,[sp,#+0x2]
+	ldrd.l ip,[sl,+0]
+	ldrd.l sl,[fp,1023]
+	ldrd.l r32,[r0,#+0x2]
+	ldrd.l r0,[r63,+0]
+	ldrd.l v5,[r32,1023]
+	ldrd.l lr,[sp],#-1
+	ldrd.l ip,[sl],+0
+	ldrd.l r32,[r0],#-1
+	ldrd.l r0,[r63],+0
+	ldrd.l v5,[r32],#+2047
 	ldrh r0,[r0,r0]
 	ldrh r7,[v4,a4]
 	ldrh r3,[r6,a1]
@@ -1358,6 +1289,7 @@
 	ldrh lr,[sp],-sb
 	ldrh ip,[sl],r63
 	ldrh sb,[r47],+r32
+	ldrh sl,[fp],-lr
 	ldrh v8,[sb],v5
 	ldrh r32,[r0],+sl
 	ldrh r0,[r63],-fp
@@ -1394,6 +1326,7 @@
 	ldrh lr,[sp],#-1
 	ldrh ip,[sl],+0
 	ldrh sb,[r47],0x2
+	ldrh sl,[fp],#+2047
 	ldrh v8,[sb],-1023
 	ldrh r32,[r0],#-1
 	ldrh r0,[r63],+0
@@ -1417,6 +1350,7 @@
 	ldrh.l lr,[sp],-sb
 	ldrh.l ip,[sl],r63
 	ldrh.l sb,[r47],+r32
+	ldrh.l sl,[fp],-lr
 	ldrh.l v8,[sb],v5
 	ldrh.l r32,[r0],+sl
 	ldrh.l r0,[r63],-fp
@@ -1453,6 +1387,7 @@
 	ldrh.l lr,[sp],#-1
 	ldrh.l ip,[sl],+0
 	ldrh.l sb,[r47],0x2
+	ldrh.l sl,[fp],#+2047
 	ldrh.l v8,[sb],-1023
 	ldrh.l r32,[r0],#-1
 	ldrh.l r0,[r63],+0
@@ -2774,171 +2709,96 @@
 	strb.l r47,[ip],0x2
 	strb.l v5,[r32],#+2047
 	strd r0,[r0,r0]
-	strd a1,[v4,a4]
-	strd v1,[r6,a1]
-	strd r6,[a1,r0]
-	strd r0,[v1,a4]
-	strd a1,[r3,a1]
-	strd v1,[a4,r0]
-	strd r6,[r7,a4]
-	strd r0,[R5,a1]
+	strd a1,[a1,r0]
+	strd v1,[r7,a4]
+	strd r6,[R5,a1]
 	strd r0,[r0],r0
-	strd a1,[v4],v1
-	strd v1,[r6],R5
-	strd r6,[a1],a1
-	strd r0,[v1],r7
-	strd a1,[r3],r6
-	strd v1,[a4],a4
-	strd r6,[r7],v4
-	strd r0,[R5],r3
+	strd r7,[v4],v1
+	strd r3,[r6],R5
+	strd a1,[a1],a1
+	strd v4,[v1],r7
+	strd R5,[r3],r6
+	strd a4,[a4],a4
+	strd v1,[r7],v4
+	strd r6,[R5],r3
 	strd r0,[r0]
-	strd a1,[v4]
-	strd v1,[r6]
-	strd r6,[a1]
-	strd r0,[v1]
-	strd a1,[r3]
-	strd v1,[a4]
-	strd r6,[r7]
-	strd r0,[R5]
+	strd a1,[a1]
+	strd v1,[r7]
+	strd r6,[R5]
 	strd r0,[r0,0]
-	strd a1,[v4,7]
-	strd v1,[r6,#1]
-	strd r6,[a1,0x2]
-	strd r0,[v1,3]
-	strd a1,[r3,0]
-	strd v1,[a4,7]
-	strd r6,[r7,#1]
-	strd r0,[R5,0x2]
+	strd a1,[a1,0x2]
+	strd v1,[r7,#1]
+	strd r6,[R5,0x2]
 	strd r8,[r8,+r8]
-	strd lr,[lr,+sl]
-	strd ip,[v8,+r63]
-	strd sl,[v5,+v8]
-	strd r32,[sp,+fp]
-	strd r0,[sl,+r32]
-	strd v5,[r47,+sp]
-	strd r8,[fp,+r0]
-	strd lr,[sb,+lr]
-	strd ip,[r0,+r47]
-	strd sl,[r63,+ip]
-	strd r32,[ip,+v5]
-	strd r0,[r32,+sb]
+	strd lr,[sp,+fp]
+	strd ip,[sl,+r32]
+	strd sl,[fp,+r0]
+	strd r32,[r0,+r47]
+	strd r0,[r63,+ip]
+	strd v5,[r32,+sb]
 	strd r8,[r8],+r8
-	strd lr,[lr],-v8
-	strd ip,[v8],sp
-	strd sl,[v5],+r47
-	strd r32,[sp],-sb
-	strd r0,[sl],r63
-	strd v5,[r47],+r32
-	strd r8,[fp],-lr
-	strd lr,[sb],v5
-	strd ip,[r0],+sl
-	strd sl,[r63],-fp
-	strd r32,[ip],r0
-	strd r0,[r32],+ip
+	strd lr,[sp],-sb
+	strd ip,[sl],r63
+	strd sl,[fp],-lr
+	strd r32,[r0],+sl
+	strd r0,[r63],-fp
+	strd v5,[r32],+ip
 	strd r8,[r8]
-	strd lr,[lr]
-	strd ip,[v8]
-	strd sl,[v5]
-	strd r32,[sp]
-	strd r0,[sl]
-	strd v5,[r47]
-	strd r8,[fp]
-	strd lr,[sb]
-	strd ip,[r0]
-	strd sl,[r63]
-	strd r32,[ip]
-	strd r0,[r32]
+	strd lr,[sp]
+	strd ip,[sl]
+	strd sl,[fp]
+	strd r32,[r0]
+	strd r0,[r63]
+	strd v5,[r32]
 	strd r8,[r8,+0]
-	strd lr,[lr,-#1]
-	strd ip,[v8,1023]
-	strd sl,[v5,#-2047]
-	strd r32,[sp,#+0x2]
-	strd r0,[sl,+0]
-	strd v5,[r47,-#1]
-	strd r8,[fp,1023]
-	strd lr,[sb,#-2047]
-	strd ip,[r0,#+0x2]
-	strd sl,[r63,+0]
-	strd r32,[ip,-#1]
-	strd r0,[r32,1023]
+	strd lr,[sp,#+0x2]
+	strd ip,[sl,+0]
+	strd sl,[fp,1023]
+	strd r32,[r0,#+0x2]
+	strd r0,[r63,+0]
+	strd v5,[r32,1023]
 	strd r8,[r8],+0
-	strd lr,[lr],0x2
-	strd ip,[v8],#+2047
-	strd sl,[v5],-1023
-	strd r32,[sp],#-1
-	strd r0,[sl],+0
-	strd v5,[r47],0x2
-	strd r8,[fp],#+2047
-	strd lr,[sb],-1023
-	strd ip,[r0],#-1
-	strd sl,[r63],+0
-	strd r32,[ip],0x2
-	strd r0,[r32],#+2047
+	strd lr,[sp],#-1
+	strd ip,[sl],+0
+	strd sl,[fp],#+2047
+	strd r32,[r0],#-1
+	strd r0,[r63],+0
+	strd v5,[r32],#+2047
 	strd.l r8,[r8,+r8]
-	strd.l lr,[lr,+sl]
-	strd.l ip,[v8,+r63]
-	strd.l sl,[v5,+v8]
-	strd.l r32,[sp,+fp]
-	strd.l r0,[sl,+r32]
-	strd.l v5,[r47,+sp]
-	strd.l r8,[fp,+r0]
-	strd.l lr,[sb,+lr]
-	strd.l ip,[r0,+r47]
-	strd.l sl,[r63,+ip]
-	strd.l r32,[ip,+v5]
-	strd.l r0,[r32,+sb]
+	strd.l lr,[sp,+fp]
+	strd.l ip,[sl,+r32]
+	strd.l sl,[fp,+r0]
+	strd.l r32,[r0,+r47]
+	strd.l r0,[r63,+ip]
+	strd.l v5,[r32,+sb]
 	strd.l r8,[r8],+r8
-	strd.l lr,[lr],-v8
-	strd.l ip,[v8],sp
-	strd.l sl,[v5],+r47
-	strd.l r32,[sp],-sb
-	strd.l r0,[sl],r63
-	strd.l v5,[r47],+r32
-	strd.l r8,[fp],-lr
-	strd.l lr,[sb],v5
-	strd.l ip,[r0],+sl
-	strd.l sl,[r63],-fp
-	strd.l r32,[ip],r0
-	strd.l r0,[r32],+ip
+	strd.l lr,[sp],-sb
+	strd.l ip,[sl],r63
+	strd.l sl,[fp],-lr
+	strd.l r32,[r0],+sl
+	strd.l r0,[r63],-fp
+	strd.l v5,[r32],+ip
 	strd.l r8,[r8]
-	strd.l lr,[lr]
-	strd.l ip,[v8]
-	strd.l sl,[v5]
-	strd.l r32,[sp]
-	strd.l r0,[sl]
-	strd.l v5,[r47]
-	strd.l r8,[fp]
-	strd.l lr,[sb]
-	strd.l ip,[r0]
-	strd.l sl,[r63]
-	strd.l r32,[ip]
-	strd.l r0,[r32]
+	strd.l lr,[sp]
+	strd.l ip,[sl]
+	strd.l sl,[fp]
+	strd.l r32,[r0]
+	strd.l r0,[r63]
+	strd.l v5,[r32]
 	strd.l r8,[r8,+0]
-	strd.l lr,[lr,-#1]
-	strd.l ip,[v8,1023]
-	strd.l sl,[v5,#-2047]
-	strd.l r32,[sp,#+0x2]
-	strd.l r0,[sl,+0]
-	strd.l v5,[r47,-#1]
-	strd.l r8,[fp,1023]
-	strd.l lr,[sb,#-2047]
-	strd.l ip,[r0,#+0x2]
-	strd.l sl,[r63,+0]
-	strd.l r32,[ip,-#1]
-	strd.l r0,[r32,1023]
+	strd.l lr,[sp,#+0x2]
+	strd.l ip,[sl,+0]
+	strd.l sl,[fp,1023]
+	strd.l r32,[r0,#+0x2]
+	strd.l r0,[r63,+0]
+	strd.l v5,[r32,1023]
 	strd.l r8,[r8],+0
-	strd.l lr,[lr],0x2
-	strd.l ip,[v8],#+2047
-	strd.l sl,[v5],-1023
-	strd.l r32,[sp],#-1
-	strd.l r0,[sl],+0
-	strd.l v5,[r47],0x2
-	strd.l r8,[fp],#+2047
-	strd.l lr,[sb],-1023
-	strd.l ip,[r0],#-1
-	strd.l sl,[r63],+0
-	strd.l r32,[ip],0x2
-	strd.l r0,[r32],#+2047
+	strd.l lr,[sp],#-1
+	strd.l ip,[sl],+0
+	strd.l sl,[fp],#+2047
+	strd.l r32,[r0],#-1
+	strd.l r0,[r63],+0
+	strd.l v5,[r32],#+2047
 	strh r0,[r0,r0]
 	strh r7,[v4,a4]
 	strh r3,[r6,a1]
