@@ -11,7 +11,7 @@ from emu.chip import Chip, ChipConfig
 from emu.syscalls import HostIO
 from isa.encoder import encode
 from loader.elf import read_elf
-from emu._core import STOP_NAMES
+from emu.stops import Stop
 from tests.emu.conftest import Harness
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -78,7 +78,7 @@ def _patching_loop(blocks):
           ("trap16", dict(imm=0)))                       # 0x10a
     h.start(r2=new, r3=0x100, r4=0, r5=10)
     st, _ = h.e.run(100000)
-    assert STOP_NAMES[st] == "trap" and h.e.get_pc(0) == 0x10c        # (TRAP completes)
+    assert Stop(st) == "trap" and h.e.get_pc(0) == 0x10c        # (TRAP completes)
     return h.get("r4"), h.e.counters(0), h.e.block_stats()
 
 

@@ -1,7 +1,7 @@
 """Branches and jumps: offsets from the branch's own address, links, penalties."""
 import pytest
 
-from emu._core import STOP_NAMES
+from emu.stops import Stop
 from tests.emu.conftest import CODE, Harness
 
 
@@ -77,7 +77,7 @@ def test_jump_to_odd_address_faults():
     h.asm(("jr16", dict(rn=1)))
     h.start(r1=0x301)
     h.step()
-    assert STOP_NAMES[h.step()] == "fetch_fault"
+    assert Stop(h.step()) == "fetch_fault"
     assert h.e.stop_info(0)["addr"] == 0x301
 
 
@@ -85,7 +85,7 @@ def test_fetch_outside_memory_faults():
     """0x9000 is past the 32 KiB of local SRAM: the fetch itself faults, at that address."""
     h = Harness()
     h.start(pc=0x9000)
-    assert STOP_NAMES[h.step()] == "fetch_fault"
+    assert Stop(h.step()) == "fetch_fault"
     info = h.e.stop_info(0)
     assert (info["pc"], info["addr"], info["store"]) == (0x9000, 0x9000, False)
     assert h.e.counters(0)["instructions"] == 0

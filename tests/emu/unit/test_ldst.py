@@ -1,7 +1,7 @@
 """Loads, stores and TESTSET in every addressing mode; alignment faults and their policies."""
 import pytest
 
-from emu._core import STOP_NAMES
+from emu.stops import Stop
 from tests.emu.conftest import CODE, Harness
 
 D = 0x2000      # data area (core-local)
@@ -94,7 +94,7 @@ def test_unaligned_stops_with_report_by_default(sz, off):
     h = Harness()
     h.asm((f"ldr{sz}_d32", dict(rd=20, rn=21, imm=0)))
     h.start(r21=D + off, r20=7)
-    assert STOP_NAMES[h.step()] == "unaligned"
+    assert Stop(h.step()) == "unaligned"
     info = h.e.stop_info(0)
     assert info["addr"] == D + off and info["size"] == SIZES[sz] and not info["store"]
     assert h.get("r20") == 7 and h.e.get_pc(0) == 0x100        # not executed
@@ -139,7 +139,7 @@ def test_odd_register_pair_is_an_alignment_fault():
     h = Harness()
     h.asm(("ldrd_d32", dict(rd=21, rn=22, imm=0)))
     h.start(r22=D)
-    assert STOP_NAMES[h.step()] == "unaligned"
+    assert Stop(h.step()) == "unaligned"
     assert (h.e.stop_info(0)["addr"], h.e.stop_info(0)["size"]) == (D, 8)
 
 
@@ -163,7 +163,7 @@ def test_testset_needs_a_global_address():
     h.asm(("testset32", dict(rd=20, rn=21, rm=22)))
     h.poke(D, b"\0\0\0\0")
     h.start(r20=0x808, r21=0, r22=D)
-    assert STOP_NAMES[h.step()] == "mem_fault"
+    assert Stop(h.step()) == "mem_fault"
     info = h.e.stop_info(0)
     assert (info["pc"], info["addr"], info["size"]) == (CODE, D, 4)
     assert h.get("r20") == 0x808 and h.word(D) == 0

@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from emu._core import STOP_NAMES
+from emu.stops import Stop
 from emu.syscalls import NEWLIB_ERRNO, O_CREAT, O_TRUNC
 from tests.emu.conftest import Harness
 
@@ -22,7 +22,7 @@ def trap(h, n, *args, r3=None):
     if r3 is not None:
         h.set("r3", r3)
     st, _ = h.e.run(100)
-    assert STOP_NAMES[st] == "trap"
+    assert Stop(st) == "trap"
     info = h.e.stop_info(0)
     assert info["trap"] == n
     status = h.chip.syscalls.service(0, n)
