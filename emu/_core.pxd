@@ -162,7 +162,7 @@ cdef struct Chip      # forward
 ctypedef struct BlkMeta:
     uint32_t pc          # the instruction's address
     int32_t off          # issue cycle of the instruction, from the block's start
-    uint8_t chk          # not IALU/FPU: look at the memory layer's stall, bank, attention after it
+    uint8_t chk          # not IALU: look at the memory layer's stall, bank, attention after it
     uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
     uint8_t shift_ok     # a stall here delays everything after it by as much
 
@@ -189,6 +189,7 @@ cdef struct Block:
     uint16_t nw
     uint16_t nc
     uint8_t pm           # pair_mask it was built for
+    uint32_t fpx         # the CONFIG bits (exception enables, ARITHMODE) it was built for
     uint8_t exit_pm      # pair_mask, prev_dst, prev_ialu after it (when it falls through)
     uint64_t exit_pd
     uint64_t exit_pi
