@@ -452,3 +452,5 @@ cdef struct Chip:
     int nwatch
     int watch_next_id
     volatile int stop_request
+    uint64_t n_slices        # scheduler slices run (host work that is not instructions)
+    uint64_t n_core_calls    # ... and run_core calls in them

@@ -435,15 +435,42 @@ cdef bint deadlocked(Chip* ch) noexcept nogil:
     return 0
 
 
+cdef inline bint core_inert(Core* c) noexcept nogil:
+    """An idle core that nothing but another core or the host can wake."""
+    return c.idle and not (c.irq_pending or c.timer_on or c.dma_active)
+
+
+cdef uint64_t chip_next_action(Chip* ch) noexcept nogil:
+    """The earliest cycle at which some core or DMA engine can do something by itself (the
+    time of a running core, of a core with an interrupt or timer pending, of a DMA engine);
+    all-ones if none can."""
+    cdef uint64_t t = 0xFFFFFFFFFFFFFFFFULL
+    cdef int k
+    cdef Core* c
+    for k in range(ch.ncores):
+        c = &ch.cores[k]
+        if core_live(c) and not core_inert(c) and c.cnt.cycles < t:
+            t = c.cnt.cycles
+        if c.dma_active and c.dma_clock < t:
+            t = c.dma_clock
+    return t
+
+
 cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     """Run the cores round-robin in slices of global time until `limit` cycles, a stop, or no
     core can make progress.  Deterministic: the order and the slice lengths depend only on the
     program.  While cores communicate (writes in flight, or a remote/off-chip access within
     hot_window cycles) slices shrink to fine_quantum and end at the next write arrival, so a
     write becomes visible to every core within a few cycles of its modelled arrival, whatever
-    the quantum."""
+    the quantum.
+
+    Host time follows instructions, not emulated cycles: slices in which no core can act
+    (every running core is ahead of them, stalled on a long access; idle cores wait with
+    nothing pending) are passed over in one step, on the same grid of slice boundaries and
+    deadlock checks as one by one; idle cores with nothing pending are advanced without
+    entering the run loop."""
     cdef int k, st, live, busy
-    cdef uint64_t slice_end, span
+    cdef uint64_t slice_end, span, t, n
     cdef Core* c
     while ch.now < limit:
         if ch.stop_request:
@@ -457,6 +484,19 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
+        elif ch.npend == 0:
+            t = chip_next_action(ch)
+            if t >= slice_end + span:
+                # whole slices before t: nothing happens in them (no write is in flight, so
+                # nothing can arrive).  Not past the end of the hot window (the span would
+                # grow there) nor past the next deadlock check.
+                n = (t - ch.now) // span
+                if ch.now < ch.last_comm + ch.tm.hot_window:
+                    n = min(n, (ch.last_comm + ch.tm.hot_window - ch.now + span - 1) // span)
+                if ch.last_deadlock_check + ch.quantum > ch.now:
+                    n = min(n, (ch.last_deadlock_check + ch.quantum - ch.now + span - 1) // span)
+                if n > 1:
+                    slice_end = ch.now + n * span
         if slice_end > limit:
             slice_end = limit
         live = 0
@@ -465,12 +505,17 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
             if core_live(&ch.cores[k]) and not ch.cores[k].idle:
                 live += 1
         ch.nlive = live          # cores that could observe a write (see chip_shared)
+        ch.n_slices += 1
         live = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
             if core_live(c):
                 live += 1
-                if c.cnt.cycles < slice_end:
+                if c.cnt.cycles < slice_end and core_inert(c):
+                    c.cnt.idle_cycles += slice_end - c.cnt.cycles     # as idle_until would
+                    c.cnt.cycles = slice_end
+                elif c.cnt.cycles < slice_end:
+                    ch.n_core_calls += 1
                     st = run_core(c, slice_end)
                     if st != STOP_NONE:
                         # the host (trap service, reports) sees memory as the core left it
@@ -719,6 +764,11 @@ cdef class Engine:
     @use_blocks.setter
     def use_blocks(self, bint on):
         self.ch.use_blocks = on
+
+    def sched_stats(self):
+        """Scheduler work: slices run and run-loop entries (a measure of host time spent
+        outside instructions)."""
+        return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls)
 
     def block_stats(self):
         """Timed blocks: built, runs, deviations (handed over mid-block), mismatches

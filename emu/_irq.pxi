@@ -49,6 +49,15 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
     irq_update(c)
 
 
+cdef inline void wake_at(Core* c, uint64_t when) noexcept nogil:
+    """Another core raises an interrupt in core c at cycle `when`: an idle core that nothing
+    else could have woken slept until then (it may lag behind in its slice: the interrupt
+    must not be taken before it was raised)."""
+    if c.idle and not (c.irq_pending or c.timer_on or c.dma_active) and c.cnt.cycles < when:
+        c.cnt.idle_cycles += when - c.cnt.cycles
+        c.cnt.cycles = when
+
+
 cdef inline void latch_irq(Core* c, uint32_t bits) noexcept nogil:
     """Set ILAT bits (ILATST, timers, DMA, inter-core signals) and wake the core if possible."""
     c.ilat |= bits & IRQ_ALL

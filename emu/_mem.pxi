@@ -243,7 +243,8 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
             stall = ext_read_stall(c, n) if ch.tm.timed else r.load_latency
             c.cnt.ext_stall_cycles += stall
             c.stall_acc += stall
-            ch.last_comm = c.now
+            if chip_shared(ch):
+                ch.last_comm = c.now    # (a lone core's off-chip traffic concerns nobody)
         return 0
     if w.kind == MK_NONE:
         return mem_fault(c, addr, lsz, 0)
@@ -331,8 +332,8 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
         if stall:
             c.stall_acc += stall
             c.cnt.ext_stall_cycles += stall
-        ch.last_comm = c.now
         if chip_shared(ch):
+            ch.last_comm = c.now
             return 0 if pending_push(ch, arrival, PW_EXT, w.region, c.index, w.off, lsz, v) == 0 \
                 else mem_fault(c, addr, lsz, 1)
         wr_le(w.p, lsz, v)
@@ -377,7 +378,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
         wr_le(w.p, lsz, v)
         sram_code_written(t, w.off, n)
         return 0
-    return mmr_write(t, w.off, <uint32_t>v, c)
+    return mmr_write_at(t, w.off, <uint32_t>v, c, arrival)
 
 
 cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* old) noexcept nogil:

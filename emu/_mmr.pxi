@@ -86,6 +86,14 @@ cdef uint32_t mmr_read(Core* t, uint32_t off) noexcept nogil:
     return 0      # write-only or reserved registers read as 0
 
 
+cdef inline int mmr_write_at(Core* t, uint32_t off, uint32_t v, Core* src,
+                             uint64_t when) noexcept nogil:
+    """mmr_write by another core (or a DMA engine) whose write lands at cycle `when`."""
+    if off == MMR_ILATST or off == MMR_ILAT:
+        wake_at(t, when)
+    return mmr_write(t, off, v, src)
+
+
 cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
     """Write the memory-mapped register at offset off of core t (src = the writer, may be t).
     Returns 0 (writes to reserved registers are ignored, as on hardware)."""

@@ -87,6 +87,7 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
             return EXEC_OK
     for k in range(ch.ncores):
         ch.cores[k].status_rest &= ~ST_WAND
+        wake_at(&ch.cores[k], c.now)
         latch_irq(&ch.cores[k], 1u << IRQ_WAND)
     return EXEC_OK
 
@@ -94,6 +95,7 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
 cdef inline int sem_sync(Core* c, const Insn* i) noexcept nogil:
     cdef int k
     for k in range(c.chip.ncores):
+        wake_at(&c.chip.cores[k], c.now)
         latch_irq(&c.chip.cores[k], 1u << IRQ_SYNC)
     return EXEC_OK
 
