@@ -90,6 +90,11 @@
 #define MATH_LOG10 13
 #define MATH_RANDOM 14
 
+#define REDUCE_SUM 0
+#define REDUCE_MIN 1
+#define REDUCE_MAX 2
+#define REDUCE_PROD 3
+
 #define T_INT 0
 #define T_REAL 1
 #define T_STRING 2
