@@ -37,6 +37,8 @@ from .bytecode import (CORE_CODE_MAX_SIZE, MAX_CODE_SIZE, TYPE_REF_FLAG, Cmd, Er
 
 #: the Epiphany-III clock, for reporting emulated time in seconds
 CLOCK_HZ = 600_000_000
+#: ePython's host reads at most this many characters of an input line (its buffer is 1000)
+INPUT_MAX = 999
 #: default host polling period in emulated cycles (≈ 8.3 µs at 600 MHz)
 DEFAULT_POLL_CYCLES = 5000
 
@@ -44,6 +46,22 @@ FIRMWARE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fi
                             "firmware", "epython")
 #: our VM firmware, committed (rebuilt by firmware/epython/build.sh)
 DEFAULT_FIRMWARE = os.path.join(FIRMWARE_DIR, "epython-vm.elf")
+
+
+_IMAGES: Dict[tuple, object] = {}
+
+
+def _read_firmware(path: str):
+    """The parsed ELF of a firmware, cached by path, size and modification time."""
+    from loader.elf import LoadError, read_elf
+    try:
+        st = os.stat(path)
+        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        if key not in _IMAGES:
+            _IMAGES[key] = read_elf(path)
+        return _IMAGES[key]
+    except (LoadError, OSError) as e:
+        raise MonitorError(str(e)) from None
 
 
 class MonitorError(Exception):
@@ -298,11 +316,7 @@ class Monitor:
     def load(self):
         """Load the firmware on the cores and prepare the run (e-loader + ePython's
         loadCodeOntoEpiphany)."""
-        from loader.elf import LoadError, read_elf
-        try:
-            img = read_elf(self.firmware)
-        except LoadError as e:
-            raise MonitorError(str(e)) from None
+        img = _read_firmware(self.firmware)
         chip = self.chip
         chip.load_elf(img, self.cores)
         self._whole_chip_group(img)
@@ -490,7 +504,7 @@ class Monitor:
         if self.stdout is not None:
             self.stdout.flush()
         line = self.stdin.readline() if self.stdin is not None else ""
-        line = line.split("\n", 1)[0]
+        line = line.split("\n", 1)[0][:INPUT_MAX]
         kind = input_type(line)
         if kind == VType.INT:
             self._set_data(core, 0, "B", VType.INT)

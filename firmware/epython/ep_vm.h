@@ -54,8 +54,9 @@ struct shared_basic {
 /* ---- symbol table -----------------------------------------------------------------------------
  * One entry per live variable (id, call level).  Scalars live in a 4-byte cell of the scalar
  * stack that `data` points to; strings and arrays hold their pointer in `data`.  `cell` is the
- * entry's own stack cell, taken when the entry is created (so a frame's cells are released in
- * one step when its function returns). */
+ * number of the entry's own stack cell, taken when the entry is created (so a frame's cells are
+ * released in one step when its function returns).  Entries whose ids share a hash bucket are
+ * chained newest first through `next` (entry number + 1, 0 = end). */
 enum { S_FREE = 0, S_ALLOCATED = 1, S_ALIAS = 2 };
 typedef struct sym {
     uint16_t id;
@@ -64,7 +65,8 @@ typedef struct sym {
     uint16_t alias;
     uint8_t type, dtype;
     uint32_t data;
-    uint32_t cell;
+    uint16_t cell;
+    uint16_t next;
 } sym_t;
 
 /* ---- arrays -------------------------------------------------------------------------------------
@@ -99,9 +101,11 @@ void ep_mem_init(void);
 uint8_t *ep_alloc(uint32_t size, int shared);   /* 4-byte aligned payload; GC and spill inside */
 void ep_free(uint8_t *p);                      /* error if p is no heap block */
 void ep_release(uint8_t *p);                   /* internal free: no check */
+uint32_t ep_shared_block_size(const uint8_t *p);  /* bytes of a shared-heap block */
 void ep_gc(void);
-uint32_t *ep_stack_cell(void);
-void ep_stack_release(uint32_t *lowest);
+uint32_t ep_stack_cell(void);                  /* a zeroed cell's number */
+uint32_t *ep_cell(uint32_t n);                 /* its address */
+void ep_stack_release(uint32_t lowest);        /* free cells n >= lowest */
 void ep_copy(void *dst, const void *src, uint32_t n);
 uint32_t ep_strlen(const uint8_t *s);
 uint8_t *ep_string_to_shared(const uint8_t *s, int *temp);

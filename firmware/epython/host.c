@@ -64,6 +64,17 @@ void ep_print(val_t v)
         ep_release(s);
 }
 
+/* The host allocates the result of a concatenation (or an input string) in the shared heap
+ * but cannot collect garbage there (it does not know the roots): make sure a free chunk of
+ * `n` bytes exists first, collecting garbage on this side if needed. */
+static void reserve_shared(uint32_t n)
+{
+    ep_release(ep_alloc(n, 1));
+}
+
+/* ePython's host reads at most this many characters of input */
+#define INPUT_MAX 1000
+
 val_t ep_input(val_t prompt, int with_prompt)
 {
     int temp = 0;
@@ -76,6 +87,7 @@ val_t ep_input(val_t prompt, int with_prompt)
     } else {
         ep_me->data[0] = 0;
     }
+    reserve_shared(INPUT_MAX + 1);
     ep_request(CMD_INPUT);
     val_t r = get_typed();
     if (V_TYPE(r) == T_STRING)
@@ -84,6 +96,9 @@ val_t ep_input(val_t prompt, int with_prompt)
         ep_release(s);
     return r;
 }
+
+/* longest text of a non-string operand: %f of -FLT_MAX (47 characters) */
+#define NUMBER_TEXT_MAX 48
 
 val_t ep_concat(val_t a, val_t b)
 {
@@ -98,6 +113,12 @@ val_t ep_concat(val_t a, val_t b)
         sb = ep_string_to_shared((const uint8_t *)db, &tb);
         db = shared_offset(sb);
     }
+    /* a string in the shared heap is a whole block: its size bounds the string's length */
+    uint32_t need = 1 + (V_TYPE(a) == T_STRING ? ep_shared_block_size(ep_sheap + da)
+                                               : NUMBER_TEXT_MAX)
+                    + (V_TYPE(b) == T_STRING ? ep_shared_block_size(ep_sheap + db)
+                                             : NUMBER_TEXT_MAX);
+    reserve_shared(need);
     /* data[0] type1, [1..4] value1, [5] type2, [6..9] value2: three word stores */
     DATA_W(0) = V_TYPE(a) | (da << 8);
     DATA_W(4) = (da >> 24) | (V_TYPE(b) << 8) | (db << 16);

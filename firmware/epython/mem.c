@@ -18,20 +18,34 @@
 typedef struct {
     uint8_t *base, *end;
     uint32_t hdr;                /* header bytes: 3 (local) or 5 (shared) */
+    uint8_t *hint;               /* every chunk below this one is in use */
 } heap_t;
 
 static heap_t lheap, sheap;
 uint8_t *ep_sheap, *ep_sheap_end;
 uint32_t ep_gc_pin[GC_PINS];
 
-static uint32_t *lsp, *lend, *sbase, *ssp, *send;
+static uint32_t *lbase, *lsp, *lend, *sbase, *ssp, *send;
+static uint32_t nlocal;          /* cells are numbered 0 .. nlocal-1 in SRAM, then on in DRAM */
+
+/* A chunk header: its length, and its in-use byte in *used.  In the shared heap (DRAM, every
+ * load a round trip) the 5 header bytes are taken from the two aligned words holding them. */
+static inline uint32_t rd_hdr(const heap_t *h, const uint8_t *p, uint32_t *used)
+{
+    if (h->hdr == EP_LOCAL_CHUNK_HEADER) {
+        *used = p[2];
+        return p[0] | (p[1] << 8);
+    }
+    const volatile uint32_t *w = (const volatile uint32_t *)((uint32_t)p & ~3u);
+    uint32_t sh = ((uint32_t)p & 3) * 8, w0 = w[0], w1 = w[1];
+    *used = (w1 >> sh) & 0xFF;
+    return sh ? (w0 >> sh) | (w1 << (32 - sh)) : w0;
+}
 
 static inline uint32_t rd_len(const heap_t *h, const uint8_t *p)
 {
-    uint32_t v = p[0] | (p[1] << 8);
-    if (h->hdr == EP_SHARED_CHUNK_HEADER)
-        v |= (p[2] << 16) | ((uint32_t)p[3] << 24);
-    return v;
+    uint32_t used;
+    return rd_hdr(h, p, &used);
 }
 
 static inline void wr_len(const heap_t *h, uint8_t *p, uint32_t v)
@@ -46,27 +60,34 @@ static inline void wr_len(const heap_t *h, uint8_t *p, uint32_t v)
 
 static void heap_init(heap_t *h, uint8_t *base, uint8_t *end, uint32_t hdr)
 {
-    h->base = base;
+    h->base = h->hint = base;
     h->end = end;
     h->hdr = hdr;
     wr_len(h, base, (uint32_t)(end - base) - hdr);
     base[hdr - 1] = 0;
 }
 
-static uint8_t *heap_alloc(const heap_t *h, uint32_t size)
+/* first fit, from the lowest chunk that may be free; the tail of the free chunk is taken */
+static uint8_t *heap_alloc(heap_t *h, uint32_t size)
 {
-    uint32_t hdr = h->hdr;
+    uint32_t hdr = h->hdr, used;
     size = (size + 3) & ~3u;
-    for (uint8_t *p = h->base; p + hdr <= h->end;) {
-        uint8_t *next = p + hdr + rd_len(h, p);
-        if (!p[hdr - 1] && next >= p + hdr + size) {
-            uint8_t *pay = (uint8_t *)(((uint32_t)next - size) & ~3u);
-            uint8_t *chunk = pay - hdr;
-            if (chunk >= p + hdr) {
-                wr_len(h, p, (uint32_t)(chunk - (p + hdr)));
-                wr_len(h, chunk, (uint32_t)(next - pay));
-                chunk[hdr - 1] = 1;
-                return pay;
+    int all_used = 1;
+    for (uint8_t *p = h->hint; p + hdr <= h->end;) {
+        uint8_t *next = p + hdr + rd_hdr(h, p, &used);
+        if (!used) {
+            if (all_used)
+                h->hint = p;
+            all_used = 0;
+            if (next >= p + hdr + size) {
+                uint8_t *pay = (uint8_t *)(((uint32_t)next - size) & ~3u);
+                uint8_t *chunk = pay - hdr;
+                if (chunk >= p + hdr) {
+                    wr_len(h, p, (uint32_t)(chunk - (p + hdr)));
+                    wr_len(h, chunk, (uint32_t)(next - pay));
+                    chunk[hdr - 1] = 1;
+                    return pay;
+                }
             }
         }
         p = next;
@@ -77,16 +98,19 @@ static uint8_t *heap_alloc(const heap_t *h, uint32_t size)
 /* merge every run of adjacent free chunks */
 static void consolidate(const heap_t *h)
 {
-    uint32_t hdr = h->hdr;
-    for (uint8_t *p = h->base; p + hdr <= h->end;) {
-        uint32_t len = rd_len(h, p);
-        if (!p[hdr - 1]) {
-            uint32_t grown = len;
+    uint32_t hdr = h->hdr, used;
+    for (uint8_t *p = h->hint; p + hdr <= h->end;) {
+        uint32_t len = rd_hdr(h, p, &used);
+        if (!used) {
+            uint32_t grown = len, nused;
             for (;;) {
                 uint8_t *n = p + hdr + grown;
-                if (n + hdr > h->end || n[hdr - 1])
+                if (n + hdr > h->end)
                     break;
-                grown += hdr + rd_len(h, n);
+                uint32_t nlen = rd_hdr(h, n, &nused);
+                if (nused)
+                    break;
+                grown += hdr + nlen;
             }
             if (grown != len) {
                 wr_len(h, p, grown);
@@ -111,20 +135,22 @@ static int is_root(uint32_t p)
     return 0;
 }
 
-static void gc(const heap_t *h)
+static void gc(heap_t *h)
 {
-    uint32_t hdr = h->hdr;
+    uint32_t hdr = h->hdr, used;
     int freed = 0;
     for (uint8_t *p = h->base; p + hdr <= h->end;) {
-        uint8_t *next = p + hdr + rd_len(h, p);
-        if (p[hdr - 1] && !is_root((uint32_t)(p + hdr))) {
+        uint8_t *next = p + hdr + rd_hdr(h, p, &used);
+        if (used && !is_root((uint32_t)(p + hdr))) {
             p[hdr - 1] = 0;
             freed = 1;
         }
         p = next;
     }
-    if (freed)
+    if (freed) {
+        h->hint = h->base;
         consolidate(h);
+    }
 }
 
 void ep_mem_init(void)
@@ -137,14 +163,15 @@ void ep_mem_init(void)
     sbase = ssp = (uint32_t *)((ss + 3) & ~3u);
     send = (uint32_t *)(ss + EP_SHARED_STACK_DATA_AREA_PER_CORE / 2);
     if (ep_all_shared) {
-        lsp = lend = 0;               /* the host pointed stack and heap at the shared area */
+        lbase = lsp = lend = 0;       /* the host pointed stack and heap at the shared area */
     } else {
         uint32_t st = c->stack_start, hs = c->heap_start;
-        lsp = (uint32_t *)((st + 3) & ~3u);
+        lbase = lsp = (uint32_t *)((st + 3) & ~3u);
         lend = (uint32_t *)(hs & ~3u);
         heap_init(&lheap, (uint8_t *)hs, (uint8_t *)EP_LOCAL_CORE_MEMORY_MAP_TOP,
                   EP_LOCAL_CHUNK_HEADER);
     }
+    nlocal = (uint32_t)(lend - lbase);
 }
 
 uint8_t *ep_alloc(uint32_t size, int shared)
@@ -171,39 +198,52 @@ uint8_t *ep_alloc(uint32_t size, int shared)
     return p;
 }
 
+static heap_t *heap_of(const uint8_t *p)
+{
+    if (!ep_all_shared && p >= lheap.base && p < lheap.end)
+        return &lheap;
+    if (p >= sheap.base && p < sheap.end)
+        return &sheap;
+    return 0;
+}
+
+static void release_in(heap_t *h, uint8_t *p)
+{
+    uint8_t *chunk = p - h->hdr;
+    chunk[h->hdr - 1] = 0;
+    if (chunk < h->hint)
+        h->hint = chunk;
+    consolidate(h);
+}
+
 void ep_free(uint8_t *p)
 {
-    const heap_t *h = &sheap;
-    if (!ep_all_shared && p >= lheap.base && p < lheap.end)
-        h = &lheap;
-    else if (!(p >= sheap.base && p < sheap.end))
+    heap_t *h = heap_of(p);
+    if (!h)
         ep_error(ERR_FREE_ON_NON_HEAP);
-    uint32_t hdr = h->hdr;
-    for (uint8_t *c = h->base; c + hdr <= h->end; c += hdr + rd_len(h, c)) {
+    uint32_t hdr = h->hdr, used, len;
+    for (uint8_t *c = h->base; c + hdr <= h->end && c + hdr <= p; c += hdr + len) {
+        len = rd_hdr(h, c, &used);
         if (c + hdr == p) {
-            if (!c[hdr - 1])
-                ep_error(ERR_FREE_ON_NON_HEAP);
-            c[hdr - 1] = 0;
-            consolidate(h);
+            if (!used)
+                break;
+            release_in(h, p);
             return;
         }
-        if (c + hdr > p)
-            break;
     }
     ep_error(ERR_FREE_ON_NON_HEAP);
 }
 
 void ep_release(uint8_t *p)
 {
-    const heap_t *h;
-    if (!ep_all_shared && p >= lheap.base && p < lheap.end)
-        h = &lheap;
-    else if (p >= sheap.base && p < sheap.end)
-        h = &sheap;
-    else
-        return;
-    p[-1] = 0;
-    consolidate(h);
+    heap_t *h = heap_of(p);
+    if (h)
+        release_in(h, p);
+}
+
+uint32_t ep_shared_block_size(const uint8_t *p)
+{
+    return rd_len(&sheap, p - EP_SHARED_CHUNK_HEADER);
 }
 
 void ep_gc(void)
@@ -218,26 +258,36 @@ int ep_in_shared_heap(const void *p)
     return (const uint8_t *)p >= sheap.base && (const uint8_t *)p < sheap.end;
 }
 
-uint32_t *ep_stack_cell(void)
+
+uint32_t *ep_cell(uint32_t n)
 {
-    uint32_t *p;
-    if (lsp < lend)
-        p = lsp++;
-    else if (ssp < send)
-        p = ssp++;
-    else
-        ep_error(ep_all_shared ? ERR_OUT_OF_SHARED_STACK_MEM : ERR_OUT_OF_CORE_SHARED_STACK_MEM);
-    *p = 0;
-    return p;
+    return n < nlocal ? lbase + n : sbase + (n - nlocal);
 }
 
-void ep_stack_release(uint32_t *lowest)
+uint32_t ep_stack_cell(void)
 {
-    if (lowest >= sbase) {
-        ssp = lowest;
+    uint32_t *p;
+    uint32_t n;
+    if (lsp < lend) {
+        p = lsp++;
+        n = (uint32_t)(p - lbase);
+    } else if (ssp < send) {
+        p = ssp++;
+        n = nlocal + (uint32_t)(p - sbase);
+    } else {
+        ep_error(ep_all_shared ? ERR_OUT_OF_SHARED_STACK_MEM : ERR_OUT_OF_CORE_SHARED_STACK_MEM);
+    }
+    *p = 0;
+    return n;
+}
+
+void ep_stack_release(uint32_t lowest)
+{
+    if (lowest >= nlocal) {
+        ssp = sbase + (lowest - nlocal);
     } else {
         ssp = sbase;
-        lsp = lowest;
+        lsp = lbase + lowest;
     }
 }
 

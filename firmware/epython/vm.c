@@ -5,13 +5,13 @@
  * their own truth rules), function calls recurse into exec() one level up.  Multi-byte fields
  * are read byte by byte (the bytecode is unaligned).
  *
- * Symbols: ePython's table of (id, level) entries, searched linearly, where level-0 entries
- * (globals) are visible at every level.  At any moment at most one entry matches an (id, level)
- * pair, so a direct-mapped cache of the last entry found for each id answers most look-ups; a
- * cached entry is used only after checking that it still matches, otherwise the table is
- * scanned as ePython does.  The table lives at symbol_table (0x6000) within the host's budget of
- * 18 bytes per symbol; entries beyond it go to the upper half of the core's shared stack in DRAM
- * (deep recursion).
+ * Symbols: ePython's table of (id, level) entries, where level-0 entries (globals) are visible
+ * at every level.  ePython searches the whole table on every access; at any moment at most one
+ * entry matches an (id, level) pair, so we keep the entries chained by id bucket, newest first:
+ * the first entry of the bucket is nearly always the one wanted (checked with one word
+ * compare), and a miss walks only that bucket.  The table lives at symbol_table (0x6000) within
+ * the host's budget of 18 bytes per symbol; entries beyond it go to the upper half of the
+ * core's shared stack in DRAM (deep recursion).
  */
 #include "ep_vm.h"
 
@@ -23,10 +23,10 @@ extern char ep_stack_limit[];        /* linker script: lowest safe C stack point
 
 sym_t *ep_sym, *ep_sym_ovf;
 uint32_t ep_sym_cap, ep_sym_ovf_cap, ep_sym_used;
-static uint32_t sym_free_hint;
-#define CACHE_SIZE 256
-static sym_t *cache[CACHE_SIZE];
-static sym_t no_sym;                 /* what an empty cache slot points to: never matches */
+static uint32_t sym_free_hint;       /* every entry below this one is in use */
+#define BUCKETS 256
+static sym_t *bucket[BUCKETS];       /* newest entry of each id bucket, or &no_sym */
+static sym_t no_sym;                 /* end of a chain: its first word (0) matches no id */
 static uint32_t npins;
 
 static val_t eval(void);
@@ -51,47 +51,51 @@ INLINE uint32_t rd32(void)
 }
 
 /* ---- symbols --------------------------------------------------------------------------------- */
+INLINE sym_t *next_of(const sym_t *e)
+{
+    return e->next ? ep_sym_at(e->next - 1u) : &no_sym;
+}
+
 static sym_t *sym_create(unsigned id, unsigned lvl)
 {
     uint32_t i = sym_free_hint;
     while (i < ep_sym_used && ep_sym_at(i)->state != S_FREE)
         i++;
-    if (i == ep_sym_used) {
+    if (i >= ep_sym_used) {
+        i = ep_sym_used;
         if (i >= ep_sym_cap + ep_sym_ovf_cap)
             ep_error(ERR_OUT_OF_CORE_SHARED_STACK_MEM);
         ep_sym_used++;
     }
     sym_free_hint = i + 1;
     sym_t *e = ep_sym_at(i);
+    sym_t **b = &bucket[id & (BUCKETS - 1)];
     e->id = (uint16_t)id;
     e->state = S_ALLOCATED;
     e->level = (uint8_t)lvl;
     e->type = T_INT;
     e->dtype = DTYPE_SCALAR;
-    e->cell = e->data = (uint32_t)ep_stack_cell();
+    e->cell = (uint16_t)ep_stack_cell();
+    e->data = (uint32_t)ep_cell(e->cell);
+    e->next = *b == &no_sym ? 0 : (uint16_t)(((*b >= ep_sym && *b < ep_sym + ep_sym_cap)
+                                               ? (uint32_t)(*b - ep_sym)
+                                               : ep_sym_cap + (uint32_t)(*b - ep_sym_ovf)) + 1);
+    *b = e;
     return e;
 }
 
-/* getVariableSymbol: the entry of `id` visible at `lvl`, created if there is none; with
- * `follow`, parameters bound to a caller's variable (ALIAS) lead to that variable */
+/* getVariableSymbol: the entry of `id` visible at `lvl` (an entry of that level, or a global
+ * of level 0), created if there is none; with `follow`, parameters bound to a caller's variable
+ * (ALIAS) lead to that variable.  ePython searches its table linearly for the first match; at
+ * most one entry can match, so we search only the entries of the id's bucket, newest first. */
 static EP_NOINLINE sym_t *lookup(unsigned id, unsigned lvl, int follow)
 {
     for (;;) {
-        sym_t **slot = &cache[id & (CACHE_SIZE - 1)];
-        sym_t *e = *slot;
-        if (e->id != id || e->state == S_FREE || (e->level != 0 && e->level != lvl)) {
-            e = 0;
-            for (uint32_t i = 0; i < ep_sym_used; i++) {
-                sym_t *c = ep_sym_at(i);
-                if (c->id == id && c->state != S_FREE && (c->level == 0 || c->level == lvl)) {
-                    e = c;
-                    break;
-                }
-            }
-            if (!e)
-                e = sym_create(id, lvl);
-            *slot = e;
-        }
+        sym_t *e = bucket[id & (BUCKETS - 1)];
+        while (e != &no_sym && (e->id != id || (e->level != 0 && e->level != lvl)))
+            e = next_of(e);
+        if (e == &no_sym)
+            e = sym_create(id, lvl);
         if (!follow || e->state != S_ALIAS)
             return e;
         id = e->alias;
@@ -99,14 +103,14 @@ static EP_NOINLINE sym_t *lookup(unsigned id, unsigned lvl, int follow)
     }
 }
 
-/* The common case, inline: the cached entry of `id` is an allocated variable visible here
- * (first word of an entry = id | state << 16 | level << 24). */
+/* The common case, inline: the newest entry of the id's bucket is an allocated variable visible
+ * here (first word of an entry = id | state << 16 | level << 24). */
 static uint32_t key_here;            /* S_ALLOCATED << 16 | level << 24 */
 #define KEY_GLOBAL ((uint32_t)S_ALLOCATED << 16)
 
 INLINE sym_t *var(unsigned id)
 {
-    sym_t *e = cache[id & (CACHE_SIZE - 1)];
+    sym_t *e = bucket[id & (BUCKETS - 1)];
     uint32_t w = *(const uint32_t *)e;
     if (__builtin_expect(w == (id | key_here) || w == (id | KEY_GLOBAL), 1))
         return e;
@@ -119,23 +123,36 @@ static void set_level(unsigned lvl)
     key_here = KEY_GLOBAL | ((uint32_t)level << 24);
 }
 
-static void clear_level(unsigned lvl)
+/* free every entry of level >= lvl; they all sit at index >= first (the lowest free slot when
+ * the call began: slots are taken lowest-free-first, and every slot below it was in use) */
+static void clear_level(unsigned lvl, uint32_t first)
 {
     uint32_t low = 0xFFFFFFFFu;
-    for (uint32_t i = 0; i < ep_sym_used; i++) {
+    for (uint32_t i = first; i < ep_sym_used; i++) {
         sym_t *e = ep_sym_at(i);
-        if (e->state != S_FREE && e->level >= lvl) {
-            e->state = S_FREE;
-            if (e->cell < low)
-                low = e->cell;
-            if (i < sym_free_hint)
-                sym_free_hint = i;
+        if (e->state == S_FREE || e->level < lvl)
+            continue;
+        sym_t **b = &bucket[e->id & (BUCKETS - 1)];      /* unlink from its chain */
+        if (*b == e) {
+            *b = next_of(e);
+        } else {
+            sym_t *p = *b;
+            while (next_of(p) != e)
+                p = next_of(p);
+            p->next = e->next;
         }
+        e->state = S_FREE;
+        if (e->cell < low)
+            low = e->cell;
+        if (i < sym_free_hint)
+            sym_free_hint = i;
     }
     while (ep_sym_used && ep_sym_at(ep_sym_used - 1)->state == S_FREE)
         ep_sym_used--;
+    if (sym_free_hint > ep_sym_used)
+        sym_free_hint = ep_sym_used;
     if (low != 0xFFFFFFFFu)
-        ep_stack_release((uint32_t *)low);
+        ep_stack_release(low);
 }
 
 /* IDENTIFIER: arrays by reference, strings by pointer, other scalars by value */
@@ -161,7 +178,7 @@ INLINE void assign(sym_t *e, val_t v)
     } else {
         uint32_t p = e->data;
         if (e->dtype != DTYPE_SCALAR || e->type == T_STRING) {
-            p = e->data = e->cell;               /* was an array or string: own cell again */
+            p = e->data = (uint32_t)ep_cell(e->cell);   /* was an array or string: own cell */
             e->dtype = DTYPE_SCALAR;
         }
         *(volatile uint32_t *)p = V_DATA(v);
@@ -428,14 +445,14 @@ static EP_NOINLINE val_t eval_ident_slow(unsigned id)
 
 static EP_NOINLINE val_t eval_rest(unsigned op);
 
-/* getExpressionValue.  The common leaves (integer literal, a variable found in the cache) need
+/* getExpressionValue.  The common leaves (integer literal, a variable at its bucket's head) need
  * no stack frame; everything else is a tail call. */
 static val_t eval(void)
 {
     unsigned op = *pc++;
     if (op == OP_IDENTIFIER) {
         unsigned id = rd16();
-        const sym_t *e = cache[id & (CACHE_SIZE - 1)];
+        const sym_t *e = bucket[id & (BUCKETS - 1)];
         uint32_t w = *(const uint32_t *)e;
         if (__builtin_expect(w == (id | key_here) || w == (id | KEY_GLOBAL), 1))
             return read_var(e);
@@ -555,6 +572,7 @@ static val_t call(int by_var)
     fp += 2;
     unsigned nargs = rd16();
     unsigned n = nparams > nargs ? nparams : nargs;
+    uint32_t first = sym_free_hint;
     for (unsigned i = 0; i < n; i++) {
         if (i < nargs && i < nparams) {       /* bind the parameter to the caller's variable */
             const sym_t *src = lookup(pc[0] | (pc[1] << 8), level, 0);
@@ -572,7 +590,7 @@ static val_t call(int by_var)
     const uint8_t *ret = pc;
     set_level(level + 1u);
     val_t r = exec(fp);
-    clear_level(level);
+    clear_level(level, first);
     set_level(level - 1u);
     pc = ret;
     return r;
@@ -782,8 +800,8 @@ void ep_vm_init(void)
 
 void ep_vm_run(void)
 {
-    for (int i = 0; i < CACHE_SIZE; i++)
-        cache[i] = &no_sym;
+    for (int i = 0; i < BUCKETS; i++)
+        bucket[i] = &no_sym;
     set_level(0);
     exec(ep_code);
 }
