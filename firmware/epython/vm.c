@@ -513,7 +513,7 @@ static EP_NOINLINE val_t eval_rest(unsigned op)
 }
 
 /* ---- statements ---------------------------------------------------------------------------------- */
-static void do_let(int noalias)
+INLINE void let_body(int noalias)
 {
     unsigned kind = *pc++;
     unsigned id = rd16();
@@ -530,6 +530,11 @@ static void do_let(int noalias)
     } else {
         assign(e, v);
     }
+}
+
+static EP_NOINLINE void do_let(int noalias)
+{
+    let_body(noalias);
 }
 
 static void do_for(void)
@@ -603,7 +608,7 @@ static val_t exec(const uint8_t *start)
     while (pc < ep_code_end) {
         switch (*pc++) {
         case OP_LET:
-            do_let(0);
+            let_body(0);
             break;
         case OP_IF:
         case OP_IFELSE: {
