@@ -114,3 +114,9 @@ def test_compile_file_uses_the_program_directory(tree):
     prog = tree / "mods" / "user.py"
     prog.write_text("from mm import foo\nprint foo()\n")
     assert compile_file(str(prog)).functions == {"foo": 10}
+
+
+def test_a_program_named_like_a_module_gets_the_module(tmp_path):
+    prog = tmp_path / "taskfarm.py"
+    prog.write_text("from taskfarm import *\ninitTaskFarm(0)\n")
+    assert "initTaskFarm" in compile_file(str(prog)).functions
