@@ -100,11 +100,14 @@ class _Splicer:
         self.text: List[str] = []
         self.seen: Set[str] = set()
         self.included: List[str] = []
+        #: the program itself, never taken for a module it imports (a program called
+        #: taskfarm.py that imports taskfarm gets the module, not itself)
+        self.program: Optional[str] = None
 
     def find(self, filename: str) -> Optional[str]:
         for d in self.search_path:
             path = os.path.join(d, filename) if d else filename
-            if os.path.isfile(path):
+            if os.path.isfile(path) and os.path.realpath(path) != self.program:
                 return path
         return None
 
@@ -142,7 +145,7 @@ def preprocess_source(text: str, filename: str = "<string>",
                                           if not filename.startswith("<") else "")
     sp = _Splicer(search_path)
     if not filename.startswith("<") and os.path.isfile(filename):
-        sp.seen.add(os.path.realpath(filename))
+        sp.program = os.path.realpath(filename)
     sp.splice(filename, text)
     return Preprocessed(sp.lines, "".join(sp.text), sp.included)
 
