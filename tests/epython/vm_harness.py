@@ -16,8 +16,9 @@ from epython.runtime import RunOutcome, run_program
 PROGRAMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
 #: the genuine ePython v2.0 device firmware, if someone built it (never committed)
 GENUINE = os.environ.get("EPYTHON_GENUINE_FIRMWARE", "")
-#: ePython's host-standalone build (``make standalone``), if someone built it
-ORACLE = os.environ.get("EPYTHON_ORACLE_HOST", "")
+#: ePython's host-standalone build (``make standalone``), if someone built it (the compiler's
+#: tests call the same binary EPYTHON_ORACLE)
+ORACLE = os.environ.get("EPYTHON_ORACLE_HOST", "") or os.environ.get("EPYTHON_ORACLE", "")
 
 
 @dataclass
