@@ -333,28 +333,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
         if j < k:
             pc += ins.size
     c.cnt.n_insns += k + 1
-    nxt = pc + ins.size
-    if st == EXEC_TAKEN:
-        nxt = c.npc
-        cyc += ch.branch_penalty
-        c.cnt.branch_cycles += ch.branch_penalty
-        pm = AFTER_JUMP
-        prev_dst = 0
-        prev_ialu = 0
-    elif st != EXEC_OK:
-        c.stop_pc = pc
-        c.fault_word = ins.op
-        if c.stop == STOP_TRAP:
-            c.cnt.n_traps += 1
-            c.pc = nxt          # TRAP completes; the host resumes after it
-    if c.attn and (st == EXEC_OK or st == EXEC_TAKEN):
-        if st == EXEC_OK and c.lc != 0 and pc == c.le:
-            c.npc = nxt
-            hwloop_end(c)
-            nxt = c.npc
-        if c.timer_on:
-            c.cnt.cycles = cyc
-            timers_step(c, ins, cyc - cyc0)
+    nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pm, &prev_dst, &prev_ialu)
     if st == EXEC_OK or st == EXEC_TAKEN:
         c.pc = nxt
     c.cnt.cycles = cyc
@@ -478,27 +457,11 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             c.cnt.stall_cycles += b.dep_stall + b.load_stall
             c.cnt.fetch_stall_cycles += b.fetch_stall
         cyc = <uint64_t>(<int64_t>base + b.end_off)
-        if st == EXEC_TAKEN:
-            cyc += ch.branch_penalty
-            c.cnt.branch_cycles += ch.branch_penalty
-            pc = c.npc
-            pm = AFTER_JUMP
-            prev_dst = 0
-            prev_ialu = 0
-        else:
-            pc = b.end_pc
-            pm = b.exit_pm | BLOCK_EDGE
-            prev_dst = b.exit_pd
-            prev_ialu = b.exit_pi
-        if c.attn:
-            # its last instruction asked for the slow path: finish it as the run loop would
-            if st == EXEC_OK and c.lc != 0 and bm.pc == c.le:
-                c.npc = pc
-                hwloop_end(c)
-                pc = c.npc
-            if c.timer_on:
-                c.cnt.cycles = cyc
-                timers_step(c, ins, cyc - <uint64_t>(<int64_t>base + b.last_cyc))
+        pm = b.exit_pm | BLOCK_EDGE          # (a taken jump restarts the pipeline instead)
+        prev_dst = b.exit_pd
+        prev_ialu = b.exit_pi
+        pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc), &pm,
+                        &prev_dst, &prev_ialu)
     c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n

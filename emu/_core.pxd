@@ -75,12 +75,22 @@ cdef enum:
     AM_DISP = 2
     AM_DPM = 3
 
-# memory-region kinds returned by address decoding
+# memory-region kinds returned by address decoding (addr_decode, emu/_mem.pxi)
 cdef enum:
-    MK_NONE = 0
-    MK_SRAM = 1
-    MK_MMR = 2
-    MK_EXT = 3
+    MK_NONE = 0          # nothing there: a fault
+    MK_SRAM = 1          # a core's local memory
+    MK_MMR = 2           # a core's memory-mapped registers (32-bit accesses only)
+    MK_EXT = 3           # an external region (DRAM, the flat simulator memory)
+
+cdef struct Core     # forward
+
+# where an address lives: the one answer of addr_decode for every access path
+ctypedef struct Loc:
+    int kind             # MK_*
+    int region           # external region index (MK_EXT), else -1
+    Core* core           # the core whose SRAM or registers it is (MK_SRAM, MK_MMR), else NULL
+    uint32_t off         # offset in that core's space or in the region
+    uint8_t* p           # the bytes (MK_SRAM, MK_EXT), else NULL
 
 # policies for faults the program could handle itself
 cdef enum:
@@ -242,7 +252,7 @@ ctypedef struct ExtRegion:
     uint32_t* dhist        # profiling: reads and writes per 64-byte block (2 per block)
 
 # ---- architectural state of one eCore ---------------------------------------------------------
-ctypedef struct Core:
+cdef struct Core:
     uint32_t r[64]
     uint32_t pc
     uint32_t npc         # next PC (set before execute; branches overwrite it)
@@ -348,6 +358,26 @@ ctypedef struct Core:
     Chip* chip
     Counters cnt
 
+# the timing parameters of emu.timing.TimingModel, flattened (TimingModel.c_params() gives
+# them by field name; Engine.set_timing fills this struct from that dict)
+ctypedef struct Timing:
+    uint32_t tc_cost[8]      # issue cycles per TC_* class
+    uint32_t branch_penalty
+    int timed                # pipeline model on (dependencies, dual issue, fetch line penalty)
+    uint32_t lat_i[4]        # per LAT_* class: cycles after issue until an IALU consumer can issue
+    uint32_t lat_f[4]        # ... until an FPU consumer can issue
+    uint8_t pairs[4]         # per UNIT_*: bit set of units it may dual-issue with
+    uint32_t hop_cycles
+    uint32_t remote_access_cycles
+    uint32_t remote_read_overhead
+    uint32_t ext_read_cycles
+    uint32_t ext_write_cycles_per_byte
+    uint32_t ext_write_latency
+    uint32_t ext_write_buffer
+    uint32_t mesh_write_buffer
+    uint32_t fine_quantum    # slice length while cores communicate
+    uint32_t hot_window      # how long after the last remote access slices stay fine
+
 cdef struct Chip:
     Core* cores
     int ncores
@@ -370,31 +400,13 @@ cdef struct Chip:
     uint32_t seen_cap
     uint32_t seen_len
     uint32_t quantum
-    # timing parameters (flattened from emu/timing.py)
-    uint32_t tc_cost[8]
-    uint32_t branch_penalty
-    int timed            # pipeline model on (dependencies, dual issue, fetch line penalty)
-    uint32_t lat_i[4]    # per LAT_* class: cycles after issue until an IALU consumer can issue
-    uint32_t lat_f[4]    # ... until an FPU consumer can issue
-    uint8_t pairs[4]     # per UNIT_*: bit set of units it may dual-issue with
-    uint32_t remote_load_base
-    uint32_t remote_load_per_hop
-    # mesh and eLink model (emu/timing.py)
+    Timing tm            # the timing parameters (emu/timing.py)
+    # mesh and eLink model
     Link* clinks         # cMesh (writes, read replies): 4 per core, N E S W
     Link* rlinks         # rMesh (read requests)
     Link elink_tx        # off-chip writes
     Link elink_rx        # off-chip reads
     uint64_t elink_rx_reads
-    uint32_t hop_cycles
-    uint32_t remote_access_cycles
-    uint32_t remote_read_overhead
-    uint32_t ext_read_cycles
-    uint32_t ext_write_cycles_per_byte
-    uint32_t ext_write_latency
-    uint32_t ext_write_buffer
-    uint32_t mesh_write_buffer
-    uint32_t fine_quantum   # slice length while cores communicate
-    uint32_t hot_window     # how long after the last remote access slices stay fine
     uint64_t last_comm      # last cycle a core touched another core or off-chip memory
     uint64_t last_deadlock_check
     uint64_t last_write_change

@@ -19,6 +19,7 @@ cimport numpy as cnp
 
 cnp.import_array()
 
+include "_gen_regs.pxi"
 include "_irq.pxi"
 include "_mmr.pxi"
 include "_dma.pxi"
@@ -64,12 +65,17 @@ cdef void core_reset(Core* c) noexcept nogil:
     attn_update(c)
 
 
+cdef inline uint32_t ctimer_mode(Core* c, int k) noexcept nogil:
+    """The event CTIMERk counts (CONFIG.CTIMERk, CTIMER_* values)."""
+    return (c.config >> (CFG_CTIMER1_SHIFT if k else CFG_CTIMER0_SHIFT)) & 0xF
+
+
 cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
     if c.ctimer[k] == 0 or n == 0:
         return
     if c.ctimer[k] <= n:
         c.ctimer[k] = 0
-        latch_irq(c, 1u << (3 + k))     # TIMER0 = ILAT[3], TIMER1 = ILAT[4]
+        latch_irq(c, 1u << (IRQ_TIMER0 + k))   # TIMER1 follows TIMER0
     else:
         c.ctimer[k] -= <uint32_t>n
 
@@ -80,12 +86,12 @@ cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
     cdef uint32_t mode
     cdef uint64_t n
     for k in range(2):
-        mode = (c.config >> (4 + 4 * k)) & 0xF
-        if mode == 1:
+        mode = ctimer_mode(c, k)
+        if mode == CTIMER_CLK:
             n = dcyc
-        elif mode == 4:
+        elif mode == CTIMER_IALU:
             n = 1 if ins.tclass == TC_IALU else 0
-        elif mode == 5:
+        elif mode == CTIMER_FPU:
             n = 1 if ins.tclass == TC_FPU else 0
         else:
             n = 0
@@ -99,8 +105,8 @@ cdef uint64_t timer_wake_cycle(Core* c, uint64_t now, uint64_t end) noexcept nog
     cdef uint32_t mode
     cdef uint64_t t = end
     for k in range(2):
-        mode = (c.config >> (4 + 4 * k)) & 0xF
-        if (mode == 1 or mode == 2) and c.ctimer[k] != 0 and now + c.ctimer[k] < t:
+        mode = ctimer_mode(c, k)
+        if (mode == CTIMER_CLK or mode == CTIMER_IDLE) and c.ctimer[k] != 0 and now + c.ctimer[k] < t:
             t = now + c.ctimer[k]
     return t
 
@@ -122,8 +128,8 @@ cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
     if c.timer_on:
         t = timer_wake_cycle(c, now, t)
         for k in range(2):
-            mode = (c.config >> (4 + 4 * k)) & 0xF
-            if mode == 1 or mode == 2:
+            mode = ctimer_mode(c, k)
+            if mode == CTIMER_CLK or mode == CTIMER_IDLE:
                 timer_count(c, k, t - now)
     if t > now:
         c.cnt.idle_cycles += t - now
@@ -132,13 +138,48 @@ cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
 
 # ---- the run loop -----------------------------------------------------------------------------
 
+cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, uint64_t* cyc,
+                                uint64_t cyc0, uint8_t* pair_mask, uint64_t* prev_dst,
+                                uint64_t* prev_ialu) noexcept nogil:
+    """What follows the execution of the instruction at pc (status st, issued at cyc0, done
+    at *cyc), whichever loop ran it (run_core_impl, run_blocks, block_deviate): a taken
+    jump's penalty and pipeline restart, a stop's report (a TRAP completes: the host resumes
+    after it), the end of a hardware loop, the timers.  Returns the next PC."""
+    cdef uint32_t nxt = pc + ins.size
+    cdef uint32_t bp
+    if st != EXEC_OK:
+        if st != EXEC_TAKEN:
+            c.stop_pc = pc
+            c.fault_word = ins.op
+            if c.stop == STOP_TRAP:
+                c.cnt.n_traps += 1
+                c.pc = nxt
+            return nxt
+        nxt = c.npc
+        bp = c.chip.tm.branch_penalty
+        cyc[0] += bp
+        c.cnt.branch_cycles += bp
+        pair_mask[0] = AFTER_JUMP
+        prev_dst[0] = 0
+        prev_ialu[0] = 0
+    if c.attn:
+        if st == EXEC_OK and c.lc != 0 and pc == c.le:
+            c.npc = nxt
+            hwloop_end(c)
+            nxt = c.npc
+        if c.timer_on:
+            c.cnt.cycles = cyc[0]
+            timers_step(c, ins, cyc[0] - cyc0)
+    return nxt
+
+
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
     specialised for each combination of the timing model and observation, so neither costs a
     test per instruction; each specialisation is a function of its own (the register
     allocator does better with one copy of the loop per function)."""
     cdef Chip* ch = c.chip
-    if ch.timed:
+    if ch.tm.timed:
         if ch.observe:
             return run_core_timed_observed(c, end)
         return run_core_timed(c, end)
@@ -188,7 +229,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
     in locals and are written back to the core when control leaves the loop or the slow path
     needs them; the memory layer reports stalls through c.stall_acc.
 
-    The pipeline model (when ch.timed) is tm_issue before execution and tm_retire after
+    The pipeline model (when ch.tm.timed) is tm_issue before execution and tm_retire after
     (_pipe.pxi)."""
     cdef Chip* ch = c.chip
     cdef Insn* ins
@@ -273,38 +314,18 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
         if timed:
             t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
-        nxt = pc + ins.size
+        nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pair_mask, &prev_dst, &prev_ialu)
         if st != EXEC_OK:
-            if st == EXEC_TAKEN:
-                nxt = c.npc
-                cyc += ch.branch_penalty
-                c.cnt.branch_cycles += ch.branch_penalty
-                pair_mask = AFTER_JUMP
-                prev_dst = 0
-                prev_ialu = 0
-                wsize = c.win_size      # jumps to odd addresses invalidate the window
-                if edge and not c.attn:
-                    c.at_edge = 1
-                    pc = nxt
-                    break
-            else:
-                c.stop_pc = pc
-                c.fault_word = ins.op
-                if c.stop == STOP_TRAP:
-                    c.cnt.n_traps += 1
-                    c.pc = nxt          # TRAP completes; the host resumes after it
-                    if observe:
-                        c.cnt.cycles = cyc
-                        observe_insn(c, ins, pc, off, cyc - cyc0)
+            if st != EXEC_TAKEN:
+                if observe and c.stop == STOP_TRAP:
+                    c.cnt.cycles = cyc
+                    observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
-        if c.attn:
-            if st == EXEC_OK and c.lc != 0 and pc == c.le:
-                c.npc = nxt
-                hwloop_end(c)
-                nxt = c.npc
-            if c.timer_on:
-                c.cnt.cycles = cyc
-                timers_step(c, ins, cyc - cyc0)
+            wsize = c.win_size          # jumps to odd addresses invalidate the window
+            if edge and not c.attn:
+                c.at_edge = 1
+                pc = nxt
+                break
         if observe:
             c.cnt.cycles = cyc
             if observe_insn(c, ins, pc, off, cyc - cyc0):
@@ -421,8 +442,8 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     while ch.now < limit:
         pending_apply_until(ch, ch.now)
         span = ch.quantum
-        if ch.npend or ch.now < ch.last_comm + ch.hot_window:
-            span = ch.fine_quantum if ch.fine_quantum < span else span
+        if ch.npend or ch.now < ch.last_comm + ch.tm.hot_window:
+            span = ch.tm.fine_quantum if ch.tm.fine_quantum < span else span
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
@@ -496,7 +517,7 @@ cdef class Engine:
             raise ValueError("chip geometry must have 1..4096 cores")
         if first_row < 0 or first_col < 0 or first_row + rows > 64 or first_col + cols > 64:
             raise ValueError("core rows/columns must lie in 0..63")
-        if sram_size < 0x100 or sram_size > 0x100000 or (sram_size & (sram_size - 1)):
+        if sram_size < 0x100 or sram_size > LOCAL_SPACE or (sram_size & (sram_size - 1)):
             raise ValueError("core memory size must be a power of two between 256 B and 1 MiB")
         self.ch.ncores = rows * cols
         self.ch.rows = rows
@@ -550,8 +571,8 @@ cdef class Engine:
         self.ch.rlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
         if self.ch.clinks == NULL or self.ch.rlinks == NULL:
             raise MemoryError()
-        self.ch.fine_quantum = 8
-        self.ch.hot_window = 2000
+        self.ch.tm.fine_quantum = 8
+        self.ch.tm.hot_window = 2000
         self.ch.nlive = self.ch.ncores
         self.ch.seen_cap = 4096
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
@@ -562,7 +583,9 @@ cdef class Engine:
         self.ch.unaligned_log = <UnalignedRec*>cnp.PyArray_DATA(arr)
         self.ch.unaligned_log_cap = unaligned_log_cap
         for k in range(8):
-            self.ch.tc_cost[k] = 1
+            self.ch.tm.tc_cost[k] = 1
+        self.ch.tm.fine_quantum = 8
+        self.ch.tm.hot_window = 2000
         self.ch.use_blocks = 1
         self.ch.blk_memory = BLK_MEMORY
 
@@ -614,23 +637,34 @@ cdef class Engine:
         self.ch.fault_policy = faults
         self.ch.excause_e4 = excause_e4
 
-    def set_timing(self, tc_cost, uint32_t branch_penalty, uint32_t remote_load_base,
-                   uint32_t remote_load_per_hop, bint timed=False, lat_i=(1, 1, 1, 1),
-                   lat_f=(1, 1, 1, 1), pairs=(0, 0, 0, 0)):
-        """Flattened emu.timing.TimingModel (see there for the meaning and sources)."""
+    def set_timing(self, params):
+        """The timing parameters, by field name: a dict with every field of the C struct
+        Timing (emu/_core.pxd), as emu.timing.TimingModel.c_params() gives it.  Decoded
+        instructions and timed blocks made with the old parameters are dropped."""
+        cdef Timing tm = params          # (a missing or mistyped field raises here)
         cdef int k
-        for k in range(min(8, len(tc_cost))):
-            self.ch.tc_cost[k] = tc_cost[k]
-        self.ch.branch_penalty = branch_penalty
-        self.ch.remote_load_base = remote_load_base
-        self.ch.remote_load_per_hop = remote_load_per_hop
-        self.ch.timed = timed
+        cdef uint32_t p
+        cdef Core* c
+        if tm.fine_quantum == 0:
+            tm.fine_quantum = 1
+        self.ch.tm = tm
         blocks_flush(&self.ch)          # schedules made with the old parameters
         self.ch.code_gen += 1
+        for k in range(self.ch.ncores):     # decoded costs and latencies (where code was)
+            c = &self.ch.cores[k]
+            for p in range(c.sram_size // 256):
+                if c.code_blk[p]:
+                    memset(&c.pd[p * 128], 0, 128 * sizeof(Insn))
+            c.win_size = 0
         for k in range(4):
-            self.ch.lat_i[k] = lat_i[k]
-            self.ch.lat_f[k] = lat_f[k]
-            self.ch.pairs[k] = pairs[k]
+            if self.ch.ext[k].pages != NULL:
+                for p in range(self.ch.ext[k].size // 4096):
+                    if self.ch.ext[k].pages[p] != NULL:
+                        memset(self.ch.ext[k].pages[p], 0, 2048 * sizeof(Insn))
+
+    def timing_params(self):
+        """The timing parameters in effect (the C struct as a dict)."""
+        return self.ch.tm
 
     def set_region_timing(self, int j, uint32_t load_latency, uint32_t store_cost,
                           bint direct=False):
@@ -641,23 +675,6 @@ cdef class Engine:
         self.ch.ext[j].load_latency = load_latency
         self.ch.ext[j].store_cost = store_cost
         self.ch.ext[j].direct = direct
-
-    def set_mesh_timing(self, uint32_t hop_cycles, uint32_t remote_access_cycles,
-                        uint32_t remote_read_overhead, uint32_t ext_read_cycles,
-                        uint32_t ext_write_cycles_per_byte, uint32_t ext_write_latency,
-                        uint32_t ext_write_buffer, uint32_t mesh_write_buffer,
-                        uint32_t fine_quantum, uint32_t hot_window):
-        """Flattened mesh/eLink parameters of emu.timing.TimingModel."""
-        self.ch.hop_cycles = hop_cycles
-        self.ch.remote_access_cycles = remote_access_cycles
-        self.ch.remote_read_overhead = remote_read_overhead
-        self.ch.ext_read_cycles = ext_read_cycles
-        self.ch.ext_write_cycles_per_byte = ext_write_cycles_per_byte
-        self.ch.ext_write_latency = ext_write_latency
-        self.ch.ext_write_buffer = ext_write_buffer
-        self.ch.mesh_write_buffer = mesh_write_buffer
-        self.ch.fine_quantum = fine_quantum if fine_quantum > 0 else 1
-        self.ch.hot_window = hot_window
 
     def link_counters(self):
         """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c' or
@@ -855,7 +872,7 @@ cdef class Engine:
         self.ch.cores[k].r[n] = v
 
     def sreg_read(self, int k, uint32_t off):
-        """Read a memory-mapped register by core-local offset (0xF0000-0xF07FF)."""
+        """Read a memory-mapped register by core-local offset (MMR_LO..MMR_HI)."""
         self._check(k)
         if off == MMR_PC:
             return self.ch.cores[k].pc
@@ -968,38 +985,18 @@ cdef class Engine:
         """(base, numpy view) of external region j."""
         return self.ch.ext[j].base, self._ext[j]
 
-    cdef int _locate(self, int k, uint32_t addr, uint32_t n, uint8_t** p, Core** owner,
+    cdef int _locate(self, int k, uint32_t addr, uint64_t n, uint8_t** p, Core** owner,
                      int* region) except -2:
-        """Host view of an address: pointer to n bytes of memory, or -1 if unmapped/MMR."""
-        cdef int j, idx
-        cdef uint32_t off
-        cdef Core* t
-        region[0] = -1
-        owner[0] = NULL
-        if addr < 0x100000:
-            if k < 0:
-                return -1
-            t = &self.ch.cores[k]
-            off = addr
-        else:
-            j = ext_find(&self.ch, addr)
-            if j >= 0:
-                off = addr - self.ch.ext[j].base
-                if off + n > self.ch.ext[j].size:
-                    return -1
-                p[0] = self.ch.ext[j].mem + off
-                region[0] = j
-                return 0
-            idx = self.ch.core_of_id[addr >> 20]
-            if idx < 0:
-                return -1
-            t = &self.ch.cores[idx]
-            off = addr & 0xFFFFF
-        if off + n <= t.sram_size:
-            p[0] = t.sram + off
-            owner[0] = t
-            return 0
-        return -1
+        """Host view of an address (core k's local space when k >= 0): pointer to n bytes of
+        memory, or -1 if unmapped or memory-mapped registers."""
+        cdef Loc w
+        if addr_decode(&self.ch, &self.ch.cores[k] if k >= 0 else NULL, addr, n, &w) \
+                not in (MK_SRAM, MK_EXT):
+            return -1
+        p[0] = w.p
+        owner[0] = w.core
+        region[0] = w.region
+        return 0
 
     def mem_read(self, uint32_t addr, uint32_t n, int core=-1):
         """Read n bytes at addr (global, or core-local when core >= 0 and addr < 1 MiB).
@@ -1011,7 +1008,7 @@ cdef class Engine:
             self._check(core)
         if n == 0:
             return b""
-        if <uint64_t>addr + n > 0x100000000 or self._locate(core, addr, n, &p, &owner, &region) < 0:
+        if self._locate(core, addr, n, &p, &owner, &region) < 0:
             raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
         return (<char*>p)[:n]
 
@@ -1026,7 +1023,7 @@ cdef class Engine:
             self._check(core)
         if n == 0:
             return
-        if <uint64_t>addr + n > 0x100000000 or self._locate(core, addr, n, &p, &owner, &region) < 0:
+        if self._locate(core, addr, n, &p, &owner, &region) < 0:
             raise ValueError(f"unmapped memory at 0x{addr:08x} (+{n})")
         memcpy(p, &buf[0], n)
         if owner != NULL:
@@ -1036,10 +1033,10 @@ cdef class Engine:
 
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""
-        cdef int idx = self.ch.core_of_id[addr >> 20]
-        if idx < 0 or (addr & 0xFFFFF) < 0xF0000 or (addr & 0xFFFFF) >= 0xF0800:
+        cdef Loc w
+        if addr_decode(&self.ch, NULL, addr, 4, &w) != MK_MMR:
             raise ValueError(f"no memory-mapped register at 0x{addr:08x}")
-        mmr_write(&self.ch.cores[idx], addr & 0xFFFFF, v, &self.ch.cores[idx])
+        mmr_write(w.core, w.off, v, w.core)
 
 
 cdef int run_core_one(Core* c) noexcept nogil:

@@ -87,39 +87,17 @@ cdef inline uint64_t dma_local_bank(Core* t, uint32_t off, uint64_t tt) noexcept
     return t.dma_bank_phase
 
 
-cdef int dma_resolve(Core* t, uint32_t addr, int lsz, int store, Core** where, int* region,
-                     uint32_t* off_out) noexcept nogil:
-    """Where a DMA access of core t's engine goes: *where the core whose memory it is (t for
-    local addresses) and *off_out the offset (an SRAM offset, or an MMR offset >= 0xF0000),
-    or *where NULL and *region the external region.  Returns 0, or a fault (mem_fault)."""
-    cdef Chip* ch = t.chip
-    cdef uint32_t off, n = 1u << lsz
-    cdef int k, idx
-    cdef Core* o
-    where[0] = NULL
-    region[0] = -1
-    if addr >= 0x100000:
-        k = ext_find(ch, addr)
-        if k >= 0:
-            off = addr - ch.ext[k].base
-            if off + n > ch.ext[k].size:
-                return mem_fault(t, addr, lsz, store)
-            region[0] = k
-            off_out[0] = off
-            return 0
-        idx = ch.core_of_id[addr >> 20]
-        if idx < 0:
-            return mem_fault(t, addr, lsz, store)
-        o = &ch.cores[idx]
-        off = addr & 0xFFFFF
-    else:
-        o = t
-        off = addr
-    if off + n <= o.sram_size or (off >= 0xF0000 and off < 0xF0800 and lsz == 2):
-        where[0] = o
-        off_out[0] = off
-        return 0
-    return mem_fault(t, addr, lsz, store)
+cdef inline int dma_decode(Core* t, uint32_t addr, int lsz, int store, Core** where,
+                           int* region, uint32_t* off) noexcept nogil:
+    """addr_decode for core t's DMA engine: *where the core whose SRAM or registers it is
+    (NULL for external region *region), *off the offset.  Returns 0, or a fault."""
+    cdef Loc w
+    if addr_decode(t.chip, t, addr, 1u << lsz, &w) == MK_NONE:
+        return mem_fault(t, addr, lsz, store)
+    where[0] = w.core
+    region[0] = w.region
+    off[0] = w.off
+    return 0
 
 
 cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uint64_t* next,
@@ -136,10 +114,10 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
     cdef uint32_t n = 1u << lsz, off
     cdef Core* o
     cdef int k
-    cdef bint timed = ch.timed
+    cdef bint timed = ch.tm.timed
     next[0] = tt + 1
     # ---- read ----
-    if dma_resolve(t, src, lsz, 0, &o, &k, &off):
+    if dma_decode(t, src, lsz, 0, &o, &k, &off):
         return 1
     if o == NULL:
         v = rd_le(ch.ext[k].mem + off, lsz)
@@ -154,7 +132,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                 arr = mesh_route(ch, ch.rlinks, core_pos_row(t), core_pos_col(t),
                                  core_pos_row(t), ch.cols, tt, 8, &fs)
                 start = arr if arr > ch.elink_rx.busy_until else ch.elink_rx.busy_until
-                occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+                occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
                 ch.elink_rx.busy_until = start + occ
                 ch.elink_rx.busy_cycles += occ
                 ch.elink_rx.bytes += n
@@ -162,9 +140,9 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                 ch.elink_rx_reads += 1
                 ready = mesh_route(ch, ch.clinks, core_pos_row(t), ch.cols - 1,
                                    core_pos_row(t), core_pos_col(t),
-                                   start + occ + ch.ext_read_cycles, n, &fs)
-                if start > tt + ch.ext_write_buffer and start - ch.ext_write_buffer > next[0]:
-                    next[0] = start - ch.ext_write_buffer
+                                   start + occ + ch.tm.ext_read_cycles, n, &fs)
+                if start > tt + ch.tm.ext_write_buffer and start - ch.tm.ext_write_buffer > next[0]:
+                    next[0] = start - ch.tm.ext_write_buffer
     else:
         if off < o.sram_size:
             v = rd_le(o.sram + off, lsz)
@@ -188,10 +166,10 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                     next[0] = fs
                 ready = mesh_route(ch, ch.clinks, core_pos_row(o), core_pos_col(o),
                                    core_pos_row(t), core_pos_col(t),
-                                   arr + ch.remote_access_cycles, n, &fs)
+                                   arr + ch.tm.remote_access_cycles, n, &fs)
             ch.last_comm = tt
     # ---- write ----
-    if dma_resolve(t, dst, lsz, 1, &o, &k, &off):
+    if dma_decode(t, dst, lsz, 1, &o, &k, &off):
         return 1
     done[0] = ready
     if o == NULL:
@@ -208,14 +186,14 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             arr = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
                              core_pos_row(t), ch.cols, ready, n, &fs)
             start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
-            occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+            occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
             ch.elink_tx.busy_until = start + occ
             ch.elink_tx.busy_cycles += occ
             ch.elink_tx.bytes += n
             ch.elink_tx.packets += 1
-            done[0] = start + occ + ch.ext_write_latency
-            if start > tt + ch.ext_write_buffer and start - ch.ext_write_buffer > next[0]:
-                next[0] = start - ch.ext_write_buffer
+            done[0] = start + occ + ch.tm.ext_write_latency
+            if start > tt + ch.tm.ext_write_buffer and start - ch.tm.ext_write_buffer > next[0]:
+                next[0] = start - ch.tm.ext_write_buffer
         if chip_shared(ch):
             # src -1: not one of the core's own stores (no store-to-load forwarding)
             return pending_push(ch, done[0], PW_EXT, k, -1, off, lsz, v)
@@ -238,8 +216,8 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
         if timed:
             done[0] = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
                                  core_pos_row(o), core_pos_col(o), ready, n, &fs)
-            if fs > tt + ch.mesh_write_buffer and fs - ch.mesh_write_buffer > next[0]:
-                next[0] = fs - ch.mesh_write_buffer
+            if fs > tt + ch.tm.mesh_write_buffer and fs - ch.tm.mesh_write_buffer > next[0]:
+                next[0] = fs - ch.tm.mesh_write_buffer
         if chip_shared(ch):
             if off < o.sram_size:
                 return pending_push(ch, done[0], PW_SRAM, o.index, -1, off, lsz, v)
@@ -282,7 +260,7 @@ cdef int dma_channel_step(Core* t, int ch, uint64_t* clk, uint64_t until) noexce
             d[DMA_STATUS] &= 0xFFFF0000u
             t.dma_active &= ~(1 << ch)
             if cfg & DMACFG_IRQEN:
-                latch_irq(t, 1u << (6 + ch))
+                latch_irq(t, 1u << (IRQ_DMA0 + ch))
                 return 1
             return 0
         if (d[DMA_SRC] | d[DMA_DST]) & ((1u << lsz) - 1):

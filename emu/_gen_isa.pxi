@@ -166,50 +166,6 @@ cdef enum:  # timing model: register indices, latency classes, issue units
     UNIT_FPU = 2
     UNIT_LDST = 3
 
-cdef enum:  # memory-mapped special registers (isa/regs.py)
-    MMR_CONFIG = 0xf0400
-    MMR_STATUS = 0xf0404
-    MMR_PC = 0xf0408
-    MMR_DEBUGSTATUS = 0xf040c
-    MMR_IAB = 0xf0410
-    MMR_LC = 0xf0414
-    MMR_LS = 0xf0418
-    MMR_LE = 0xf041c
-    MMR_IRET = 0xf0420
-    MMR_IMASK = 0xf0424
-    MMR_ILAT = 0xf0428
-    MMR_ILATST = 0xf042c
-    MMR_ILATCL = 0xf0430
-    MMR_IPEND = 0xf0434
-    MMR_CTIMER0 = 0xf0438
-    MMR_CTIMER1 = 0xf043c
-    MMR_FSTATUS = 0xf0440
-    MMR_DEBUGCMD = 0xf0448
-    MMR_DMA0CONFIG = 0xf0500
-    MMR_DMA0STRIDE = 0xf0504
-    MMR_DMA0COUNT = 0xf0508
-    MMR_DMA0SRCADDR = 0xf050c
-    MMR_DMA0DSTADDR = 0xf0510
-    MMR_DMA0AUTO0 = 0xf0514
-    MMR_DMA0AUTO1 = 0xf0518
-    MMR_DMA0STATUS = 0xf051c
-    MMR_DMA1CONFIG = 0xf0520
-    MMR_DMA1STRIDE = 0xf0524
-    MMR_DMA1COUNT = 0xf0528
-    MMR_DMA1SRCADDR = 0xf052c
-    MMR_DMA1DSTADDR = 0xf0530
-    MMR_DMA1AUTO0 = 0xf0534
-    MMR_DMA1AUTO1 = 0xf0538
-    MMR_DMA1STATUS = 0xf053c
-    MMR_MEMCONFIG = 0xf0600
-    MMR_MEMSTATUS = 0xf0604
-    MMR_MEMPROTECT = 0xf0608
-    MMR_MEMRESERVE = 0xf060c
-    MMR_MESHCONFIG = 0xf0700
-    MMR_COREID = 0xf0704
-    MMR_MULTICAST = 0xf0708
-    MMR_RESETCORE = 0xf070c
-
 cdef inline bint decode16(uint32_t w, Insn* o) noexcept nogil:
     """Decode a 16-bit word into *o; return 0 (and OP_INVALID) if it is none."""
     cdef uint32_t v

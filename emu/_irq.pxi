@@ -1,24 +1,12 @@
 # Interrupts, exceptions and hardware loops: one helper each (included by _core.pyx).
 # Rules: fact sheet §1.5 (acceptance, entry, RTI), §2.4 and esim-corner-cases row 8 (loops).
 
+# STATUS bits (ST_*), interrupt numbers (IRQ_*), exception causes (EXC_*, EXCAUSE_E3/E4) come
+# from isa/regs.py through emu/_gen_isa.pxi.
+
 cdef enum:
-    ST_GID = 1 << 1
-    ST_KM = 1 << 2
-    ST_WAND = 1 << 3
-    ST_BC = 1 << 11
-    ST_EXCAUSE = 0xF << 16
+    # the STATUS bits kept as they are in Core.status_rest (the flags are unpacked)
     ST_REST_MASK = ST_GID | ST_KM | ST_WAND | ST_BC | ST_EXCAUSE
-
-# exception causes, index into the per-chip code table (E-III or E-IV numbering)
-cdef enum:
-    EXC_SWI = 0
-    EXC_UNALIGNED = 1
-    EXC_FPU = 2
-    EXC_UNIMPL = 3
-    EXC_ILLEGAL = 4
-
-cdef uint32_t[5] EXCAUSE_E3 = [1, 2, 3, 4, 5]
-cdef uint32_t[5] EXCAUSE_E4 = [0xE, 0xD, 0x7, 0xF, 0xC]
 
 
 cdef inline void attn_update(Core* c) noexcept nogil:
@@ -29,7 +17,7 @@ cdef inline void attn_update(Core* c) noexcept nogil:
 
 cdef inline void irq_update(Core* c) noexcept nogil:
     """Recompute whether an interrupt can be taken at the next instruction boundary."""
-    cdef uint32_t want = c.ilat & ~c.imask & 0x3FF
+    cdef uint32_t want = c.ilat & ~c.imask & IRQ_ALL
     cdef uint32_t prio
     if c.ipend:
         prio = (c.ipend & (~c.ipend + 1)) - 1   # only higher priorities than the lowest in service
@@ -40,13 +28,13 @@ cdef inline void irq_update(Core* c) noexcept nogil:
 
 cdef inline void take_interrupt(Core* c) noexcept nogil:
     """Enter the highest-priority acceptable interrupt (IRET = next instruction not executed)."""
-    cdef uint32_t want = c.ilat & ~c.imask & 0x3FF
+    cdef uint32_t want = c.ilat & ~c.imask & IRQ_ALL
     cdef uint32_t i = 0
     if c.ipend:
         want &= (c.ipend & (~c.ipend + 1)) - 1
-    while i < 10 and not (want >> i) & 1:
+    while i < N_IRQ and not (want >> i) & 1:
         i += 1
-    if i >= 10:
+    if i >= N_IRQ:
         c.irq_pending = 0
         attn_update(c)
         return
@@ -63,7 +51,7 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
 
 cdef inline void latch_irq(Core* c, uint32_t bits) noexcept nogil:
     """Set ILAT bits (ILATST, timers, DMA, inter-core signals) and wake the core if possible."""
-    c.ilat |= bits & 0x3FF
+    c.ilat |= bits & IRQ_ALL
     irq_update(c)
 
 
@@ -71,8 +59,8 @@ cdef inline void raise_exception(Core* c, int exc) noexcept nogil:
     """Software exception: EXCAUSE and ILAT[1] in one step (taken at the next boundary, so
     IRET is the instruction after the one that caused it)."""
     cdef uint32_t code = EXCAUSE_E4[exc] if c.chip.excause_e4 else EXCAUSE_E3[exc]
-    c.status_rest = (c.status_rest & ~ST_EXCAUSE) | (code << 16)
-    latch_irq(c, 1 << 1)
+    c.status_rest = (c.status_rest & ~ST_EXCAUSE) | (code << ST_EXCAUSE_SHIFT)
+    latch_irq(c, 1u << IRQ_SWEXC)
 
 
 cdef inline void do_rti(Core* c) noexcept nogil:

@@ -10,6 +10,52 @@ cdef inline int ext_find(Chip* ch, uint32_t addr) noexcept nogil:
     return -1
 
 
+cdef inline int addr_decode(Chip* ch, Core* c, uint32_t addr, uint64_t n, Loc* w) noexcept nogil:
+    """Where the n bytes at addr live, seen from core c (NULL: the host, which has no local
+    space): the executing core's own space below LOCAL_SPACE, an external region, or another
+    core's SRAM or memory-mapped registers (MMR_LO..MMR_HI, 32-bit accesses only) at
+    coreid << 20.  The one address decoder of every access path (loads, stores, TESTSET,
+    DMA, instruction fetch, the host).  Returns w.kind; MK_NONE for an address that faults
+    (nothing there, or an access running past the end of a memory)."""
+    cdef int k, idx
+    cdef Core* t
+    cdef uint32_t off
+    w.kind = MK_NONE
+    w.region = -1
+    w.core = NULL
+    w.p = NULL
+    w.off = addr
+    if addr < LOCAL_SPACE:
+        if c == NULL:
+            return MK_NONE
+        t = c
+        off = addr
+    else:
+        k = ext_find(ch, addr)
+        if k >= 0:
+            off = addr - ch.ext[k].base
+            w.off = off
+            if off + n > ch.ext[k].size:
+                return MK_NONE
+            w.region = k
+            w.p = ch.ext[k].mem + off
+            w.kind = MK_EXT
+            return MK_EXT
+        idx = ch.core_of_id[addr >> 20]
+        if idx < 0:
+            return MK_NONE
+        t = &ch.cores[idx]
+        off = addr & (LOCAL_SPACE - 1)
+    w.core = t
+    w.off = off
+    if off + n <= t.sram_size:
+        w.p = t.sram + off
+        w.kind = MK_SRAM
+    elif off >= MMR_LO and off < MMR_HI and n == 4:
+        w.kind = MK_MMR
+    return w.kind
+
+
 cdef inline int mem_fault(Core* c, uint32_t addr, int lsz, int store) noexcept nogil:
     c.fault_addr = addr
     c.fault_size = <uint8_t>lsz
@@ -120,9 +166,9 @@ cdef uint64_t remote_read_stall(Core* c, Core* t, uint32_t n) noexcept nogil:
     cdef uint64_t arr = mesh_route(ch, ch.rlinks, core_pos_row(c), core_pos_col(c),
                                    core_pos_row(t), core_pos_col(t), t0, 8, &fs)
     cdef uint64_t back = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
-                                    core_pos_row(c), core_pos_col(c), arr + ch.remote_access_cycles,
+                                    core_pos_row(c), core_pos_col(c), arr + ch.tm.remote_access_cycles,
                                     n, &fs)
-    return back - t0 + ch.remote_read_overhead
+    return back - t0 + ch.tm.remote_read_overhead
 
 
 cdef uint64_t ext_read_stall(Core* c, uint32_t n) noexcept nogil:
@@ -134,7 +180,7 @@ cdef uint64_t ext_read_stall(Core* c, uint32_t n) noexcept nogil:
     cdef uint64_t arr = mesh_route(ch, ch.rlinks, row, core_pos_col(c), row, ch.cols, t0, 8, &fs)
     cdef uint64_t start = link_use(&ch.elink_rx, arr, n)
     cdef uint64_t back = mesh_route(ch, ch.clinks, row, ch.cols - 1, row, core_pos_col(c),
-                                    start + ch.ext_read_cycles, n, &fs)
+                                    start + ch.tm.ext_read_cycles, n, &fs)
     ch.elink_rx_reads += 1
     return back - t0
 
@@ -148,82 +194,71 @@ cdef uint64_t ext_write_issue(Core* c, uint32_t n, uint64_t* arrival) noexcept n
     cdef int row = core_pos_row(c)
     cdef uint64_t arr = mesh_route(ch, ch.clinks, row, core_pos_col(c), row, ch.cols, t0, n, &fs)
     cdef uint64_t start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
-    cdef uint64_t occ = <uint64_t>n * ch.ext_write_cycles_per_byte
+    cdef uint64_t occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
     ch.elink_tx.busy_until = start + occ
     ch.elink_tx.busy_cycles += occ
     ch.elink_tx.bytes += n
     ch.elink_tx.packets += 1
-    arrival[0] = start + occ + ch.ext_write_latency
-    if start > t0 + ch.ext_write_buffer:
-        return start - t0 - ch.ext_write_buffer
+    arrival[0] = start + occ + ch.tm.ext_write_latency
+    if start > t0 + ch.tm.ext_write_buffer:
+        return start - t0 - ch.tm.ext_write_buffer
     return 0
 
 
 cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept nogil:
     cdef Chip* ch = c.chip
     cdef Core* t
-    cdef uint32_t off, n = 1 << lsz
-    cdef int k, idx
+    cdef uint32_t n = 1 << lsz
     cdef uint64_t stall
-    if addr >= 0x100000:
-        k = ext_find(ch, addr)
-        if k >= 0:
-            off = addr - ch.ext[k].base
-            if off + n > ch.ext[k].size:
-                return mem_fault(c, addr, lsz, 0)
-            out[0] = rd_le(ch.ext[k].mem + off, lsz)
-            c.cnt.n_ext_reads += 1
-            c.cnt.bytes_ext_reads += n
-            if ch.observe:
-                prof_data(ch.ext[k].dhist, off, 0)
-            if not ch.ext[k].direct:
-                c.acc_ext += 1
-                if ch.npend:
-                    pending_forward(ch, c.index, PW_EXT, k, off, lsz, out)
-                stall = ext_read_stall(c, n) if ch.timed else ch.ext[k].load_latency
-                c.cnt.ext_stall_cycles += stall
-                c.stall_acc += stall
-                ch.last_comm = c.now
-            return 0
-        idx = ch.core_of_id[addr >> 20]
-        if idx < 0:
-            return mem_fault(c, addr, lsz, 0)
-        t = &ch.cores[idx]
-        off = addr & 0xFFFFF
-    else:
-        t = c
-        off = addr
-    if off + n <= t.sram_size:
-        out[0] = rd_le(t.sram + off, lsz)
+    cdef Loc w
+    cdef ExtRegion* r
+    addr_decode(ch, c, addr, n, &w)
+    if w.kind == MK_EXT:
+        r = &ch.ext[w.region]
+        out[0] = rd_le(w.p, lsz)
+        c.cnt.n_ext_reads += 1
+        c.cnt.bytes_ext_reads += n
         if ch.observe:
-            prof_data(t.dhist, off, 0)
+            prof_data(r.dhist, w.off, 0)
+        if not r.direct:
+            c.acc_ext += 1
+            if ch.npend:
+                pending_forward(ch, c.index, PW_EXT, w.region, w.off, lsz, out)
+            stall = ext_read_stall(c, n) if ch.tm.timed else r.load_latency
+            c.cnt.ext_stall_cycles += stall
+            c.stall_acc += stall
+            ch.last_comm = c.now
+        return 0
+    if w.kind == MK_NONE:
+        return mem_fault(c, addr, lsz, 0)
+    t = w.core
+    if w.kind == MK_SRAM:
+        out[0] = rd_le(w.p, lsz)
+        if ch.observe:
+            prof_data(t.dhist, w.off, 0)
         if t == c:
             c.cnt.n_loads_local += 1
             c.cnt.bytes_loads_local += n
-        else:
-            c.acc_remote += 1
-            if ch.npend:
-                pending_forward(ch, c.index, PW_SRAM, t.index, off, lsz, out)
-            c.cnt.n_loads_remote += 1
-            c.cnt.bytes_loads_remote += n
-            stall = remote_read_stall(c, t, n) if ch.timed else \
-                ch.remote_read_overhead + 2 * ch.hop_cycles * hops_between(c, t)
-            c.cnt.remote_stall_cycles += stall
-            c.stall_acc += stall
-            ch.last_comm = c.now
-        return 0
-    if off >= 0xF0000 and off < 0xF0800 and lsz == 2:
-        out[0] = mmr_read(t, off)
-        if t != c:
-            c.cnt.n_loads_remote += 1
-            c.cnt.bytes_loads_remote += n
-            c.acc_remote += 1
-            stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
-            c.cnt.remote_stall_cycles += stall
-            c.stall_acc += stall
-            ch.last_comm = c.now
-        return 0
-    return mem_fault(c, addr, lsz, 0)
+            return 0
+        if ch.npend:
+            pending_forward(ch, c.index, PW_SRAM, t.index, w.off, lsz, out)
+    else:
+        out[0] = mmr_read(t, w.off)
+        if t == c:
+            return 0
+    c.acc_remote += 1
+    c.cnt.n_loads_remote += 1
+    c.cnt.bytes_loads_remote += n
+    if ch.tm.timed:
+        stall = remote_read_stall(c, t, n)
+    elif w.kind == MK_SRAM:
+        stall = ch.tm.remote_read_overhead + 2 * ch.tm.hop_cycles * hops_between(c, t)
+    else:
+        stall = ch.tm.remote_read_overhead
+    c.cnt.remote_stall_cycles += stall
+    c.stall_acc += stall
+    ch.last_comm = c.now
+    return 0
 
 
 cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept nogil:
@@ -253,127 +288,107 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
 cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept nogil:
     cdef Chip* ch = c.chip
     cdef Core* t
-    cdef uint32_t off, n = 1 << lsz
-    cdef int k, idx
+    cdef uint32_t n = 1 << lsz
     cdef uint64_t stall, arrival, fs
-    if addr >= 0x100000:
-        k = ext_find(ch, addr)
-        if k >= 0:
-            off = addr - ch.ext[k].base
-            if off + n > ch.ext[k].size:
-                return mem_fault(c, addr, lsz, 1)
-            c.cnt.n_ext_writes += 1
-            c.cnt.bytes_ext_writes += n
-            if ch.observe:
-                prof_data(ch.ext[k].dhist, off, 1)
-                trace_store(c, addr, lsz, v)
-            if ch.ext[k].direct:
-                wr_le(ch.ext[k].mem + off, lsz, v)
-                ext_code_written(ch, &ch.ext[k], off, n)
-                return 0
-            if ch.timed:
-                stall = ext_write_issue(c, n, &arrival)
-            else:
-                stall = ch.ext[k].store_cost
-                arrival = c.now + stall
-            c.acc_ext += 1
-            if stall:
-                c.stall_acc += stall
-                c.cnt.ext_stall_cycles += stall
-            ch.last_comm = c.now
-            if chip_shared(ch):
-                return 0 if pending_push(ch, arrival, PW_EXT, k, c.index, off, lsz, v) == 0 \
-                    else mem_fault(c, addr, lsz, 1)
-            wr_le(ch.ext[k].mem + off, lsz, v)
-            ext_code_written(ch, &ch.ext[k], off, n)
-            return 0
-        idx = ch.core_of_id[addr >> 20]
-        if idx < 0:
-            return mem_fault(c, addr, lsz, 1)
-        t = &ch.cores[idx]
-        off = addr & 0xFFFFF
-    else:
-        t = c
-        off = addr
-    if off + n <= t.sram_size or (off >= 0xF0000 and off < 0xF0800 and lsz == 2):
+    cdef Loc w
+    cdef ExtRegion* r
+    addr_decode(ch, c, addr, n, &w)
+    if w.kind == MK_EXT:
+        r = &ch.ext[w.region]
+        c.cnt.n_ext_writes += 1
+        c.cnt.bytes_ext_writes += n
         if ch.observe:
-            if off + n <= t.sram_size:
-                prof_data(t.dhist, off, 1)
+            prof_data(r.dhist, w.off, 1)
             trace_store(c, addr, lsz, v)
-        if t == c:
-            if off + n <= t.sram_size:
-                wr_le(t.sram + off, lsz, v)
-                sram_code_written(t, off, n)
-                c.cnt.n_stores_local += 1
-                c.cnt.bytes_stores_local += n
-                return 0
-            return mmr_write(t, off, <uint32_t>v, c)
-        # a posted write through the cMesh (MAN §3): it arrives after the hops and any
-        # queueing on the links; the core only waits when its first link is backed up
-        c.cnt.n_stores_remote += 1
-        c.cnt.bytes_stores_remote += n
-        c.acc_remote += 1
-        ch.last_comm = c.now
-        if ch.timed:
-            arrival = mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
-                                 core_pos_row(t), core_pos_col(t), c.now, n, &fs)
-            if fs > c.now + ch.mesh_write_buffer:
-                stall = fs - c.now - ch.mesh_write_buffer
-                c.stall_acc += stall
-                c.cnt.remote_stall_cycles += stall
+        if r.direct:
+            wr_le(w.p, lsz, v)
+            ext_code_written(ch, r, w.off, n)
+            return 0
+        if ch.tm.timed:
+            stall = ext_write_issue(c, n, &arrival)
         else:
-            arrival = c.now + ch.hop_cycles * hops_between(c, t)
+            stall = r.store_cost
+            arrival = c.now + stall
+        c.acc_ext += 1
+        if stall:
+            c.stall_acc += stall
+            c.cnt.ext_stall_cycles += stall
+        ch.last_comm = c.now
         if chip_shared(ch):
-            if pending_push(ch, arrival, PW_SRAM if off + n <= t.sram_size else PW_MMR,
-                            t.index, c.index, off, lsz, v) != 0:
-                return mem_fault(c, addr, lsz, 1)
+            return 0 if pending_push(ch, arrival, PW_EXT, w.region, c.index, w.off, lsz, v) == 0 \
+                else mem_fault(c, addr, lsz, 1)
+        wr_le(w.p, lsz, v)
+        ext_code_written(ch, r, w.off, n)
+        return 0
+    if w.kind == MK_NONE:
+        return mem_fault(c, addr, lsz, 1)
+    t = w.core
+    if ch.observe:
+        if w.kind == MK_SRAM:
+            prof_data(t.dhist, w.off, 1)
+        trace_store(c, addr, lsz, v)
+    if t == c:
+        if w.kind == MK_SRAM:
+            wr_le(w.p, lsz, v)
+            sram_code_written(t, w.off, n)
+            c.cnt.n_stores_local += 1
+            c.cnt.bytes_stores_local += n
             return 0
-        if off + n <= t.sram_size:
-            wr_le(t.sram + off, lsz, v)
-            sram_code_written(t, off, n)
-            return 0
-        return mmr_write(t, off, <uint32_t>v, c)
-    return mem_fault(c, addr, lsz, 1)
+        return mmr_write(t, w.off, <uint32_t>v, c)
+    # a posted write through the cMesh (MAN §3): it arrives after the hops and any
+    # queueing on the links; the core only waits when its first link is backed up
+    c.cnt.n_stores_remote += 1
+    c.cnt.bytes_stores_remote += n
+    c.acc_remote += 1
+    ch.last_comm = c.now
+    if ch.tm.timed:
+        arrival = mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
+                             core_pos_row(t), core_pos_col(t), c.now, n, &fs)
+        if fs > c.now + ch.tm.mesh_write_buffer:
+            stall = fs - c.now - ch.tm.mesh_write_buffer
+            c.stall_acc += stall
+            c.cnt.remote_stall_cycles += stall
+    else:
+        arrival = c.now + ch.tm.hop_cycles * hops_between(c, t)
+    if chip_shared(ch):
+        if pending_push(ch, arrival, PW_SRAM if w.kind == MK_SRAM else PW_MMR,
+                        t.index, c.index, w.off, lsz, v) != 0:
+            return mem_fault(c, addr, lsz, 1)
+        return 0
+    if w.kind == MK_SRAM:
+        wr_le(w.p, lsz, v)
+        sram_code_written(t, w.off, n)
+        return 0
+    return mmr_write(t, w.off, <uint32_t>v, c)
 
 
 cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* old) noexcept nogil:
     """TESTSET at a global address, atomically at the destination: old = mem; if old == 0:
-    mem = value.  The core waits for the round trip like a read."""
+    mem = value.  The core waits for the round trip like a read.  (Registers cannot be
+    test-and-set: an MMR address faults.)"""
     cdef Chip* ch = c.chip
-    cdef Core* t = NULL
-    cdef uint32_t off, n = 1 << lsz
-    cdef int k, idx
-    cdef uint8_t* p = NULL
+    cdef Core* t
+    cdef uint32_t n = 1 << lsz
     cdef ExtRegion* r = NULL
     cdef uint64_t stall = 0
-    k = ext_find(ch, ea)
-    if k >= 0:
-        r = &ch.ext[k]
-        off = ea - r.base
-        if off + n > r.size:
-            return mem_fault(c, ea, lsz, 0)
-        p = r.mem + off
+    cdef Loc w
+    addr_decode(ch, c, ea, n, &w)
+    if w.kind == MK_EXT:
+        r = &ch.ext[w.region]
         if not r.direct:
-            stall = ext_read_stall(c, n) if ch.timed else r.load_latency
+            stall = ext_read_stall(c, n) if ch.tm.timed else r.load_latency
             c.cnt.ext_stall_cycles += stall
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
             c.acc_ext += 1
         if ch.observe:
-            prof_data(r.dhist, off, 0)
-    else:
-        idx = ch.core_of_id[ea >> 20]
-        if idx < 0:
-            return mem_fault(c, ea, lsz, 0)
-        t = &ch.cores[idx]
-        off = ea & 0xFFFFF
-        if off + n > t.sram_size:
-            return mem_fault(c, ea, lsz, 0)
-        p = t.sram + off
+            prof_data(r.dhist, w.off, 0)
+    elif w.kind == MK_SRAM:
+        t = w.core
         if ch.observe:
-            prof_data(t.dhist, off, 0)
+            prof_data(t.dhist, w.off, 0)
         if t != c:
-            stall = remote_read_stall(c, t, n) if ch.timed else ch.remote_read_overhead
+            stall = remote_read_stall(c, t, n) if ch.tm.timed else ch.tm.remote_read_overhead
             c.cnt.remote_stall_cycles += stall
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
@@ -381,15 +396,17 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         else:
             c.cnt.n_loads_local += 1
             c.cnt.bytes_loads_local += n
-    old[0] = rd_le(p, lsz)
+    else:
+        return mem_fault(c, ea, lsz, 0)
+    old[0] = rd_le(w.p, lsz)
     if old[0] == 0:
-        wr_le(p, lsz, value)
+        wr_le(w.p, lsz, value)
         if ch.observe:
             trace_store(c, ea, lsz, value)
         if r != NULL:
-            ext_code_written(ch, r, off, n)
+            ext_code_written(ch, r, w.off, n)
         else:
-            sram_code_written(t, off, n)
+            sram_code_written(w.core, w.off, n)
     c.stall_acc += stall
     ch.last_comm = c.now
     return 0
@@ -445,58 +462,41 @@ cdef void insn_array_free(Insn* p) noexcept nogil:
         free((<void**>p - 1)[0])
 
 
+cdef inline int fetch_fault(Core* c, uint32_t pc) noexcept nogil:
+    c.fault_addr = pc
+    c.fault_size = 1
+    c.stop = STOP_FETCH_FAULT
+    return STOP_FETCH_FAULT
+
+
 cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     """Point the fetch window at the memory holding pc (local SRAM or a page of external
     memory).  Fetching from another core's SRAM uses that core's predecode cache."""
     cdef Chip* ch = c.chip
     cdef Core* t
-    cdef uint32_t off, page
-    cdef int k, idx
+    cdef uint32_t page
     cdef ExtRegion* r
-    if pc & 1:
-        c.fault_addr = pc
-        c.fault_size = 1
-        c.stop = STOP_FETCH_FAULT
-        return STOP_FETCH_FAULT
-    if pc >= 0x100000:
-        k = ext_find(ch, pc)
-        if k >= 0:
-            r = &ch.ext[k]
-            off = pc - r.base
-            page = off >> 12
+    cdef Loc w
+    if pc & 1 or addr_decode(ch, c, pc, 2, &w) == MK_NONE or w.kind == MK_MMR:
+        return fetch_fault(c, pc)
+    if w.kind == MK_EXT:
+        r = &ch.ext[w.region]
+        page = w.off >> 12
+        if r.pages[page] == NULL:
+            r.pages[page] = insn_array(2048)
             if r.pages[page] == NULL:
-                r.pages[page] = insn_array(2048)
-                if r.pages[page] == NULL:
-                    c.fault_addr = pc
-                    c.stop = STOP_FETCH_FAULT
-                    return STOP_FETCH_FAULT
-            c.win_base = r.base + (page << 12)
-            c.win_size = 4096
-            if r.size - (page << 12) < 4096:
-                c.win_size = r.size - (page << 12)
-            c.win_mem = r.mem + (page << 12)
-            c.win_pd = r.pages[page]
-            c.win_blk = NULL
-            c.win_prof = prof_window(c, NULL, r, page) if ch.profiling else NULL
-            return 0
-        idx = ch.core_of_id[pc >> 20]
-        if idx < 0:
-            c.fault_addr = pc
-            c.fault_size = 1
-            c.stop = STOP_FETCH_FAULT
-            return STOP_FETCH_FAULT
-        t = &ch.cores[idx]
-        off = pc & 0xFFFFF
-        c.win_base = pc & 0xFFF00000u
-    else:
-        t = c
-        off = pc
-        c.win_base = 0
-    if off >= t.sram_size:
-        c.fault_addr = pc
-        c.fault_size = 1
-        c.stop = STOP_FETCH_FAULT
-        return STOP_FETCH_FAULT
+                return fetch_fault(c, pc)
+        c.win_base = r.base + (page << 12)
+        c.win_size = 4096
+        if r.size - (page << 12) < 4096:
+            c.win_size = r.size - (page << 12)
+        c.win_mem = r.mem + (page << 12)
+        c.win_pd = r.pages[page]
+        c.win_blk = NULL
+        c.win_prof = prof_window(c, NULL, r, page) if ch.profiling else NULL
+        return 0
+    t = w.core
+    c.win_base = pc - w.off         # 0 for local addresses, coreid << 20 for global ones
     c.win_size = t.sram_size
     c.win_mem = t.sram
     c.win_pd = t.pd
@@ -561,7 +561,7 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     cdef uint32_t lo = c.win_mem[off] | (<uint32_t>c.win_mem[off + 1] << 8)
     cdef uint32_t hi
     cdef uint32_t nib = lo & 0xF
-    if nib == 0x8 or nib == 0x9 or nib == 0xB or nib == 0xC or nib == 0xD or nib == 0xF:
+    if (LEN32_MASK >> nib) & 1:
         if off + 4 > c.win_size and (c.win_blk != NULL or not ext_has_bytes(c, off + 4)):
             c.fault_addr = c.win_base + off
             c.fault_size = 2
@@ -571,9 +571,9 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
         decode32((hi << 16) | lo, ins)
     else:
         decode16(lo, ins)
-    ins.cost = <uint8_t>c.chip.tc_cost[ins.tclass]
-    insn_timing(ins, c.chip.lat_i, c.chip.lat_f)
-    ins.pairs = c.chip.pairs[ins.unit]
+    ins.cost = <uint8_t>c.chip.tm.tc_cost[ins.tclass]
+    insn_timing(ins, c.chip.tm.lat_i, c.chip.tm.lat_f)
+    ins.pairs = c.chip.tm.pairs[ins.unit]
     ins.blk = 0
     if c.win_blk != NULL:
         c.win_blk[off >> 8] = 1

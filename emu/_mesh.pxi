@@ -49,7 +49,7 @@ cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int 
         if first:
             first_start[0] = start
             first = 0
-        t = start + ch.hop_cycles
+        t = start + ch.tm.hop_cycles
         if d == DIR_E:
             col += 1
             if col >= ch.cols:        # left the chip on the east edge

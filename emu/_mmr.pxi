@@ -1,4 +1,4 @@
-# Memory-mapped registers of a core (0xF0000-0xF07FF): GPRs and the special registers of
+# Memory-mapped registers of a core (MMR_LO..MMR_HI): GPRs and the special registers of
 # isa/regs.py, with their side effects.  MOVTS/MOVFS use the same two functions as loads and
 # stores through the mesh, so every access path has one behaviour.  Included by _core.pyx.
 
@@ -6,9 +6,9 @@
 
 
 cdef inline uint32_t status_get(Core* c) noexcept nogil:
-    return (c.active | c.status_rest | (<uint32_t>c.af << 4) | (<uint32_t>c.bf << 8)
-            | (<uint32_t>c.bv << 10) | (<uint32_t>c.avs << 12) | (<uint32_t>c.bis << 13)
-            | (<uint32_t>c.bvs << 14) | (<uint32_t>c.bus << 15))
+    return (c.active | c.status_rest | (<uint32_t>c.af * ST_AZ) | (<uint32_t>c.bf * ST_BZ)
+            | (ST_BV if c.bv else 0) | (ST_AVS if c.avs else 0) | (ST_BIS if c.bis else 0)
+            | (ST_BVS if c.bvs else 0) | (ST_BUS if c.bus else 0))
 
 
 cdef inline void status_set(Core* c, uint32_t v, bint all_bits) noexcept nogil:
@@ -17,30 +17,30 @@ cdef inline void status_set(Core* c, uint32_t v, bint all_bits) noexcept nogil:
         v = (v & ~7u) | (status_get(c) & 7u)
     c.active = v & 1
     c.status_rest = v & ST_REST_MASK
-    c.af = (v >> 4) & 0xF
-    c.bf = (v >> 8) & 3
-    c.bv = (v >> 10) & 1
-    c.avs = (v >> 12) & 1
-    c.bis = (v >> 13) & 1
-    c.bvs = (v >> 14) & 1
-    c.bus = (v >> 15) & 1
+    c.af = (v // ST_AZ) & 0xF            # AZ AN AC AV, packed (see Core.af)
+    c.bf = (v // ST_BZ) & 3              # BZ BN
+    c.bv = (v & ST_BV) != 0
+    c.avs = (v & ST_AVS) != 0
+    c.bis = (v & ST_BIS) != 0
+    c.bvs = (v & ST_BVS) != 0
+    c.bus = (v & ST_BUS) != 0
     irq_update(c)
 
 
 cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
-    cdef uint32_t am = (v >> 17) & 0xF
+    cdef uint32_t am = (v & CFG_ARITHMODE_MASK) >> CFG_ARITHMODE_SHIFT
     c.config = v
-    c.rmode = v & 1
-    c.int_mode = 0 if am == 0 else (1 if am == 4 else 2)
-    c.timer_on = 1 if (v & 0xFF0) != 0 else 0
+    c.rmode = v & CFG_RMODE
+    c.int_mode = 0 if am == ARITHMODE_FLOAT else (1 if am == ARITHMODE_INT else 2)
+    c.timer_on = 1 if ((v >> CFG_CTIMER0_SHIFT) & 0xF) or ((v >> CFG_CTIMER1_SHIFT) & 0xF) else 0
     attn_update(c)
 
 
 cdef uint32_t mmr_read(Core* t, uint32_t off) noexcept nogil:
     """Read the memory-mapped register at core-local offset off of core t (0 if none)."""
     cdef uint32_t k
-    if off < 0xF0100:
-        return t.r[(off - 0xF0000) >> 2]
+    if off < MMR_GPR_END:
+        return t.r[(off - MMR_LO) >> 2]
     if off == MMR_CONFIG:
         return t.config
     if off == MMR_STATUS:
@@ -89,8 +89,8 @@ cdef uint32_t mmr_read(Core* t, uint32_t off) noexcept nogil:
 cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
     """Write the memory-mapped register at offset off of core t (src = the writer, may be t).
     Returns 0 (writes to reserved registers are ignored, as on hardware)."""
-    if off < 0xF0100:
-        t.r[(off - 0xF0000) >> 2] = v
+    if off < MMR_GPR_END:
+        t.r[(off - MMR_LO) >> 2] = v
         return 0
     if off == MMR_CONFIG:
         config_set(t, v)
@@ -114,10 +114,10 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
     elif off == MMR_IRET:
         t.iret = v
     elif off == MMR_IMASK:
-        t.imask = v & 0x3FF
+        t.imask = v & IRQ_ALL
         irq_update(t)
     elif off == MMR_ILAT:
-        t.ilat = v & 0x3FF
+        t.ilat = v & IRQ_ALL
         irq_update(t)
     elif off == MMR_ILATST:
         latch_irq(t, v)
@@ -125,7 +125,7 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
         t.ilat &= ~v
         irq_update(t)
     elif off == MMR_IPEND:
-        t.ipend = v & 0x3FF
+        t.ipend = v & IRQ_ALL
         irq_update(t)
     elif off == MMR_CTIMER0:
         t.ctimer[0] = v

@@ -87,14 +87,14 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
             return EXEC_OK
     for k in range(ch.ncores):
         ch.cores[k].status_rest &= ~ST_WAND
-        latch_irq(&ch.cores[k], 1 << 8)
+        latch_irq(&ch.cores[k], 1u << IRQ_WAND)
     return EXEC_OK
 
 
 cdef inline int sem_sync(Core* c, const Insn* i) noexcept nogil:
     cdef int k
     for k in range(c.chip.ncores):
-        latch_irq(&c.chip.cores[k], 1 << 0)
+        latch_irq(&c.chip.cores[k], 1u << IRQ_SYNC)
     return EXEC_OK
 
 

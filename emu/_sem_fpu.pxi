@@ -42,8 +42,9 @@ cdef inline int fpu_done(Core* c, uint32_t fl, bint arith) noexcept nogil:
         c.bis = 1
     if fl & EPI_FPU_BUS:
         c.bus = 1
-    if (c.config & 0xE) and (((c.config & 2) and c.bis) or ((c.config & 4) and c.bvs)
-                             or ((c.config & 8) and c.bus)):
+    if (c.config & (CFG_IEN | CFG_OEN | CFG_UEN)) and (((c.config & CFG_IEN) and c.bis)
+                                                    or ((c.config & CFG_OEN) and c.bvs)
+                                                    or ((c.config & CFG_UEN) and c.bus)):
         raise_exception(c, EXC_FPU)
     return EXEC_OK
 

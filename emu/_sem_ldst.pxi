@@ -116,7 +116,7 @@ cdef inline int sem_testset(Core* c, const Insn* i, int lsz) noexcept nogil:
     cdef uint32_t ea = c.r[i.rn] - c.r[i.rm] if i.sub else c.r[i.rn] + c.r[i.rm]
     cdef uint64_t old = 0
     cdef int st
-    if ea < 0x100000:
+    if ea < LOCAL_SPACE:
         c.fault_word = 1    # report: TESTSET needs a global address
         mem_fault(c, ea, lsz, 0)
         return EXEC_STOP

@@ -104,10 +104,7 @@ class Chip:
         self.engine = _core.Engine(c.rows, c.cols, c.first_row, c.first_col, c.sram_size,
                                    [(b, s) for b, s, _, _ in c.ext], c.quantum)
         t = c.timing
-        self.engine.set_timing(t.tc_costs(), t.branch_penalty, t.remote_load_base,
-                               t.remote_load_per_hop, t.pipeline, t.lat_ialu_consumer,
-                               t.lat_fpu_consumer, t.pair_table())
-        self.engine.set_mesh_timing(*t.mesh_params())
+        self.engine.set_timing(t.c_params())
         for j, (_, _, lat, cost) in enumerate(c.ext):
             direct = lat == 0 and cost == 0      # the flat simulator memory
             self.engine.set_region_timing(j, t.dram_load_latency if lat is None else lat,

@@ -61,8 +61,9 @@ class HostIO:
     stdout: Optional[BinaryIO] = None
     stderr: Optional[BinaryIO] = None
     sandbox: Optional[str] = None
-    #: seconds since the epoch for a given cycle count (deterministic by default)
-    clock: Callable[[int], float] = field(default=lambda cycles: cycles / 600e6)
+    #: seconds since the epoch for a given emulated time in seconds (the core's cycles at the
+    #: timing model's clock): the emulated time itself by default (deterministic)
+    clock: Callable[[float], float] = field(default=lambda seconds: seconds)
     #: called with (core_index, fd, bytes) for guest output; default writes to stdout/stderr
     write_hook: Optional[Callable[[int, int, bytes], None]] = None
     #: prefix output lines with the core id: "auto" (when the program runs on more than one
@@ -174,7 +175,7 @@ class Syscalls:
         if name == "gettimeofday":
             return self._sys_gettimeofday(k, a, b)
         if name == "time":
-            t = int(self.io.clock(self.chip.engine.counters(k)["cycles"]))
+            t = int(self._now(k))
             if a:
                 self._write(k, a, struct.pack("<q", t))
             self._ret(k, t)
@@ -393,8 +394,12 @@ class Syscalls:
         self._ret(k, 0)
         return None
 
+    def _now(self, k) -> float:
+        """Seconds since the epoch as core k sees it (its cycles at the model's clock)."""
+        return self.io.clock(self.chip.config.timing.seconds(self.chip.engine.counters(k)["cycles"]))
+
     def _sys_gettimeofday(self, k, tv, tz):
-        t = self.io.clock(self.chip.engine.counters(k)["cycles"])
+        t = self._now(k)
         if tv:
             self._write(k, tv, struct.pack("<qi4x", int(t), int((t % 1) * 1e6)))
         if tz:
@@ -418,4 +423,4 @@ def _signed(v: int) -> int:
 def wall_clock(offset=0.0):
     """A clock that follows the host's real time (``--wallclock``)."""
     t0 = time.time() + offset
-    return lambda cycles: t0 + cycles / 600e6
+    return lambda seconds: t0 + seconds

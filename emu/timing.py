@@ -19,9 +19,6 @@ class TimingModel:
     tclass_cost: Dict[str, int] = field(default_factory=lambda: {t: 1 for t in TCLASSES})
     #: Extra cycles of a taken branch, B, BL, JR, JALR, RTI (MAN §4 table "taken branch: 3").
     branch_penalty: int = 3
-    #: (Timing off only.) Blocking load from another core; extra cycles per hop.
-    remote_load_base: int = 18
-    remote_load_per_hop: int = 3
     #: Blocking load from external DRAM through the eLink: BENCH 8 KiB in 1 119 132 cycles
     #: with 4-byte loads ≈ 546 cycles per load.
     dram_load_latency: int = 546
@@ -86,21 +83,32 @@ class TimingModel:
     fine_quantum: int = 8
     hot_window: int = 2000
 
-    def tc_costs(self):
-        return [self.tclass_cost.get(t, 1) for t in TCLASSES]
-
-    def mesh_params(self):
-        return (self.hop_cycles, self.remote_access_cycles, self.remote_read_overhead,
-                self.ext_read_cycles, self.ext_write_cycles_per_byte, self.ext_write_latency,
-                self.ext_write_buffer, self.mesh_write_buffer, self.fine_quantum,
-                self.hot_window)
-
     def pair_table(self):
         """Per issue unit (none, ialu, fpu, ldst): bit mask of the units it pairs with."""
         if not self.dual_issue:
             return (0, 0, 0, 0)
         NONE, IALU, FPU, LDST = 1, 2, 4, 8
         return (0, FPU, IALU | LDST, FPU)
+
+    def c_params(self) -> Dict[str, object]:
+        """The parameters the core uses, by the field names of its C struct ``Timing``
+        (emu/_core.pxd); ``Engine.set_timing`` takes this dict."""
+        costs = [self.tclass_cost.get(t, 1) for t in TCLASSES]
+        return dict(
+            tc_cost=costs + [1] * (8 - len(costs)), branch_penalty=self.branch_penalty,
+            timed=int(self.pipeline), lat_i=list(self.lat_ialu_consumer),
+            lat_f=list(self.lat_fpu_consumer), pairs=list(self.pair_table()),
+            hop_cycles=self.hop_cycles, remote_access_cycles=self.remote_access_cycles,
+            remote_read_overhead=self.remote_read_overhead,
+            ext_read_cycles=self.ext_read_cycles,
+            ext_write_cycles_per_byte=self.ext_write_cycles_per_byte,
+            ext_write_latency=self.ext_write_latency, ext_write_buffer=self.ext_write_buffer,
+            mesh_write_buffer=self.mesh_write_buffer, fine_quantum=self.fine_quantum,
+            hot_window=self.hot_window)
+
+    def seconds(self, cycles: int) -> float:
+        """Emulated time of `cycles` at the chip's clock."""
+        return cycles / self.clock_hz
 
 
 DEFAULT = TimingModel()

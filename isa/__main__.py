@@ -7,7 +7,7 @@ def main(argv=None) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         print("\n  check          run the spec consistency checks\n"
-              "  gen [--check]  write (or verify) emu/_gen_isa.pxi\n"
+              "  gen [--check]  write (or verify) emu/_gen_isa.pxi, emu/_gen_regs.pxi\n"
               "  dis WORD...    disassemble hex instruction words, e.g. `python -m isa dis 920a051f`")
         return 0
     cmd, rest = argv[0], argv[1:]

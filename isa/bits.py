@@ -69,6 +69,13 @@ def halfwords_to_word(lo: int, hi: int) -> int:
     return (hi << 16) | lo
 
 
+#: Bits 3:0 of the first halfword that mark a 32-bit instruction (CGEN ``decode-assist``; the
+#: ISA checks verify every 32-bit row of the spec has one of these and no 16-bit row does).
+LEN32_NIBBLES = frozenset((0x8, 0x9, 0xB, 0xC, 0xD, 0xF))
+#: the same as a bit set over the nibble value (bit n set: nibble n is 32-bit)
+LEN32_MASK = sum(1 << n for n in LEN32_NIBBLES)
+
+
 def insn_length(first_halfword: int) -> int:
     """Instruction length in bytes, decided by bits 3:0 of the first halfword."""
-    return 4 if (first_halfword & 0xF) in (0x8, 0x9, 0xB, 0xC, 0xD, 0xF) else 2
+    return 4 if (LEN32_MASK >> (first_halfword & 0xF)) & 1 else 2

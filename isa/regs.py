@@ -55,7 +55,10 @@ ILATST_W = "ilatst"    # ILAT |= value
 ILATCL_W = "ilatcl"    # ILAT &= ~value
 
 MMR_BASE = 0xF0000       #: GPR r0 is at 0xF0000 + 4*n
+MMR_GPR_END = 0xF0100    #: end of the GPR window (64 registers)
 SREG_BASE = 0xF0400      #: special register (group G, index N) at SREG_BASE + 0x100*G + 4*N
+MMR_END = 0xF0800        #: end of the memory-mapped register space (fact sheet §1.2)
+LOCAL_SPACE = 0x100000   #: addresses below this are the executing core's own (1 MiB per core)
 
 
 @dataclass(frozen=True)
@@ -164,10 +167,16 @@ CONFIG_UEN = 1 << 3
 CONFIG_CTIMER0_SHIFT = 4
 CONFIG_CTIMER1_SHIFT = 8
 CONFIG_ARITHMODE_SHIFT = 17
-CONFIG_ARITHMODE_MASK = 0x7 << 17
+#: the manual documents ARITHMODE as CONFIG[19:17]; the GNU simulator decodes 4 bits
+#: (CONFIG[20:17]: 1 = double, 8 = SIMD on Epiphany-V; esim-corner-cases row 5e), and so do we
+CONFIG_ARITHMODE_MASK = 0xF << 17
 ARITHMODE_FLOAT = 0
 ARITHMODE_INT = 4
+
+#: CTIMER event selectors (CONFIG.CTIMERn mode nibble; MAN §6): the ones the core counts.
+CTIMER_MODE = {"OFF": 0, "CLK": 1, "IDLE": 2, "IALU": 4, "FPU": 5}
 
 #: Interrupt vector numbers (ILAT/IMASK/IPEND bit; IVT entry at 4*n).
 IRQ = {"SYNC": 0, "SWEXC": 1, "MEMFAULT": 2, "TIMER0": 3, "TIMER1": 4, "MESSAGE": 5,
        "DMA0": 6, "DMA1": 7, "WAND": 8, "USER": 9}
+N_IRQ = len(IRQ)

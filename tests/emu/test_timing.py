@@ -7,6 +7,7 @@ import re
 import pytest
 
 from emu.chip import Chip, ChipConfig
+from emu import timing
 from emu.syscalls import HostIO
 from tests.emu.conftest import Harness, f32
 
@@ -203,3 +204,18 @@ def test_dma_timing_off_is_one_element_per_cycle():
     assert len(set(f[k] for k in f if k not in ("irq", "counters"))) == 1
     assert f["counters"]["dma_stall_cycles"] == 0
     assert 512 <= f["local"] <= 512 + 80
+
+
+def test_timing_parameters_are_set_by_field_name():
+    """Engine.set_timing takes the C struct's fields by name: what goes in comes back, and a
+    missing field is an error rather than a silently shifted argument list."""
+    from emu import _core
+    e = _core.Engine(1, 1, 32, 8)
+    p = timing.DEFAULT.c_params()
+    p["hop_cycles"] = 7
+    e.set_timing(p)
+    got = e.timing_params()
+    assert got["hop_cycles"] == 7 and got["ext_read_cycles"] == timing.DEFAULT.ext_read_cycles
+    del p["ext_write_latency"]
+    with pytest.raises((ValueError, KeyError, TypeError)):
+        e.set_timing(p)

@@ -105,3 +105,18 @@ def test_gettimeofday_is_deterministic_emulated_time():
     r0, r3, _ = trap(h, 7, BUF, 0, 0, r3=19)
     sec, usec = struct.unpack_from("<qi", h.mem(BUF, 12))
     assert (r0, r3) == (0, 0) and sec == 0 and 0 <= usec < 1000000
+
+
+@pytest.mark.parametrize("clock_hz", [600_000_000, 1_000_000])
+def test_gettimeofday_counts_at_the_models_clock(clock_hz):
+    """The guest's clock is the core's cycle count at the timing model's clock (documented
+    default 600 MHz; a 1 MHz chip's second is 10**6 cycles), not a fixed 600 MHz."""
+    from dataclasses import replace
+    from emu.timing import DEFAULT
+    h = Harness(timing=replace(DEFAULT, clock_hz=clock_hz))
+    r0, _, _ = trap(h, 7, BUF, 0, r3=19)              # TRAP 7 subcode 19: gettimeofday
+    assert r0 == 0
+    cycles = h.chip.counters(0)["cycles"]
+    sec, usec = struct.unpack("<qi", h.mem(BUF, 12))
+    assert sec == cycles // clock_hz
+    assert usec == (cycles % clock_hz) * 1_000_000 // clock_hz
