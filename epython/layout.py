@@ -113,6 +113,11 @@ DATA_VALUE = 1              #: 4-byte value / string offset
 DATA_TYPE2 = 5              #: second operand of a concatenation
 DATA_VALUE2 = 6
 DATA_CONCAT_RESULT = 11     #: offset of the concatenated string
+DATA_PID = 0                #: commands 5-8: the host virtual core's id (int32)
+DATA_MSG_TYPE = 5           #: a message's type and value (sent, or received by command 6)
+DATA_MSG_VALUE = 6
+DATA_SENDRECV_TYPE = 11     #: what command 7 received (the value runs into data[15])
+DATA_SENDRECV_VALUE = 12
 
 
 def core_ctrl_offset(core: int) -> int:
@@ -184,6 +189,9 @@ def c_header() -> str:
         ("CORE_CTRL_SIZE", CORE_CTRL_SIZE), ("SHARED_BASIC_SIZE", SHARED_BASIC_SIZE),
         ("DATA_TYPE", DATA_TYPE), ("DATA_VALUE", DATA_VALUE), ("DATA_TYPE2", DATA_TYPE2),
         ("DATA_VALUE2", DATA_VALUE2), ("DATA_CONCAT_RESULT", DATA_CONCAT_RESULT),
+        ("DATA_PID", DATA_PID), ("DATA_MSG_TYPE", DATA_MSG_TYPE),
+        ("DATA_MSG_VALUE", DATA_MSG_VALUE), ("DATA_SENDRECV_TYPE", DATA_SENDRECV_TYPE),
+        ("DATA_SENDRECV_VALUE", DATA_SENDRECV_VALUE),
     )
     for name, v in consts:
         out.append(f"#define EP_{name} 0x{v:X}")

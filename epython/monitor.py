@@ -196,6 +196,33 @@ def _to_f32_bits(x: float) -> int:
         return 0xFF800000 if x < 0 else 0x7F800000
 
 
+# ---- host virtual cores -------------------------------------------------------------------------
+class HostVcores:
+    """The host side of ePython's host virtual cores (``-h n``; the CPython bridge of @offload
+    is one): ``count`` cores with ids ``len(device cores)`` .. ``+count-1`` that device cores
+    message through commands 5-8.  Subclass and pass as ``Monitor(host_vcores=...)``.  A method
+    returns None/False while it cannot complete (the device core keeps waiting and the call is
+    repeated at the next poll), otherwise the result."""
+
+    count = 1
+
+    def send(self, core: int, pid: int, type_: int, value: int) -> bool:
+        """Device core ``core`` sends (type, 32-bit value) to host vcore ``pid`` (command 5)."""
+        return False
+
+    def recv(self, core: int, pid: int):
+        """Device core ``core`` receives from host vcore ``pid``: (type, value) or None."""
+        return None
+
+    def sendrecv(self, core: int, pid: int, type_: int, value: int):
+        """Both at once (command 7): the (type, value) received, or None."""
+        return None
+
+    def sync(self, core: int) -> bool:
+        """The lowest active device core joins the host in a global barrier (command 8)."""
+        return True
+
+
 # ---- the result ----------------------------------------------------------------------------------
 @dataclass
 class CoreOutcome:
@@ -244,14 +271,18 @@ class Monitor:
     ``rand()`` (ePython seeds with time x pid; we are deterministic).  ``code_placement``:
     "auto" (on the cores when at most 2048 bytes, as ePython), "core" or "shared".
     ``data_shared``: scalar stack and heap in DRAM from the start (``-datashared``).
-    ``timing``: print ``Core N completed in S.UUUUUU seconds`` (emulated) at completion."""
+    ``timing``: print ``Core N completed in S.UUUUUU seconds`` (emulated) at completion.
+    ``host_vcores``: a ``HostVcores`` serving commands 5-8 (default: none, as ePython without
+    ``-h``; such requests are then never answered)."""
 
     def __init__(self, chip, program: Program, cores: Sequence[int], firmware: Optional[str] = None,
                  *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None,
                  stdin: Optional[TextIO] = None, seed: int = 1, code_placement: str = "auto",
                  data_shared: bool = False, timing: bool = False,
-                 poll_cycles: int = DEFAULT_POLL_CYCLES, warn: Optional[TextIO] = None):
+                 poll_cycles: int = DEFAULT_POLL_CYCLES, warn: Optional[TextIO] = None,
+                 host_vcores: Optional[HostVcores] = None):
         self.chip = chip
+        self.host_vcores = host_vcores
         self.program = program
         self.cores = sorted(set(int(c) for c in cores))
         self.firmware = firmware or DEFAULT_FIRMWARE
@@ -338,7 +369,8 @@ class Monitor:
             # a host address in ePython; the device never uses it
             self._w(r + L.CC["host_shared_data_start"].offset, "I", a.shared_heap_start)
         esdata = self.area + L.SHARED_CODE_AREA_START
-        fields = {"length": len(prog.code), "num_procs": len(self.cores),
+        nvc = self.host_vcores.count if self.host_vcores is not None else 0
+        fields = {"length": len(prog.code), "num_procs": len(self.cores) + nvc,
                   "baseHostPid": len(self.cores), "symbol_size": nsym,
                   "edata": L.code_on_core_address(nsym) if on_core else esdata,
                   "data": esdata, "esdata": esdata, "allInSharedMemory": int(self.data_shared),
@@ -490,11 +522,35 @@ class Monitor:
                 r32 = _to_f32_bits(_maths(op, x))
                 self._set_data(core, 0, "B", VType.REAL)
                 self._set_data(core, 1, "I", r32)
-        else:
-            return       # 5-8: host virtual cores, which this monitor does not provide
+        elif not self._vcore_request(core, cmd):
+            return                                  # not answered (yet): the core waits
         self._w(r + L.CC["core_command"].offset, "I", 0)
         self._counter[core] += 1
         self._w(r + L.CC["core_busy"].offset, "I", self._counter[core])
+
+    def _vcore_request(self, core: int, cmd: int) -> bool:
+        """Commands 5-8: data[0..3] the host vcore's id, data[5] type, data[6..9] value; a
+        receive answers in data[5], data[6..9]; a sendrecv in data[11], data[12..15]."""
+        h = self.host_vcores
+        if h is None or cmd not in (Cmd.SEND_HOST, Cmd.RECV_HOST, Cmd.SENDRECV_HOST,
+                                    Cmd.SYNC_HOST):
+            return False
+        pid = self._data(core, L.DATA_PID, "i")
+        t, v = self._data(core, L.DATA_MSG_TYPE, "B"), self._data(core, L.DATA_MSG_VALUE, "I")
+        if cmd == Cmd.SEND_HOST:
+            return bool(h.send(core, pid, t, v))
+        if cmd == Cmd.SYNC_HOST:
+            return bool(h.sync(core))
+        reply = h.recv(core, pid) if cmd == Cmd.RECV_HOST else h.sendrecv(core, pid, t, v)
+        if reply is None:
+            return False
+        if cmd == Cmd.RECV_HOST:
+            at, vat = L.DATA_MSG_TYPE, L.DATA_MSG_VALUE
+        else:       # data[12..15]: the last byte lands on `active` (data has 15 bytes), as in ePython
+            at, vat = L.DATA_SENDRECV_TYPE, L.DATA_SENDRECV_VALUE
+        self._set_data(core, at, "B", reply[0])
+        self._set_data(core, vat, "I", reply[1] & 0xFFFFFFFF)
+        return True
 
     def _input(self, core: int, t: int, v: int):
         if t == VType.STRING:

@@ -20,10 +20,11 @@ from typing import List, Optional, Sequence, TextIO
 
 from . import layout as L
 from .bytecode import CORE_CODE_MAX_SIZE, Program
-from .monitor import (CLOCK_HZ, DEFAULT_FIRMWARE, DEFAULT_POLL_CYCLES, Monitor, MonitorError,
-                      MonitorResult)
+from .monitor import (CLOCK_HZ, DEFAULT_FIRMWARE, DEFAULT_POLL_CYCLES, HostVcores, Monitor,
+                      MonitorError, MonitorResult)
 
 __all__ = ["run_program", "parse_core_spec", "stats_line", "RunOutcome", "MonitorError",
+           "HostVcores",
            "DEFAULT_FIRMWARE", "CLOCK_HZ"]
 
 
@@ -63,7 +64,7 @@ def run_program(program: Program, cores: Optional[Sequence[int]] = None, *,
                 timing: bool = False, profile: Optional[str] = None, seed: int = 1,
                 code_placement: str = "auto", data_shared: bool = False, max_cycles: int = 0,
                 poll_cycles: int = DEFAULT_POLL_CYCLES, warn: Optional[TextIO] = None,
-                chip=None) -> RunOutcome:
+                host_vcores=None, chip=None) -> RunOutcome:
     """Run ``program`` on ePython cores ``cores`` (default: all 16) of a fresh chip.
 
     ``config``: an ``emu.chip.ChipConfig`` (default: the Parallella's 4x4 E16G301, alignment
@@ -73,8 +74,9 @@ def run_program(program: Program, cores: Optional[Sequence[int]] = None, *,
     srand() seed of the host's rand() behind ``random()`` (deterministic; ePython seeds with the
     time).  ``code_placement``: auto / core / shared (``-codecore``, ``-codeshared``).
     ``data_shared``: ``-datashared``.  ``max_cycles``: bound on global emulated time (0 = none).
-    ``poll_cycles``: the host's polling period in emulated cycles.  Raises MonitorError for a
-    run that cannot start."""
+    ``poll_cycles``: the host's polling period in emulated cycles.  ``host_vcores``: an
+    ``epython.monitor.HostVcores`` for host virtual cores.  ``chip``: run on this chip instead
+    of a fresh one.  Raises MonitorError for a run that cannot start."""
     from emu.chip import Chip, ChipConfig
     from emu.syscalls import HostIO
     if chip is None:
@@ -84,7 +86,7 @@ def run_program(program: Program, cores: Optional[Sequence[int]] = None, *,
         cores = list(range(min(L.TOTAL_CORES, chip.ncores)))
     mon = Monitor(chip, program, cores, firmware, stdout=stdout, stderr=stderr, stdin=stdin,
                   seed=seed, code_placement=code_placement, data_shared=data_shared,
-                  timing=timing, poll_cycles=poll_cycles, warn=warn)
+                  timing=timing, poll_cycles=poll_cycles, warn=warn, host_vcores=host_vcores)
     mon.load()
     if profile:
         chip.engine.enable_profiling()

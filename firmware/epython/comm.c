@@ -112,14 +112,14 @@ static val_t host_message(unsigned cmd, int pid, val_t v)
 {
     volatile struct core_ctrl *c = ep_me;
     uint32_t d = V_DATA(v);
-    *(volatile uint32_t *)&c->data[0] = (uint32_t)pid;
-    c->data[5] = (uint8_t)V_TYPE(v);
-    c->data[6] = (uint8_t)d;
-    c->data[7] = (uint8_t)(d >> 8);
-    c->data[8] = (uint8_t)(d >> 16);
-    c->data[9] = (uint8_t)(d >> 24);
+    *(volatile uint32_t *)&c->data[EP_DATA_PID] = (uint32_t)pid;
+    c->data[EP_DATA_MSG_TYPE] = (uint8_t)V_TYPE(v);
+    c->data[EP_DATA_MSG_VALUE] = (uint8_t)d;
+    c->data[EP_DATA_MSG_VALUE + 1] = (uint8_t)(d >> 8);
+    c->data[EP_DATA_MSG_VALUE + 2] = (uint8_t)(d >> 16);
+    c->data[EP_DATA_MSG_VALUE + 3] = (uint8_t)(d >> 24);
     ep_request(cmd);
-    unsigned t = cmd == CMD_SENDRECV_HOST ? 11 : 5;
+    unsigned t = cmd == CMD_SENDRECV_HOST ? EP_DATA_SENDRECV_TYPE : EP_DATA_MSG_TYPE;
     d = c->data[t + 1] | (c->data[t + 2] << 8) | (c->data[t + 3] << 16)
         | ((uint32_t)c->data[t + 4] << 24);
     return V_MAKE(c->data[t], DTYPE_SCALAR, d);

@@ -10,8 +10,8 @@
 #define EP_VM_H
 
 #include <stdint.h>
-#include "ep_bytecode.h"
-#include "ep_layout.h"
+#include <ep_bytecode.h>   /* generated: from -I, the fresh copy of build.sh */
+#include <ep_layout.h>     /* generated */
 
 #define EP_NORETURN __attribute__((noreturn))
 #define EP_HOT __attribute__((hot))

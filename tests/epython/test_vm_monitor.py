@@ -15,7 +15,7 @@ from epython.bytecode import Cmd, Err, MathOp, Program, VType, error_message
 from epython.monitor import (DEFAULT_FIRMWARE, GlibcRand, Monitor, MonitorError, format_real,
                              format_reference, input_type)
 from epython.runtime import parse_core_spec, run_program, stats_line
-from tests.epython.vm_harness import compile_text, ok, run, run_source
+from tests.epython.vm_harness import GENUINE, compile_text, ok, run, run_source
 
 TINY = Program(bytes([0x01]), 1)          # STOP
 
@@ -331,3 +331,70 @@ def test_the_loop_benchmark_is_fast():
     per_cycles = (c["cycles"] - b["cycles"]) / n
     per_insns = (c["instructions"] - b["instructions"]) / n
     assert per_cycles < 800 and per_insns < 500, (per_cycles, per_insns)
+
+
+# ---- host virtual cores (commands 5-8) ---------------------------------------------------------------
+class Echo:
+    """One host virtual core (id = number of device cores): keeps what it is sent, answers a
+    receive with twice that, a sendrecv with value + 100; counts syncs."""
+    count = 1
+
+    def __init__(self):
+        self.got = None
+        self.syncs = 0
+        self.log = []
+
+    def send(self, core, pid, t, v):
+        self.log.append(("send", core, pid, t, v))
+        self.got = v
+        return True
+
+    def recv(self, core, pid):
+        self.log.append(("recv", core, pid))
+        return None if self.got is None else (VType.INT, self.got * 2)
+
+    def sendrecv(self, core, pid, t, v):
+        self.log.append(("sendrecv", core, pid, t, v))
+        return VType.INT, v + 100
+
+    def sync(self, core):
+        self.syncs += 1
+        return True
+
+
+FIRMWARES = [None] + ([GENUINE] if GENUINE else [])
+
+
+@pytest.mark.parametrize("firmware", FIRMWARES, ids=["ours", "genuine"][:len(FIRMWARES)])
+def test_host_virtual_cores_through_commands_5_to_8(firmware):
+    src = """from parallel import *
+print numcores()
+if coreid() == 0:
+    send(21, 2)
+    print recv(2)
+    print sendrecv(5, 2)
+sync()
+print "done"
+"""
+    vc = Echo()
+    r = ok(run(compile_text(src), [0, 1], host_vcores=vc, firmware=firmware))
+    assert r.lines(0) == ["3", "42", "105", "done"]
+    assert r.lines(1) == ["3", "done"]
+    assert vc.log == [("send", 0, 2, VType.INT, 21), ("recv", 0, 2),
+                      ("sendrecv", 0, 2, VType.INT, 5)]
+    assert vc.syncs == 1          # only the lowest active core asks the host
+
+
+def test_a_host_vcore_that_cannot_answer_yet_keeps_the_core_waiting():
+    class Late(Echo):
+        def __init__(self):
+            super().__init__()
+            self.asked = 0
+
+        def recv(self, core, pid):
+            self.asked += 1
+            return (VType.INT, 7) if self.asked >= 3 else None
+
+    vc = Late()
+    r = ok(run(compile_text("from parallel import *\nprint recv(1)\n"), [0], host_vcores=vc))
+    assert r.lines(0) == ["7"] and vc.asked == 3
