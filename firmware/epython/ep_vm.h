@@ -110,8 +110,11 @@ void ep_copy(void *dst, const void *src, uint32_t n);
 uint32_t ep_strlen(const uint8_t *s);
 uint8_t *ep_string_to_shared(const uint8_t *s, int *temp);
 int ep_in_shared_heap(const void *p);
-#define GC_PINS 4
-extern uint32_t ep_gc_pin[GC_PINS];
+/* Blocks the GC must keep although no variable holds them yet (an array literal being built,
+ * the operands of a concatenation): a small stack, pushed and popped in order. */
+#define GC_PINS 8
+void ep_pin(const void *p);
+void ep_unpin(unsigned n);
 
 /* symbols (vm.c; the GC reads them) */
 extern sym_t *ep_sym, *ep_sym_ovf;

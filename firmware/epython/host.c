@@ -87,7 +87,9 @@ val_t ep_input(val_t prompt, int with_prompt)
     } else {
         ep_me->data[0] = 0;
     }
+    ep_pin(s);                              /* the prompt survives making room for the reply */
     reserve_shared(INPUT_MAX + 1);
+    ep_unpin(1);
     ep_request(CMD_INPUT);
     val_t r = get_typed();
     if (V_TYPE(r) == T_STRING)
@@ -105,20 +107,29 @@ val_t ep_concat(val_t a, val_t b)
     int ta = 0, tb = 0;
     uint8_t *sa = 0, *sb = 0;
     uint32_t da = V_DATA(a), db = V_DATA(b);
+    /* the operands (in the shared heap, or copied there) must survive the collections that
+     * making room for the next copy and for the result may cause */
+    uint32_t need = 1;
     if (V_TYPE(a) == T_STRING) {
         sa = ep_string_to_shared((const uint8_t *)da, &ta);
+        ep_pin(sa);
         da = shared_offset(sa);
+        need += ep_shared_block_size(sa);     /* a whole block: bounds the string's length */
+    } else {
+        ep_pin(0);
+        need += NUMBER_TEXT_MAX;
     }
     if (V_TYPE(b) == T_STRING) {
         sb = ep_string_to_shared((const uint8_t *)db, &tb);
+        ep_pin(sb);
         db = shared_offset(sb);
+        need += ep_shared_block_size(sb);
+    } else {
+        ep_pin(0);
+        need += NUMBER_TEXT_MAX;
     }
-    /* a string in the shared heap is a whole block: its size bounds the string's length */
-    uint32_t need = 1 + (V_TYPE(a) == T_STRING ? ep_shared_block_size(ep_sheap + da)
-                                               : NUMBER_TEXT_MAX)
-                    + (V_TYPE(b) == T_STRING ? ep_shared_block_size(ep_sheap + db)
-                                             : NUMBER_TEXT_MAX);
     reserve_shared(need);
+    ep_unpin(2);
     /* data[0] type1, [1..4] value1, [5] type2, [6..9] value2: three word stores */
     DATA_W(0) = V_TYPE(a) | (da << 8);
     DATA_W(4) = (da >> 24) | (V_TYPE(b) << 8) | (db << 16);

@@ -23,7 +23,7 @@ typedef struct {
 
 static heap_t lheap, sheap;
 uint8_t *ep_sheap, *ep_sheap_end;
-uint32_t ep_gc_pin[GC_PINS];
+static uint32_t gc_pin[GC_PINS], npins;
 
 static uint32_t *lbase, *lsp, *lend, *sbase, *ssp, *send;
 static uint32_t nlocal;          /* cells are numbered 0 .. nlocal-1 in SRAM, then on in DRAM */
@@ -121,10 +121,26 @@ static void consolidate(const heap_t *h)
     }
 }
 
+void ep_pin(const void *p)
+{
+    if (npins < GC_PINS)
+        gc_pin[npins] = (uint32_t)p;
+    npins++;                     /* deeper nesting than GC_PINS is counted but not kept */
+}
+
+void ep_unpin(unsigned n)
+{
+    while (n--) {
+        npins--;
+        if (npins < GC_PINS)
+            gc_pin[npins] = 0;
+    }
+}
+
 static int is_root(uint32_t p)
 {
-    for (int i = 0; i < GC_PINS; i++)
-        if (ep_gc_pin[i] == p)
+    for (unsigned i = 0; i < GC_PINS; i++)
+        if (gc_pin[i] == p)
             return 1;
     for (uint32_t i = 0; i < ep_sym_used; i++) {
         const sym_t *e = ep_sym_at(i);

@@ -27,7 +27,6 @@ static uint32_t sym_free_hint;       /* every entry below this one is in use */
 #define BUCKETS 256
 static sym_t *bucket[BUCKETS];       /* newest entry of each id bucket, or &no_sym */
 static sym_t no_sym;                 /* end of a chain: its first word (0) matches no id */
-static uint32_t npins;
 
 static val_t eval(void);
 static int cond(void);
@@ -263,9 +262,7 @@ static val_t array_literal(void)
     a[1] = (uint32_t)total;
     uint32_t *cell = a + 2;
     unsigned t = T_INT;
-    uint32_t pin = npins;
-    if (pin < GC_PINS)
-        ep_gc_pin[npins++] = (uint32_t)a;
+    ep_pin(a);
     const uint8_t *items = pc;
     if (total == 0) {
         for (int i = 0; i < n; i++)           /* nothing to store: step over the items */
@@ -285,8 +282,7 @@ static val_t array_literal(void)
             }
         }
     }
-    if (pin < GC_PINS)
-        ep_gc_pin[--npins] = 0;
+    ep_unpin(1);
     return V_MAKE(t, DTYPE_ARRAY, (uint32_t)a);
 }
 

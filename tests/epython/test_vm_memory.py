@@ -179,3 +179,17 @@ print a[2999]+b[99]
     r = ok(run_source(src, range(16)))
     for me in range(16):
         assert r.lines(me) == [str(3 * me)]
+
+
+def test_temporary_strings_survive_collections_in_a_full_shared_heap():
+    # the operands of a concatenation are garbage (no variable holds them) while room is
+    # made for the result; they must not be collected before the host reads them
+    src = """from array import *
+big=shared_mem_array(111900)
+i=0
+while i < 60:
+    print ("left-"+i)+("-right-"+i)
+    i=i+1
+"""
+    r = ok(run_source(src))
+    assert r.lines(0) == [f"left-{i}-right-{i}" for i in range(60)]
