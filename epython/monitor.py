@@ -20,13 +20,11 @@ completion at 600 MHz.
 """
 from __future__ import annotations
 
-import io
 import math
 import os
 import struct
-import sys
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, TextIO
+from typing import Dict, List, Optional, Sequence, TextIO
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided

@@ -14,7 +14,6 @@ with ``timing``) and is recorded per core in the result.
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, TextIO
 

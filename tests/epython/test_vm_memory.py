@@ -2,8 +2,6 @@
 DRAM -> GC -> error; the scalar stack and the symbol table continuing in DRAM; bytecode larger
 than 2 KB interpreted from DRAM; -datashared.  Expected values from the semantics and the
 memory map (layout.py), not from earlier runs."""
-import pytest
-
 from epython import layout as L
 from epython.bytecode import Err, error_message
 from tests.epython.vm_harness import compile_text, ok, run, run_source

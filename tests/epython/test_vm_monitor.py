@@ -11,9 +11,8 @@ import pytest
 
 from emu.chip import Chip, ChipConfig
 from epython import layout as L
-from epython.bytecode import Cmd, Err, MathOp, Program, VType, error_message
-from epython.monitor import (DEFAULT_FIRMWARE, GlibcRand, Monitor, MonitorError, format_real,
-                             format_reference, input_type)
+from epython.bytecode import Cmd, MathOp, Program, VType, error_message
+from epython.monitor import GlibcRand, Monitor, MonitorError, format_real, input_type
 from epython.runtime import parse_core_spec, run_program, stats_line
 from tests.epython.vm_harness import GENUINE, compile_text, ok, run, run_source
 

@@ -3,7 +3,6 @@
 on ePython's genuine device firmware under our monitor (EPYTHON_GENUINE_FIRMWARE), and our VM
 against ePython's host-standalone build on single-core programs (EPYTHON_ORACLE_HOST)."""
 import glob
-import io
 import os
 import re
 import subprocess

@@ -14,7 +14,7 @@ import struct
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Union
 
-from epython.bytecode import NATIVE_ANY_ARGS, Native, Op, Program, native_byte
+from epython.bytecode import Native, Op, Program, native_byte
 
 
 @dataclass(frozen=True)
