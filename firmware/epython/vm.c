@@ -301,9 +301,30 @@ static inline float as_real(val_t v)
     return V_TYPE(v) == T_INT ? (float)(int32_t)V_DATA(v) : bits_f(V_DATA(v));
 }
 
+/* An operand of an arithmetic or comparison operator: the two common leaves read inline (no
+ * call), anything else through eval(). */
+INLINE val_t operand(void)
+{
+    unsigned op = pc[0];
+    if (op == OP_IDENTIFIER) {
+        unsigned id = pc[1] | (pc[2] << 8);
+        const sym_t *e = bucket[id & (BUCKETS - 1)];
+        uint32_t w = *(const uint32_t *)e;
+        if (__builtin_expect(w == (id | key_here) || w == (id | KEY_GLOBAL), 1)) {
+            pc += 3;
+            return read_var(e);
+        }
+    } else if (op == OP_INTEGER) {
+        pc++;
+        return V_INT(rd32());
+    }
+    return eval();
+}
+
 static int compare(unsigned op)
 {
-    val_t a = eval(), b = eval();
+    val_t a = operand();
+    val_t b = operand();
     unsigned ta = V_TYPE(a), tb = V_TYPE(b);
     if (op == OP_IS) {
         if (ta == T_NONE && tb == T_NONE)
@@ -391,7 +412,8 @@ static int cond(void)
 
 static EP_NOINLINE val_t arith(unsigned op)
 {
-    val_t a = eval(), b = eval();
+    val_t a = operand();
+    val_t b = operand();
     unsigned ta = V_TYPE(a), tb = V_TYPE(b);
     if (ta == T_INT && tb == T_INT) {
         int32_t x = (int32_t)V_DATA(a), y = (int32_t)V_DATA(b), r;
