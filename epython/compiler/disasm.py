@@ -79,10 +79,11 @@ class _Reader:
         if op in (Op.REFERENCE, Op.SYMBOL):
             v, pc = self.u16(pc)
             return f"{'id' if op == Op.REFERENCE else 'symbol'}(v{v})", pc
-        if op == Op.LET:                       # a hidden argument store inside an expression
+        if op == Op.LET:        # a hidden argument store, then the expression it serves
             s, pc = self.let(pc, "let")
+            v, pc = self.expr(pc)
             e, pc = self.expr(pc)
-            return f"{{{s}}} {e}", pc
+            return f"{{{s} {v}}} {e}", pc
         if op in (Op.FNCALL, Op.FNCALL_BY_VAR):
             return self.call(op, pc)
         raise ValueError(f"not an expression opcode 0x{op:02x} at 0x{pc - 1:04x}")

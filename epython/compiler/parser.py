@@ -36,10 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from ..bytecode import NATIVE_FUNCTIONS, Native, Op
+from ..bytecode import NATIVE_FUNCTIONS, Op
 from . import code as C
 from .code import Code
-from .errors import syntax_error, unknown_native, unknown_variable
+from .errors import CompileError, syntax_error, unknown_native, unknown_variable
 from .lexer import (DEDENT, EOF, IDENT, INDENT, INTEGER, NEWLINE, REAL, STRING, Lexer, Token,
                     int32)
 
@@ -143,7 +143,8 @@ class Parser:
     def _add(self, name: str) -> int:
         sym = self._next_id
         if sym > 0xFFFF:
-            raise syntax_error(self.tok.filename, self.tok.line)
+            raise CompileError("The program has more than 65535 variables; symbol ids are "
+                               "16-bit", self.tok.filename, self.tok.line)
         self._next_id += 1
         self._scopes[-1][name.lower()] = sym
         if self._fn_stack:

@@ -319,6 +319,16 @@ def test_line_after_a_trailing_comment_keeps_its_indentation():
     assert code(src) == LET(V(1), INT(0)) + loop + PRINT(V(1)) + STOP
 
 
+def test_call_inside_not_gets_its_address_in_place():
+    # deliberate difference: ePython v2.0 writes this address one byte early
+    src = "def f():\n    return 1\nif not f()==2: print 2\n"
+    cond = bytes([Op.NOT]) + B(Op.EQ, CALL(25), INT(2))
+    then = PRINT(INT(2))
+    main = bytes([Op.IF]) + cond + u16(len(then)) + then
+    assert len(main) == 24
+    assert code(src) == main + STOP + u16(0) + bytes([Op.RETURN_EXP]) + INT(1) + RET
+
+
 def test_tabs_count_four_columns():
     assert code("a=1\nif a==1:\n\ta=2\n    \n\ta=3\n") == code("a=1\nif a==1:\n    a=2\n    a=3\n")
 
