@@ -28,7 +28,7 @@ def _bytes_at(img, addr, n):
 
 
 def test_abi_record_matches_layout(image):
-    addr = image.symbol_addr("_ep_abi")
+    addr = image.symbol("_ep_abi").addr
     assert addr is not None
     n = len(L.ABI_FIELDS)
     got = struct.unpack(f"<{n}I", _bytes_at(image, addr, 4 * n))
