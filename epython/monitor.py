@@ -12,11 +12,14 @@ random numbers, completion.
     result = mon.run()
     print(result.output(0))          # lines printed by core 0
 
-The chip runs in bounded slices of emulated time (``poll_cycles``, the host's polling period);
-between slices ``pending()`` looks at every active core's mailbox at once (one numpy read) and
-``serve()`` answers the cores that asked.  Cores that do not ask are not slowed: they run on
-through the slices.  Emulated time is the only clock: ``-t`` reports each core's cycles at
-completion at 600 MHz.
+The chip runs until a core writes its ``core_run``/``core_busy`` words: those are watched
+ranges of the emulator (``Engine.watch_add``), so the run stops right after the store and
+``pending()`` looks at every active core's mailbox at once (one numpy read), ``serve()``
+answers the cores that asked, and the chip runs on.  No core is slowed by another's request
+and nothing polls while nobody asks; only a request the host cannot answer yet (a host
+virtual core that has nothing to send) is looked at again every ``poll_cycles``.  The answer
+is written at once: the host's own latency is not modelled.  Emulated time is the only
+clock: ``-t`` reports each core's cycles at completion at 600 MHz.
 """
 from __future__ import annotations
 
@@ -37,7 +40,8 @@ from .bytecode import (CORE_CODE_MAX_SIZE, MAX_CODE_SIZE, TYPE_REF_FLAG, Cmd, Er
 CLOCK_HZ = 600_000_000
 #: ePython's host reads at most this many characters of an input line (its buffer is 1000)
 INPUT_MAX = 999
-#: default host polling period in emulated cycles (≈ 8.3 µs at 600 MHz)
+#: how often a request the host cannot answer yet is looked at again, in emulated cycles
+#: (≈ 8.3 µs at 600 MHz)
 DEFAULT_POLL_CYCLES = 5000
 
 FIRMWARE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -310,6 +314,7 @@ class Monitor:
         self._busy = as_strided(words[L.CC["core_busy"].offset // 4:], (L.TOTAL_CORES,), stride)
         self._run = as_strided(words[L.CC["core_run"].offset // 4:], (L.TOTAL_CORES,), stride)
         self._loaded = False
+        self._deferred = False                           #: a request waits for the host
         self._host_error = ""
         self.chip_result = None                          #: the last emu.chip.RunResult
 
@@ -521,7 +526,8 @@ class Monitor:
                 self._set_data(core, 0, "B", VType.REAL)
                 self._set_data(core, 1, "I", r32)
         elif not self._vcore_request(core, cmd):
-            return                                  # not answered (yet): the core waits
+            self._deferred = True                   # not answered (yet): the core waits
+            return
         self._w(r + L.CC["core_command"].offset, "I", 0)
         self._counter[core] += 1
         self._w(r + L.CC["core_busy"].offset, "I", self._counter[core])
@@ -608,35 +614,61 @@ class Monitor:
             self.load()
         chip = self.chip
         engine = chip.engine
+        watches = [engine.watch_add(self.area + L.core_ctrl_offset(c),
+                                    self.area + L.core_ctrl_offset(c) + 8) for c in self.cores]
+        chip.watch_handler = self._on_watch
+        try:
+            return self._run_loop(max_cycles)
+        finally:
+            chip.watch_handler = None
+            for w in watches:
+                engine.watch_remove(w)
+
+    def _serve_pending(self) -> int:
+        self._deferred = False
+        n = 0
+        for core in self.pending():
+            self.serve(int(core))
+            n += 1
+        return n
+
+    def _on_watch(self, k: int, info) -> bool:
+        """A core wrote its core_run or core_busy word: serve what is pending; go on unless the
+        host failed."""
+        self._serve_pending()
+        return not self._host_error
+
+    def _run_loop(self, max_cycles: int) -> MonitorResult:
+        chip = self.chip
+        engine = chip.engine
         while True:
-            limit = engine.now + self.poll_cycles
-            if max_cycles:
-                limit = min(limit, max_cycles)
+            limit = max_cycles
+            if self._deferred:
+                limit = engine.now + self.poll_cycles
+                if max_cycles:
+                    limit = min(limit, max_cycles)
             res = chip.run(max_cycles=limit)
             self.chip_result = res
-            served = 0
-            for core in self.pending():
-                self.serve(int(core))
-                served += 1
+            served = self._serve_pending()
             if self._host_error:
                 return self._result("host_error", None, self._host_error)
             stop = res.stop
             if stop == "exit":
-                for core in self.pending():        # completions seen after the last slice
-                    self.serve(int(core))
                 return self._result("exit")
             if stop == "max_cycles":
                 if max_cycles and engine.now >= max_cycles:
                     return self._result("max_cycles", None,
                                         f"stopped after {max_cycles} cycles of emulated time")
                 continue
-            if stop in ("deadlock", "all_idle") and served:
+            if stop in ("deadlock", "all_idle") and (served or self._deferred):
                 continue
             if stop in ("deadlock", "all_idle"):
                 waiting = [c for c in self.cores if not self.outcomes[c].finished]
                 return self._result("deadlock", None,
                                     "deadlock: cores " + ", ".join(map(str, waiting))
                                     + " wait for each other forever")
+            if stop == "user":
+                return self._result("interrupted", None, "interrupted")
             return self._result(stop, res.fault, _fault_line(chip, res.fault))
 
     def _result(self, stop: str, fault=None, message: str = "") -> MonitorResult:
