@@ -21,6 +21,9 @@ COMMANDS = [
       "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
       "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
       "--trace-range 0x100:0x400"]),
+    ("epython", "epython.cli", "run an ePython program on the emulated chip (same as `epython`)",
+     ["epiphany-emu epython examples/epython/hello.py",
+      "epiphany-emu epython -d 4 -t prog.py"]),
     ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
      ["epiphany-emu disasm app.elf",
       "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),
@@ -37,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, modname, help_, examples in COMMANDS:
+        if name in OWN_PARSER:
+            sub.add_parser(name, help=help_, add_help=False)
+            continue
         p = sub.add_parser(name, help=help_, description=help_,
                            epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -44,7 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+#: commands with a command line of their own (ePython's single-dash options): argv after the
+#: command name goes to their main(argv, prog)
+OWN_PARSER = {"epython"}
+
+
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in OWN_PARSER:
+        modname = next(m for n, m, _, _ in COMMANDS if n == argv[0])
+        return importlib.import_module(modname).main(argv[1:], prog=f"epiphany-emu {argv[0]}")
     ap = build_parser()
     args = ap.parse_args(argv)
     try:

@@ -55,6 +55,7 @@ def parse_core_spec(spec: str, ncores: int = L.TOTAL_CORES) -> List[int]:
 @dataclass
 class RunOutcome(MonitorResult):
     chip: object = None              #: the emu.chip.Chip that ran (counters, profile)
+    chip_result: object = None       #: its last emu.chip.RunResult
 
 
 def run_program(program: Program, cores: Optional[Sequence[int]] = None, *,
@@ -93,7 +94,8 @@ def run_program(program: Program, cores: Optional[Sequence[int]] = None, *,
     if profile:
         from emu.profile import Profile
         Profile.from_chip(chip, result=mon.chip_result, image=chip.image).write_json(profile)
-    return RunOutcome(res.stop, res.cores, res.cycles, res.fault, res.message, chip)
+    return RunOutcome(res.stop, res.cores, res.cycles, res.fault, res.message, chip,
+                      mon.chip_result)
 
 
 def stats_line(program: Program, code_placement: str = "auto") -> str:
