@@ -51,6 +51,7 @@ cdef enum:
 cdef enum:
     STOP_NONE = 0
     STOP_MAX_CYCLES = 1
+    STOP_BRK = 2       # a host breakpoint (Engine.break_add): before the instruction runs
     STOP_TRAP = 3
     STOP_EXIT = 4
     STOP_ALL_IDLE = 5
@@ -348,6 +349,9 @@ cdef struct Core:
     uint32_t fault_word
     uint32_t trap_num
     uint32_t watch_pc    # the store that hit a watched range
+    uint32_t brk_skip    # resuming at a host breakpoint: run the instruction there once
+    uint8_t brk_armed    # ... when set (armed by the stop, cleared by a PC change)
+    Insn brk_tmp         # that instruction, decoded outside the predecode cache
     # pipeline model.  Scoreboard of long-latency results (loads, FPU): per register (GPRs,
     # FPU flags, the never-written source REG_NONE, the never-read sink REG_SINK), the first
     # cycle an instruction reading it may issue, times 2, plus 1 when the value comes from a
@@ -450,6 +454,8 @@ cdef struct Chip:
     # another thread (STOP_USER, seen at the next slice boundary)
     Watch* watches
     int nwatch
+    uint32_t* brks       # host breakpoints (PC values; see brk_at)
+    int nbrk
     int watch_next_id
     volatile int stop_request
     uint64_t n_slices        # scheduler slices run (host work that is not instructions)

@@ -299,9 +299,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
             off = pc - wbase
         ins = &wpd[off >> 1]
         if ins.size == 0:
-            if predecode(c, ins, off):
+            st = predecode(c, ins, off)
+            if st == PD_TEMP:
+                ins = &c.brk_tmp
+            elif st:
                 c.pc = pc
                 c.stop_pc = pc
+                if st == STOP_BRK:
+                    c.brk_skip = pc         # continuing runs the instruction first
+                    c.brk_armed = 1
                 break
         issue = cyc
         if timed:
@@ -671,6 +677,7 @@ cdef class Engine:
             free(self.ch.ext[k].dhist)
         free(self.ch.trace)
         free(self.ch.watches)
+        free(self.ch.brks)
         blocks_free(&self.ch)
 
     # -- configuration ------------------------------------------------------------------------
@@ -950,6 +957,50 @@ cdef class Engine:
                 return
         raise KeyError(f"no watch {wid}")
 
+    # -- host breakpoints ----------------------------------------------------------------------
+    def break_add(self, uint32_t addr):
+        """Stop the run (STOP_BRK) when a core is about to execute the instruction at addr:
+        a local address (< 1 MiB) means that offset in every core's memory, a global one that
+        core's memory or that external address (see brk_at).  The instruction has not run;
+        running on executes it first.  No cost to other instructions (the address is kept out
+        of the predecode cache and of timed blocks)."""
+        cdef uint32_t* b
+        cdef int k
+        cdef Loc w
+        if addr & 1:
+            raise ValueError(f"breakpoint at odd address 0x{addr:x}")
+        if addr in self.breaks():
+            return
+        b = <uint32_t*>realloc(self.ch.brks, (self.ch.nbrk + 1) * sizeof(uint32_t))
+        if b == NULL:
+            raise MemoryError()
+        self.ch.brks = b
+        b[self.ch.nbrk] = addr
+        self.ch.nbrk += 1
+        # forget what is decoded there (and every schedule holding it)
+        if addr < LOCAL_SPACE:
+            for k in range(self.ch.ncores):
+                if addr < self.ch.cores[k].sram_size:
+                    self.ch.cores[k].pd[addr >> 1].size = 0
+        elif addr_decode(&self.ch, NULL, addr, 2, &w) == MK_SRAM:
+            w.core.pd[w.off >> 1].size = 0
+        elif w.kind == MK_EXT and self.ch.ext[w.region].pages[w.off >> 12] != NULL:
+            self.ch.ext[w.region].pages[w.off >> 12][(w.off & 0xFFF) >> 1].size = 0
+        self.ch.code_gen += 1
+
+    def break_remove(self, uint32_t addr):
+        cdef int j
+        for j in range(self.ch.nbrk):
+            if self.ch.brks[j] == addr:
+                self.ch.brks[j] = self.ch.brks[self.ch.nbrk - 1]
+                self.ch.nbrk -= 1
+                return
+        raise KeyError(f"no breakpoint at 0x{addr:x}")
+
+    def breaks(self):
+        """The host breakpoints (addresses)."""
+        return [self.ch.brks[j] for j in range(self.ch.nbrk)]
+
     def watches(self):
         """The watched ranges: list of (id, lo, hi)."""
         return [(self.ch.watches[j].id, self.ch.watches[j].lo, self.ch.watches[j].hi)
@@ -1014,6 +1065,7 @@ cdef class Engine:
         self._check(k)
         self.ch.cores[k].pc = pc
         self.ch.cores[k].npc = pc
+        self.ch.cores[k].brk_armed = 0
 
     def set_ivt_base(self, int k, uint32_t addr):
         """Address of interrupt vector 0 for core k.  Hardware: 0 (core-local).  The flat
@@ -1185,7 +1237,7 @@ _fill_cond_masks()
 # ---- names exported to Python -----------------------------------------------------------------
 #: the STOP_* codes by name (emu.stops.Stop is made from this)
 STOP_CODES = dict(
-    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, trap=STOP_TRAP, exit=STOP_EXIT,
+    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, brk=STOP_BRK, trap=STOP_TRAP, exit=STOP_EXIT,
     all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH,
     invalid_insn=STOP_INVALID_INSN, mem_fault=STOP_MEM_FAULT, unaligned=STOP_UNALIGNED,
     user=STOP_USER, deadlock=STOP_DEADLOCK, fetch_fault=STOP_FETCH_FAULT,

@@ -314,7 +314,7 @@ class Chip:
                 # finished: the program is stuck, not done
                 name = Stop.DEADLOCK
             if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER,
-                        Stop.WATCH):
+                        Stop.WATCH, Stop.BRK):
                 return self._result(name)
             # a fault or breakpoint: report it
             info = e.stop_info(k)
