@@ -57,6 +57,7 @@ cdef enum:
     STOP_ALL_IDLE = 5
     STOP_BREAKPOINT = 6
     STOP_WATCH = 7
+    STOP_IRQ = 8         # a core entered an interrupt handler (Engine.set_irq_stop)
     STOP_INVALID_INSN = 9
     STOP_MEM_FAULT = 10
     STOP_UNALIGNED = 11
@@ -349,6 +350,7 @@ cdef struct Core:
     uint32_t fault_word
     uint32_t trap_num
     uint32_t watch_pc    # the store that hit a watched range
+    int last_irq         # the interrupt entered at the last STOP_IRQ
     uint32_t brk_skip    # resuming at a host breakpoint: run the instruction there once
     uint8_t brk_armed    # ... when set (armed by the stop, cleared by a PC change)
     Insn brk_tmp         # that instruction, decoded outside the predecode cache
@@ -458,5 +460,6 @@ cdef struct Chip:
     int nbrk
     int watch_next_id
     volatile int stop_request
+    int irq_stop             # stop the run whenever a core enters an interrupt (hooks)
     uint64_t n_slices        # scheduler slices run (host work that is not instructions)
     uint64_t n_core_calls    # ... and run_core calls in them

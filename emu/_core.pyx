@@ -273,11 +273,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 if c.irq_delay:
                     c.irq_delay = 0
                 else:
-                    take_interrupt(c)
+                    c.last_irq = take_interrupt(c)
                     pc = c.pc
                     pair_mask = AFTER_JUMP
                     prev_dst = 0
                     prev_ialu = 0
+                    if ch.irq_stop and c.last_irq >= 0:
+                        c.stop = STOP_IRQ       # at the handler's first instruction
+                        c.stop_pc = pc
+                        break
             if c.idle:
                 if idle_until(c, end):
                     c.stop_pc = pc
@@ -345,7 +349,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 c.stop = STOP_TRACE_FULL
                 break
         pc = nxt
-    if c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH:
+    if (c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH
+            or c.stop == STOP_IRQ):
         c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
@@ -957,6 +962,11 @@ cdef class Engine:
                 return
         raise KeyError(f"no watch {wid}")
 
+    def set_irq_stop(self, bint on):
+        """Stop the run (STOP_IRQ) whenever a core enters an interrupt handler, before its
+        first instruction; stop_info(k)["irq"] names the interrupt."""
+        self.ch.irq_stop = on
+
     # -- host breakpoints ----------------------------------------------------------------------
     def break_add(self, uint32_t addr):
         """Stop the run (STOP_BRK) when a core is about to execute the instruction at addr:
@@ -1110,7 +1120,8 @@ cdef class Engine:
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
         return dict(stop=c.stop, pc=c.stop_pc, addr=c.fault_addr, size=1 << c.fault_size,
-                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word)
+                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word,
+                    irq=c.last_irq)
 
     def counters(self, int k):
         self._check(k)
@@ -1238,7 +1249,7 @@ _fill_cond_masks()
 #: the STOP_* codes by name (emu.stops.Stop is made from this)
 STOP_CODES = dict(
     none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, brk=STOP_BRK, trap=STOP_TRAP, exit=STOP_EXIT,
-    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH,
+    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH, irq=STOP_IRQ,
     invalid_insn=STOP_INVALID_INSN, mem_fault=STOP_MEM_FAULT, unaligned=STOP_UNALIGNED,
     user=STOP_USER, deadlock=STOP_DEADLOCK, fetch_fault=STOP_FETCH_FAULT,
     dma_fault=STOP_DMA_FAULT, trace_full=STOP_TRACE_FULL)

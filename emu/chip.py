@@ -102,6 +102,8 @@ class RunResult:
     cores: List[CoreResult]
     fault: Optional["Fault"] = None
     cycles: int = 0
+    core: Optional[int] = None        #: the core that stopped the run (index), if one did
+    pc: Optional[int] = None          #: ... and where it stopped
 
 
 @dataclass
@@ -142,6 +144,8 @@ class Chip:
         self.syscalls = Syscalls(self, self.io)
         self.image: Optional[LoadImage] = None
         self.loaded_cores: List[int] = []
+        #: per loaded core: where start() begins it (None: by a SYNC interrupt)
+        self._start_at: Dict[int, Optional[int]] = {}
         #: called with lists of raw trace records (Engine.trace_drain) while tracing
         self.trace_sink = None
         #: called with (core index, Engine.stop_info) when a store hits a watched range
@@ -204,7 +208,8 @@ class Chip:
         return [(row0 + r) * c.cols + (col0 + q) for r in range(rows) for q in range(cols)]
 
     # -- loading ------------------------------------------------------------------------------
-    def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None) -> LoadImage:
+    def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None,
+                 start: bool = True) -> LoadImage:
         """Load an executable the way e-loader does.
 
         Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
@@ -213,7 +218,8 @@ class Chip:
         ``workgroup_cfg``/``ext_mem_cfg``/``loader_cfg`` sections filled per core and are
         started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
         (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
-        like the GNU simulator."""
+        like the GNU simulator.  With ``start=False`` the cores are left idle, loaded, until
+        ``start`` (e-hal's e_load with E_FALSE, then e_start)."""
         img = path_or_image if isinstance(path_or_image, LoadImage) else read_elf(path_or_image)
         cores = list(range(self.ncores)) if cores is None else list(cores)
         e = self.engine
@@ -235,25 +241,34 @@ class Chip:
             self._fill_loader_sections(img, cores)
         sync_start = local and img.entry == 0 and any(
             s.addr == 0 and s.memsz > 0 for s in img.segments)
-        fst = regs.SREG_BY_NAME["FSTATUS"].offset
+        ivt = None if local else img.sections.get("IVT")
         for k in cores:
-            if sync_start:
-                e.set_pc(k, 0)
-                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset, 1)   # SYNC -> vector 0
-            else:
-                e.set_pc(k, img.entry)
-                e.set_idle(k, False)
-                # start inside the reset interrupt: ACTIVE|GID|KM and IPEND[0]; crt0 leaves it
-                # with RTI (esim-corner-cases "Start-up state")
-                e.sreg_write(k, fst, 0x7)
-                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
-            if not local:
-                ivt = img.sections.get("IVT")
-                if ivt is not None:
-                    e.set_ivt_base(k, ivt[0])
+            self._start_at[k] = None if sync_start else img.entry
+            e.set_pc(k, 0 if sync_start else img.entry)
+            if ivt is not None:
+                e.set_ivt_base(k, ivt[0])
+        if start:
+            self.start(cores)
         self.image = img
         self.loaded_cores = cores
         return img
+
+    def start(self, cores: Sequence[int]) -> None:
+        """Start loaded cores: ESDK images by a SYNC interrupt (vector 0, as e_start does),
+        others at their entry inside the reset interrupt (ACTIVE|GID|KM and IPEND[0]; crt0
+        leaves it with RTI; esim-corner-cases "Start-up state"), as the GNU simulator does."""
+        e = self.engine
+        fst = regs.SREG_BY_NAME["FSTATUS"].offset
+        for k in cores:
+            entry = self._start_at.get(k)
+            if entry is None:
+                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset,
+                             1 << regs.IRQ["SYNC"])                  # SYNC -> vector 0
+            else:
+                e.set_pc(k, entry)
+                e.set_idle(k, False)
+                e.sreg_write(k, fst, 0x7)
+                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
 
     def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int]) -> None:
         """e_group_config_t at workgroup_cfg, e_emem_config_t at ext_mem_cfg, loader_cfg
@@ -313,9 +328,10 @@ class Chip:
                 # every core sleeps waiting for an interrupt nobody will raise, and none has
                 # finished: the program is stuck, not done
                 name = Stop.DEADLOCK
-            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER,
-                        Stop.WATCH, Stop.BRK):
+            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER):
                 return self._result(name)
+            if name in (Stop.WATCH, Stop.BRK, Stop.IRQ):
+                return self._result(name, core=k)
             # a fault or breakpoint: report it
             info = e.stop_info(k)
             pc = info["pc"]
@@ -340,7 +356,8 @@ class Chip:
     def _all_done(self) -> bool:
         return all(self.engine.core_flags(k)["exited"] for k in self.loaded_cores)
 
-    def _result(self, stop: Stop, fault: Optional[Fault] = None) -> RunResult:
+    def _result(self, stop: Stop, fault: Optional[Fault] = None,
+                core: Optional[int] = None) -> RunResult:
         self.syscalls.flush()
         if self.trace_sink is not None:
             self._drain_trace()
@@ -362,7 +379,12 @@ class Chip:
             code = EXIT_CODES.get(stop, 0)
         cyc = max((self.engine.counters(k)["cycles"] for k in (self.loaded_cores or
                                                                range(self.ncores))), default=0)
-        return RunResult(stop, code, cores, fault, cyc)
+        if fault is not None:
+            core = fault.core
+        pc = None
+        if core is not None:
+            pc = fault.pc if fault is not None else self.engine.stop_info(core)["pc"]
+        return RunResult(stop, code, cores, fault, cyc, core, pc)
 
     # -- statistics ---------------------------------------------------------------------------
     def counters(self, k: int) -> Dict[str, int]:
