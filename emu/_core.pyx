@@ -574,7 +574,12 @@ cdef class Engine:
 
     def __cinit__(self, int rows, int cols, int first_row, int first_col,
                   uint32_t sram_size=0x8000, ext=(), uint32_t quantum=1000,
-                  uint32_t unaligned_log_cap=65536):
+                  uint32_t unaligned_log_cap=65536, memory=None):
+        """``memory``: optional numpy uint8 arrays to hold the emulated memory instead of
+        fresh ones (e.g. views of a shared-memory file that host programs map, as the
+        board's /dev/epiphany): ``(sram, [ext0, ext1, ...])`` with sram of shape
+        (rows * cols, sram_size) and one array of each external region's size.  They must
+        be C-contiguous and writable; the engine keeps them alive."""
         cdef int k, r, col, cid
         cdef Core* c
         cdef cnp.ndarray arr
@@ -597,7 +602,10 @@ cdef class Engine:
             raise MemoryError()
         for k in range(4096):
             self.ch.core_of_id[k] = -1
-        self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
+        if memory is not None:
+            self._sram = _checked_buffer(memory[0], (self.ch.ncores, sram_size), "sram")
+        else:
+            self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
         arr = self._sram
         for k in range(self.ch.ncores):
             r = k // cols
@@ -624,7 +632,12 @@ cdef class Engine:
                 raise ValueError("at most 4 external memory regions")
             if size <= 0 or size % 4096 or base % 4096 or base + size > 1 << 32:
                 raise ValueError("external regions must be 4 KiB aligned and inside 4 GiB")
-            a = np.zeros(size, dtype=np.uint8)
+            if memory is not None:
+                if k >= len(memory[1]):
+                    raise ValueError(f"no memory given for external region {k}")
+                a = _checked_buffer(memory[1][k], (size,), f"external region {k}")
+            else:
+                a = np.zeros(size, dtype=np.uint8)
             self._ext.append(a)
             arr = a
             self.ch.ext[k].base = base
@@ -1210,6 +1223,14 @@ cdef class Engine:
         if addr_decode(&self.ch, NULL, addr, 4, &w) != MK_MMR:
             raise ValueError(f"no memory-mapped register at 0x{addr:08x}")
         mmr_write(w.core, w.off, v, w.core)
+
+
+def _checked_buffer(a, shape, what):
+    a = np.asarray(a)
+    if a.dtype != np.uint8 or a.shape != shape or not a.flags.c_contiguous \
+            or not a.flags.writeable:
+        raise ValueError(f"{what}: need a writable C-contiguous uint8 array of shape {shape}")
+    return a
 
 
 cdef int run_core_one(Core* c) noexcept nogil:

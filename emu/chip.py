@@ -120,11 +120,15 @@ class Fault:
 
 
 class Chip:
-    def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None):
+    def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None,
+                 memory=None):
+        """``memory``: arrays to hold the emulated memory (see ``_core.Engine``; used by
+        ``epiphany-emu serve`` to share it with host programs)."""
         self.config = config or ChipConfig()
         c = self.config
         self.engine = _core.Engine(c.rows, c.cols, c.first_row, c.first_col, c.sram_size,
-                                   [(b, s) for b, s, _, _ in c.ext], c.quantum)
+                                   [(b, s) for b, s, _, _ in c.ext], c.quantum,
+                                   memory=memory)
         t = c.timing
         self.engine.set_timing(t.c_params())
         for j, (_, _, lat, cost) in enumerate(c.ext):

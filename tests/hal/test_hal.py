@@ -160,3 +160,27 @@ loop:   ldr r1, [r0]
     dev.resume(0, 0)
     p.run(until_cycle=p.engine.now + 5000)
     assert _u32(dev.read(0, 0, 0x4000, 4)) > n
+
+
+def test_memory_can_live_in_a_shared_mapping(tmp_path):
+    """The engine runs on memory it is given (how `serve` shares SRAM and DRAM with host
+    programs): a store by a core shows in the mapping, a write to the mapping in the core."""
+    import mmap
+    import numpy as np
+    from emu.chip import Chip, ChipConfig
+    cfg = ChipConfig(rows=1, cols=2)
+    size = 2 * cfg.sram_size + (32 << 20)
+    path = tmp_path / "mem"
+    with open(path, "wb") as f:
+        f.truncate(size)
+    with open(path, "r+b") as f:
+        m = mmap.mmap(f.fileno(), size)
+    a = np.frombuffer(m, dtype=np.uint8)
+    chip = Chip(cfg, memory=(a[:2 * cfg.sram_size].reshape(2, cfg.sram_size),
+                             [a[2 * cfg.sram_size:]]))
+    chip.mem_write(0x8E000100, b"from host")
+    assert bytes(m[2 * cfg.sram_size + 0x100:][:9]) == b"from host"
+    m[cfg.sram_size + 0x200:cfg.sram_size + 0x204] = b"\x01\x02\x03\x04"
+    assert chip.mem_read(0x200, 4, core=1) == b"\x01\x02\x03\x04"
+    with pytest.raises(ValueError):
+        Chip(cfg, memory=(np.zeros((2, 10), np.uint8), [a[2 * cfg.sram_size:]]))
