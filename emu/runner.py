@@ -85,6 +85,9 @@ def add_arguments(p):
     p.add_argument("--excause", choices=["e3", "e4"], default="e3",
                    help="exception cause codes: E16G301 (default) or Epiphany-IV / GNU "
                         "simulator numbering")
+    p.add_argument("--arch", choices=["e3", "ev"], default="e3",
+                   help="instruction set: e3 = Epiphany-III/IV (default); ev = Epiphany-V, "
+                        "whose FEXT/FDEP/LFSR execute instead of faulting")
     p.add_argument("--sandbox", metavar="DIR",
                    help="directory the program may open files in (default: none, only "
                         "stdin/stdout/stderr)")
@@ -177,7 +180,8 @@ def _make_chip(args, img: LoadImage) -> Chip:
     cfg = ChipConfig.for_image(img, workgroup=asked, rows=crow, cols=ccol,
                                first_row=args.first_core[0], first_col=args.first_core[1],
                                unaligned=args.unaligned, invalid=args.invalid,
-                               excause=args.excause, quantum=max(1, args.quantum), timing=timing)
+                               excause=args.excause, quantum=max(1, args.quantum), timing=timing,
+                               arch=args.arch)
     hio = HostIO(sandbox=args.sandbox, prefix=args.prefix)
     if args.wallclock:
         hio.clock = wall_clock()
