@@ -85,6 +85,11 @@ class Table:
                 self.done.add(_key(row["program"], row["options"]))
         new = not os.path.exists(path) or os.path.getsize(path) == 0
         self._f = open(path, "a", newline="")
+        if not new:
+            with open(path, "rb") as f:
+                f.seek(-1, os.SEEK_END)
+                if f.read(1) != b"\n":
+                    self._f.write("\n")     # after a driver that died mid-line
         if not self.jsonl:
             self._w = csv.DictWriter(self._f, fieldnames=COLUMNS)
             if new:
