@@ -101,7 +101,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     m.add_argument("--profile", nargs="?", const="", default=None, metavar="FILE.json",
                    help="profile the run (summary on stderr; JSON to FILE.json when given)")
     m.add_argument("--heatmap", metavar="FILE.png", help="picture of the mesh (needs matplotlib)")
-    m.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles")
+    m.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles",
+                   help="what colours the cores of --heatmap (default: busy cycles)")
     m.add_argument("--trace", metavar="FILE", help="one line per executed instruction")
     m.add_argument("--trace-cores", metavar="LIST", help="trace only these cores (ids 0..15)")
     m.add_argument("--version", action="version", version=f"ePython {VERSION} "
