@@ -104,7 +104,9 @@ def test_t_prints_each_cores_emulated_time():
 def test_s_prints_the_sizes(tmp_path):
     """``B bytes for code, S bytes for symbol table (E entries), F bytes free``: the
     per-core free memory after the symbol table (18 bytes an entry), the bytecode copy, the
-    100-byte postbox and the 1 KB scalar stack (docs/epython-vm.md)."""
+    100-byte postbox and the 1 KB scalar stack (docs/epython-vm.md).  B and E are taken from
+    our compiler (a self-consistency check; the compiler's sizes are checked against
+    ePython's in test_compiler_oracle.py), F from the documented per-core memory map."""
     prog = compile_file(HELLO)
     b, e = len(prog.code), prog.nsymbols
     free = 0x8000 - (0x6000 + 18 * e + b + 100 + 1024)
@@ -125,6 +127,8 @@ def test_s_prints_the_sizes(tmp_path):
 
 
 def test_pp_prints_the_preprocessed_source_then_runs():
+    """Self-consistency: -pp prints what preprocess_file gives (which test_compiler_oracle.py
+    compares with ePython's -pp), then the run's output."""
     code, out, err = epython("-pp", "-d", 1, HELLO)
     assert (code, err) == (0, "")
     pre = preprocess_file(HELLO)
@@ -161,6 +165,8 @@ def test_seed_is_the_hosts_srand():
 
 
 def test_o_then_l_round_trip(tmp_path):
+    """-o writes ePython's format (spec §1.3: uint32 length, uint16 symbols, the code; the
+    code is our compiler's, a self-consistency check) and -l runs it."""
     binary = tmp_path / "hello.bin"
     code, out, err = epython("-o", binary, HELLO)
     assert (code, out, err) == (0, "", "")                   # -o writes and stops
@@ -292,14 +298,17 @@ def test_run_time_errors_exit_0_like_epython():
 
 
 def test_closed_output_pipe_is_no_traceback():
-    """epython prog.py | head -1: the reader goes away while the cores still print."""
-    p = subprocess.Popen([sys.executable, "-m", "epython", HELLO], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
-    p.stdout.readline()
+    """epython prog.py | head -1: the reader goes away while the cores still print.  The
+    program prints more than a pipe holds, so it cannot finish before the reader leaves."""
+    src = 'i=0\nwhile i < 6000:\n    print "line number "+i\n    i+=1\n'
+    p = subprocess.Popen([sys.executable, "-m", "epython", "-d", "1", "-pipein", src],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+    assert p.stdout.readline() == b"[device 0] line number 0\n"
     p.stdout.close()
     err = p.stderr.read().decode()
-    p.wait(timeout=120)
+    p.wait(timeout=300)
     assert "Traceback" not in err and p.returncode == 141, err
+    assert err == ""
 
 
 # ---- the emulator's options ---------------------------------------------------------------------
