@@ -401,6 +401,8 @@ def test_help_examples_run(tmp_path):
         p = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env,
                            capture_output=True, timeout=300)
         assert p.returncode == 0, (command, p.stderr.decode())
+        # the --unaligned=report example must not have found anything to report
+        assert b"unaligned" not in p.stderr.lower(), command
         assert b"] Hello world from core " in p.stdout or b"[device 0] hi" in p.stdout, command
 
 
