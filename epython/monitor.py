@@ -664,9 +664,12 @@ class Monitor:
                 continue
             if stop in ("deadlock", "all_idle"):
                 waiting = [c for c in self.cores if not self.outcomes[c].finished]
-                return self._result("deadlock", None,
-                                    "deadlock: cores " + ", ".join(map(str, waiting))
-                                    + " wait for each other forever")
+                if len(waiting) == 1:
+                    message = f"deadlock: core {waiting[0]} waits forever"
+                else:
+                    message = ("deadlock: cores " + ", ".join(map(str, waiting))
+                               + " wait for each other forever")
+                return self._result("deadlock", None, message)
             if stop == "user":
                 return self._result("interrupted", None, "interrupted")
             return self._result(stop, res.fault, _fault_line(chip, res.fault))
