@@ -8,30 +8,18 @@
 #
 # The archive holds firmware/elib/src/*.c and the parts of the device run-time
 # firmware/runtime it is built on (all of it but eprt_sbrk.c: e-lib has its own _sbrk).
-# Reproducible byte for byte: compiled from the repository root with relative paths, the root
-# and the toolchain prefix mapped out of the debug information, the archive written in
-# deterministic mode, members in a fixed order.
+# Reproducible byte for byte (env.sh), the archive written in deterministic mode, members in
+# a fixed order.
 set -euo pipefail
 
-if ! command -v epiphany-elf-gcc >/dev/null 2>&1; then
-    export PATH="/root/.local/epiphany-elf/bin:$PATH"
-fi
-command -v epiphany-elf-gcc >/dev/null || { echo "epiphany-elf toolchain not found" >&2; exit 1; }
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT"
-export LC_ALL=C SOURCE_DATE_EPOCH=0
+# shellcheck source=env.sh
+source "$(dirname "$0")/env.sh"
 
 EL=firmware/elib
 RT=firmware/runtime
 SOURCES=("$EL"/src/*.c "$RT"/eprt_core.c "$RT"/eprt_dma.c "$RT"/eprt_irq.c "$RT"/eprt_print.c
          "$RT"/eprt_sync.c)
-
-TC=$(cd "$(dirname "$(command -v epiphany-elf-gcc)")/.." && pwd)
-TC_REAL=$(cd "$TC" && pwd -P)
-CFLAGS=(-O2 -g1 -std=gnu11 -Wall -Wextra -Werror -ffp-contract=off
-        "-fdebug-prefix-map=$ROOT=." "-fdebug-prefix-map=$TC=/epiphany-toolchain")
-[ "$TC_REAL" != "$TC" ] && CFLAGS+=("-fdebug-prefix-map=$TC_REAL=/epiphany-toolchain")
+CFLAGS+=(-g1)      # line tables for the emulator's reports, not variables: half the size
 
 build_lib() {   # build_lib OUTDIR -> OUTDIR/libe-lib.a
     local out=$1 objs=() f o
