@@ -21,8 +21,13 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SHAPES = [(1, 1), (2, 2), (4, 4)]
 
 
+#: where elf_path finds the ELFs: the committed ones, or (ESDK_ELIB_PROGRAMS) the same
+#: programs built against another e-lib (tests/elib/test_esdk_oracle.py)
+ELF_DIR = os.environ.get("ESDK_ELIB_PROGRAMS") or PROGRAMS
+
+
 def elf_path(name: str, layout: str = "fast") -> str:
-    return os.path.join(PROGRAMS, f"{name}.{layout}.elf")
+    return os.path.join(ELF_DIR, f"{name}.{layout}.elf")
 
 
 @dataclass
