@@ -133,6 +133,20 @@ def test_legacy_slice_follows_core_row_and_col(tmp_path):
     assert sym["___stack"] == 0x8E000000 + 16 * 0x100000 - 0x10
 
 
+@pytest.mark.toolchain
+@pytest.mark.skipif(not TOOLCHAIN, reason="epiphany-elf toolchain not on PATH")
+def test_fast_library_slice_follows_core_row_and_col(tmp_path):
+    """Two different fast images on one chip need different library slices, chosen as with
+    the ESDK: by _CORE_ROW_/_CORE_COL_."""
+    src = '#include <string.h>\nchar a[8], b[8];\nint main(void) { memcpy(a, b, 8); return a[0]; }\n'
+    r = link(tmp_path, src, "fast")
+    assert r.returncode == 0, r.stderr
+    assert read_elf(str(tmp_path / "p.elf")).sections[".dram_text"][0] == 0x8E000000
+    r = link(tmp_path, src, "fast", ("-Wl,--defsym=_CORE_ROW_=32", "-Wl,--defsym=_CORE_COL_=10"))
+    assert r.returncode == 0, r.stderr
+    assert read_elf(str(tmp_path / "p.elf")).sections[".dram_text"][0] == 0x8E200000
+
+
 @pytest.mark.skipif(shutil.which("g++") is None, reason="no host C++ compiler")
 def test_headers_are_cxx(tmp_path):
     """ESDK headers are usable from C++ (extern "C", no C-only syntax): checked with the host's

@@ -36,9 +36,10 @@ LAYOUTS = {
     "fast": dict(
         number=1,
         summary="the program in core SRAM, the C library's code in external DRAM",
-        where="library code and read-only data (libc, libm, libgcc, libgloss) at 0x8E000000,\n"
-              " *                  shared read-only by all cores; the program's code and ALL "
-              "writable data\n *                  (newlib's too: one copy per core) in SRAM"),
+        where="library code and read-only data (libc, libm, libgcc, libgloss) in the 1 MB\n"
+              " *                  DRAM slice 0x8E000000 + _CORE_NUM_ * 1 MB, shared read-only "
+              "by the cores\n *                  running the image; the program's code and ALL "
+              "writable data (newlib's too:\n *                  one copy per core) in SRAM"),
     "legacy": dict(
         number=2,
         summary="the program in external DRAM",
@@ -125,13 +126,14 @@ def symbols(name: str, lay: dict) -> str:
         "_NUM_COLS_IN_CHIP_", "_FIRST_CORE_ROW_", "_FIRST_CORE_COL_", "_CORE_ROW_",
         "_CORE_COL_", "_CORE_NUM_", "_SHARED_DRAM_"))
     slice_ = ""
-    if name == "legacy":
-        slice_ = ("___eprt_legacy_slice  = _CORE_NUM_;\n"
-                  "___eprt_slice_base    = ___eprt_code_dram + _CORE_NUM_ * _PROG_SIZE_FOR_CORE_;\n"
+    if name != "internal":
+        slice_ = ("___eprt_slice_base    = ___eprt_code_dram + _CORE_NUM_ * _PROG_SIZE_FOR_CORE_;\n"
                   "___eprt_slice_size    = _PROG_SIZE_FOR_CORE_;\n")
+    if name == "legacy":
+        slice_ = "___eprt_legacy_slice  = _CORE_NUM_;\n" + slice_
     return f"""
 /* ---- the ESDK's board-support symbols (Parallella E16G301 at mesh (32, 8)) ---------------- */
-_PROG_SIZE_FOR_CORE_ = 1M;                /* legacy: DRAM slice per core */
+_PROG_SIZE_FOR_CORE_ = 1M;                /* fast, legacy: a DRAM slice per core number */
 _HEAP_SIZE_FOR_CORE_ = 128K;              /* our heap slots (the ESDK's were 2 KB / 512 KB) */
 _HALF_BANK_SIZE_     = 4K;
 _NUM_ROWS_IN_CHIP_   = 4;
@@ -191,8 +193,10 @@ def dram_libraries() -> str:
     ro = "\n".join(f"    *{lib}:*(.rodata .rodata.* .gnu.linkonce.r.* .rodata1)" for lib in LIBS)
     return f"""
   /* -- external DRAM: library code and read-only data (before the SRAM sections: the first
-   *    pattern that matches an input section takes it) -- */
-  .dram_text ___eprt_code_dram :
+   *    pattern that matches an input section takes it).  Different images on one chip need
+   *    different slices (--defsym=_CORE_ROW_=.. _CORE_COL_=..), as with the ESDK's fast.ldf:
+   *    each load writes its slice. -- */
+  .dram_text ___eprt_slice_base :
   {{
 {text}
     *(.code_dram .code_dram.* code_dram)
@@ -202,7 +206,7 @@ def dram_libraries() -> str:
 {ro}
   }} :dram
   ___eprt_code_dram_end = .;
-  ASSERT (___eprt_code_dram_end <= ___eprt_code_dram + 0x100000, "fast.ldf: the code in DRAM is larger than 1 MB")
+  ASSERT (___eprt_code_dram_end <= ___eprt_slice_base + ___eprt_slice_size, "fast.ldf: the code in DRAM is larger than its 1 MB slice")
 """
 
 
