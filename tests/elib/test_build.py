@@ -147,6 +147,19 @@ def test_fast_library_slice_follows_core_row_and_col(tmp_path):
     assert read_elf(str(tmp_path / "p.elf")).sections[".dram_text"][0] == 0x8E200000
 
 
+@pytest.mark.toolchain
+@pytest.mark.skipif(not TOOLCHAIN, reason="epiphany-elf toolchain not on PATH")
+def test_e_gcc_builds_like_the_esdk(tmp_path):
+    """An ESDK build line, with e-gcc = firmware/elib/bin/e-gcc and ELDF = our fast.ldf."""
+    (tmp_path / "e_prog.c").write_text('#include "e_lib.h"\n'
+                                       "int main(void) { return e_get_coreid() == 0; }\n")
+    r = subprocess.run([os.path.join(ELIB, "bin", "e-gcc"), "-T", os.path.join(LDF, "fast.ldf"),
+                        "e_prog.c", "-o", "e_prog.elf", "-le-lib"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert read_elf(str(tmp_path / "e_prog.elf")).entry == 0
+
+
 @pytest.mark.skipif(shutil.which("g++") is None, reason="no host C++ compiler")
 def test_headers_are_cxx(tmp_path):
     """ESDK headers are usable from C++ (extern "C", no C-only syntax): checked with the host's
