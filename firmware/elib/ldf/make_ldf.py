@@ -171,15 +171,15 @@ def vectors() -> str:
         lines.append(f"    KEEP (*({pats})) . = 0x{4 * (n + 1):02X};")
     lines.append(f"  }} :ivt =0x{B_FILL & 0xFF:02X}{B_FILL >> 8 & 0xFF:02X}0000"
                  f"          /* the fill is stored big-endian: b +0x{CRT0_IVT:X} */")
-    return "\n".join(lines) + f"""
+    return "\n".join(lines) + """
   /* crt0's start-up is the reset vector: a second one (ESDK crt0's IVT_RESET, GCC's
    * interrupt("reset")) cannot be placed */
-  .ivt_reset (NOLOAD) : {{ *(IVT_RESET) *(ivt_entry_reset) }} :NONE
+  .ivt_reset (NOLOAD) : { *(IVT_RESET) *(ivt_entry_reset) } :NONE
   ASSERT (SIZEOF (.ivt_reset) == 0, "the reset vector is crt0's: sections IVT_RESET and ivt_entry_reset (GCC interrupt attribute reset) are not supported")
 
-  workgroup_cfg 0x28 (NOLOAD) : {{ *(workgroup_cfg) . = 0x28; }} :NONE
-  ext_mem_cfg   0x50 (NOLOAD) : {{ *(ext_mem_cfg)   . = 0x08; }} :NONE
-  loader_cfg    0x58 (NOLOAD) : {{ *(loader_cfg)    . = 0x10; }} :NONE
+  workgroup_cfg 0x28 (NOLOAD) : { *(workgroup_cfg) . = 0x28; } :NONE
+  ext_mem_cfg   0x50 (NOLOAD) : { *(ext_mem_cfg)   . = 0x08; } :NONE
+  loader_cfg    0x58 (NOLOAD) : { *(loader_cfg)    . = 0x10; } :NONE
   ___eprt_workgroup_cfg = ADDR (workgroup_cfg);
   ___eprt_ext_mem_cfg   = ADDR (ext_mem_cfg);
   ___eprt_loader_cfg    = ADDR (loader_cfg);
