@@ -160,6 +160,23 @@ def test_e_gcc_builds_like_the_esdk(tmp_path):
     assert read_elf(str(tmp_path / "e_prog.elf")).entry == 0
 
 
+@pytest.mark.toolchain
+@pytest.mark.skipif(not TOOLCHAIN, reason="epiphany-elf toolchain not on PATH")
+@pytest.mark.parametrize("std", ["c99", "c11", "gnu89"])
+def test_headers_compile_cleanly(tmp_path, std):
+    """Every header, with newlib's, in strict modes: no warning an ESDK program's own -Werror
+    build would stop on."""
+    src = tmp_path / "x.c"
+    src.write_text("#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+                   "#include <string.h>\n#include <stdint.h>\n#include <math.h>\n"
+                   '#include "e-lib.h"\n#include "e_trace.h"\n'
+                   "int main(void) { return (int)e_get_coreid(); }\n")
+    r = sh("epiphany-elf-gcc", f"-std={std}", "-Wall", "-Wextra", "-Werror",
+           *(["-pedantic"] if std != "gnu89" else []), "-I", os.path.join(ELIB, "include"),
+           "-c", str(src), "-o", str(tmp_path / "x.o"), timeout=120)
+    assert r.returncode == 0, r.stderr
+
+
 @pytest.mark.skipif(shutil.which("g++") is None, reason="no host C++ compiler")
 def test_headers_are_cxx(tmp_path):
     """ESDK headers are usable from C++ (extern "C", no C-only syntax): checked with the host's

@@ -23,13 +23,13 @@ extern "C" {
 
 /* one segment */
 typedef struct ALIGN(8) e_shmseg {
-    union {
+    __extension__ union {          /* anonymous: C11 */
         void *addr;                  /* host virtual address (meaningless on the cores) */
         uint64_t __fill1;
     };
     char name[256];
     uint64_t size;                   /* bytes */
-    union {
+    __extension__ union {          /* anonymous: C11 */
         void *paddr;                 /* address of the segment as the cores see it */
         uint64_t __fill2;
     };
@@ -50,11 +50,11 @@ typedef struct ALIGN(8) e_shmtable {
     uint64_t next_free_offset;
     uint64_t paddr_epi;              /* the table as the cores see it (0x8F000000) */
     uint64_t paddr_cpu;              /* the table's physical address on the host */
-    union {
+    __extension__ union {          /* anonymous: C11 */
         uint8_t *heap;
         uint64_t __fill1;
     };
-    union {
+    __extension__ union {          /* anonymous: C11 */
         void *lock;
         uint64_t __fill2;
     };
