@@ -54,14 +54,14 @@ class Run:
 def run(path: str, rows: int = 1, cols: int = 1, row0: int = 0, col0: int = 0,
         max_cycles: int = 20_000_000, prepare: Optional[Callable[[Chip, LoadImage], None]] = None,
         on_break: Optional[Callable[[Chip, RunResult], None]] = None,
-        breaks: tuple = ()) -> Run:
+        breaks: tuple = (), quantum: int = 1000) -> Run:
     """Load `path` onto a rows x cols workgroup at (row0, col0) of an E16G301 the way e-loader
     does and run it to the end.  `prepare(chip, img)` runs after loading (to set up shared
     memory, as a host would); every breakpoint address in `breaks` stops the run and calls
-    `on_break(chip, result)` before it goes on."""
+    `on_break(chip, result)` before it goes on.  `quantum`: the scheduling slice (cycles)."""
     img = read_elf(path)
     out, err = io.BytesIO(), io.BytesIO()
-    chip = Chip(ChipConfig.for_image(img),
+    chip = Chip(ChipConfig.for_image(img, quantum=quantum),
                 HostIO(stdin=io.BytesIO(), stdout=out, stderr=err, prefix="never"))
     cores = chip.group(rows, cols, row0, col0)
     chip.load_elf(img, cores)

@@ -372,6 +372,22 @@ def test_shared_memory_and_trace(rows, cols):
         assert 0xFFFFFFFF > times[0] > times[1] > times[2] > 0xFFFFFFFF - 100000
 
 
+# ------------------------------------------------------------------------------ scheduling
+
+@pytest.mark.parametrize("name,spec", [("memcopy", MEMCOPY), ("mutex", 4), ("barrier", 4),
+                                       ("dma", 1), ("irq", 11), ("identity", IDENTITY)])
+def test_results_do_not_depend_on_the_quantum(name, spec):
+    """The programs synchronise only through the API (barriers, mutexes, waiting for what
+    they read), so what 16 cores record is the same whatever the scheduling slice."""
+    n = spec if isinstance(spec, int) else sum(w for _, w in spec)
+    seen = set()
+    for q in (1, 1000, 20000):
+        r = run(elf_path(name), 4, 4, quantum=q)
+        check_ok(r)
+        seen.add(tuple(tuple(r.words("result", k, n)) for k in range(16)))
+    assert len(seen) == 1
+
+
 # ------------------------------------------------------------------------------ link layouts
 
 LAYOUT = [("bank1_data", 1), ("bank2_zero", 1), ("bank3_word", 1), ("shared_word", 1),
