@@ -25,6 +25,7 @@ PROGRAMS=(
     api:fast
     identity:fast
     identity:internal
+    regs:fast
     memcopy:fast
     mutex:fast
     barrier:fast

@@ -155,6 +155,20 @@ def test_identity(layout, rows, cols, row0, col0):
         assert (res.reg_ilat_user, res.reg_ilat_cleared) == (1, 0)
 
 
+@pytest.mark.parametrize("rows,cols", SHAPES)
+def test_register_access(rows, cols):
+    """e_reg_read of 27 registers agrees with MOVFS of the same register; e_reg_write of 16
+    is what MOVFS reads back."""
+    r = run(elf_path("regs"), rows, cols)
+    check_ok(r)
+    spec = [("read_mismatch", 1), ("write_mismatch", 1), ("reads", 1), ("writes", 1),
+            ("done", 1)]
+    for k in range(rows * cols):
+        res = Result(r, k, spec)
+        assert (res.read_mismatch, res.write_mismatch) == (0, 0)
+        assert (res.reads, res.writes, res.done) == (27, 16, DONE)
+
+
 # ------------------------------------------------------------------------------ e_read/e_write
 
 MEMCOPY = [("wrote_to", 1), ("read_from", 1), ("ext_wrote_to", 1), ("ext_read_from", 1),
