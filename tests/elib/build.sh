@@ -31,6 +31,7 @@ PROGRAMS=(
     barrier:fast
     dma:fast
     irq:fast
+    irq_reach:legacy
     timer:fast
     shm:fast
     layout:internal

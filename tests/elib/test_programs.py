@@ -10,6 +10,7 @@ import struct
 import pytest
 
 from emu.chip import DRAM_BASE
+from emu.stops import Stop
 
 from .elibrun import ELF_DIR, PROGRAMS, SHAPES, Run, check_ok, elf_path, run
 
@@ -119,7 +120,7 @@ IDENTITY = [("coreid", 1), ("row", 1), ("col", 1), ("from_coords", 1), ("from_co
             ("on_core", 4), ("neighbor", 12), ("group", 10), ("emem", 2), ("reg_coreid", 1),
             ("reg_imask", 1), ("reg_ctimer1", 1), ("reg_dma1stride", 1),
             ("reg_config_timer", 1), ("reg_status_gid", 1), ("reg_ilat_user", 1),
-            ("reg_ilat_cleared", 1), ("done", 1)]
+            ("reg_ilat_cleared", 1), ("outside_row", 1), ("outside_col", 1), ("done", 1)]
 
 
 @pytest.mark.parametrize("layout", ["fast", "internal"])
@@ -153,6 +154,8 @@ def test_identity(layout, rows, cols, row0, col0):
         assert res.reg_config_timer == 2                # E_CTIMER_IDLE in CONFIG[11:8]
         assert res.reg_status_gid == 1
         assert (res.reg_ilat_user, res.reg_ilat_cleared) == (1, 0)
+        # outside the group: the 6-bit fields of coreid - group_id (here -1)
+        assert (res.outside_row, res.outside_col) == (63, 63)
 
 
 @pytest.mark.parametrize("rows,cols", SHAPES)
@@ -252,6 +255,45 @@ def test_dma(rows, cols):
         assert r.chip.mem_read(0x8F200000 + 1024 * k, 512) == struct.pack("<128I", *src[64:192])
 
 
+def set_host_flags(flags):
+    def host(chip, img):
+        chip.mem_write(img.symbol("_host_flags").addr, struct.pack("<I", flags),
+                       chip.group(1, 1)[0])
+    return host
+
+
+def test_dma_negative_stride():
+    """A descriptor whose source stride is negative: e_dma_set_desc keeps it out of the
+    destination's half of the stride word (the ESDK's ors it over it: its channel then walks
+    the destination backwards out of the buffer, which the emulator stops as a DMA fault)."""
+    r = run(elf_path("dma"), prepare=set_host_flags(1))
+    if ESDK:
+        assert r.result.fault is not None and r.result.fault.kind == "dma_fault"
+        return
+    check_ok(r)
+    assert Result(r, 0, [("ok", 1)]).ok == 0xFFF
+
+
+def test_dma_copy_of_more_than_65535_elements():
+    """e_dma_copy of 70001 bytes (odd: byte elements) between two areas of external memory:
+    more than one descriptor's count, so it goes in two runs."""
+    big = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(70001))
+    flags = set_host_flags(2)
+
+    def host(chip, img):
+        chip.mem_write(0x8F300000, big)
+        flags(chip, img)
+
+    r = run(elf_path("dma"), prepare=host, max_cycles=100_000_000)
+    check_ok(r)
+    copied = big
+    if ESDK:
+        # the ESDK's puts the element count into one descriptor: 70001 overflows into the
+        # outer count, which leaves 70001 & 0xFFFF elements
+        copied = big[:70001 & 0xFFFF] + bytes(70001 - (70001 & 0xFFFF))
+    assert r.chip.mem_read(0x8F340000, 70003) == b"\0" + copied + b"\0"
+
+
 # ------------------------------------------------------------------------------ interrupts
 
 @pytest.mark.parametrize("rows,cols", SHAPES)
@@ -273,6 +315,19 @@ def test_interrupts(rows, cols):
     # timer1's handler is reached through the IVT slot GCC's interrupt("timer1") filled
     ivt4 = struct.unpack("<I", r.chip.mem_read(0x10, 4, r.cores[0]))[0]
     assert ivt4 & 0xFF == 0xE8 and 0x10 + ((ivt4 >> 8) << 1) == sym(r, "_timer1_isr")
+
+
+def test_irq_attach_refuses_a_handler_out_of_reach():
+    """With legacy.ldf the program's code is in DRAM: a handler there cannot be reached by
+    the vector table's branch.  e_irq_attach says so and ends the program (the ESDK's writes
+    a wrong branch); a handler in SRAM works."""
+    r = run(elf_path("irq_reach", "legacy"))
+    assert r.result.fault is None and r.result.stop == Stop.EXIT
+    if ESDK:
+        return                                   # it returns, having written a bad branch
+    assert r.result.exit_code == 124
+    assert b"e_irq_attach: the handler is out of the vector table's reach" in r.stderr
+    assert r.words("calls", 0, 1) == [1]
 
 
 # ------------------------------------------------------------------------------ timers

@@ -15,10 +15,20 @@
  *   bit 7  chain: three descriptors on channel 1, each copying a piece
  *   bit 8  E_DMA_IRQEN on channel 0: the E_DMA0_INT handler ran exactly once
  *   bit 9  e_dma_busy(2) == -1, e_dma_start(d, 2) == E_ERR
- *   bit 10 e_dma_busy(E_DMA_0) != 0 right after starting a 2 KB copy, 0 after e_dma_wait */
+ *   bit 10 e_dma_busy(E_DMA_0) != 0 right after starting a 2 KB copy, 0 after e_dma_wait
+ * Two more, when the host sets their bit in `host_flags` before the start (the Python test
+ * does, on one core):
+ *   flag 1 -> bit 11: a descriptor with a negative source stride (-4) copies 16 words in
+ *          reverse order, the destination stride (+4) untouched by the source's sign
+ *   flag 2: copy BIG_N bytes (odd: byte elements, more than a descriptor's 65535) from
+ *          BIG_SRC to BIG_DST + 1 in external memory; the host filled the source and compares
+ *          the two areas */
 #include "elib_test.h"
 
 #define EXT_AREA 0x8F200000u
+#define BIG_SRC 0x8F300000u
+#define BIG_DST 0x8F340000u
+#define BIG_N 70001u
 
 volatile e_barrier_t bar[16];
 volatile e_barrier_t *tgt[16];
@@ -31,6 +41,8 @@ u32 block[6 * 5];
 u32 chained[3 * 8];
 e_dma_desc_t desc[3];
 volatile u32 dma0_irqs;
+
+volatile u32 host_flags SECTION(".data_bank0");   /* set by the host before the start */
 
 struct {
     u32 ok;
@@ -163,6 +175,21 @@ no2d:
     e_dma_wait(E_DMA_0);
     ok |= (result.busy_after_start != 0 && e_dma_busy(E_DMA_0) == 0
            && same_words(dst, src, 256)) << 10;
+
+    if (host_flags & 1) {
+        /* a negative source stride: the descriptor's halves stay apart */
+        clear(dst, sizeof dst);
+        e_dma_set_desc(E_DMA_0, E_DMA_ENABLE | E_DMA_MASTER | E_DMA_WORD, 0,
+                       (unsigned)-4, 4, 16, 1, (unsigned)-4, 4, src + 15, dst, &desc[0]);
+        e_dma_start(&desc[0], E_DMA_0);
+        e_dma_wait(E_DMA_0);
+        for (i = 0; i < 16; i++)
+            if (dst[i] != src[15 - i])
+                break;
+        ok |= (i == 16 && dst[16] == 0) << 11;
+    }
+    if (host_flags & 2)
+        e_dma_copy((void *)(BIG_DST + 1), (void *)BIG_SRC, BIG_N);
 
     e_barrier(bar, tgt);         /* every push has landed */
     for (i = 0; i < 64; i++)

@@ -27,9 +27,10 @@ struct {
     u32 reg_status_gid;          /* STATUS bit 1 read by e_reg_read after gid */
     u32 reg_ilat_user;           /* ILAT bit 9 after e_reg_write(E_REG_ILATST, 1 << 9), masked */
     u32 reg_ilat_cleared;        /* ILAT bit 9 after e_reg_write(E_REG_ILATCL, 1 << 9) */
+    u32 outside_row, outside_col;    /* e_coords_from_coreid(group_id - 1): left of the group */
     u32 done;
 } result;
-RESULT_WORDS(46);
+RESULT_WORDS(48);
 
 static int probe;
 
@@ -82,6 +83,9 @@ int main(void)
     result.reg_ilat_cleared = (e_reg_read(E_REG_ILAT) >> E_USER_INT) & 1;
     e_reg_write(E_REG_IMASK, 0);
     e_irq_global_mask(E_FALSE);
+    e_coords_from_coreid(e_group_config.group_id - 1, &r, &c);
+    result.outside_row = r;
+    result.outside_col = c;
     result.done = DONE;
     return 0;
 }
