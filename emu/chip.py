@@ -238,6 +238,11 @@ class Chip:
             e.reset_core(k)
             if local:
                 e.sram(k)[:] = 0          # e-loader clears each core's SRAM
+                # and leaves e-hal's register reset (ee_reset_regs): every interrupt but
+                # SYNC masked, MESHCONFIG 2 (fact sheet §6.4 step 2)
+                e.sreg_write(k, regs.SREG_BY_NAME["IMASK"].offset,
+                             ((1 << regs.N_IRQ) - 1) & ~(1 << regs.IRQ["SYNC"]))
+                e.sreg_write(k, regs.SREG_BY_NAME["MESHCONFIG"].offset, 2)
         for seg in img.segments:
             data = seg.data + b"\0" * (seg.memsz - len(seg.data))
             if not data:
