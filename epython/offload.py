@@ -321,7 +321,7 @@ def _module_functions(names=("coprocessor", "parallel", "array")) -> set:
 def build_program(kernels: Sequence[Kernel], globals_: Sequence[DeviceGlobal]):
     """The device program: our ``coprocessor`` module (and what it imports), the imports hoisted
     out of the kernels, the device globals, the worker's start, an accessor pair per global
-    (``_cpSet_x``/``_cpGet_x``) and the kernels, all ``@exportable``.  Raises CompileError."""
+    (``_ACCESSORS``) and the kernels, all ``@exportable``.  Raises CompileError."""
     from .compiler.lexer import Lexer
     from .compiler.linker import link
     from .compiler.parser import Parser
@@ -342,15 +342,32 @@ def build_program(kernels: Sequence[Kernel], globals_: Sequence[DeviceGlobal]):
         lines.append(SourceLine(f"{g.name}={_literal(g.value) or 'none'}", g.filename, g.line))
     lines.append(SourceLine("offloadWorker()", gen, 1))
     for g in globals_:
-        lines += [SourceLine("@exportable", gen, 1),
-                  SourceLine(f"def _cpSet_{g.name}(_v):", gen, 1),
-                  SourceLine(f"    {g.name}=_v", gen, 1),
-                  SourceLine("@exportable", gen, 1),
-                  SourceLine(f"def _cpGet_{g.name}():", gen, 1),
-                  SourceLine(f"    return {g.name}", gen, 1)]
+        x = g.name
+        lines += [SourceLine(text, gen, 1) for text in _ACCESSORS.format(x=x).splitlines()]
     for k in kernels:
         lines += k.lines
     return link(Parser(Lexer(lines)).parse())
+
+
+#: per device global x: set it (_cpSet_x), read it (_cpGet_x), and make it a list of _n cells
+#: tagged like _z -- the one it holds when the size fits, so a copy updates it in place as
+#: ePython's copyToGlobal does -- whose id() goes to the host to fill (_cpPut_x)
+_ACCESSORS = """@exportable
+def _cpSet_{x}(_v):
+    {x}=_v
+@exportable
+def _cpGet_{x}():
+    return {x}
+@exportable
+def _cpPut_{x}(_n, _z):
+    if native rtl_numdims({x}) != 1:
+        {x}=[_z]*_n
+    elif size({x}) != _n:
+        {x}=[_z]*_n
+    elif _n > 0:
+        {x}[0]=_z
+    native rtl_send(id({x}), numcores()-1)
+"""
 
 
 def _is_name_error(err) -> bool:
@@ -400,12 +417,13 @@ class _Instance:
 
 class _Launch:
     """A call waiting for cores: ``cores`` (a list, in order) or ``count`` any cores."""
-    __slots__ = ("handle", "addr", "args", "cores", "count", "elements", "bulk")
+    __slots__ = ("handle", "addr", "args", "cores", "count", "elements", "bulk", "fill")
 
-    def __init__(self, handle, addr, args, cores, count, bulk, elements):
+    def __init__(self, handle, addr, args, cores, count, bulk, elements, fill=None):
         self.handle, self.addr, self.args = handle, addr, args
         self.cores, self.count = cores, count
         self.bulk, self.elements = bulk, elements
+        self.fill = fill                   #: a _List the called function asks to fill
 
     def wants(self, core: int) -> bool:
         return core in self.cores if self.cores is not None else self.count > 0
@@ -685,6 +703,8 @@ class Session:
             else:
                 msgs.append((VType.INT, a.n))
                 msgs.extend((a.tag, int(w)) for w in np.frombuffer(a.data, dtype="<u4"))
+        if launch.fill is not None:
+            self.fills[core].append((launch.fill.tag, launch.fill.data))
         w = len(launch.args) | (mask << _LIST_SHIFT) | (_ELEMENT_RESULT if launch.elements
                                                         else 0)
         msgs[0] = (VType.INT, w)
@@ -990,10 +1010,9 @@ class Coprocessor:
             if g.name.lower() in keep:
                 for core, v in enumerate(keep[g.name.lower()]):
                     if core < s.ncores and v is not None:
-                        self._launch(s, f"_cpset_{g.name.lower()}", [encode(v)], False,
-                                     [core], None)
+                        self._set_global(s, g, encode(v), [core], False)
             elif g.initial is not None:
-                self._launch(s, f"_cpset_{g.name.lower()}", [g.initial], False, None, None)
+                self._set_global(s, g, g.initial, None, False)
         return s
 
     def shutdown(self, wait: bool = True):
@@ -1024,7 +1043,7 @@ class Coprocessor:
         s = self.session()
         return self._launch(s, name, encoded, bool(async_), cores, count)
 
-    def _launch(self, s: Session, name, encoded, async_, cores, count):
+    def _launch(self, s: Session, name, encoded, async_, cores, count, fill=None):
         addr = s.names.get(name.lower())
         if addr is None:
             raise NameError(f"no device function {name} (is it decorated with @offload?)")
@@ -1034,7 +1053,7 @@ class Coprocessor:
         h = KernelExecutionHandler(s, name, n)
         bulk = self.options["transfer"] == "bulk"
         s.submit(_Launch(h, addr, encoded, list(cores) if cores is not None else None, count,
-                         bulk, not bulk))
+                         bulk, not bulk, fill))
         if async_:
             return h
         return h.wait()
@@ -1044,8 +1063,17 @@ class Coprocessor:
         enc = encode(data, f"copy_to_device({var!r})")
         cores, _ = _placement(target, None, target is None, int(self.options["cores"]),
                               "copy_to_device: ")
-        return self._launch(self.session(), f"_cpset_{g.name.lower()}", [enc], async_, cores,
-                            None)
+        return self._set_global(self.session(), g, enc, cores, async_)
+
+    def _set_global(self, s, g, enc, cores, async_):
+        """Launch the setter of device global ``g``: a list in bulk through _cpPut_x (into the
+        list the core holds when the size fits), anything else through _cpSet_x."""
+        x = g.name.lower()
+        if isinstance(enc, _List) and self.options["transfer"] == "bulk":
+            return self._launch(s, f"_cpput_{x}", [_Scalar(VType.INT, enc.n),
+                                                   _Scalar(enc.tag, 0)], async_, cores, None,
+                                enc)
+        return self._launch(s, f"_cpset_{x}", [enc], async_, cores, None)
 
     def copy_from_device(self, var: str, target=None, async_=False):
         g = self._global(var, "copy_from_device")

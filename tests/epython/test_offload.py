@@ -189,6 +189,10 @@ def test_device_resident_data_updated_by_one_kernel_read_by_another():
 
     assert fill(8) == [None] * 16
     assert total() == [sum(i * 1.5 + c for i in range(8)) + 5 for c in range(16)]
+    # the same size: written into the list the core holds (retagged: ints now)
+    copy_to_device("data", np.arange(8, dtype=np.int32), target=[5])
+    assert total(target=[4, 5]) == [sum(i * 1.5 + 4 for i in range(8)) + 5, sum(range(8)) + 5]
+    assert copy_from_device("data", target=5) == [list(range(8))]
     copy_to_device("counter", 100, target=[3])
     assert copy_from_device("counter") == [5] * 3 + [100] + [5] * 12
     copy_to_device("data", np.arange(4, dtype=np.float32))
