@@ -67,6 +67,9 @@ _ELEMENT_RESULT = 4096
 TRANSFERS = ("bulk", "element")
 #: the device module holding the worker
 _MODULE = "coprocessor"
+#: code_placement "auto" puts the program on the cores when this much local heap is left
+#: (interpreting it from DRAM makes kernels ~30x slower: 16 cores fetch over the eLink)
+MIN_LOCAL_HEAP = 1024
 
 _I32_MIN, _I32_MAX = -(1 << 31), (1 << 31) - 1
 _OPTION_NAMES = ("async_", "async", "target", "auto", "all", "device")
@@ -482,7 +485,12 @@ class Session:
         from emu.chip import Chip, ChipConfig
         from emu.timing import DEFAULT as DEFAULT_TIMING
 
+        from . import layout as L
         from .monitor import Monitor
+        if code_placement == "auto":
+            a = L.core_area(0, 0, program.nsymbols, len(program.code), True)
+            code_placement = "core" if L.LOCAL_CORE_MEMORY_MAP_TOP - a.heap_start >= \
+                MIN_LOCAL_HEAP else "shared"
         self.program = program
         self.names = names                          #: lower-case function name -> address
         self.ncores = cores
@@ -1278,7 +1286,8 @@ def waitForKernelCompletion(handle):
 def configure(**options):
     """Options of the default coprocessor: ``cores`` (1..16, default 16), ``seed`` (the host
     rand() behind random()), ``timing`` (the timing model, default on), ``code_placement``
-    (auto/core/shared), ``firmware`` (a device ELF), ``transfer`` ("bulk", the default, or
+    (core/shared, or auto: on the cores while MIN_LOCAL_HEAP bytes of local heap are left),
+    ``firmware`` (a device ELF), ``transfer`` ("bulk", the default, or
     "element": how lists cross), ``profile`` (collect the per-address profile, on by default:
     it costs no measurable time).  Changing any but transfer/profile restarts the chip."""
     default.configure(**options)

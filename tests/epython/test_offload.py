@@ -280,6 +280,8 @@ def test_jacobi_as_epythons_offload_example():
         got.append(calc_residual())
     assert got == ref
     assert sum(got[-1]) < sum(got[0])
+    st = eo.stats()           # over ePython's 2 KB rule, yet on the cores (docs/offload.md)
+    assert st["code_bytes"] > 2048 and st["code_on_cores"]
 
 
 def test_offload_single_and_multiple():
@@ -323,6 +325,13 @@ def test_kernels_exchange_messages_on_the_device():
         return sendrecv(coreid() * 3, partner)
 
     assert pair() == [3 * (c + 1 if c % 2 == 0 else c - 1) for c in range(16)]
+
+    @offload
+    def collective():
+        sync()
+        return reduce(coreid(), "max") + bcast(coreid() * 2, 3)
+
+    assert collective() == [15 + 6] * 16
 
 
 def test_numcores_counts_the_host_as_epythons_does():
