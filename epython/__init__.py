@@ -1,0 +1,32 @@
+"""ePython on the emulated Epiphany: the compiler (``epython.compiler``), the host monitor and
+runtime (``epython.monitor``, ``epython.runtime``), the ``epython`` command line, and
+``@offload`` for CPython 3::
+
+    from epython import offload, define_on_device, copy_to_device, copy_from_device
+
+Importing ``epython`` is cheap: the offload layer (numpy, the emulator) is loaded on first use
+of one of its names (docs/offload.md).
+"""
+
+#: the names of epython.offload offered here (loaded when first used)
+_OFFLOAD = ("offload", "offload_single", "offload_multiple", "define_on_device",
+            "copy_to_device", "copy_from_device", "KernelExecutionHandler", "waitAll",
+            "wait_all", "testKernelCompletion", "waitForKernelCompletion", "configure",
+            "shutdown", "profile", "profiling", "stats", "DeviceError", "DeviceStopped",
+            "ALL_DEVICES", "EPIPHANY_DEVICE")
+
+__all__ = list(_OFFLOAD)
+
+
+def __getattr__(name):
+    if name in _OFFLOAD:
+        import importlib
+        mod = importlib.import_module(".offload", __name__)
+        # "offload" is both the module and its decorator: the module is callable as the
+        # decorator (epython/offload.py), so either object works
+        return mod if name == "offload" else getattr(mod, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_OFFLOAD))
