@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Overheads of @offload (epython.offload, docs/offload.md) on the emulated 16-core chip.
+"""Overheads of @offload (epython._offload, docs/offload.md) on the emulated 16-core chip.
 
     python bench/offload_bench.py              # 5 repeats
     python bench/offload_bench.py --repeat 9
@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import numpy as np                                # noqa: E402
 
-import epython.offload as eo                      # noqa: E402
+import epython._offload as eo                      # noqa: E402
 
 ARRAY = np.arange(1024, dtype=np.float32)         # 4 KB
 

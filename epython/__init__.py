@@ -8,7 +8,7 @@ Importing ``epython`` is cheap: the offload layer (numpy, the emulator) is loade
 of one of its names (docs/offload.md).
 """
 
-#: the names of epython.offload offered here (loaded when first used)
+#: the names of epython._offload offered here (loaded when first used)
 _OFFLOAD = ("offload", "offload_single", "offload_multiple", "define_on_device",
             "copy_to_device", "copy_from_device", "KernelExecutionHandler", "waitAll",
             "wait_all", "testKernelCompletion", "waitForKernelCompletion", "configure",
@@ -21,10 +21,7 @@ __all__ = list(_OFFLOAD)
 def __getattr__(name):
     if name in _OFFLOAD:
         import importlib
-        mod = importlib.import_module(".offload", __name__)
-        # "offload" is both the module and its decorator: the module is callable as the
-        # decorator (epython/offload.py), so either object works
-        return mod if name == "offload" else getattr(mod, name)
+        return getattr(importlib.import_module("._offload", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

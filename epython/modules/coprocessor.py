@@ -1,6 +1,6 @@
 /*
  coprocessor: the device side of @offload (epiphany-emu's own; the host side is
- epython/offload.py, described in docs/offload.md).  Every core runs offloadWorker(): it waits
+ epython/_offload.py, described in docs/offload.md).  Every core runs offloadWorker(): it waits
  for a call from the host (host virtual core numcores()-1), runs it, sends the result back,
  and waits again, until the host tells it to stop.
 

@@ -1,4 +1,4 @@
-"""@offload from CPython 3 (epython.offload, docs/offload.md): ePython kernels run on the
+"""@offload from CPython 3 (epython._offload, docs/offload.md): ePython kernels run on the
 emulated cores, called in-process.  Programs modelled on ePython's offload examples, each
 result checked against the value computed here in plain Python; errors; the handle API;
 device-resident data; transfers; the profile.
@@ -18,7 +18,7 @@ from unittest import mock
 import numpy as np
 import pytest
 
-import epython.offload as eo
+import epython._offload as eo
 from epython import (DeviceError, KernelExecutionHandler, copy_from_device, copy_to_device,
                      define_on_device, offload)
 from epython.compiler import CompileError
@@ -530,15 +530,15 @@ def test_profile_of_the_kernels_run(tmp_path):
     assert prof.doc["cycles"] >= doc["cycles"] and not prof.check()
 
 
-def test_import_epython_is_cheap_and_offload_is_both_module_and_decorator():
+def test_import_epython_is_cheap_and_offers_the_decorator():
     code = ("import sys, epython; assert 'numpy' not in sys.modules and 'emu' not in "
-            "sys.modules and 'epython.offload' not in sys.modules; "
-            "import epython.offload as m; from epython import offload; "
-            "assert callable(offload) and m.KernelExecutionHandler; print('ok')")
+            "sys.modules and 'epython._offload' not in sys.modules; "
+            "from epython import offload, KernelExecutionHandler; "
+            "assert callable(offload) and KernelExecutionHandler; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
     import epython
-    assert epython.offload is eo and callable(eo)
+    assert epython.offload is eo.offload
     assert epython.define_on_device is eo.define_on_device
 
 

@@ -42,7 +42,6 @@ import sys
 import textwrap
 import threading
 import time
-import types
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -906,7 +905,7 @@ class KernelExecutionHandler:
 # ---- the coprocessor: kernels, globals, options, the session -----------------------------------
 class Coprocessor:
     """The registry of kernels and device globals and the session running them.  The module's
-    functions use one instance, ``epython.offload.default``."""
+    functions use one instance, ``epython._offload.default``."""
 
     def __init__(self):
         self.kernels: Dict[str, Kernel] = {}
@@ -1355,14 +1354,3 @@ def profiling(json_path: Optional[str] = None, heatmap: Optional[str] = None):
     then ``.profile`` / ``.doc`` hold the session's profile (written to ``json_path``, drawn
     to ``heatmap`` when given) and ``.cycles`` the emulated cycles the block took."""
     return _Profiling(json_path, heatmap)
-
-
-# ``from epython import offload`` gives this module when it was imported as epython.offload
-# first (the import system binds the submodule to the package's attribute): so the module
-# itself is callable as the decorator too.
-class _CallableModule(types.ModuleType):
-    def __call__(self, func=None, **options):
-        return offload(func, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
