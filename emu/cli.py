@@ -17,6 +17,7 @@ COMMANDS = [
     ("load", "emu.runner", "run an Epiphany program (ELF) on the emulated chip",
      ["epiphany-emu load examples/hello.elf",
       "epiphany-emu load app.elf --unaligned=report --sandbox ./data",
+      "epiphany-emu load app.elf --sandbox ./data --max-file-size 10M -- in.txt out.txt",
       "epiphany-emu load app.elf --stats --timing off",
       "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
       "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="epiphany-emu",
         description="Emulator of the Adapteva Epiphany E16G301 many-core chip.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+    ap.add_argument("--version", action="version", version=f"epiphany-emu {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, modname, help_, examples in COMMANDS:
@@ -46,7 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     ap = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # "--" ends the emulator's options: what follows is the program's argv (load)
+    rest = None
+    if "--" in argv:
+        at = argv.index("--")
+        argv, rest = argv[:at], argv[at + 1:]
     args = ap.parse_args(argv)
+    if rest is not None:
+        if not getattr(args, "takes_program_args", False):
+            ap.error(f"'--' (program arguments) is for 'epiphany-emu load', not "
+                     f"'{args.command}'")
+        args.program_args = rest
     try:
         return args.func(args)
     except KeyboardInterrupt:
