@@ -8,7 +8,7 @@ name         built with                                   time_t   stat      tim
 ============ ============================================ ======== ========= ===========
 newlib-3.3   epiphany-elf-gcc with upstream newlib 3.3    8 bytes  88 bytes, 16 bytes
              (our toolchain; Debian's packages)                    timespecs
-esdk-2016    the ESDK's e-gcc, releases 5.13 to 2016.11   4 bytes  60 bytes  8 bytes
+esdk-2016    the ESDK's e-gcc, releases 5.13 to 2016.11   4 bytes  64 bytes  8 bytes
              (newlib 1.20 / epiphany-newlib 2.2.0)
 esdk-2019    the ESDK 2019.1 e-gcc (epiphany-newlib 3.0)  8 bytes  88 bytes, 16 bytes
                                                                    time_t +
@@ -66,13 +66,13 @@ class LibcAbi:
             return (head + b"\0" * 4 + ts(atime) + ts(mtime) + ts(ctime)
                     + struct.pack("<ii8x", blksize, blocks))
         if self.time_size == 4:
-            # time_t st_atime; long st_spare1; ... st_spare3; long st_blksize, st_blocks,
-            # st_spare4[2]: all 4-byte fields
-            return head + struct.pack("<i4xi4xi4xii8x", _sec(atime, 4), _sec(mtime, 4),
+            # atime@20 spare1@24 mtime@28 spare2@32 ctime@36 spare3@40 blksize@44 blocks@48,
+            # then st_spare4[2]@56: Epiphany GCC aligns an 8-byte array to 8 (64 bytes)
+            return head + struct.pack("<i4xi4xi4xii4x8x", _sec(atime, 4), _sec(mtime, 4),
                                       _sec(ctime, 4), blksize, blocks)
         # 64-bit time_t with the old spare words: atime@24 spare1@32 mtime@40 spare2@48
-        # ctime@56 spare3@64 blksize@68 blocks@72 spare4@76, padded to 88
-        return (head + b"\0" * 4 + struct.pack("<q4x4xq4x4xq4xii8x4x", _sec(atime, 8),
+        # ctime@56 spare3@64 blksize@68 blocks@72 st_spare4[2]@80 (88 bytes)
+        return (head + b"\0" * 4 + struct.pack("<q4x4xq4x4xq4xii4x8x", _sec(atime, 8),
                                                _sec(mtime, 8), _sec(ctime, 8), blksize,
                                                blocks))
 
@@ -102,7 +102,7 @@ ABIS: Dict[str, LibcAbi] = {a.name: a for a in (
     LibcAbi("newlib-3.3", "upstream newlib 3.3 (epiphany-elf-gcc 12)", 8, 88, 16,
             NEWLIB_ERRNO, OPEN_FLAGS),
     LibcAbi("esdk-2016", "ESDK 5.13 to 2016.11 e-gcc (newlib 1.20 / epiphany-newlib 2.2.0, "
-            "32-bit time_t)", 4, 60, 8, NEWLIB_ERRNO, OPEN_FLAGS),
+            "32-bit time_t)", 4, 64, 8, NEWLIB_ERRNO, OPEN_FLAGS),
     LibcAbi("esdk-2019", "ESDK 2019.1 e-gcc (epiphany-newlib 3.0)", 8, 88, 16,
             NEWLIB_ERRNO, OPEN_FLAGS),
 )}
@@ -123,7 +123,9 @@ def detect(img) -> Tuple[LibcAbi, str]:
        earlier one esdk-2016.
     2. Upstream newlib's crt0 (``_external_start``): newlib-3.3.
     3. The ESDK's crt0 (``_epiphany_start``, ``__loader_flags``; section ``IVT_RESET``) with a
-       compiler that is not the ESDK's: GCC 8 or later esdk-2019, earlier esdk-2016.
+       compiler that is not the ESDK's: GCC 8 (what ESDK 2019.1 shipped) esdk-2019, any other
+       esdk-2016, whose structures are the smaller ones (written into a larger one they
+       overwrite nothing past it).
     4. Otherwise newlib-3.3, the toolchain this project is tested with."""
     comment = "\n".join(getattr(img, "comment", ()) or ())
     m = _ESDK_RELEASE.search(comment)
@@ -138,7 +140,7 @@ def detect(img) -> Tuple[LibcAbi, str]:
         or "ivt_reset" in img.sections
     if esdk_crt0:
         g = _GCC_VERSION.search(comment)
-        if g and int(g.group(1)) >= 8:
+        if g and int(g.group(1)) == 8:
             return ABIS["esdk-2019"], f"the ESDK's crt0, built by GCC {g.group(1)}"
         return ABIS["esdk-2016"], "the ESDK's crt0" + (f", built by GCC {g.group(1)}"
                                                       if g else "")

@@ -46,6 +46,8 @@ class LoadImage:
     segments: List[Segment]
     symbols: List[Symbol]
     sections: Dict[str, Tuple[int, int]]        #: name -> (addr, size) of allocated sections
+    #: the strings of the .comment section (which compilers built the program)
+    comment: Tuple[str, ...] = ()
     _raw: bytes = field(repr=False, default=b"")
     #: its loader.symbols.Symbolizer, made on first use by loader.symbols.symbolizer
     _symbolizer: Optional[object] = field(repr=False, compare=False, default=None)
@@ -103,10 +105,15 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
         syms: List[Symbol] = []
         sections: Dict[str, Tuple[int, int]] = {}
         secnames = []
+        comment: Tuple[str, ...] = ()
         for sec in ef.iter_sections():
             secnames.append(sec.name)
             if sec.header.sh_flags & 0x2:      # SHF_ALLOC
                 sections[sec.name] = (sec.header.sh_addr, sec.header.sh_size)
+            elif sec.name == ".comment" and sec.header.sh_type != "SHT_NOBITS" \
+                    and sec.header.sh_size <= 1 << 16:
+                comment = tuple(x.decode("utf-8", "replace")
+                                for x in sec.data().split(b"\0") if x)
         for sec in ef.iter_sections():
             if isinstance(sec, SymbolTableSection):
                 for s in sec.iter_symbols():
@@ -119,8 +126,9 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
                     shn = s.entry.st_shndx
                     secname = secnames[shn] if isinstance(shn, int) and shn < len(secnames) else ""
                     syms.append(Symbol(s.name, s.entry.st_value, s.entry.st_size, kind, secname))
-        return LoadImage(path, ef.header.e_entry, segs, syms, sections, _raw=raw)
+        return LoadImage(path, ef.header.e_entry, segs, syms, sections, comment, _raw=raw)
     except LoadError:
         raise
     except (ELFError, Exception) as e:   # pyelftools raises many types on corrupt input
         raise LoadError(f"{path}: corrupt or truncated ELF file ({type(e).__name__}: {e})") from None
+
