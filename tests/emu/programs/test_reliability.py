@@ -269,3 +269,44 @@ buf: .space 64
 def test_double_dash_is_only_for_load():
     code, _, err = run("disasm", HELLO, "--", "x")
     assert code == 2 and "load" in err
+
+
+# ---- 9. S-records load like ELF -------------------------------------------------------------
+
+SREC = os.path.join(ROOT, "tests", "fixtures", "srec")
+
+
+def test_srec_of_a_flat_program_runs_like_its_elf():
+    code, out, err = run("load", os.path.join(SREC, "hello.srec"))
+    with open(os.path.join(ROOT, "examples", "hello.expected")) as f:
+        assert (code, out, err) == (0, f.read(), "")
+
+
+def test_srec_of_a_core_local_program_runs_on_a_workgroup_like_its_elf():
+    """objcopy -O srec keeps no sections: the loader records go where e-loader puts them
+    for SREC files (0x28, 0x50, 0x58)."""
+    a = run("load", "--cores", "4", os.path.join(SREC, "ring.srec"))
+    b = run("load", "--cores", "4", RING)
+    assert a == b and a[0] == 0 and "ring: 2 x 2 cores" in a[1]
+
+
+@pytest.mark.parametrize("text,msg", [
+    (b"S00600004844521B\nS1070000FFFFFFFF00\n", "checksum"),
+    (b"S00600004844521B\nS9030000FC\n", "no data records"),
+    (b"S00600004844521B\nSZ\n", "not an S-record"),
+])
+def test_bad_srec_is_one_line(tmp_path, text, msg):
+    f = tmp_path / "bad.srec"
+    f.write_bytes(text)
+    err = one_line_exit_2("load", str(f))
+    assert msg in err and "bad.srec" in err
+
+
+@pytest.mark.toolchain
+def test_srec_fixtures_rebuild_byte_for_byte():
+    import shutil
+    if not shutil.which("epiphany-elf-objcopy"):
+        pytest.skip("epiphany-elf toolchain not on PATH")
+    p = subprocess.run(["bash", os.path.join(SREC, "build.sh"), "--check"],
+                       capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr.decode()
