@@ -22,9 +22,13 @@ COMMANDS = [
       "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
       "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
       "--trace-range 0x100:0x400"]),
-    ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
+    ("disasm", "loader.objdump", "disassemble an ELF file and dump its headers like "
+     "epiphany-elf-objdump (-d -S -h -t -x -f -p -r)",
      ["epiphany-emu disasm app.elf",
-      "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),
+      "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf",
+      "epiphany-emu disasm -S app.elf            # source lines interleaved (built with -g)",
+      "epiphany-emu disasm -h -t app.elf         # section headers and symbol table",
+      "epiphany-emu disasm -x app.elf            # every header"]),
 ]
 
 EPILOG = "examples:\n" + "\n".join(f"  {ex}" for _, _, _, exs in COMMANDS for ex in exs)
@@ -40,10 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, modname, help_, examples in COMMANDS:
+        mod = importlib.import_module(modname)
         p = sub.add_parser(name, help=help_, description=help_,
                            epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-        importlib.import_module(modname).add_arguments(p)
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           # a command may take -h itself (disasm: objdump's section headers)
+                           add_help=getattr(mod, "ADD_HELP", True))
+        mod.add_arguments(p)
     return ap
 
 
