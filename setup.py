@@ -55,12 +55,18 @@ class CachedBuildExt(build_ext):
     def _key(self, ext) -> str:
         h = hashlib.sha256()
         files = list(ext.sources) + list(ext.depends or [])
-        files += sorted(os.path.join("emu", f) for f in os.listdir(os.path.join(HERE, "emu"))
-                        if f.endswith(".h"))
+        files += [os.path.join("emu", f) for f in os.listdir(os.path.join(HERE, "emu"))
+                  if f.endswith(".h")]
+        # contents only: the paths of Cython's and numpy's headers lie in a build environment
+        # that pip creates afresh (and names at random) for every build
+        digests = set()
         for f in files:
             with open(os.path.join(HERE, f) if not os.path.isabs(f) else f, "rb") as fh:
-                h.update(f.encode() + b"\0" + fh.read())
+                digests.add(hashlib.sha256(fh.read()).hexdigest())
+        for d in sorted(digests):
+            h.update(d.encode())
         cc = self.compiler.compiler_so if self.compiler is not None else ""
+        cc = [a for a in cc if "pip-build-env" not in a]
         h.update(repr((ext.define_macros, ext.extra_compile_args, ext.extra_link_args, cc,
                        sys.implementation.cache_tag, sysconfig.get_platform(),
                        numpy.__version__)).encode())
