@@ -1,8 +1,8 @@
 """Build script: the Cython core (emu/_core.pyx) is the only compiled part.
 
 The compiled module is kept in build/ext-cache/ under a hash of everything it is built from
-(the generated C, the headers it includes, the compiler and its flags, the Python ABI, numpy's
-version).  A build whose hash is there copies the module instead of compiling it, so
+(the contents of emu/*.pyx/.pxd/.pxi/.h, Cython's and numpy's versions, the compiler and its
+flags, the Python ABI).  A build whose hash is there copies the module instead of compiling it, so
 ``pip install -e .`` followed by ``pip install -e '.[test]'`` (each in a fresh build
 environment and a fresh temporary build directory) compiles it once, and so does switching
 between ``pip install -e .`` and ``python setup.py build_ext --inplace``.  ``EMU_REBUILD=1``
@@ -20,9 +20,11 @@ import shutil
 import sys
 import sysconfig
 
+import Cython
 import numpy
-from Cython.Build import cythonize
 from setuptools import Extension, setup
+# setuptools' build_ext is Cython's when Cython is installed: it cythonizes each extension in
+# build_extension, so a cached module costs no Cython run either
 from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,39 +39,35 @@ macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
 if debug:
     macros.append(("EMU_DEBUG", "1"))
 
-extensions = [
-    Extension(
-        "emu._core",
-        ["emu/_core.pyx"],
-        include_dirs=[numpy.get_include(), "emu"],
-        define_macros=macros,
-        extra_compile_args=(os.environ.get("EMU_OPT", "-O1").split() if not debug
-                            else ["-O0", "-g"]),
-    )
-]
+core = Extension(
+    "emu._core",
+    ["emu/_core.pyx"],
+    include_dirs=[numpy.get_include(), "emu"],
+    define_macros=macros,
+    extra_compile_args=(os.environ.get("EMU_OPT", "-O1").split() if not debug
+                        else ["-O0", "-g"]),
+)
+core.cython_directives = {"language_level": 3, "boundscheck": False, "wraparound": False,
+                          "cdivision": True, "initializedcheck": False}
 
 
 class CachedBuildExt(build_ext):
-    """build_ext that reuses a module compiled from the same inputs (build/ext-cache)."""
+    """build_ext that reuses a module built from the same inputs (build/ext-cache)."""
 
     def _key(self, ext) -> str:
+        """Everything the module is made from: the Cython and C sources of emu/ (contents),
+        Cython's and numpy's versions, the flags, the compiler, the Python ABI."""
         h = hashlib.sha256()
-        files = list(ext.sources) + list(ext.depends or [])
-        files += [os.path.join("emu", f) for f in os.listdir(os.path.join(HERE, "emu"))
-                  if f.endswith(".h")]
-        # contents only: the paths of Cython's and numpy's headers lie in a build environment
-        # that pip creates afresh (and names at random) for every build
-        digests = set()
-        for f in files:
-            with open(os.path.join(HERE, f) if not os.path.isabs(f) else f, "rb") as fh:
-                digests.add(hashlib.sha256(fh.read()).hexdigest())
-        for d in sorted(digests):
-            h.update(d.encode())
+        src = os.path.join(HERE, "emu")
+        for f in sorted(os.listdir(src)):
+            if f.endswith((".pyx", ".pxd", ".pxi", ".h")):
+                with open(os.path.join(src, f), "rb") as fh:
+                    h.update(f.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
         cc = self.compiler.compiler_so if self.compiler is not None else ""
-        cc = [a for a in cc if "pip-build-env" not in a]
-        h.update(repr((ext.define_macros, ext.extra_compile_args, ext.extra_link_args, cc,
-                       sys.implementation.cache_tag, sysconfig.get_platform(),
-                       numpy.__version__)).encode())
+        h.update(repr((ext.define_macros, ext.extra_compile_args, ext.extra_link_args,
+                       getattr(ext, "cython_directives", None), cc, Cython.__version__,
+                       numpy.__version__, sys.implementation.cache_tag,
+                       sysconfig.get_platform())).encode())
         return h.hexdigest()[:20]
 
     def build_extension(self, ext):
@@ -94,16 +92,4 @@ class CachedBuildExt(build_ext):
             pass                                        # a read-only tree: no cache
 
 
-setup(
-    cmdclass={"build_ext": CachedBuildExt},
-    ext_modules=cythonize(
-        extensions,
-        language_level=3,
-        compiler_directives={
-            "boundscheck": False,
-            "wraparound": False,
-            "cdivision": True,
-            "initializedcheck": False,
-        },
-    ),
-)
+setup(cmdclass={"build_ext": CachedBuildExt}, ext_modules=[core])
