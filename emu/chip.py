@@ -341,6 +341,13 @@ class Chip:
         if stack < 0x100000:
             stack = self.config.sram_size
         argcp = stack - size
+        # below the stack and above everything the image loads into that memory
+        floor = max((sg.end for sg in img.segments if sg.memsz and
+                     (sg.addr < 0x100000) == (stack < 0x100000) and sg.addr < stack), default=0)
+        if argcp - 8 < floor:
+            raise LoadError(f"{img.path}: no room for the program's arguments ({size} bytes) "
+                            f"between the program (up to 0x{floor:08x}) and its stack "
+                            f"(0x{stack:08x})")
         argvp = argcp + 16
         strp = argvp + 4 * (argc + 1)
         ptrs, blob = [], b""
@@ -353,9 +360,9 @@ class Chip:
                 self.engine.mem_write(argcp, block, k)
                 old = struct.unpack("<I", self.engine.mem_read(flags_at, 4, k))[0]
                 self.engine.mem_write(flags_at, struct.pack("<I", old | 1 | 4), k)
-            except ValueError:
-                raise LoadError(f"{img.path}: no room for the program's arguments below the "
-                                f"stack at 0x{stack:08x}") from None
+            except (ValueError, OverflowError):
+                raise LoadError(f"{img.path}: no room for the program's arguments "
+                                f"({size} bytes) below the stack at 0x{stack:08x}") from None
             self.engine.reg_write(k, 13, argcp - 8)
         return True
 

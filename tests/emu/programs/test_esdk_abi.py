@@ -117,3 +117,12 @@ def test_fixtures_rebuild_byte_for_byte():
     p = subprocess.run(["bash", os.path.join(FIX, "build.sh"), "--check"], capture_output=True,
                        timeout=600)
     assert p.returncode == 0, p.stderr.decode()
+
+
+def test_arguments_too_large_for_the_stack_are_one_line():
+    path = os.path.join(FIX, "esdk2016_files.elf")
+    p = subprocess.run([sys.executable, "-m", "emu", "load", "--cores", "1", path, "--",
+                        "x" * 40000], cwd=ROOT, env=ENV, capture_output=True, timeout=120)
+    err = p.stderr.decode()
+    assert p.returncode == 2 and "no room for the program's arguments" in err
+    assert len(err.strip().splitlines()) == 1
