@@ -9,4 +9,5 @@ def test_fuzz_slice_has_no_tracebacks():
                  report=lambda msg: None)
     assert s["cases"] >= 20
     assert not s["tracebacks"], s["tracebacks"][:3]
-    assert len(s["codes"]) >= 3          # the cases reach several different outcomes
+    # the cases reach past the option checks: some programs run to their end, some are refused
+    assert s["codes"].get(0) and any(c != 0 for c in s["codes"])
