@@ -20,7 +20,6 @@ import errno as _errno
 import os
 import select
 import stat as _stat
-import struct
 import sys
 import time
 from dataclasses import dataclass, field
@@ -50,9 +49,10 @@ MAX_GUEST_FDS = 64
 STDIN_POLL = 0.05
 
 
-def host_errno_to_newlib(e: Optional[int]) -> int:
+def host_errno_to_newlib(e: Optional[int], table: Dict[str, int] = NEWLIB_ERRNO) -> int:
+    """The C library's number for a host errno (by name; EIO for one it lacks)."""
     name = _errno.errorcode.get(e or 0)
-    return NEWLIB_ERRNO.get(name, NEWLIB_ERRNO["EIO"])   # EIO for anything newlib lacks
+    return table.get(name, table["EIO"])
 
 
 @dataclass
@@ -171,6 +171,9 @@ class Syscalls:
         except (OSError, ValueError):
             pass
 
+    def _host_errno(self, e: Optional[int]) -> int:
+        return host_errno_to_newlib(e, self.abi.errno)
+
     def _where(self, k) -> str:
         return f"core {self.io.core_label(k)}"
 
@@ -252,7 +255,7 @@ class Syscalls:
                 data = data[:room]
             self._ret(k, os.write(h, data))
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
         return None
 
     # -- console output (stdout/stderr of every core) -----------------------------------------
@@ -308,7 +311,7 @@ class Syscalls:
             try:
                 data = os.read(h, n)
             except OSError as e:
-                self._ret(k, -1, host_errno_to_newlib(e.errno))
+                self._ret(k, -1, self._host_errno(e.errno))
                 return None
         if data:
             self._write(k, buf, data)
@@ -369,16 +372,13 @@ class Syscalls:
 
     def _sys_open(self, k, path_addr, flags, mode):
         host = self._resolve(k, path_addr)
-        acc = flags & O_ACCMODE
-        hf = {0: os.O_RDONLY, 1: os.O_WRONLY, 2: os.O_RDWR}.get(acc, os.O_RDONLY)
-        if flags & O_APPEND:
-            hf |= os.O_APPEND
-        if flags & O_CREAT:
-            hf |= os.O_CREAT
-        if flags & O_TRUNC:
-            hf |= os.O_TRUNC
-        if flags & O_EXCL:
-            hf |= os.O_EXCL
+        fl = self.abi.flags                      # the program's C library's O_* values
+        acc = flags & fl["O_ACCMODE"]
+        hf = {fl["O_RDONLY"]: os.O_RDONLY, fl["O_WRONLY"]: os.O_WRONLY,
+              fl["O_RDWR"]: os.O_RDWR}.get(acc, os.O_RDONLY)
+        for name in ("O_APPEND", "O_CREAT", "O_TRUNC", "O_EXCL"):
+            if flags & fl[name]:
+                hf |= getattr(os, name)
         hf |= getattr(os, "O_NOFOLLOW", 0)
         if len(self.fds) >= MAX_GUEST_FDS:
             self._ret(k, -1, EMFILE)
@@ -387,7 +387,7 @@ class Syscalls:
             # never block: a FIFO opened for reading would wait for a writer
             h = os.open(host, hf | getattr(os, "O_NONBLOCK", 0), mode & 0o777 or 0o644)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
             return None
         try:
             st = os.fstat(h)
@@ -403,7 +403,7 @@ class Syscalls:
                 os.set_blocking(h, True)
         except OSError as e:
             os.close(h)
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
             return None
         fd = 3
         while fd in self.fds:
@@ -436,8 +436,7 @@ class Syscalls:
             else:
                 self._ret(k, pos)
         except (OSError, OverflowError) as e:
-            self._ret(k, -1, host_errno_to_newlib(getattr(e, "errno", None) or
-                                                  _errno.EINVAL))
+            self._ret(k, -1, self._host_errno(getattr(e, "errno", None) or _errno.EINVAL))
         return None
 
     def _sys_unlink(self, k, path_addr):
@@ -448,7 +447,7 @@ class Syscalls:
             os.unlink(host)
             self._ret(k, 0)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
         return None
 
     def _sys_link(self, k, old_addr, new_addr):
@@ -459,7 +458,7 @@ class Syscalls:
             os.link(old, new, follow_symlinks=False)
             self._ret(k, 0)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
         return None
 
     def _sys_chmod(self, k, path_addr, mode):
@@ -468,7 +467,7 @@ class Syscalls:
             os.chmod(host, mode & 0o777)
             self._ret(k, 0)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
         return None
 
     def _pack_stat(self, st) -> bytes:
@@ -496,7 +495,7 @@ class Syscalls:
         try:
             st = os.stat(host)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
             return None
         self._write(k, buf, self._pack_stat(st))
         self._ret(k, 0)

@@ -23,7 +23,7 @@ import struct
 from typing import Dict, List, Optional, Sequence
 
 from .objdump import (FILE_FORMAT, ElfTables, ObjdumpError, _SHF_ALLOC, _SHF_EXECINSTR,
-                      _SHT_NOBITS, _SHT_REL, _SHT_RELA, _cstr, _sanitize)
+                      _SHT_NOBITS, _SHT_RELA, _cstr, _sanitize)
 
 _ET_EXEC, _ET_DYN = 2, 3
 _SHF_WRITE, _SHF_TLS, _SHF_EXCLUDE = 0x1, 0x400, 0x80000000

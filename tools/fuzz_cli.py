@@ -25,7 +25,6 @@ Reported: Python tracebacks, deaths by a signal, timeouts, and the peak memory o
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import os
 import random
