@@ -478,7 +478,7 @@ class Syscalls:
     def _sys_fstat(self, k, fd, buf):
         if fd in (0, 1, 2) and fd not in self.fds:
             # the standard streams are character devices (newlib's isatty relies on it)
-            data = self.abi.pack_stat(0, 0, _stat.S_IFCHR | 0o620, 1, 0, 1024, 0, 0, 0, 0)
+            data = self.abi.pack_stat(0, 0, _stat.S_IFCHR | 0o620, 0, 0, 1024, 0, 0, 0, 0)
             self._write(k, buf, data)
             self._ret(k, 0)
             return None
