@@ -10,6 +10,15 @@ Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
   mem_stream    load/store kernel over word arrays, core-local SRAM, one core
   flat_printf   newlib printf + soft double, default flat layout (external memory)
   mc16_crc      int_crc on all 16 cores of the E16G301 (scheduler overhead)
+  dram_crc      int_crc with the kernel's code in external DRAM (fast.ld, .code_dram)
+  mc16_dram     dram_crc on all 16 cores (every core fetching from DRAM)
+  legacy_crc    int_crc linked with legacy.ld: code and data in the core's DRAM slice
+                (every load of the buffer stalls ~550 cycles on the eLink)
+
+ePython programs on the VM firmware have their own script, bench/epython_bench.py: bytecodes
+per second and emulated cycles per bytecode for a loop, a Jacobi and a message ring (ours and,
+with EPYTHON_GENUINE_FIRMWARE, ePython's genuine firmware), and the wall time of
+`epython examples/epython/hello.py` on 16 cores; its docstring says what a bytecode is.
 
 MIPS = emulated instructions / wall seconds of the run loop (loading excluded).  Each
 workload runs with the timing model on (the default: pipeline, mesh and eLink model) and off
@@ -42,6 +51,9 @@ WORKLOADS = {
     "mem_stream": ("mem_stream.elf", 1),
     "flat_printf": ("flat_printf.elf", 1),
     "mc16_crc": ("int_crc.elf", 16),
+    "dram_crc": ("dram_crc.elf", 1),
+    "mc16_dram": ("dram_crc.elf", 16),
+    "legacy_crc": ("legacy_crc.elf", 1),
 }
 
 

@@ -40,6 +40,13 @@ cdef enum:
                            # all dropped and rebuilt
 
 
+cdef enum:
+    # the CONFIG bits that decide whether FPU-class instructions may raise exceptions: a
+    # block's schedule is checked after them only when they may (Block.fpx)
+    FPX_ENABLES = CFG_IEN | CFG_OEN | CFG_UEN
+    FPX_MASK = FPX_ENABLES | CFG_ARITHMODE_MASK
+
+
 cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
     """Free block b and the blocks after it in its list."""
     cdef Block* nx
@@ -101,6 +108,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef uint8_t* raw
     cdef size_t size
     cdef uint8_t srcs[3]
+    cdef bint fpu_raises
     if ch.blocks == NULL:
         ch.blocks = <Block**>calloc(BLK_SLOTS, sizeof(Block*))
         if ch.blocks == NULL:
@@ -110,6 +118,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     while n < BLK_MAX and o < c.win_size:
         ins = &c.win_pd[o >> 1]
         if ins.size == 0:
+            if ch.nbrk and brk_at(c, o):
+                break                   # (host breakpoints stay outside blocks)
             if predecode(c, ins, o):
                 c.stop = save_stop      # (the run loop reports it when it gets there)
                 break
@@ -121,6 +131,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         o += ins.size
     if n == 0:
         return NULL
+    fpu_raises = ((c.config & FPX_ENABLES) != 0 if c.int_mode == 0
+                  else ch.fault_policy == POLICY_TRAP)
     # the schedule, from BLK_BASE: the scoreboard entries of the registers pending at entry
     # relative to it (those in the past as "long ago")
     pend0 = pending & dep_union
@@ -185,7 +197,11 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             wr_k[RDY_F + ins.w1] = k
         meta[k].pc = p
         meta[k].off = <int32_t>(<int64_t>issue - BLK_BASE)
-        meta[k].chk = ins.tclass != TC_IALU and ins.tclass != TC_FPU
+        # after a load/store, look at the memory layer's stall and bank and at the attention
+        # flag (stalls, faults); after an FPU-class instruction too when, in the CONFIG the
+        # block is built for, it may raise an exception (enables, or FIX/FLOAT/FABS and
+        # reserved ARITHMODEs under the trap policy)
+        meta[k].chk = ins.tclass != TC_IALU and (ins.tclass != TC_FPU or fpu_raises)
         meta[k].cbank = 1               # (c.lbank is 0 or 0x80 | bank: never 1)
         if ((p ^ (p + ins.size)) >> 3) and p < c.sram_size:
             meta[k].cbank = 0x80 | ((p >> 13) & 3)
@@ -235,6 +251,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.nw = <uint16_t>nw
     b.nc = <uint16_t>nc
     b.pm = pm
+    b.fpx = c.config & FPX_MASK
     b.exit_pm = pmk
     b.exit_pd = pd
     b.exit_pi = pi
@@ -283,7 +300,7 @@ cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t
     cdef int j
     cdef uint64_t v
     if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.chip.code_gen
-            or b.pc != pc):
+            or b.pc != pc or (c.config & FPX_MASK) != b.fpx):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]

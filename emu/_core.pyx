@@ -80,11 +80,27 @@ cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
         c.ctimer[k] -= <uint32_t>n
 
 
+cdef uint64_t ctimer_events(Core* c, uint32_t mode) noexcept nogil:
+    """The running total of the events of a counter-based CTIMER mode (isa/regs.py
+    CTIMER_MODE): the timing model's own counters."""
+    if mode == CTIMER_DUAL:
+        return c.cnt.n_dual_issue
+    if mode == CTIMER_LOAD_STALL:
+        return c.cnt.load_stall_cycles
+    if mode == CTIMER_RA_STALL:
+        return c.cnt.dep_stall_cycles
+    if mode == CTIMER_LOCAL_FETCH_STALL:
+        return c.cnt.fetch_stall_cycles + c.cnt.bank_conflict_cycles
+    if mode == CTIMER_EXT_LOAD_STALL:
+        return c.cnt.remote_stall_cycles + c.cnt.ext_stall_cycles
+    return 0
+
+
 cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
     """Count the events the CTIMERs are configured for (CONFIG[7:4], [11:8]; MAN §6)."""
     cdef int k
     cdef uint32_t mode
-    cdef uint64_t n
+    cdef uint64_t n, ev
     for k in range(2):
         mode = ctimer_mode(c, k)
         if mode == CTIMER_CLK:
@@ -93,6 +109,10 @@ cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
             n = 1 if ins.tclass == TC_IALU else 0
         elif mode == CTIMER_FPU:
             n = 1 if ins.tclass == TC_FPU else 0
+        elif mode >= CTIMER_DUAL:
+            ev = ctimer_events(c, mode)
+            n = ev - c.tmr_seen[k]
+            c.tmr_seen[k] = ev
         else:
             n = 0
         timer_count(c, k, n)
@@ -273,11 +293,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 if c.irq_delay:
                     c.irq_delay = 0
                 else:
-                    take_interrupt(c)
+                    c.last_irq = take_interrupt(c)
                     pc = c.pc
                     pair_mask = AFTER_JUMP
                     prev_dst = 0
                     prev_ialu = 0
+                    if ch.irq_stop and c.last_irq >= 0:
+                        c.stop = STOP_IRQ       # at the handler's first instruction
+                        c.stop_pc = pc
+                        break
             if c.idle:
                 if idle_until(c, end):
                     c.stop_pc = pc
@@ -299,9 +323,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
             off = pc - wbase
         ins = &wpd[off >> 1]
         if ins.size == 0:
-            if predecode(c, ins, off):
+            st = predecode(c, ins, off)
+            if st == PD_TEMP:
+                ins = &c.brk_tmp
+            elif st:
                 c.pc = pc
                 c.stop_pc = pc
+                if st == STOP_BRK:
+                    c.brk_skip = pc         # continuing runs the instruction first
+                    c.brk_armed = 1
                 break
         issue = cyc
         if timed:
@@ -339,7 +369,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 c.stop = STOP_TRACE_FULL
                 break
         pc = nxt
-    if c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH:
+    if (c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH
+            or c.stop == STOP_IRQ):
         c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
@@ -435,15 +466,42 @@ cdef bint deadlocked(Chip* ch) noexcept nogil:
     return 0
 
 
+cdef inline bint core_inert(Core* c) noexcept nogil:
+    """An idle core that nothing but another core or the host can wake."""
+    return c.idle and not (c.irq_pending or c.timer_on or c.dma_active)
+
+
+cdef uint64_t chip_next_action(Chip* ch) noexcept nogil:
+    """The earliest cycle at which some core or DMA engine can do something by itself (the
+    time of a running core, of a core with an interrupt or timer pending, of a DMA engine);
+    all-ones if none can."""
+    cdef uint64_t t = 0xFFFFFFFFFFFFFFFFULL
+    cdef int k
+    cdef Core* c
+    for k in range(ch.ncores):
+        c = &ch.cores[k]
+        if core_live(c) and not core_inert(c) and c.cnt.cycles < t:
+            t = c.cnt.cycles
+        if c.dma_active and c.dma_clock < t:
+            t = c.dma_clock
+    return t
+
+
 cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     """Run the cores round-robin in slices of global time until `limit` cycles, a stop, or no
     core can make progress.  Deterministic: the order and the slice lengths depend only on the
     program.  While cores communicate (writes in flight, or a remote/off-chip access within
     hot_window cycles) slices shrink to fine_quantum and end at the next write arrival, so a
     write becomes visible to every core within a few cycles of its modelled arrival, whatever
-    the quantum."""
+    the quantum.
+
+    Host time follows instructions, not emulated cycles: slices in which no core can act
+    (every running core is ahead of them, stalled on a long access; idle cores wait with
+    nothing pending) are passed over in one step, on the same grid of slice boundaries and
+    deadlock checks as one by one; idle cores with nothing pending are advanced without
+    entering the run loop."""
     cdef int k, st, live, busy
-    cdef uint64_t slice_end, span
+    cdef uint64_t slice_end, span, t, n
     cdef Core* c
     while ch.now < limit:
         if ch.stop_request:
@@ -457,6 +515,19 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
+        elif ch.npend == 0:
+            t = chip_next_action(ch)
+            if t >= slice_end + span:
+                # whole slices before t: nothing happens in them (no write is in flight, so
+                # nothing can arrive).  Not past the end of the hot window (the span would
+                # grow there) nor past the next deadlock check.
+                n = (t - ch.now) // span
+                if ch.now < ch.last_comm + ch.tm.hot_window:
+                    n = min(n, (ch.last_comm + ch.tm.hot_window - ch.now + span - 1) // span)
+                if ch.last_deadlock_check + ch.quantum > ch.now:
+                    n = min(n, (ch.last_deadlock_check + ch.quantum - ch.now + span - 1) // span)
+                if n > 1:
+                    slice_end = ch.now + n * span
         if slice_end > limit:
             slice_end = limit
         live = 0
@@ -465,12 +536,17 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
             if core_live(&ch.cores[k]) and not ch.cores[k].idle:
                 live += 1
         ch.nlive = live          # cores that could observe a write (see chip_shared)
+        ch.n_slices += 1
         live = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
             if core_live(c):
                 live += 1
-                if c.cnt.cycles < slice_end:
+                if c.cnt.cycles < slice_end and core_inert(c):
+                    c.cnt.idle_cycles += slice_end - c.cnt.cycles     # as idle_until would
+                    c.cnt.cycles = slice_end
+                elif c.cnt.cycles < slice_end:
+                    ch.n_core_calls += 1
                     st = run_core(c, slice_end)
                     if st != STOP_NONE:
                         # the host (trap service, reports) sees memory as the core left it
@@ -518,7 +594,12 @@ cdef class Engine:
 
     def __cinit__(self, int rows, int cols, int first_row, int first_col,
                   uint32_t sram_size=0x8000, ext=(), uint32_t quantum=1000,
-                  uint32_t unaligned_log_cap=65536):
+                  uint32_t unaligned_log_cap=65536, memory=None):
+        """``memory``: optional numpy uint8 arrays to hold the emulated memory instead of
+        fresh ones (e.g. views of a shared-memory file that host programs map, as the
+        board's /dev/epiphany): ``(sram, [ext0, ext1, ...])`` with sram of shape
+        (rows * cols, sram_size) and one array of each external region's size.  They must
+        be C-contiguous and writable; the engine keeps them alive."""
         cdef int k, r, col, cid
         cdef Core* c
         cdef cnp.ndarray arr
@@ -541,7 +622,10 @@ cdef class Engine:
             raise MemoryError()
         for k in range(4096):
             self.ch.core_of_id[k] = -1
-        self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
+        if memory is not None:
+            self._sram = _checked_buffer(memory[0], (self.ch.ncores, sram_size), "sram")
+        else:
+            self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
         arr = self._sram
         for k in range(self.ch.ncores):
             r = k // cols
@@ -568,7 +652,12 @@ cdef class Engine:
                 raise ValueError("at most 4 external memory regions")
             if size <= 0 or size % 4096 or base % 4096 or base + size > 1 << 32:
                 raise ValueError("external regions must be 4 KiB aligned and inside 4 GiB")
-            a = np.zeros(size, dtype=np.uint8)
+            if memory is not None:
+                if k >= len(memory[1]):
+                    raise ValueError(f"no memory given for external region {k}")
+                a = _checked_buffer(memory[1][k], (size,), f"external region {k}")
+            else:
+                a = np.zeros(size, dtype=np.uint8)
             self._ext.append(a)
             arr = a
             self.ch.ext[k].base = base
@@ -626,6 +715,7 @@ cdef class Engine:
             free(self.ch.ext[k].dhist)
         free(self.ch.trace)
         free(self.ch.watches)
+        free(self.ch.brks)
         blocks_free(&self.ch)
 
     # -- configuration ------------------------------------------------------------------------
@@ -643,10 +733,12 @@ cdef class Engine:
             return -1
         return self.ch.core_of_id[coreid]
 
-    def set_policies(self, int unaligned, int faults, bint excause_e4=False):
+    def set_policies(self, int unaligned, int faults, bint excause_e4=False,
+                     bint arch_ev=False):
         self.ch.unaligned_policy = unaligned
         self.ch.fault_policy = faults
         self.ch.excause_e4 = excause_e4
+        self.ch.arch_ev = arch_ev
 
     def set_timing(self, params):
         """The timing parameters, by field name: a dict with every field of the C struct
@@ -719,6 +811,11 @@ cdef class Engine:
     @use_blocks.setter
     def use_blocks(self, bint on):
         self.ch.use_blocks = on
+
+    def sched_stats(self):
+        """Scheduler work: slices run and run-loop entries (a measure of host time spent
+        outside instructions)."""
+        return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls)
 
     def block_stats(self):
         """Timed blocks: built, runs, deviations (handed over mid-block), mismatches
@@ -900,6 +997,55 @@ cdef class Engine:
                 return
         raise KeyError(f"no watch {wid}")
 
+    def set_irq_stop(self, bint on):
+        """Stop the run (STOP_IRQ) whenever a core enters an interrupt handler, before its
+        first instruction; stop_info(k)["irq"] names the interrupt."""
+        self.ch.irq_stop = on
+
+    # -- host breakpoints ----------------------------------------------------------------------
+    def break_add(self, uint32_t addr):
+        """Stop the run (STOP_BRK) when a core is about to execute the instruction at addr:
+        a local address (< 1 MiB) means that offset in every core's memory, a global one that
+        core's memory or that external address (see brk_at).  The instruction has not run;
+        running on executes it first.  No cost to other instructions (the address is kept out
+        of the predecode cache and of timed blocks)."""
+        cdef uint32_t* b
+        cdef int k
+        cdef Loc w
+        if addr & 1:
+            raise ValueError(f"breakpoint at odd address 0x{addr:x}")
+        if addr in self.breaks():
+            return
+        b = <uint32_t*>realloc(self.ch.brks, (self.ch.nbrk + 1) * sizeof(uint32_t))
+        if b == NULL:
+            raise MemoryError()
+        self.ch.brks = b
+        b[self.ch.nbrk] = addr
+        self.ch.nbrk += 1
+        # forget what is decoded there (and every schedule holding it)
+        if addr < LOCAL_SPACE:
+            for k in range(self.ch.ncores):
+                if addr < self.ch.cores[k].sram_size:
+                    self.ch.cores[k].pd[addr >> 1].size = 0
+        elif addr_decode(&self.ch, NULL, addr, 2, &w) == MK_SRAM:
+            w.core.pd[w.off >> 1].size = 0
+        elif w.kind == MK_EXT and self.ch.ext[w.region].pages[w.off >> 12] != NULL:
+            self.ch.ext[w.region].pages[w.off >> 12][(w.off & 0xFFF) >> 1].size = 0
+        self.ch.code_gen += 1
+
+    def break_remove(self, uint32_t addr):
+        cdef int j
+        for j in range(self.ch.nbrk):
+            if self.ch.brks[j] == addr:
+                self.ch.brks[j] = self.ch.brks[self.ch.nbrk - 1]
+                self.ch.nbrk -= 1
+                return
+        raise KeyError(f"no breakpoint at 0x{addr:x}")
+
+    def breaks(self):
+        """The host breakpoints (addresses)."""
+        return [self.ch.brks[j] for j in range(self.ch.nbrk)]
+
     def watches(self):
         """The watched ranges: list of (id, lo, hi)."""
         return [(self.ch.watches[j].id, self.ch.watches[j].lo, self.ch.watches[j].hi)
@@ -964,6 +1110,7 @@ cdef class Engine:
         self._check(k)
         self.ch.cores[k].pc = pc
         self.ch.cores[k].npc = pc
+        self.ch.cores[k].brk_armed = 0
 
     def set_ivt_base(self, int k, uint32_t addr):
         """Address of interrupt vector 0 for core k.  Hardware: 0 (core-local).  The flat
@@ -1008,7 +1155,8 @@ cdef class Engine:
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
         return dict(stop=c.stop, pc=c.stop_pc, addr=c.fault_addr, size=1 << c.fault_size,
-                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word)
+                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word,
+                    irq=c.last_irq)
 
     def counters(self, int k):
         self._check(k)
@@ -1099,6 +1247,14 @@ cdef class Engine:
         mmr_write(w.core, w.off, v, w.core)
 
 
+def _checked_buffer(a, shape, what):
+    a = np.asarray(a)
+    if a.dtype != np.uint8 or a.shape != shape or not a.flags.c_contiguous \
+            or not a.flags.writeable:
+        raise ValueError(f"{what}: need a writable C-contiguous uint8 array of shape {shape}")
+    return a
+
+
 cdef int run_core_one(Core* c) noexcept nogil:
     """One instruction (or one interrupt entry) of core c."""
     cdef int st
@@ -1135,8 +1291,8 @@ _fill_cond_masks()
 # ---- names exported to Python -----------------------------------------------------------------
 #: the STOP_* codes by name (emu.stops.Stop is made from this)
 STOP_CODES = dict(
-    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, trap=STOP_TRAP, exit=STOP_EXIT,
-    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH,
+    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, brk=STOP_BRK, trap=STOP_TRAP, exit=STOP_EXIT,
+    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH, irq=STOP_IRQ,
     invalid_insn=STOP_INVALID_INSN, mem_fault=STOP_MEM_FAULT, unaligned=STOP_UNALIGNED,
     user=STOP_USER, deadlock=STOP_DEADLOCK, fetch_fault=STOP_FETCH_FAULT,
     dma_fault=STOP_DMA_FAULT, trace_full=STOP_TRACE_FULL)

@@ -226,7 +226,7 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
         wr_le(o.sram + off, lsz, v)
         sram_code_written(o, off, n)
         return 0
-    return mmr_write(o, off, <uint32_t>v, t)
+    return mmr_write_at(o, off, <uint32_t>v, t, done[0])
 
 
 cdef int dma_channel_step(Core* t, int ch, uint64_t* clk, uint64_t until) noexcept nogil:

@@ -26,8 +26,9 @@ cdef inline void irq_update(Core* c) noexcept nogil:
     attn_update(c)
 
 
-cdef inline void take_interrupt(Core* c) noexcept nogil:
-    """Enter the highest-priority acceptable interrupt (IRET = next instruction not executed)."""
+cdef inline int take_interrupt(Core* c) noexcept nogil:
+    """Enter the highest-priority acceptable interrupt (IRET = next instruction not executed).
+    Returns its number, or -1 when none could be taken after all."""
     cdef uint32_t want = c.ilat & ~c.imask & IRQ_ALL
     cdef uint32_t i = 0
     if c.ipend:
@@ -37,7 +38,7 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
     if i >= N_IRQ:
         c.irq_pending = 0
         attn_update(c)
-        return
+        return -1
     c.iret = c.pc
     c.pc = c.ivt_base + 4 * i
     c.ipend |= 1u << i
@@ -47,6 +48,16 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
     c.idle = 0
     c.cnt.n_interrupts += 1
     irq_update(c)
+    return <int>i
+
+
+cdef inline void wake_at(Core* c, uint64_t when) noexcept nogil:
+    """Another core raises an interrupt in core c at cycle `when`: an idle core that nothing
+    else could have woken slept until then (it may lag behind in its slice: the interrupt
+    must not be taken before it was raised)."""
+    if c.idle and not (c.irq_pending or c.timer_on or c.dma_active) and c.cnt.cycles < when:
+        c.cnt.idle_cycles += when - c.cnt.cycles
+        c.cnt.cycles = when
 
 
 cdef inline void latch_irq(Core* c, uint32_t bits) noexcept nogil:

@@ -145,7 +145,7 @@ cdef void pw_apply(Chip* ch, PendingWrite* p) noexcept nogil:
         sram_code_written(t, p.off, 1u << p.lsz)
     elif p.kind == PW_MMR:
         t = &ch.cores[p.dst]
-        mmr_write(t, p.off, <uint32_t>p.value, &ch.cores[p.src])
+        mmr_write_at(t, p.off, <uint32_t>p.value, &ch.cores[p.src], p.arrival)
     else:
         r = &ch.ext[p.dst]
         wr_le(r.mem + p.off, p.lsz, p.value)

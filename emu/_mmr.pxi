@@ -29,6 +29,9 @@ cdef inline void status_set(Core* c, uint32_t v, bint all_bits) noexcept nogil:
 
 cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
     cdef uint32_t am = (v & CFG_ARITHMODE_MASK) >> CFG_ARITHMODE_SHIFT
+    if ((v ^ c.config) >> CFG_CTIMER0_SHIFT) & 0xFF:     # a timer's event changes: count from now
+        c.tmr_seen[0] = ctimer_events(c, (v >> CFG_CTIMER0_SHIFT) & 0xF)
+        c.tmr_seen[1] = ctimer_events(c, (v >> CFG_CTIMER1_SHIFT) & 0xF)
     c.config = v
     c.rmode = v & CFG_RMODE
     c.int_mode = 0 if am == ARITHMODE_FLOAT else (1 if am == ARITHMODE_INT else 2)
@@ -84,6 +87,14 @@ cdef uint32_t mmr_read(Core* t, uint32_t off) noexcept nogil:
     if off == MMR_MULTICAST:
         return t.multicast
     return 0      # write-only or reserved registers read as 0
+
+
+cdef inline int mmr_write_at(Core* t, uint32_t off, uint32_t v, Core* src,
+                             uint64_t when) noexcept nogil:
+    """mmr_write by another core (or a DMA engine) whose write lands at cycle `when`."""
+    if off == MMR_ILATST or off == MMR_ILAT:
+        wake_at(t, when)
+    return mmr_write(t, off, v, src)
 
 
 cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:

@@ -87,6 +87,7 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
             return EXEC_OK
     for k in range(ch.ncores):
         ch.cores[k].status_rest &= ~ST_WAND
+        wake_at(&ch.cores[k], c.now)
         latch_irq(&ch.cores[k], 1u << IRQ_WAND)
     return EXEC_OK
 
@@ -94,6 +95,7 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
 cdef inline int sem_sync(Core* c, const Insn* i) noexcept nogil:
     cdef int k
     for k in range(c.chip.ncores):
+        wake_at(&c.chip.cores[k], c.now)
         latch_irq(&c.chip.cores[k], 1u << IRQ_SYNC)
     return EXEC_OK
 
@@ -108,6 +110,19 @@ cdef inline int invalid_insn(Core* c, int exc) noexcept nogil:
 
 cdef inline int sem_unimpl(Core* c, const Insn* i) noexcept nogil:
     return invalid_insn(c, EXC_UNIMPL)
+
+
+cdef inline int sem_iext(Core* c, const Insn* i) noexcept nogil:
+    """FEXT/FDEP/LFSR: Epiphany-V instructions.  On an E-V (ChipConfig.arch "ev") they do what
+    the GNU simulator does, the only definition published (CGEN epiphany.cpu: the operation
+    is a TODO; AZ and AN are set from RD, which is left unchanged); on the E16G301 they are
+    unimplemented (docs/errata.md)."""
+    cdef uint32_t v
+    if not c.chip.arch_ev:
+        return invalid_insn(c, EXC_UNIMPL)
+    v = c.r[i.rd]
+    c.af = (c.af & ~3) | (1 if v == 0 else 0) | ((v >> 31) << 1)
+    return EXEC_OK
 
 
 cdef inline int sem_invalid(Core* c, const Insn* i) noexcept nogil:

@@ -50,6 +50,9 @@ class ChipConfig:
     unaligned: str = "stop"          #: stop | report | trap
     invalid: str = "stop"            #: stop | trap (invalid/unimplemented instructions)
     excause: str = "e3"              #: e3 (E16G301 codes) | e4 (GNU simulator's codes)
+    #: e3: the Epiphany-III (E16G301/E64G401 instruction set); ev: the Epiphany-V, whose
+    #: FEXT/FDEP/LFSR execute (as the GNU simulator defines them) instead of faulting
+    arch: str = "e3"
     timing: TimingModel = DEFAULT_TIMING
 
     @classmethod
@@ -104,6 +107,8 @@ class RunResult:
     cores: List[CoreResult]
     fault: Optional["Fault"] = None
     cycles: int = 0
+    core: Optional[int] = None        #: the core that stopped the run (index), if one did
+    pc: Optional[int] = None          #: ... and where it stopped
 
 
 @dataclass
@@ -120,11 +125,15 @@ class Fault:
 
 
 class Chip:
-    def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None):
+    def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None,
+                 memory=None):
+        """``memory``: arrays to hold the emulated memory (see ``_core.Engine``; used by
+        ``epiphany-emu serve`` to share it with host programs)."""
         self.config = config or ChipConfig()
         c = self.config
         self.engine = _core.Engine(c.rows, c.cols, c.first_row, c.first_col, c.sram_size,
-                                   [(b, s) for b, s, _, _ in c.ext], c.quantum)
+                                   [(b, s) for b, s, _, _ in c.ext], c.quantum,
+                                   memory=memory)
         t = c.timing
         self.engine.set_timing(t.c_params())
         for j, (_, _, lat, cost) in enumerate(c.ext):
@@ -138,12 +147,17 @@ class Chip:
             raise ValueError("invalid-instruction policy must be stop or trap")
         if c.excause not in ("e3", "e4"):
             raise ValueError("excause must be e3 or e4")
-        self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4")
+        if c.arch not in ("e3", "ev"):
+            raise ValueError("arch must be e3 or ev")
+        self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4",
+                                 c.arch == "ev")
         self.io = hostio or HostIO()
         self.io.core_label = lambda k: f"0x{self.coreid(k):03x}"
         self.syscalls = Syscalls(self, self.io)
         self.image: Optional[LoadImage] = None
         self.loaded_cores: List[int] = []
+        #: per loaded core: where start() begins it (None: by a SYNC interrupt)
+        self._start_at: Dict[int, Optional[int]] = {}
         #: called with lists of raw trace records (Engine.trace_drain) while tracing
         self.trace_sink = None
         #: called with (core index, Engine.stop_info) when a store hits a watched range
@@ -214,7 +228,7 @@ class Chip:
 
     # -- loading ------------------------------------------------------------------------------
     def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None,
-                 libc_abi: Optional[str] = None) -> LoadImage:
+                 start: bool = True, libc_abi: Optional[str] = None) -> LoadImage:
         """Load an executable the way e-loader does.
 
         Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
@@ -223,7 +237,8 @@ class Chip:
         ``workgroup_cfg``/``ext_mem_cfg``/``loader_cfg`` sections filled per core and are
         started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
         (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
-        like the GNU simulator.
+        like the GNU simulator.  With ``start=False`` the cores are left idle, loaded, until
+        ``start`` (e-hal's e_load with E_FALSE, then e_start).
 
         Every segment is checked against the memory it lands in before anything is written
         (LoadError naming the memory that exists).  ``libc_abi`` names the C library layouts
@@ -266,28 +281,37 @@ class Chip:
                     from None
         sync_start = local and img.entry == 0 and any(
             s.addr == 0 and s.memsz > 0 for s in img.segments)
-        fst = regs.SREG_BY_NAME["FSTATUS"].offset
+        ivt = None if local else img.sections.get("IVT")
         for k in cores:
-            if sync_start:
-                e.set_pc(k, 0)
-                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset, 1)   # SYNC -> vector 0
-            else:
-                e.set_pc(k, img.entry)
-                e.set_idle(k, False)
-                # start inside the reset interrupt: ACTIVE|GID|KM and IPEND[0]; crt0 leaves it
-                # with RTI (esim-corner-cases "Start-up state")
-                e.sreg_write(k, fst, 0x7)
-                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
-            if not local:
-                ivt = img.sections.get("IVT")
-                if ivt is not None:
-                    e.set_ivt_base(k, ivt[0])
+            self._start_at[k] = None if sync_start else img.entry
+            e.set_pc(k, 0 if sync_start else img.entry)
+            if ivt is not None:
+                e.set_ivt_base(k, ivt[0])
+        if start:
+            self.start(cores)
         self.image = img
         self.loaded_cores = cores
         self.argv_passed = False
         if self.io.argv:
             self.argv_passed = self._place_argv(img, cores)
         return img
+
+    def start(self, cores: Sequence[int]) -> None:
+        """Start loaded cores: ESDK images by a SYNC interrupt (vector 0, as e_start does),
+        others at their entry inside the reset interrupt (ACTIVE|GID|KM and IPEND[0]; crt0
+        leaves it with RTI; esim-corner-cases "Start-up state"), as the GNU simulator does."""
+        e = self.engine
+        fst = regs.SREG_BY_NAME["FSTATUS"].offset
+        for k in cores:
+            entry = self._start_at.get(k)
+            if entry is None:
+                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset,
+                             1 << regs.IRQ["SYNC"])                  # SYNC -> vector 0
+            else:
+                e.set_pc(k, entry)
+                e.set_idle(k, False)
+                e.sreg_write(k, fst, 0x7)
+                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
 
     def _region(self, addr: int, n: int, core: int) -> Optional[Tuple[int, int]]:
         """The memory [lo, hi) that holds all of [addr, addr + n) as core `core` sees it
@@ -430,9 +454,10 @@ class Chip:
                 # every core sleeps waiting for an interrupt nobody will raise, and none has
                 # finished: the program is stuck, not done
                 name = Stop.DEADLOCK
-            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER,
-                        Stop.WATCH):
+            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER):
                 return self._result(name)
+            if name in (Stop.WATCH, Stop.BRK, Stop.IRQ):
+                return self._result(name, core=k)
             # a fault or breakpoint: report it
             info = e.stop_info(k)
             pc = info["pc"]
@@ -457,7 +482,8 @@ class Chip:
     def _all_done(self) -> bool:
         return all(self.engine.core_flags(k)["exited"] for k in self.loaded_cores)
 
-    def _result(self, stop: Stop, fault: Optional[Fault] = None) -> RunResult:
+    def _result(self, stop: Stop, fault: Optional[Fault] = None,
+                core: Optional[int] = None) -> RunResult:
         self.syscalls.flush()
         if self.trace_sink is not None:
             self._drain_trace()
@@ -479,7 +505,12 @@ class Chip:
             code = EXIT_CODES.get(stop, 0)
         cyc = max((self.engine.counters(k)["cycles"] for k in (self.loaded_cores or
                                                                range(self.ncores))), default=0)
-        return RunResult(stop, code, cores, fault, cyc)
+        if fault is not None:
+            core = fault.core
+        pc = None
+        if core is not None:
+            pc = fault.pc if fault is not None else self.engine.stop_info(core)["pc"]
+        return RunResult(stop, code, cores, fault, cyc, core, pc)
 
     # -- statistics ---------------------------------------------------------------------------
     def counters(self, k: int) -> Dict[str, int]:

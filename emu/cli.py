@@ -22,6 +22,14 @@ COMMANDS = [
       "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
       "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
       "--trace-range 0x100:0x400"]),
+    ("epython", "epython.cli", "run an ePython program on the emulated chip (same as `epython`)",
+     ["epiphany-emu epython examples/epython/hello.py",
+      "epiphany-emu epython -d 4 -t prog.py"]),
+    ("batch", "emu.batch", "run a matrix of programs x options, one table row per run "
+     "(process pool or Dask cluster; resumable)",
+     ["epiphany-emu batch tests/fixtures/csmith/*.elf -o corpus.csv",
+      'epiphany-emu batch a.elf b.elf --opts "" --opts "--timing off" -o sweep.csv -j 2',
+      "epiphany-emu batch --matrix sweep.json -o sweep.jsonl --scheduler tcp://host:8786"]),
     ("disasm", "loader.objdump", "disassemble an ELF file and dump its headers like "
      "epiphany-elf-objdump (-d -S -h -t -x -f -p -r)",
      ["epiphany-emu disasm app.elf",
@@ -44,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, modname, help_, examples in COMMANDS:
+        if name in OWN_PARSER:
+            sub.add_parser(name, help=help_, add_help=False)
+            continue
         mod = importlib.import_module(modname)
         p = sub.add_parser(name, help=help_, description=help_,
                            epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
@@ -54,9 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+#: commands with a command line of their own (ePython's single-dash options): argv after the
+#: command name goes to their main(argv, prog)
+OWN_PARSER = {"epython"}
+
+
 def main(argv=None) -> int:
-    ap = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in OWN_PARSER:
+        modname = next(m for n, m, _, _ in COMMANDS if n == argv[0])
+        return importlib.import_module(modname).main(argv[1:], prog=f"epiphany-emu {argv[0]}")
+    ap = build_parser()
     # "--" ends the emulator's options: what follows is the program's argv (load)
     rest = None
     if "--" in argv:

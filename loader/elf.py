@@ -52,6 +52,10 @@ class LoadImage:
     #: its loader.symbols.Symbolizer, made on first use by loader.symbols.symbolizer
     _symbolizer: Optional[object] = field(repr=False, compare=False, default=None)
 
+    def symbol(self, name: str) -> Optional[Symbol]:
+        """The symbol of that name (the first one), or None."""
+        return next((s for s in self.symbols if s.name == name), None)
+
     # -- layout ---------------------------------------------------------------------------
     def is_core_local(self) -> bool:
         """True when some segment is core-local (address < 1 MiB): the ESDK layouts."""

@@ -35,19 +35,41 @@ def program(tmp_path, name, source):
 
 # ---- the README -------------------------------------------------------------------------------
 
-def test_hello_example():
-    """The first command of the README's first code block, run as a user would."""
+def _readme_first_commands():
+    """The commands of the README's first line after the install step."""
     with open(os.path.join(ROOT, "README.md")) as f:
         readme = f.read()
     block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1)
-    command = shlex.split(block.splitlines()[0].split("&&")[-1])
-    assert command == ["epiphany-emu", "load", "examples/hello.elf"]
+    return [shlex.split(c) for c in block.splitlines()[0].split("&&")[1:]]
+
+
+def _run_as_user(command):
     # the console script pyproject.toml installs; without an install, the same entry point
     exe = shutil.which(command[0])
-    argv = [exe] + command[1:] if exe else [sys.executable, "-m", "emu"] + command[1:]
-    p = subprocess.run(argv, cwd=ROOT, env=ENV, capture_output=True, timeout=120)
+    module = {"epiphany-emu": "emu", "epython": "epython"}[command[0]]
+    argv = [exe] + command[1:] if exe else [sys.executable, "-m", module] + command[1:]
+    return subprocess.run(argv, cwd=ROOT, env=ENV, capture_output=True, timeout=120)
+
+
+def test_hello_example():
+    """The first command of the README's first code block, run as a user would."""
+    command = _readme_first_commands()[0]
+    assert command == ["epiphany-emu", "load", "examples/hello.elf"]
+    p = _run_as_user(command)
     with open(os.path.join(ROOT, "examples", "hello.expected"), "rb") as f:
         assert p.stdout == f.read()
+    assert p.stderr == b"" and p.returncode == 0
+
+
+def test_epython_hello_example():
+    """The README's ePython command: every one of the 16 cores prints its line (the order
+    across cores is not defined: print is a host round trip)."""
+    command = _readme_first_commands()[1]
+    assert command == ["epython", "examples/epython/hello.py"]
+    p = _run_as_user(command)
+    lines = p.stdout.decode().splitlines()
+    assert sorted(lines) == sorted(f"[device {k}] Hello world from core {k} of 16"
+                                   for k in range(16))
     assert p.stderr == b"" and p.returncode == 0
 
 

@@ -1,0 +1,6 @@
+@exportable
+def never():
+    return 5
+def unused():
+    return 6
+print 1

@@ -1,0 +1,7 @@
+@something
+def f():
+    return 1
+@exportable
+def g():
+    return 2
+print f()

@@ -1,0 +1,8 @@
+a=1
+if a==1:
+    if a==1:
+        if a==1:
+            print 1
+        else:
+            print 2
+print 3

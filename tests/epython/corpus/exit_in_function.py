@@ -1,0 +1,4 @@
+def stop(c):
+    if c: exit()
+    return 1
+print stop(false)

@@ -1,0 +1,4 @@
+for i in [1]:
+    def f():
+        print 1
+    f()

@@ -1,0 +1,3 @@
+a=input()
+b=input("name?")
+print a+b

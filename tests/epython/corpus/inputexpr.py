@@ -1,0 +1,2 @@
+x=input()*2
+y=1+input()

@@ -1,0 +1,2 @@
+a=none
+if a is none == true: print 1

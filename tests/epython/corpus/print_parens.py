@@ -1,0 +1,3 @@
+x=3
+print(x)
+print (x+1)*2

@@ -1,0 +1,4 @@
+def f(a):
+    if a: return
+    return a
+print f(1)

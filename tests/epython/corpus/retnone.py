@@ -1,0 +1,4 @@
+def f():
+    return none
+x=f()
+if x is none: print "none"

@@ -1,0 +1,4 @@
+def f(s):
+    print s
+f(str(3))
+f("lit")

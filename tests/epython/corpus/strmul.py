@@ -1,0 +1,3 @@
+x="a"
+y=x+1+2.5+true
+print y
