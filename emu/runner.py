@@ -437,7 +437,8 @@ def _check_outputs(args) -> str:
     if args.trace is None and (args.trace_cores or args.trace_range):
         return "--trace-cores and --trace-range need --trace FILE"
     for opt, path in (("--profile", args.profile), ("--heatmap", args.heatmap),
-                      ("--trace", args.trace), ("--metrics", args.metrics)):
+                      # the epython command line shares this check and has no --metrics
+                      ("--trace", args.trace), ("--metrics", getattr(args, "metrics", None))):
         if not path:
             continue
         if os.path.isdir(path):
