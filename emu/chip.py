@@ -213,7 +213,8 @@ class Chip:
 
     # -- loading ------------------------------------------------------------------------------
     def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None,
-                 start: bool = True) -> LoadImage:
+                 start: bool = True,
+                 group: Optional[Tuple[int, int, int, int]] = None) -> LoadImage:
         """Load an executable the way e-loader does.
 
         Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
@@ -223,7 +224,10 @@ class Chip:
         started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
         (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
         like the GNU simulator.  With ``start=False`` the cores are left idle, loaded, until
-        ``start`` (e-hal's e_load with E_FALSE, then e_start)."""
+        ``start`` (e-hal's e_load with E_FALSE, then e_start).  ``group`` = (row0, col0,
+        rows, cols), chip-relative like ``group()``: the e_open'd workgroup the cores belong
+        to, which the loader records describe (e_load of one core of a 4x4 workgroup tells
+        that core it is (r, c) of 4x4); default: the rectangle ``cores`` span."""
         img = path_or_image if isinstance(path_or_image, LoadImage) else read_elf(path_or_image)
         cores = list(range(self.ncores)) if cores is None else list(cores)
         e = self.engine
@@ -242,7 +246,7 @@ class Chip:
             else:
                 self._write_checked(img, seg.addr, data, -1)
         if local:
-            self._fill_loader_sections(img, cores)
+            self._fill_loader_sections(img, cores, group)
         sync_start = local and img.entry == 0 and any(
             s.addr == 0 and s.memsz > 0 for s in img.segments)
         ivt = None if local else img.sections.get("IVT")
@@ -274,16 +278,21 @@ class Chip:
                 e.sreg_write(k, fst, 0x7)
                 e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
 
-    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int]) -> None:
+    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int],
+                              group: Optional[Tuple[int, int, int, int]] = None) -> None:
         """e_group_config_t at workgroup_cfg, e_emem_config_t at ext_mem_cfg, loader_cfg
         (LIBS e-loader.c; fact sheet §6.4 step 5)."""
         wg = img.sections.get("workgroup_cfg")
         em = img.sections.get("ext_mem_cfg")
         lc = img.sections.get("loader_cfg")
         c = self.config
-        rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
-        cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
-        g_row, g_col = rows_used[0], cols_used[0]
+        if group is not None:
+            g_row, g_col = c.first_row + group[0], c.first_col + group[1]
+            rows_used, cols_used = range(group[2]), range(group[3])
+        else:
+            rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
+            cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
+            g_row, g_col = rows_used[0], cols_used[0]
         chiptype = 0 if (c.rows, c.cols) == (4, 4) else 1       # E_E16G301 / E_E64G401
         for k in cores:
             cid = self.engine.coreid(k)
