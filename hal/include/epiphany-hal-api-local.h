@@ -24,6 +24,12 @@ ssize_t ee_write_buf(e_epiphany_t *dev, unsigned row, unsigned col, off_t to_add
 int     ee_read_reg(e_epiphany_t *dev, unsigned row, unsigned col, const off_t from_addr);
 ssize_t ee_write_reg(e_epiphany_t *dev, unsigned row, unsigned col, off_t to_addr, int data);
 
+/* the eLink system registers of ESDK 2015 and earlier (E_SYS_*): values kept, no effect;
+ * ee_disable_system does nothing */
+int     ee_read_esys(off_t from_addr);
+ssize_t ee_write_esys(off_t to_addr, int data);
+int     ee_disable_system(void);
+
 /* any global address: a core's memory or registers, or external memory */
 ssize_t ee_read_abs(unsigned address, void *buf, size_t size);
 ssize_t ee_write_abs(unsigned address, void *buf, size_t size);

@@ -179,6 +179,82 @@ typedef enum {
     E_REG_LINKDEBUG = 0xf0328
 } e_chip_regs_t;
 
+/* the FPGA's eLink system registers of ESDK 2015 and earlier (ee_read_esys/ee_write_esys;
+ * the emulator keeps their values but models no eLink) */
+typedef enum {
+    E_SYS_RESET   = 0x0040,
+    E_SYS_CFGTX   = 0x0044,
+    E_SYS_CFGRX   = 0x0048,
+    E_SYS_CFGCLK  = 0x004c,
+    E_SYS_COREID  = 0x0050,
+    E_SYS_VERSION = 0x0054,
+    E_SYS_GPIOIN  = 0x0058,
+    E_SYS_GPIOOUT = 0x005c
+} e_sys_reg_id_t;
+
+typedef union {
+    unsigned int reg;
+    struct {
+        unsigned int enable:1;
+        unsigned int mmu:1;
+        unsigned int mode:2;        /* 0 normal, 1 GPIO */
+        unsigned int ctrlmode:4;
+        unsigned int clkmode:4;     /* 0 full speed, 1 half speed */
+        unsigned int resvd:20;
+    } fields;
+} e_syscfg_tx_t;
+
+typedef union {
+    unsigned int reg;
+    struct {
+        unsigned int enable:1;
+        unsigned int mmu:1;
+        unsigned int path:2;        /* 0 normal, 1 GPIO, 2 loopback */
+        unsigned int monitor:1;
+        unsigned int resvd:27;
+    } fields;
+} e_syscfg_rx_t;
+
+typedef union {
+    unsigned int reg;
+    struct {
+        unsigned int divider:4;     /* 0 off, 1 F/64 ... 7 F/1 */
+        unsigned int pll:4;
+        unsigned int resvd:24;
+    } fields;
+} e_syscfg_clk_t;
+
+typedef union {
+    unsigned int reg;
+    struct {
+        unsigned int col:6;
+        unsigned int row:6;
+        unsigned int resvd:20;
+    } fields;
+} e_syscfg_coreid_t;
+
+typedef union {
+    unsigned int reg;
+    struct {
+        unsigned int revision:8;
+        unsigned int type:8;
+        unsigned int platform:8;
+        unsigned int generation:8;
+    } fields;
+} e_syscfg_version_t;
+
+/* E_SYS_GPIOIN, E_SYS_GPIOOUT */
+typedef union {
+    unsigned int reg;
+    struct {
+        unsigned int data:8;
+        unsigned int frame:1;
+        unsigned int wait_rd:1;
+        unsigned int wait_wr:1;
+        unsigned int resvd:21;
+    } fields;
+} e_syscfg_gpio_t;
+
 /* an e_open'd workgroup: rows x cols cores from mesh (row, col); core[r][c] */
 struct e_epiphany_t {
     e_objtype_t   objtype;      /* E_EPI_GROUP */

@@ -359,7 +359,7 @@ int e_open(e_epiphany_t *dev, unsigned row, unsigned col, unsigned rows, unsigne
             k->col = c;
             k->id = ee_get_id_from_coords(dev, r, c);
             k->mems.objtype = E_MAPPING;
-            k->mems.phy_base = (off_t)k->id << 20 | the_chip.sram_base;
+            k->mems.phy_base = (off_t)(k->id << 20 | the_chip.sram_base);
             k->mems.page_base = k->mems.phy_base;
             k->mems.page_offset = 0;
             k->mems.map_size = the_chip.sram_size;
@@ -367,7 +367,7 @@ int e_open(e_epiphany_t *dev, unsigned row, unsigned col, unsigned rows, unsigne
             k->mems.base = k->mems.mapped_base;
             /* registers: through e_read/e_write only */
             k->regs.objtype = E_MAPPING;
-            k->regs.phy_base = (off_t)k->id << 20 | the_chip.regs_base;
+            k->regs.phy_base = (off_t)(k->id << 20 | the_chip.regs_base);
             k->regs.page_base = k->regs.phy_base;
             k->regs.map_size = the_chip.regs_size;
         }
@@ -599,6 +599,45 @@ ssize_t ee_read_abs(unsigned address, void *buf, size_t size)
 ssize_t ee_write_abs(unsigned address, void *buf, size_t size)
 {
     return abs_access("ee_write_abs", address, buf, size, 1);
+}
+
+/* ---- the eLink system registers of old ESDKs ------------------------------------------------ */
+
+static uint32_t esys[8];            /* E_SYS_RESET .. E_SYS_GPIOOUT */
+
+static int esys_index(const char *func, off_t addr)
+{
+    if (addr < E_SYS_RESET || addr > E_SYS_GPIOOUT || (addr & 3)) {
+        ehal_warn(func, "%s is not a system register (0x40..0x5c)", addr_text(addr));
+        return -1;
+    }
+    return (int)((addr - E_SYS_RESET) >> 2);
+}
+
+int ee_read_esys(off_t from_addr)
+{
+    int i = esys_index("ee_read_esys", from_addr);
+    if (i < 0)
+        return E_ERR;
+    if (from_addr == E_SYS_COREID && e_platform.initialized == E_TRUE)
+        return (int)((the_chip.row << 6) | the_chip.col);
+    return (int)esys[i];
+}
+
+ssize_t ee_write_esys(off_t to_addr, int data)
+{
+    int i = esys_index("ee_write_esys", to_addr);
+    if (i < 0)
+        return E_ERR;
+    EHAL_DIAG(H_D1, "ee_write_esys(): 0x%x = 0x%x (no eLink is modelled)", (unsigned)to_addr,
+              (unsigned)data);
+    esys[i] = (uint32_t)data;
+    return sizeof(int);
+}
+
+int ee_disable_system(void)
+{
+    return E_OK;
 }
 
 /* ---- external memory ---------------------------------------------------------------------- */
