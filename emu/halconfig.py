@@ -8,6 +8,12 @@ else ``cc``) into a per-user cache laid out like an ESDK installation (``tools/h
 ``tools/host/lib``: ``--home`` prints it, for build scripts that use ``$EPIPHANY_HOME``).  The
 directory's name is a hash of the sources, the compiler and the flags, so a change of any of
 them builds a new library and programs linked against an older one keep working.
+
+The Parallella's host is a 32-bit ARM: an ESDK program's structures shared with the cores
+(pointers, ``long``) have 4-byte fields on both sides.  So on a 64-bit x86 machine whose
+compiler can build 32-bit programs (gcc-multilib), the flags build 32-bit programs (``-m32``)
+and the layouts agree with the cores'; ``--m64`` asks for a native 64-bit build instead (fine
+for programs that share no pointers or ``long``).  Without 32-bit support the build is native.
 """
 from __future__ import annotations
 
@@ -52,11 +58,42 @@ def compiler() -> list:
     return cc
 
 
+_M32_OK = {}
+
+
+def can_m32(cc: list) -> bool:
+    """Whether cc builds and links 32-bit x86 programs (only asked on 64-bit x86)."""
+    key = tuple(cc)
+    if key not in _M32_OK:
+        ok = False
+        if os.uname().machine in ("x86_64", "amd64"):
+            with tempfile.TemporaryDirectory() as d:
+                src = os.path.join(d, "t.c")
+                with open(src, "w") as f:
+                    f.write("int main(void) { return sizeof(void *) == 4 ? 0 : 1; }\n")
+                try:
+                    r = subprocess.run(cc + ["-m32", src, "-o", os.path.join(d, "t")],
+                                       capture_output=True, timeout=120)
+                    ok = r.returncode == 0 and subprocess.run(
+                        [os.path.join(d, "t")], timeout=60).returncode == 0
+                except (OSError, subprocess.SubprocessError):
+                    ok = False
+        _M32_OK[key] = ok
+    return _M32_OK[key]
+
+
+def abi_flags(cc: list, abi: str = "auto") -> list:
+    """-m32 for a 32-bit build (abi "m32", or "auto" when the compiler can), else nothing."""
+    if abi == "m32" or (abi == "auto" and can_m32(cc)):
+        return ["-m32"]
+    return []
+
+
 def _files(d: str):
     return sorted(f for f in os.listdir(d) if f.endswith((".c", ".h")))
 
 
-def _key(cc: list) -> str:
+def _key(cc: list, abi: list) -> str:
     inc, src = sources()
     h = hashlib.sha256()
     for d in (inc, src):
@@ -68,22 +105,24 @@ def _key(cc: list) -> str:
         ver = subprocess.run(cc + ["--version"], capture_output=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         ver = b""
-    h.update(ver + " ".join(cc + CFLAGS).encode() + os.uname().machine.encode())
+    h.update(ver + " ".join(cc + CFLAGS + abi).encode() + os.uname().machine.encode())
     return h.hexdigest()[:16]
 
 
-def home(rebuild: bool = False) -> str:
-    """The ESDK-like directory holding the headers and the built library (built if needed)."""
+def home(rebuild: bool = False, abi: str = "auto") -> str:
+    """The ESDK-like directory holding the headers and the built library (built if needed)
+    for the ABI (auto, m32, m64)."""
     cc = compiler()
+    flags = abi_flags(cc, abi)
     root = cache_root()
-    dest = os.path.join(root, f"hal-{_key(cc)}")
+    dest = os.path.join(root, f"hal-{_key(cc, flags)}{'-m32' if flags else ''}")
     if os.path.exists(os.path.join(dest, "tools", "host", "lib", "libe-hal.so")) \
             and not rebuild:
         return dest
     os.makedirs(root, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".build-", dir=root)
     try:
-        _build(cc, tmp)
+        _build(cc + flags, tmp)
         if rebuild and os.path.exists(dest):
             shutil.rmtree(dest, ignore_errors=True)
         try:
@@ -127,16 +166,32 @@ def _build(cc: list, out: str) -> None:
                                 + r.stdout + r.stderr)
 
 
-def flags(cflags: bool, libs: bool, rebuild: bool = False) -> str:
-    d = home(rebuild)
+def flags(cflags: bool, libs: bool, rebuild: bool = False, abi: str = "auto") -> str:
+    d = home(rebuild, abi)
+    m = abi_flags(compiler(), abi)
     inc = os.path.join(d, "tools", "host", "include")
     lib = os.path.join(d, "tools", "host", "lib")
     out = []
     if cflags:
-        out.append(f"-I{inc}")
+        out += m + [f"-I{inc}"]
     if libs:
-        out += [f"-L{lib}", f"-Wl,-rpath,{lib}"] + LIBS
+        out += ([] if cflags else m) + [f"-L{lib}", f"-Wl,-rpath,{lib}"] + LIBS
     return " ".join(shlex.quote(x) for x in out)
+
+
+def libdirs() -> list:
+    """The directories of the libraries built so far for the default ABI (built now if
+    needed) and the other one (if built): for LD_LIBRARY_PATH of `epiphany-emu host`."""
+    out = [os.path.join(home(), "tools", "host", "lib")]
+    cc = compiler()
+    other = "m64" if abi_flags(cc) else "m32"
+    if other == "m32" and not can_m32(cc):
+        return out
+    d = os.path.join(cache_root(), f"hal-{_key(cc, abi_flags(cc, other))}"
+                     f"{'-m32' if other == 'm32' else ''}")
+    if os.path.exists(os.path.join(d, "tools", "host", "lib", "libe-hal.so")):
+        out.append(os.path.join(d, "tools", "host", "lib"))
+    return out
 
 
 def add_arguments(p):
@@ -150,29 +205,36 @@ def add_arguments(p):
                         "scripts of ESDK examples")
     p.add_argument("--includedir", action="store_true", help="print the headers' directory")
     p.add_argument("--libdir", action="store_true", help="print the library's directory")
+    w = p.add_mutually_exclusive_group()
+    w.add_argument("--m32", dest="abi", action="store_const", const="m32",
+                   help="build 32-bit host programs (-m32), like the Parallella's 32-bit ARM "
+                        "host (the default when the compiler can)")
+    w.add_argument("--m64", dest="abi", action="store_const", const="m64",
+                   help="build native (64-bit) host programs")
+    p.set_defaults(abi="auto")
     p.add_argument("--rebuild", action="store_true",
                    help="build libe-hal again (it is built on first use, with $CC or cc)")
     p.epilog = (p.epilog or "") + """
 
 libe-hal is built with the host's C compiler on first use, into a cache
-($EPIPHANY_EMU_CACHE, else ~/.cache/epiphany-emu).  Run the program with
+($EPIPHANY_EMU_CACHE, else ~/.cache/epiphany-emu).  On 64-bit x86 with gcc-multilib the
+flags build 32-bit programs (-m32), so that structures shared with the cores have the
+layout they have on the Parallella's 32-bit ARM host; --m64 for a native build.  Run the program with
 `epiphany-emu host ./prog`, or against `epiphany-emu serve`.  docs/esdk-host.md"""
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    if not (args.cflags or args.libs or args.home or args.includedir or args.libdir
+            or args.rebuild):
+        print("epiphany-emu hal-config: give --cflags and/or --libs (or --home, "
+              "--includedir, --libdir)", file=sys.stderr)
+        return 2
     try:
-        if not (args.cflags or args.libs or args.home or args.includedir or args.libdir):
-            if args.rebuild:
-                home(rebuild=True)
-                return 0
-            print("epiphany-emu hal-config: give --cflags and/or --libs (or --home, "
-                  "--includedir, --libdir)", file=sys.stderr)
-            return 2
+        d = home(args.rebuild, args.abi)
         lines = []
         if args.cflags or args.libs:
-            lines.append(flags(args.cflags, args.libs, args.rebuild))
-        d = home()
+            lines.append(flags(args.cflags, args.libs, abi=args.abi))
         if args.home:
             lines.append(d)
         if args.includedir:
@@ -182,5 +244,6 @@ def run(args) -> int:
     except HalBuildError as e:
         print(f"epiphany-emu hal-config: {e}", file=sys.stderr)
         return 1
-    print("\n".join(lines))
+    if lines:
+        print("\n".join(lines))
     return 0

@@ -77,6 +77,9 @@ def run(args) -> int:
         except (ServeError, ValueError, OSError) as e:
             return _usage(str(e))
         env = dict(os.environ, EPIPHANY_EMU_SOCKET=sock)
+        # programs linked without -rpath (ESDK makefiles) find libe-hal.so
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(
+            _libdirs() + [p for p in env.get("LD_LIBRARY_PATH", "").split(os.pathsep) if p])
         t0 = time.perf_counter()
         try:
             proc = subprocess.Popen([prog] + list(args.args), env=env)
@@ -98,6 +101,15 @@ def run(args) -> int:
             proc.kill()
             proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _libdirs():
+    """libe-hal's directories (see halconfig.libdirs); none when it cannot be built."""
+    from . import halconfig
+    try:
+        return halconfig.libdirs()
+    except (halconfig.HalBuildError, OSError):
+        return []
 
 
 def _wait(proc: subprocess.Popen, limit: threading.Event) -> int:

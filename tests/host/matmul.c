@@ -40,9 +40,10 @@ int main(int argc, char *argv[])
         }
     for (i = 0; i < N; i++)
         for (l = 0; l < N; l++) {
-            float s = 0.0f;
+            /* every product and sum rounded to float (stored: x87 keeps more bits) */
+            volatile float s = 0.0f;
             for (j = 0; j < N; j++) {
-                volatile float p = A[i][j] * B[j][l];   /* rounded to float, then added */
+                volatile float p = A[i][j] * B[j][l];
                 s = s + p;
             }
             want[i][l] = s;

@@ -155,8 +155,10 @@ def test_hal_config_prints_flags_and_an_esdk_like_home(hal_flags):
     r = subprocess.run(emu_cmd("hal-config", "--cflags", "--libs"), cwd=ROOT, env=emu_env(),
                        capture_output=True, text=True, timeout=300)
     flags = r.stdout.split()
-    assert r.returncode == 0 and flags[0].startswith("-I")
+    assert r.returncode == 0 and flags[0] in ("-m32", flags[0]) and \
+        [f for f in flags if f != "-m32"][0].startswith("-I")
     assert flags[-2:] == ["-le-hal", "-le-loader"] and any(f.startswith("-L") for f in flags)
+    assert flags.count("-m32") <= 1
     r = subprocess.run(emu_cmd("hal-config", "--home"), cwd=ROOT, env=emu_env(),
                        capture_output=True, text=True, timeout=300)
     home = r.stdout.strip()
@@ -177,3 +179,35 @@ def test_host_takes_every_option_of_load_but_the_workgroup():
     serve.add_chip_options(h)
     opts = lambda p: {a.dest for a in p._actions}
     assert opts(h) == opts(load) - serve.NOT_FOR_SERVER
+
+
+def test_a_native_64_bit_build_works_too(server, hal_flags, tmp_path):
+    """--m64: a native build (the default is -m32 where the compiler can build 32-bit)."""
+    cc, _ = hal_flags
+    r = subprocess.run(emu_cmd("hal-config", "--m64", "--cflags", "--libs"), cwd=ROOT,
+                       env=emu_env(), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "-m32" not in r.stdout.split()
+    exe = str(tmp_path / "hello64")
+    subprocess.run(cc + [os.path.join(ROOT, "tests", "host", "hello.c"), "-o", exe]
+                   + r.stdout.split(), check=True, timeout=300)
+    r = server.run(exe, device("hello"), "1", "2")
+    assert (r.returncode, r.stdout) == (0, "hello: 2 greetings ok\n"), r.stderr
+
+
+def test_hal_config_builds_into_its_cache_and_rebuilds(hal_flags, tmp_path):
+    env = emu_env(EPIPHANY_EMU_CACHE=str(tmp_path / "cache"))
+
+    def cfg(*args):
+        r = subprocess.run(emu_cmd("hal-config", *args), cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()
+
+    incdir, libdir = cfg("--libdir", "--includedir")     # printed in this order
+    assert libdir.startswith(str(tmp_path / "cache")) and incdir.endswith("include")
+    lib = os.path.join(libdir, "libe-hal.so")
+    before = os.stat(lib).st_ino
+    assert cfg("--libdir") == [libdir] and os.stat(lib).st_ino == before     # built once
+    assert cfg("--rebuild", "--libdir") == [libdir]
+    assert os.stat(lib).st_ino != before
+    assert os.path.exists(os.path.join(incdir, "e-loader.h"))
