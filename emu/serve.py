@@ -62,8 +62,11 @@ MAX_PAYLOAD = 1 << 16
 
 #: emulated cycles per call of the run loop (requests cut a slice short)
 SLICE_CYCLES = 200_000
-#: wall seconds between two tries while every core spins on memory only the host can change
-SPIN_PAUSE = 0.001
+#: while every core spins on memory only the host program can change (its writes through
+#: pointers are invisible to the chip), the chip is run again after a pause that doubles
+#: from SPIN_PAUSE_MIN up to SPIN_PAUSE_MAX wall seconds; the first retry is immediate
+SPIN_PAUSE_MIN = 0.0001
+SPIN_PAUSE_MAX = 0.002
 
 
 def default_socket_path() -> str:
@@ -136,7 +139,7 @@ class Server:
         self._parked = True                  #: nothing can run until a request
         self._closing = False
         self._dirty_seen = 0
-        self._writes_seen = 0
+        self._spins = 0                      #: DEADLOCK stops in a row
         self._clients: List[socket.socket] = []
         self._sock: Optional[socket.socket] = None
         self._threads: List[threading.Thread] = []
@@ -328,20 +331,24 @@ class Server:
                 self._work = []
 
     def _after_run(self, res, writes: int):
+        stop = res.stop
+        self._spins = self._spins + 1 if stop == Stop.DEADLOCK else 0
         if res.fault is not None:
             self._fault(res.fault)
             return
-        stop = res.stop
         if stop in (Stop.EXIT, Stop.ALL_IDLE):
             self._parked = True                 # until the host starts or signals a core
         elif stop == Stop.DEADLOCK:
             if self._all_asleep():
                 self._parked = True
-            elif self._u32(OFF_HOST_WRITES) == writes:
+            elif self._u32(OFF_HOST_WRITES) != writes:
+                self._spins = 0
+            elif self._spins > 1:
                 # every core spins on memory nothing on the chip will change: wait a little
                 # for the host program (whose writes the chip cannot see coming)
+                pause = min(SPIN_PAUSE_MAX, SPIN_PAUSE_MIN * 2 ** (self._spins - 2))
                 with self._cv:
-                    self._cv.wait_for(lambda: self._work or self._closing, timeout=SPIN_PAUSE)
+                    self._cv.wait_for(lambda: self._work or self._closing, timeout=pause)
 
     def _all_asleep(self) -> bool:
         for k in range(self.chip.ncores):
