@@ -287,7 +287,9 @@ class Server:
             self._work.append(w)
             self._cv.notify_all()
         self.engine.request_stop()
-        w.done.wait()
+        while not w.done.wait(1.0):
+            if not self._threads[0].is_alive():
+                raise _Refused("the emulator's chip thread has stopped (see its stderr)")
         if w.error is not None:
             raise w.error
         return w.result
@@ -321,7 +323,17 @@ class Server:
                         continue
                     limit = min(limit, self.max_cycles)
                 writes = self._u32(OFF_HOST_WRITES)
-                res = self.chip.run(max_cycles=limit)
+                try:
+                    res = self.chip.run(max_cycles=limit)
+                except Exception:               # a bug, or device output that cannot be
+                    import traceback            # written: stop the chip, serve on
+                    traceback.print_exc()
+                    self.log("the chip stopped after an error; host programs are still "
+                             "served (e_reset_system / e_load to start again)")
+                    for k in range(self.chip.ncores):
+                        self.engine.set_halted(k, True)
+                    self._parked = True
+                    continue
                 self._after_run(res, writes)
         finally:
             with self._cv:

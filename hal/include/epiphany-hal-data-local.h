@@ -117,6 +117,9 @@ typedef struct {
     unsigned int     hal_ver;
     int              initialized;
 
+    unsigned int     regs_base;    /* ESDK 2015: the eLink system registers (0 here: see
+                                      ee_read_esys) */
+
     int              num_chips;
     e_chip_t        *chip;         /* num_chips chips (NULL in e_get_platform_info's copy) */
     unsigned int     row;          /* mesh row of the platform's first core */
