@@ -318,6 +318,7 @@ cdef struct Core:
     uint8_t trace_on     # --trace includes this core
     uint8_t exited       # the program called exit
     uint8_t timer_on     # some CTIMER counts
+    uint64_t tmr_seen[2] # per CTIMER: its event counter when last counted (stall/dual modes)
     uint8_t watch_hit    # a store hit a watched range: stop before the next instruction
     uint8_t int_mode     # CONFIG.ARITHMODE == integer
     uint8_t rmode        # CONFIG.RMODE
@@ -408,6 +409,7 @@ cdef struct Chip:
     int unaligned_policy
     int fault_policy
     int excause_e4       # use the Epiphany-IV cause codes (to diff against the GNU simulator)
+    int arch_ev          # an Epiphany-V: FEXT/FDEP/LFSR execute (else unimplemented)
     UnalignedRec* unaligned_log
     uint32_t unaligned_log_cap
     uint32_t unaligned_log_len

@@ -80,11 +80,27 @@ cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
         c.ctimer[k] -= <uint32_t>n
 
 
+cdef uint64_t ctimer_events(Core* c, uint32_t mode) noexcept nogil:
+    """The running total of the events of a counter-based CTIMER mode (isa/regs.py
+    CTIMER_MODE): the timing model's own counters."""
+    if mode == CTIMER_DUAL:
+        return c.cnt.n_dual_issue
+    if mode == CTIMER_LOAD_STALL:
+        return c.cnt.load_stall_cycles
+    if mode == CTIMER_RA_STALL:
+        return c.cnt.dep_stall_cycles
+    if mode == CTIMER_LOCAL_FETCH_STALL:
+        return c.cnt.fetch_stall_cycles + c.cnt.bank_conflict_cycles
+    if mode == CTIMER_EXT_LOAD_STALL:
+        return c.cnt.remote_stall_cycles + c.cnt.ext_stall_cycles
+    return 0
+
+
 cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
     """Count the events the CTIMERs are configured for (CONFIG[7:4], [11:8]; MAN §6)."""
     cdef int k
     cdef uint32_t mode
-    cdef uint64_t n
+    cdef uint64_t n, ev
     for k in range(2):
         mode = ctimer_mode(c, k)
         if mode == CTIMER_CLK:
@@ -93,6 +109,10 @@ cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
             n = 1 if ins.tclass == TC_IALU else 0
         elif mode == CTIMER_FPU:
             n = 1 if ins.tclass == TC_FPU else 0
+        elif mode >= CTIMER_DUAL:
+            ev = ctimer_events(c, mode)
+            n = ev - c.tmr_seen[k]
+            c.tmr_seen[k] = ev
         else:
             n = 0
         timer_count(c, k, n)
@@ -713,10 +733,12 @@ cdef class Engine:
             return -1
         return self.ch.core_of_id[coreid]
 
-    def set_policies(self, int unaligned, int faults, bint excause_e4=False):
+    def set_policies(self, int unaligned, int faults, bint excause_e4=False,
+                     bint arch_ev=False):
         self.ch.unaligned_policy = unaligned
         self.ch.fault_policy = faults
         self.ch.excause_e4 = excause_e4
+        self.ch.arch_ev = arch_ev
 
     def set_timing(self, params):
         """The timing parameters, by field name: a dict with every field of the C struct

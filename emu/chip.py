@@ -48,6 +48,9 @@ class ChipConfig:
     unaligned: str = "stop"          #: stop | report | trap
     invalid: str = "stop"            #: stop | trap (invalid/unimplemented instructions)
     excause: str = "e3"              #: e3 (E16G301 codes) | e4 (GNU simulator's codes)
+    #: e3: the Epiphany-III (E16G301/E64G401 instruction set); ev: the Epiphany-V, whose
+    #: FEXT/FDEP/LFSR execute (as the GNU simulator defines them) instead of faulting
+    arch: str = "e3"
     timing: TimingModel = DEFAULT_TIMING
 
     @classmethod
@@ -142,7 +145,10 @@ class Chip:
             raise ValueError("invalid-instruction policy must be stop or trap")
         if c.excause not in ("e3", "e4"):
             raise ValueError("excause must be e3 or e4")
-        self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4")
+        if c.arch not in ("e3", "ev"):
+            raise ValueError("arch must be e3 or ev")
+        self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4",
+                                 c.arch == "ev")
         self.io = hostio or HostIO()
         self.io.core_label = lambda k: f"0x{self.coreid(k):03x}"
         self.syscalls = Syscalls(self, self.io)
@@ -236,6 +242,11 @@ class Chip:
             e.reset_core(k)
             if local:
                 e.sram(k)[:] = 0          # e-loader clears each core's SRAM
+                # and leaves e-hal's register reset (ee_reset_regs): every interrupt but
+                # SYNC masked, MESHCONFIG 2 (fact sheet §6.4 step 2)
+                e.sreg_write(k, regs.SREG_BY_NAME["IMASK"].offset,
+                             ((1 << regs.N_IRQ) - 1) & ~(1 << regs.IRQ["SYNC"]))
+                e.sreg_write(k, regs.SREG_BY_NAME["MESHCONFIG"].offset, 2)
         for seg in img.segments:
             data = seg.data + b"\0" * (seg.memsz - len(seg.data))
             if not data:

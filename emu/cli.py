@@ -31,6 +31,11 @@ COMMANDS = [
      ["epiphany-emu serve", "epiphany-emu serve --socket /tmp/chip.sock --chip 8x8"]),
     ("hal-config", "emu.halconfig", "compiler flags for ESDK host programs (our libe-hal)",
      ["gcc host.c -o host $(epiphany-emu hal-config --cflags --libs)"]),
+    ("batch", "emu.batch", "run a matrix of programs x options, one table row per run "
+     "(process pool or Dask cluster; resumable)",
+     ["epiphany-emu batch tests/fixtures/csmith/*.elf -o corpus.csv",
+      'epiphany-emu batch a.elf b.elf --opts "" --opts "--timing off" -o sweep.csv -j 2',
+      "epiphany-emu batch --matrix sweep.json -o sweep.jsonl --scheduler tcp://host:8786"]),
     ("disasm", "loader.objdump", "disassemble an ELF file like epiphany-elf-objdump -d",
      ["epiphany-emu disasm app.elf",
       "epiphany-emu disasm -j .text --start-address 0x80000030 app.elf"]),

@@ -48,6 +48,9 @@ def fault_report(fault, chip, img: Optional[LoadImage]) -> List[str]:
         wl = sym.where(lr)
         if wl:
             lines.append(f"  caller  0x{lr:08x}  {wl}")
+    if fault.kind == "invalid_insn" and fault.insn_bytes and \
+            disasm_one(fault.insn_bytes, 0, fault.pc)[1].split()[0] in ("fext", "fdep", "lfsr"):
+        lines.append("  hint    an Epiphany-V instruction: run with --arch ev to execute it")
     if fault.kind == "unaligned":
         lines.append("  hint    run with --unaligned=report to list every unaligned access and "
                      "continue, or --unaligned=trap to deliver the exception to the program")

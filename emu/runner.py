@@ -85,6 +85,9 @@ def add_arguments(p):
     p.add_argument("--excause", choices=["e3", "e4"], default="e3",
                    help="exception cause codes: E16G301 (default) or Epiphany-IV / GNU "
                         "simulator numbering")
+    p.add_argument("--arch", choices=["e3", "ev"], default="e3",
+                   help="instruction set: e3 = Epiphany-III/IV (default); ev = Epiphany-V, "
+                        "whose FEXT/FDEP/LFSR execute instead of faulting")
     p.add_argument("--sandbox", metavar="DIR",
                    help="directory the program may open files in (default: none, only "
                         "stdin/stdout/stderr)")
@@ -109,6 +112,9 @@ def add_arguments(p):
                         "--heatmap-by), arrows showing each link's load; needs matplotlib")
     o.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles",
                    help="what colours the cores of --heatmap (default: busy cycles)")
+    o.add_argument("--metrics", metavar="FILE.json",
+                   help="write the run's outcome as JSON: stop reason, exit status, emulated "
+                        "cycles, instructions (what `epiphany-emu batch` records)")
     o.add_argument("--trace", metavar="FILE",
                    help="write one line per executed instruction to FILE: cycle, core id, PC, "
                         "disassembly, registers and memory written")
@@ -177,7 +183,8 @@ def _make_chip(args, img: LoadImage) -> Chip:
     cfg = ChipConfig.for_image(img, workgroup=asked, rows=crow, cols=ccol,
                                first_row=args.first_core[0], first_col=args.first_core[1],
                                unaligned=args.unaligned, invalid=args.invalid,
-                               excause=args.excause, quantum=max(1, args.quantum), timing=timing)
+                               excause=args.excause, quantum=max(1, args.quantum), timing=timing,
+                               arch=args.arch)
     hio = HostIO(sandbox=args.sandbox, prefix=args.prefix)
     if args.wallclock:
         hio.clock = wall_clock()
@@ -251,6 +258,8 @@ def _report(args, chip: Chip, img: LoadImage, res, wall: float) -> int:
     elif res.stop == "deadlock":
         for line in deadlock_report(res, chip, img):
             print(line, file=sys.stderr)
+    if args.metrics:
+        _write_metrics(args.metrics, chip, res, wall)
     profiling = args.profile is not None
     if args.stats or profiling or args.heatmap:
         from .profile import Profile
@@ -269,12 +278,25 @@ def _report(args, chip: Chip, img: LoadImage, res, wall: float) -> int:
     return res.exit_code
 
 
+def _write_metrics(path: str, chip: Chip, res, wall: float) -> None:
+    import json
+    cores = chip.loaded_cores or list(range(chip.ncores))
+    doc = dict(stop=str(res.stop), exit_code=res.exit_code, cycles=res.cycles,
+               instructions=sum(chip.counters(k)["instructions"] for k in cores),
+               wall_seconds=round(wall, 6))
+    try:
+        with open(path, "w") as f:
+            json.dump(doc, f)
+    except OSError as e:
+        print(f"epiphany-emu: cannot write {path}: {e.strerror}", file=sys.stderr)
+
+
 def _check_outputs(args) -> str:
     """One-line complaint about the output options, or ''."""
     if args.trace is None and (args.trace_cores or args.trace_range):
         return "--trace-cores and --trace-range need --trace FILE"
     for opt, path in (("--profile", args.profile), ("--heatmap", args.heatmap),
-                      ("--trace", args.trace)):
+                      ("--trace", args.trace), ("--metrics", getattr(args, "metrics", None))):
         if not path:
             continue
         if os.path.isdir(path):
