@@ -13,7 +13,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEVICE = os.path.join(HERE, "device")
-PROGRAMS = ["hello", "matmul", "signal", "dma", "badaccess", "holder", "fault"]
+PROGRAMS = ["hello", "matmul", "signal", "dma", "badaccess", "holder", "fault", "shm_elib"]
 
 
 def emu_cmd(*args):

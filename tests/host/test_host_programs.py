@@ -26,6 +26,12 @@ def test_hello_with_a_shared_memory_mailbox(server, host_bins):
     assert want <= set(lines)
 
 
+def test_shm_segments_meet_the_device_library(server, host_bins):
+    """e_shm_alloc here, e_shm_attach/e_write of our e-lib (firmware/elib) on the cores."""
+    r = server.run(host_bins["shm_elib"], device("shm_elib"))
+    assert (r.returncode, r.stdout) == (0, "shm_elib: 16 cores ok\n"), r.stderr
+
+
 def test_hello_on_a_smaller_workgroup(server, host_bins):
     r = server.run(host_bins["hello"], device("hello"), "2", "3")
     assert (r.returncode, r.stdout) == (0, "hello: 6 greetings ok\n"), r.stderr

@@ -8,7 +8,8 @@
 #
 # Each program: our device run-time (firmware/runtime, libeprt.a built by
 # tools/build_multicore_fixtures.sh --lib) and the internal.ld layout (code and data in the
-# core's SRAM, the IVT at 0, e-loader's records at 0x28/0x50/0x58).  Reproducible: compiled
+# core's SRAM, the IVT at 0, e-loader's records at 0x28/0x50/0x58); the ELIB_PROGRAMS are
+# ESDK-style instead: our e-lib (firmware/elib, its committed libe-lib.a) and its fast.ldf.  Reproducible: compiled
 # from the repository root with relative paths, the root and the toolchain's prefix removed
 # from the debug information.
 set -euo pipefail
@@ -24,6 +25,7 @@ export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 DEV=tests/host/device
 PROGRAMS=(hello matmul signal dma spin fault)
+ELIB_PROGRAMS=(shm_elib)
 
 TC=$(cd "$(dirname "$(command -v epiphany-elf-gcc)")/.." && pwd)
 TC_REAL=$(cd "$TC" && pwd -P)
@@ -48,6 +50,10 @@ build_all() {   # build_all OUTDIR
             exit 1
         fi
     done
+    for name in "${ELIB_PROGRAMS[@]}"; do
+        epiphany-elf-gcc "${CFLAGS[@]}" -Ifirmware/elib/include -T firmware/elib/ldf/fast.ldf \
+            "$DEV/$name.c" -Lfirmware/elib -le-lib -o "$out/$name.elf" "${LDFLAGS[@]}"
+    done
     rm -rf "$lib"
 }
 
@@ -57,7 +63,7 @@ case "${1:-}" in
         trap 'rm -rf "$tmp"' EXIT
         build_all "$tmp"
         status=0
-        for name in "${PROGRAMS[@]}"; do
+        for name in "${PROGRAMS[@]}" "${ELIB_PROGRAMS[@]}"; do
             cmp -s "$tmp/$name.elf" "$DEV/$name.elf" || { echo "differs: $DEV/$name.elf" >&2; status=1; }
         done
         [ $status -eq 0 ] && echo "host-test device programs: identical to the committed ELFs"
