@@ -217,3 +217,38 @@ def test_hal_config_builds_into_its_cache_and_rebuilds(hal_flags, tmp_path):
     assert cfg("--rebuild", "--libdir") == [libdir]
     assert os.stat(lib).st_ino != before
     assert os.path.exists(os.path.join(incdir, "e-loader.h"))
+
+
+# ---- oracle: ePython's own host program and its genuine device firmware ---------------------
+# EPYTHON_EHAL_HOST: ePython's epython-host built against our libe-hal (its host/makefile with
+# EPIPHANY_HOME=$(epiphany-emu hal-config --home) CC="gcc -m32"); EPYTHON_GENUINE_FIRMWARE: its
+# epython-device.elf built with the ESDK's e-lib.  The host's modules/ (next to its host/) go
+# along.  Neither is ours to commit.
+def _epython_oracle():
+    host = os.environ.get("EPYTHON_EHAL_HOST")
+    firmware = os.environ.get("EPYTHON_GENUINE_FIRMWARE")
+    if not (host and firmware and os.path.exists(host) and os.path.exists(firmware)):
+        pytest.skip("set EPYTHON_EHAL_HOST (ePython's host on our libe-hal) and "
+                    "EPYTHON_GENUINE_FIRMWARE (its device ELF)")
+    return host, firmware
+
+
+def test_epython_genuine_host_and_firmware(tmp_path):
+    host, firmware = _epython_oracle()
+    import shutil
+    shutil.copy(firmware, tmp_path / "epython-device.elf")  # the host loads it from its cwd
+    modules = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(host))), "modules")
+    if os.path.isdir(modules):                              # ... and its modules from ./modules
+        shutil.copytree(modules, tmp_path / "modules")
+    (tmp_path / "prog.py").write_text(
+        "from parallel import *\n"
+        "s = reduce(coreid(), \"sum\")\n"
+        "if coreid() == 0: print \"sum \" + str(s)\n"
+        "print \"core \" + str(coreid())\n")
+    r = subprocess.run(emu_cmd("host", host, "prog.py"), cwd=tmp_path, env=emu_env(), capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    lines = set(r.stdout.splitlines())
+    # what ePython prints on the board: each core's line, tagged with its id, and the reduction
+    assert {f"[device {k}] core {k}" for k in range(16)} <= lines, r.stdout
+    assert "[device 0] sum 120" in lines, r.stdout
