@@ -1239,6 +1239,17 @@ cdef class Engine:
         else:
             ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
 
+    def code_written(self, uint32_t addr, uint32_t n, int core=-1):
+        """Bytes at addr (see mem_read) were changed behind the engine's back (a host program
+        writing a shared mapping of the memory): decoded instructions there are forgotten."""
+        if n == 0:
+            return
+        cdef Loc w = self._locate(core, addr, n)
+        if w.kind == MK_SRAM:
+            sram_code_written(w.core, w.off, n)
+        else:
+            ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
+
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""
         cdef Loc w

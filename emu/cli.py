@@ -25,6 +25,13 @@ COMMANDS = [
     ("epython", "epython.cli", "run an ePython program on the emulated chip (same as `epython`)",
      ["epiphany-emu epython examples/epython/hello.py",
       "epiphany-emu epython -d 4 -t prog.py"]),
+    ("host", "emu.hostcmd", "run an ESDK host program (built against our e-hal) on a private "
+     "emulated chip", ["epiphany-emu host ./matmul_host", "epiphany-emu host --profile p.json "
+                       "./host arg1"]),
+    ("serve", "emu.serve", "serve the emulated chip to ESDK host programs (libe-hal)",
+     ["epiphany-emu serve", "epiphany-emu serve --socket /tmp/chip.sock --chip 8x8"]),
+    ("hal-config", "emu.halconfig", "compiler flags for ESDK host programs (our libe-hal)",
+     ["gcc host.c -o host $(epiphany-emu hal-config --cflags --libs)"]),
     ("batch", "emu.batch", "run a matrix of programs x options, one table row per run "
      "(process pool or Dask cluster; resumable)",
      ["epiphany-emu batch tests/fixtures/csmith/*.elf -o corpus.csv",
