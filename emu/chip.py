@@ -437,7 +437,10 @@ class Chip:
     def request_stop(self) -> None:
         """End a ``run`` in progress (from any thread, a signal handler): it returns
         ``Stop.USER`` at the engine's next slice boundary; a console read waiting for input
-        gives up (EINTR).  ``emu.interrupt.run_interruptible`` calls this on SIGINT/SIGTERM."""
+        gives up (EINTR).  ``emu.interrupt.run_interruptible`` calls this on SIGINT/SIGTERM.
+        A request made while no run is in progress (a signal that comes while the program is
+        still being loaded) ends the next run at once: it stays pending until a run returns
+        ``Stop.USER`` for it."""
         self.stop_requested = True
         self.engine.request_stop()
 
@@ -445,7 +448,6 @@ class Chip:
         """Run until every loaded core exited, a fault, a deadlock, every core idle, or
         max_cycles of emulated time (0 = unbounded).  Traps are serviced on the way."""
         e = self.engine
-        self.stop_requested = False
         while True:
             st, k = e.run(max_cycles)
             name = Stop(st)
@@ -462,12 +464,20 @@ class Chip:
                     e.set_exited(k, status)
                     if self._all_done():
                         return self._result(Stop.EXIT)
+                if self.stop_requested:
+                    # the request came while the trap was served (a console read gave up
+                    # with EINTR): answer it now, before the program runs on
+                    e.clear_stop_request()
+                    self.stop_requested = False
+                    return self._result(Stop.USER)
                 continue
             if name == Stop.ALL_IDLE and not any(self.engine.core_flags(j)["exited"]
                                                  for j in self.loaded_cores):
                 # every core sleeps waiting for an interrupt nobody will raise, and none has
                 # finished: the program is stuck, not done
                 name = Stop.DEADLOCK
+            if name == Stop.USER:
+                self.stop_requested = False      # the request is answered
             if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER):
                 return self._result(name)
             if name in (Stop.WATCH, Stop.BRK, Stop.IRQ):
