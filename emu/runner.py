@@ -157,7 +157,8 @@ def add_arguments(p):
                    help="what colours the cores of --heatmap (default: busy cycles)")
     o.add_argument("--metrics", metavar="FILE.json",
                    help="write the run's outcome as JSON: stop reason, exit status, emulated "
-                        "cycles, instructions (what `epiphany-emu batch` records)")
+                        "cycles, instructions, wall time and aggregate MIPS (what `epiphany-emu "
+                        "batch` records)")
     o.add_argument("--trace", metavar="FILE",
                    help="write one line per executed instruction to FILE: cycle, core id, PC, "
                         "disassembly, registers and memory written")
@@ -424,9 +425,11 @@ def _report(args, chip: Chip, img: LoadImage, res, wall: float, sig, out: _Outpu
 def _write_metrics(path: str, chip: Chip, res, wall: float) -> None:
     import json
     cores = chip.loaded_cores or list(range(chip.ncores))
+    n = sum(chip.counters(k)["instructions"] for k in cores)
     doc = dict(stop=str(res.stop), exit_code=res.exit_code, cycles=res.cycles,
-               instructions=sum(chip.counters(k)["instructions"] for k in cores),
-               wall_seconds=round(wall, 6))
+               instructions=n, wall_seconds=round(wall, 6),
+               # aggregate emulated MIPS over every core of the run (host wall time)
+               mips=round(n / wall / 1e6, 3) if wall > 0 else None)
     try:
         with open(path, "w") as f:
             json.dump(doc, f)
