@@ -966,15 +966,20 @@ cdef class Engine:
         self.ch.stop_request = 1
 
     # -- watched ranges -------------------------------------------------------------------------
-    def watch_add(self, uint32_t lo, uint32_t hi):
-        """Stop the run (STOP_WATCH) after any core's store touches the global addresses
-        [lo, hi): external memory, a core's SRAM (also when that core writes it through its
-        local address) or memory-mapped registers.  The stop comes before the storing core's
-        next instruction; stop_info gives the store's pc, address and size.  (DMA writes and
-        the host's own writes do not stop.)  Returns an id for watch_remove."""
+    def watch_add(self, uint32_t lo, uint32_t hi, bint write=True, bint read=False):
+        """Stop the run (STOP_WATCH) after any core's store (``write``) or load (``read``)
+        touches the global addresses [lo, hi): external memory, a core's SRAM (also when
+        that core accesses it through its local address) or memory-mapped registers.  The
+        stop comes before the accessing core's next instruction; stop_info gives the
+        instruction's pc, the address and size, and ``store`` (False for a load).  (DMA
+        transfers and the host's own accesses do not stop.)  While a read watch exists the
+        chip observes (the observed run loops, where loads are checked); without one, loads
+        pay nothing.  Returns an id for watch_remove."""
         cdef Watch* w
         if hi <= lo:
             raise ValueError("empty watch range")
+        if not (write or read):
+            raise ValueError("a watch needs write and/or read")
         w = <Watch*>realloc(self.ch.watches, (self.ch.nwatch + 1) * sizeof(Watch))
         if w == NULL:
             raise MemoryError()
@@ -983,6 +988,7 @@ cdef class Engine:
         w[self.ch.nwatch].lo = lo
         w[self.ch.nwatch].hi = hi
         w[self.ch.nwatch].id = self.ch.watch_next_id
+        w[self.ch.nwatch].kind = (WATCH_WRITE if write else 0) | (WATCH_READ if read else 0)
         self.ch.nwatch += 1
         self._mark_watched()
         return self.ch.watch_next_id
@@ -1052,11 +1058,17 @@ cdef class Engine:
                 for j in range(self.ch.nwatch)]
 
     cdef void _mark_watched(self):
-        """BLK_WATCH on every 256-byte SRAM block a watched range overlaps (the local store
-        fast path looks at these flags only)."""
+        """BLK_WATCH on every 256-byte SRAM block a write watch overlaps (the local store
+        fast path looks at these flags only); the count of read watches, and observation on
+        while there is one (loads are checked on the observed paths only)."""
         cdef int k, j
         cdef uint32_t b, lo, hi, base
         cdef Core* c
+        self.ch.nrwatch = 0
+        for j in range(self.ch.nwatch):
+            if self.ch.watches[j].kind & WATCH_READ:
+                self.ch.nrwatch += 1
+        self.ch.observe = 1 if (self.ch.profiling or self.ch.tracing or self.ch.nrwatch) else 0
         for k in range(self.ch.ncores):
             c = &self.ch.cores[k]
             for b in range(c.sram_size // 256):
@@ -1065,7 +1077,8 @@ cdef class Engine:
             for j in range(self.ch.nwatch):
                 lo = self.ch.watches[j].lo
                 hi = self.ch.watches[j].hi
-                if hi <= base or lo >= base + c.sram_size:
+                if not (self.ch.watches[j].kind & WATCH_WRITE) or hi <= base \
+                        or lo >= base + c.sram_size:
                     continue
                 lo = lo - base if lo > base else 0
                 hi = hi - base if hi - base < c.sram_size else c.sram_size
