@@ -1060,15 +1060,24 @@ cdef class Engine:
     cdef void _mark_watched(self):
         """BLK_WATCH on every 256-byte SRAM block a write watch overlaps (the local store
         fast path looks at these flags only); the count of read watches, and observation on
-        while there is one (loads are checked on the observed paths only)."""
+        while there is one (loads are checked on the observed paths only) or a watch covers
+        the direct external region (the flat layout's memory: its store fast path checks
+        watches on the observed paths only)."""
         cdef int k, j
         cdef uint32_t b, lo, hi, base
         cdef Core* c
+        cdef bint direct = 0
+        cdef ExtRegion* r = &self.ch.ext[0]
         self.ch.nrwatch = 0
         for j in range(self.ch.nwatch):
             if self.ch.watches[j].kind & WATCH_READ:
                 self.ch.nrwatch += 1
-        self.ch.observe = 1 if (self.ch.profiling or self.ch.tracing or self.ch.nrwatch) else 0
+            # stores into the direct region's fast path are checked when observing only
+            if r.direct and self.ch.watches[j].lo < r.base + r.size \
+                    and self.ch.watches[j].hi > r.base:
+                direct = 1
+        self.ch.observe = 1 if (self.ch.profiling or self.ch.tracing or self.ch.nrwatch
+                                or direct) else 0
         for k in range(self.ch.ncores):
             c = &self.ch.cores[k]
             for b in range(c.sram_size // 256):

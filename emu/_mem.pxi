@@ -482,6 +482,8 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
         if c.chip.observe:
             prof_data(e.dhist, off, 1)
             trace_store(c, addr, lsz, v)
+            if c.chip.nwatch:          # (a watch here turns observation on: _mark_watched)
+                watch_check(c, addr, 1 << lsz)
         return 0
     return mem_store_slow(c, addr, lsz, v)
 

@@ -112,3 +112,17 @@ def test_watch_needs_a_kind():
     h = Harness()
     with pytest.raises(ValueError):
         h.e.watch_add(DRAM, DRAM + 4, write=False, read=False)
+
+
+@pytest.mark.parametrize("read", [False, True])
+def test_watch_on_the_flat_direct_memory(read):
+    """The flat layout's memory (a direct region: its own store/load fast path) is watched
+    too: a watch there turns observation on, where that path checks watches."""
+    from emu.chip import FLAT_BASE, FLAT_EXT
+    h = Harness(ext=FLAT_EXT)
+    addr = FLAT_BASE + 0x1000
+    pcs = _load_loop(h, addr, store=not read)
+    h.e.watch_add(addr, addr + 4, write=not read, read=read)
+    assert Stop(h.e.run(20000)[0]) == Stop.WATCH
+    info = h.e.stop_info(0)
+    assert (info["pc"], info["addr"], info["store"]) == (pcs[2], addr, not read)
