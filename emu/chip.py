@@ -21,6 +21,8 @@ from loader.elf import LoadError, LoadImage, read_elf
 
 from . import _core
 from .stops import Stop
+from .libc_abi import ABIS as LIBC_ABIS
+from .libc_abi import detect as libc_abi_detect
 from .syscalls import HostIO, Syscalls
 from .timing import DEFAULT as DEFAULT_TIMING
 from .timing import TimingModel
@@ -161,6 +163,13 @@ class Chip:
         #: called with (core index, Engine.stop_info) when a store hits a watched range
         #: (Engine.watch_add); True = handled, run on; False = end the run with Stop.WATCH
         self.watch_handler = None
+        #: set by request_stop until the next run
+        self.stop_requested = False
+        #: the C library ABI of the loaded program (emu.libc_abi) and why it was chosen
+        self.libc_abi = LIBC_ABIS["newlib-3.3"]
+        self.libc_abi_reason = ""
+        #: whether the program's arguments were placed for its crt0 (load_elf)
+        self.argv_passed = False
 
     # -- geometry -----------------------------------------------------------------------------
     @property
@@ -219,7 +228,7 @@ class Chip:
 
     # -- loading ------------------------------------------------------------------------------
     def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None,
-                 start: bool = True) -> LoadImage:
+                 start: bool = True, libc_abi: Optional[str] = None) -> LoadImage:
         """Load an executable the way e-loader does.
 
         Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
@@ -229,15 +238,36 @@ class Chip:
         started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
         (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
         like the GNU simulator.  With ``start=False`` the cores are left idle, loaded, until
-        ``start`` (e-hal's e_load with E_FALSE, then e_start)."""
+        ``start`` (e-hal's e_load with E_FALSE, then e_start).
+
+        Every segment is checked against the memory it lands in before anything is written
+        (LoadError naming the memory that exists).  ``libc_abi`` names the C library layouts
+        the TRAP services use (``emu.libc_abi``; default: detected from the image).  With
+        program arguments (``HostIO.argv``) an image with the ESDK's crt0 gets them on its
+        stack as the ESDK's simulator passes them (``_place_argv``)."""
         img = path_or_image if isinstance(path_or_image, LoadImage) else read_elf(path_or_image)
         cores = list(range(self.ncores)) if cores is None else list(cores)
         e = self.engine
         local = img.is_core_local()
+        if libc_abi in (None, "auto"):
+            self.libc_abi, self.libc_abi_reason = libc_abi_detect(img)
+        else:
+            self.libc_abi, self.libc_abi_reason = LIBC_ABIS[libc_abi], "--libc-abi"
+        self.syscalls.abi = self.libc_abi
+        for seg in img.segments:                 # nothing is allocated or written before this
+            if seg.memsz:
+                for k in (cores if seg.addr < 0x100000 else [-1]):
+                    if self._region(seg.addr, seg.memsz, k) is None:
+                        raise LoadError(self._outside(img, seg.addr, seg.memsz))
         for k in cores:
             e.reset_core(k)
             if local:
                 e.sram(k)[:] = 0          # e-loader clears each core's SRAM
+                # and leaves e-hal's register reset (ee_reset_regs): every interrupt but
+                # SYNC masked, MESHCONFIG 2 (fact sheet §6.4 step 2)
+                e.sreg_write(k, regs.SREG_BY_NAME["IMASK"].offset,
+                             ((1 << regs.N_IRQ) - 1) & ~(1 << regs.IRQ["SYNC"]))
+                e.sreg_write(k, regs.SREG_BY_NAME["MESHCONFIG"].offset, 2)
         for seg in img.segments:
             data = seg.data + b"\0" * (seg.memsz - len(seg.data))
             if not data:
@@ -248,7 +278,12 @@ class Chip:
             else:
                 self._write_checked(img, seg.addr, data, -1)
         if local:
-            self._fill_loader_sections(img, cores)
+            try:
+                self._fill_loader_sections(img, cores)
+            except ValueError:
+                raise LoadError(f"{img.path}: corrupt loader sections (workgroup_cfg, "
+                                f"ext_mem_cfg, loader_cfg must lie in core-local memory)") \
+                    from None
         sync_start = local and img.entry == 0 and any(
             s.addr == 0 and s.memsz > 0 for s in img.segments)
         ivt = None if local else img.sections.get("IVT")
@@ -261,6 +296,9 @@ class Chip:
             self.start(cores)
         self.image = img
         self.loaded_cores = cores
+        self.argv_passed = False
+        if self.io.argv:
+            self.argv_passed = self._place_argv(img, cores)
         return img
 
     def start(self, cores: Sequence[int]) -> None:
@@ -279,6 +317,83 @@ class Chip:
                 e.set_idle(k, False)
                 e.sreg_write(k, fst, 0x7)
                 e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
+
+    def _region(self, addr: int, n: int, core: int) -> Optional[Tuple[int, int]]:
+        """The memory [lo, hi) that holds all of [addr, addr + n) as core `core` sees it
+        (core-local addresses when core >= 0), or None."""
+        c = self.config
+        if 0 <= core and addr < 0x100000:
+            lo, hi = 0, c.sram_size
+        else:
+            cid, off = addr >> 20, addr & 0xFFFFF
+            ids = {self.coreid(k) for k in range(self.ncores)}
+            if cid in ids and off < c.sram_size:
+                lo, hi = cid << 20, (cid << 20) + c.sram_size
+            else:
+                for b, s, _, _ in c.ext:
+                    if b <= addr < b + s:
+                        lo, hi = b, b + s
+                        break
+                else:
+                    return None
+        return (lo, hi) if lo <= addr and addr + n <= hi else None
+
+    def _outside(self, img: LoadImage, addr: int, n: int) -> str:
+        c = self.config
+        ext = ", ".join(f"{'flat memory' if b == FLAT_BASE else 'external RAM'} "
+                        f"0x{b:08x}-0x{b + s - 1:08x}" for b, s, _, _ in c.ext)
+        return (f"{img.path}: segment at 0x{addr:08x} (+{n} bytes) lies outside the emulated "
+                f"memory (core-local RAM 0x0-0x{c.sram_size - 1:x}, the cores' global "
+                f"addresses, {ext})")
+
+    def _place_argv(self, img: LoadImage, cores: Sequence[int]) -> bool:
+        """The program's arguments on its stack, for the ESDK's crt0: with LOADER_ARGV_IN_SP
+        (4) in ``__loader_flags`` its ``_epiphany_start`` keeps the stack pointer it is given
+        and calls ``main(*(sp+8), *(sp+12), *(sp+16), *(sp+20))``.  Laid out as the ESDK's
+        GNU simulator does (sim/epiphany/sim-if.c ``epiphany_user_init``): below the initial
+        stack, [sp+8] argc, [sp+12] argv, [sp+16] envp = 0, [sp+20] auxv = 0, the argv
+        pointers with a terminating NULL, then the strings; the initial stack is ``__stack``
+        when that is a global address, else the top of the core's SRAM.  Upstream newlib's
+        crt0 calls ``main(0, 0, 0)`` whatever the loader does: False then (the arguments stay
+        available through SYS_argc/SYS_argn)."""
+        syms = {s.name: s.addr for s in img.symbols}
+        flags_at = syms.get("___loader_flags")
+        if flags_at is None and "__epiphany_start" in syms:
+            flags_at = img.sections.get("loader_cfg", (None, 0))[0]
+        if flags_at is None:
+            return False
+        strs = [a.encode() + b"\0" for a in self.io.argv]
+        argc = len(strs)
+        size = 4 * 4 + 4 * (argc + 1) + sum(len(s) for s in strs)
+        size = (size + 8) & ~7
+        stack = syms.get("___stack", syms.get("__stack", 0))
+        if stack < 0x100000:
+            stack = self.config.sram_size
+        argcp = stack - size
+        # below the stack and above everything the image loads into that memory
+        floor = max((sg.end for sg in img.segments if sg.memsz and
+                     (sg.addr < 0x100000) == (stack < 0x100000) and sg.addr < stack), default=0)
+        if argcp - 8 < floor:
+            raise LoadError(f"{img.path}: no room for the program's arguments ({size} bytes) "
+                            f"between the program (up to 0x{floor:08x}) and its stack "
+                            f"(0x{stack:08x})")
+        argvp = argcp + 16
+        strp = argvp + 4 * (argc + 1)
+        ptrs, blob = [], b""
+        for s in strs:
+            ptrs.append(strp + len(blob))
+            blob += s
+        block = struct.pack(f"<4I{argc + 1}I", argc, argvp, 0, 0, *ptrs, 0) + blob
+        for k in (cores if stack < 0x100000 else cores[:1]):
+            try:
+                self.engine.mem_write(argcp, block, k)
+                old = struct.unpack("<I", self.engine.mem_read(flags_at, 4, k))[0]
+                self.engine.mem_write(flags_at, struct.pack("<I", old | 1 | 4), k)
+            except (ValueError, OverflowError):
+                raise LoadError(f"{img.path}: no room for the program's arguments "
+                                f"({size} bytes) below the stack at 0x{stack:08x}") from None
+            self.engine.reg_write(k, 13, argcp - 8)
+        return True
 
     def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int]) -> None:
         """e_group_config_t at workgroup_cfg, e_emem_config_t at ext_mem_cfg, loader_cfg
@@ -307,15 +422,21 @@ class Chip:
         try:
             self.engine.mem_write(addr, data, core)
         except ValueError:
-            raise LoadError(f"{img.path}: segment at 0x{addr:08x} (+{len(data)} bytes) lies "
-                            f"outside the emulated memory (core-local RAM, other cores, "
-                            f"external RAM at 0x{DRAM_BASE:08x})") from None
+            raise LoadError(self._outside(img, addr, len(data))) from None
 
     # -- running ------------------------------------------------------------------------------
+    def request_stop(self) -> None:
+        """End a ``run`` in progress (from any thread, a signal handler): it returns
+        ``Stop.USER`` at the engine's next slice boundary; a console read waiting for input
+        gives up (EINTR).  ``emu.interrupt.run_interruptible`` calls this on SIGINT/SIGTERM."""
+        self.stop_requested = True
+        self.engine.request_stop()
+
     def run(self, max_cycles: int = 0) -> RunResult:
         """Run until every loaded core exited, a fault, a deadlock, every core idle, or
         max_cycles of emulated time (0 = unbounded).  Traps are serviced on the way."""
         e = self.engine
+        self.stop_requested = False
         while True:
             st, k = e.run(max_cycles)
             name = Stop(st)

@@ -76,15 +76,11 @@ def unaligned_summary(records, total, chip, img: Optional[LoadImage]) -> List[st
     return lines
 
 
-def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
-    """Every live core loops without writing memory: name each core and where it spins."""
-    if all(c.state in ("idle", "exited") for c in res.cores if c.index in chip.loaded_cores):
-        lines = ["epiphany-emu: deadlock: every core sleeps in IDLE waiting for an interrupt "
-                 "no one will raise, and none has exited"]
-    else:
-        lines = ["epiphany-emu: deadlock: the cores loop forever without writing memory "
-                 "(each waits for something no one will do)"]
+def core_lines(res, chip, img: Optional[LoadImage]) -> List[str]:
+    """One line per loaded core that has not exited: its state, PC, symbol and source line
+    (the deadlock, --max-cycles and interrupt reports)."""
     sym = symbolizer(img)
+    lines = []
     for c in res.cores:
         if c.state in ("exited",) or c.index not in chip.loaded_cores:
             continue
@@ -92,3 +88,19 @@ def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
         lines.append(f"  core {chip.core_name(c.index)}  {c.state:8s} pc 0x{c.pc:08x}"
                      + (f"  {w}" if w else ""))
     return lines
+
+
+def stop_report(res, chip, img: Optional[LoadImage], head: str) -> List[str]:
+    """``epiphany-emu: <head>`` and where every live core was (--max-cycles, Ctrl-C)."""
+    return [f"epiphany-emu: {head}"] + core_lines(res, chip, img)
+
+
+def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
+    """Every live core loops without writing memory: name each core and where it spins."""
+    if all(c.state in ("idle", "exited") for c in res.cores if c.index in chip.loaded_cores):
+        head = ("deadlock: every core sleeps in IDLE waiting for an interrupt no one will "
+                "raise, and none has exited")
+    else:
+        head = ("deadlock: the cores loop forever without writing memory (each waits for "
+                "something no one will do)")
+    return stop_report(res, chip, img, head)

@@ -46,6 +46,8 @@ class LoadImage:
     segments: List[Segment]
     symbols: List[Symbol]
     sections: Dict[str, Tuple[int, int]]        #: name -> (addr, size) of allocated sections
+    #: the strings of the .comment section (which compilers built the program)
+    comment: Tuple[str, ...] = ()
     _raw: bytes = field(repr=False, default=b"")
     #: its loader.symbols.Symbolizer, made on first use by loader.symbols.symbolizer
     _symbolizer: Optional[object] = field(repr=False, compare=False, default=None)
@@ -61,7 +63,8 @@ class LoadImage:
 
 
 def read_elf(path: str) -> LoadImage:
-    """Read an Epiphany executable.  Raises LoadError with a one-line message."""
+    """Read an Epiphany executable: ELF, or Motorola S-records (``epiphany-elf-objcopy -O
+    srec``; e-loader loads both).  Raises LoadError with a one-line message."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -71,6 +74,8 @@ def read_elf(path: str) -> LoadImage:
         raise LoadError(f"{path}: is a directory") from None
     except OSError as e:
         raise LoadError(f"{path}: cannot read: {e.strerror}") from None
+    if raw[:1] == b"S" and raw[1:2].isdigit():
+        return parse_srec(raw, path)
     return parse_elf(raw, path)
 
 
@@ -107,10 +112,15 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
         syms: List[Symbol] = []
         sections: Dict[str, Tuple[int, int]] = {}
         secnames = []
+        comment: Tuple[str, ...] = ()
         for sec in ef.iter_sections():
             secnames.append(sec.name)
             if sec.header.sh_flags & 0x2:      # SHF_ALLOC
                 sections[sec.name] = (sec.header.sh_addr, sec.header.sh_size)
+            elif sec.name == ".comment" and sec.header.sh_type != "SHT_NOBITS" \
+                    and sec.header.sh_size <= 1 << 16:
+                comment = tuple(x.decode("utf-8", "replace")
+                                for x in sec.data().split(b"\0") if x)
         for sec in ef.iter_sections():
             if isinstance(sec, SymbolTableSection):
                 for s in sec.iter_symbols():
@@ -123,8 +133,66 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
                     shn = s.entry.st_shndx
                     secname = secnames[shn] if isinstance(shn, int) and shn < len(secnames) else ""
                     syms.append(Symbol(s.name, s.entry.st_value, s.entry.st_size, kind, secname))
-        return LoadImage(path, ef.header.e_entry, segs, syms, sections, _raw=raw)
+        return LoadImage(path, ef.header.e_entry, segs, syms, sections, comment, _raw=raw)
     except LoadError:
         raise
     except (ELFError, Exception) as e:   # pyelftools raises many types on corrupt input
         raise LoadError(f"{path}: corrupt or truncated ELF file ({type(e).__name__}: {e})") from None
+
+
+#: where e-loader writes its records in an S-record image, which has no section table
+#: (LIBS e-loader.c: "No symbol info in SREC files, use hard coded values")
+SREC_LOADER_SECTIONS = {"workgroup_cfg": (0x28, 0x28), "ext_mem_cfg": (0x50, 8),
+                        "loader_cfg": (0x58, 0x10)}
+
+
+def parse_srec(raw: bytes, path: str = "<memory>") -> LoadImage:
+    """Motorola S-records: S0 header, S1/S2/S3 data (16/24/32-bit addresses), S5/S6 counts,
+    S7/S8/S9 the entry point; every record's checksum is checked.  Adjacent data records
+    become one segment."""
+    chunks: List[Tuple[int, bytes]] = []
+    entry = 0
+    for lineno, line in enumerate(raw.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        where = f"{path}:{lineno}"
+        if line[:1] != b"S" or len(line) < 4 or not line[1:2].isdigit():
+            raise LoadError(f"{where}: not an S-record")
+        kind = line[1] - 0x30
+        try:
+            rec = bytes.fromhex(line[2:].decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            raise LoadError(f"{where}: S-record with non-hex characters") from None
+        if not rec or rec[0] != len(rec) - 1:
+            raise LoadError(f"{where}: S-record length byte does not match the record")
+        if (sum(rec[:-1]) + rec[-1]) & 0xFF != 0xFF:
+            raise LoadError(f"{where}: S-record checksum mismatch")
+        alen = {0: 2, 1: 2, 2: 3, 3: 4, 5: 2, 6: 3, 7: 4, 8: 3, 9: 2}.get(kind)
+        if alen is None or len(rec) < 2 + alen:
+            raise LoadError(f"{where}: unknown or short S-record type S{kind}")
+        addr = int.from_bytes(rec[1:1 + alen], "big")
+        data = rec[1 + alen:-1]
+        if kind in (1, 2, 3):
+            if addr + len(data) > 1 << 32:
+                raise LoadError(f"{where}: S-record data past the 4 GB address space")
+            chunks.append((addr, data))
+        elif kind in (7, 8, 9):
+            entry = addr
+    if not chunks:
+        raise LoadError(f"{path}: no data records in the S-record file")
+    chunks.sort(key=lambda c: c[0])
+    segs: List[Segment] = []
+    for addr, data in chunks:
+        last = segs[-1] if segs else None
+        if last is not None and addr < last.end:
+            raise LoadError(f"{path}: overlapping S-records at 0x{addr:08x}")
+        if last is not None and addr == last.end:
+            last.data += data
+            last.memsz += len(data)
+        else:
+            segs.append(Segment(addr, bytes(data), len(data), 0x7))
+    img = LoadImage(path, entry, segs, [], {}, _raw=raw)
+    if img.is_core_local():
+        img.sections = dict(SREC_LOADER_SECTIONS)
+    return img

@@ -18,6 +18,8 @@ start:
         movts iret, r0
         rti
 main:
+        mov r0, 0
+        movts imask, r0         ; e-loader leaves all but SYNC masked: unmask (e_irq_mask)
         gie
         mov r2, 0x4000          ; mailbox: 0x4000 input (host), 0x4004 output, 0x4008 signals
 wait:   ldr r1, [r2]

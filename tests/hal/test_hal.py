@@ -106,14 +106,14 @@ def test_write_hook_calls_back_for_the_mailbox_word(mailbox_elf):
 def test_until_pc_code_hooks_and_stop_reasons(mailbox_elf):
     p, dev = emu.open(0, 0, 1, 1)
     img = dev.load(mailbox_elf, start=True)
-    main = 0x28 + 4 * 4                            # after the 10 vectors and 4 start-up words
+    main, wait = img.symbol("main").addr, img.symbol("wait").addr
     res = p.run(until_pc=main)
     assert (res.stop, res.core, res.pc) == (emu.Stop.BRK, 0, main)
     assert dev.reg_read(0, 0, "pc") == main
     hits = []
-    hook = p.on_code(main + 4, lambda core, pc: hits.append(pc))  # the wait loop: ldr r1,[r2]
+    hook = p.on_code(wait, lambda core, pc: hits.append(pc))    # the loop: ldr r1,[r2]
     res = p.run(until_cycle=p.engine.now + 500)
-    assert res.stop == emu.Stop.MAX_CYCLES and len(hits) > 5 and set(hits) == {main + 4}
+    assert res.stop == emu.Stop.MAX_CYCLES and len(hits) > 5 and set(hits) == {wait}
     p.remove(hook)
     assert p.engine.breaks() == []
 
