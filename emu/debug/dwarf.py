@@ -671,7 +671,8 @@ def format_scalar(t: Type, data: bytes, fmt: Optional[str] = None,
             return f"({t.c_name()}) {hex(v)}" + (f" {d}" if d else "")
         if tgt is not None and tgt.kind == "base" and tgt.size == 1 and read_string:
             s = read_string(v)
-            return hex(v) + (f" {s}" if s is not None else "")
+            d = describe(v) if describe else ""
+            return hex(v) + (f" {d}" if d else "") + (f" {s}" if s is not None else "")
         d = describe(v) if describe else ""
         return f"({t.c_name()}) {hex(v)}" + (f" {d}" if d else "")
     if t.kind == "enum":
@@ -694,6 +695,10 @@ def format_scalar(t: Type, data: bytes, fmt: Optional[str] = None,
     return "0x" + data[:size][::-1].hex()
 
 
+#: GDB's "set print repeats" default: runs longer than this print as <repeats N times>
+REPEAT_THRESHOLD = 10
+
+
 def _char(b: int) -> str:
     esc = {0: "\\000", 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f",
            13: "\\r", 27: "\\033", 39: "\\'", 92: "\\\\"}
@@ -705,8 +710,10 @@ def _char(b: int) -> str:
 
 
 def c_string(read: Callable[[int, int], bytes], addr: int, limit: int = 200) -> Optional[str]:
-    """GDB's rendering of the string at addr ("..." with escapes), None if unreadable."""
-    out = []
+    """GDB's rendering of the string at addr ("..." with escapes, runs of more than 10 equal
+    characters as 'c' <repeats N times>), None if unreadable."""
+    out = bytearray()
+    more = False
     try:
         for k in range(limit):
             b = read(addr + k, 1)[0]
@@ -714,10 +721,30 @@ def c_string(read: Callable[[int, int], bytes], addr: int, limit: int = 200) -> 
                 break
             out.append(b)
         else:
-            return '"' + _escape(bytes(out)) + '"...'
+            more = True
     except Exception:
-        return None if not out else '"' + _escape(bytes(out)) + '"'
-    return '"' + _escape(bytes(out)) + '"'
+        if not out:
+            return None
+    return _string_text(bytes(out)) + ("..." if more else "")
+
+
+def _string_text(b: bytes) -> str:
+    parts, k, run = [], 0, bytearray()
+    while k < len(b):
+        j = k
+        while j < len(b) and b[j] == b[k]:
+            j += 1
+        if j - k > REPEAT_THRESHOLD:
+            if run:
+                parts.append('"' + _escape(bytes(run)) + '"')
+                run = bytearray()
+            parts.append(f"{_char(b[k])} <repeats {j - k} times>")
+        else:
+            run += b[k:j]
+        k = j
+    if run or not parts:
+        parts.append('"' + _escape(bytes(run)) + '"')
+    return ", ".join(parts)
 
 
 def _escape(b: bytes) -> str:
@@ -785,7 +812,7 @@ def _repeats(parts: List[str]) -> str:
         j = k
         while j < len(parts) and parts[j] == parts[k]:
             j += 1
-        if j - k >= 10:
+        if j - k > REPEAT_THRESHOLD:
             out.append(f"{parts[k]} <repeats {j - k} times>")
         else:
             out.extend(parts[k:j])

@@ -340,7 +340,7 @@ class Session:
             return b"OK"
         if typ in _WATCH_Z:
             if insert:
-                self.t.add_watch(_WATCH_Z[typ], addr, kind)
+                self.t.add_watch(_WATCH_Z[typ], addr, kind, self.g_core)
             else:
                 self.t.remove_watch(_WATCH_Z[typ], addr, kind)
             return b"OK"

@@ -96,9 +96,10 @@ class StopEvent:
 @dataclass
 class Watchpoint:
     kind: str
-    addr: int
+    addr: int           #: as the client gave it (a local address: that core's memory)
     length: int
     wid: int
+    glo: int = 0        #: the global address watched
 
 
 class Target:
@@ -131,8 +132,7 @@ class Target:
     def _on_watch(self, k: int, info) -> bool:
         addr, size = info["addr"], info["size"]
         for w in self.watches:
-            lo = self._global(w.addr, k)
-            if lo < addr + size and addr < lo + w.length:
+            if w.glo < addr + size and addr < w.glo + w.length:
                 return False
         return self._outer_watch(k, info) if self._outer_watch is not None else False
 
@@ -332,17 +332,20 @@ class Target:
         return self._break_applies(self.user_breaks, k, pc)
 
     # -- watchpoints --------------------------------------------------------------------------
-    def add_watch(self, kind: str, addr: int, length: int) -> Watchpoint:
+    def add_watch(self, kind: str, addr: int, length: int,
+                  k: Optional[int] = None) -> Watchpoint:
+        """A watchpoint on [addr, addr + length) (a local address: core k's memory, default
+        the first thread's)."""
         if kind not in WATCH_KINDS:
             raise TargetError(f"unknown watchpoint kind {kind}")
         if length <= 0:
             raise TargetError("empty watchpoint")
-        glo = self._global(addr)
+        glo = self._global(addr, k)
         if glo is None:
             raise TargetError(f"Cannot watch 0x{addr:x}: no memory there")
         wid = self.engine.watch_add(glo, glo + length, write=kind != "rwatch",
                                     read=kind != "watch")
-        w = Watchpoint(kind, addr, length, wid)
+        w = Watchpoint(kind, addr, length, wid, glo)
         self.watches.append(w)
         return w
 
@@ -527,7 +530,7 @@ class Target:
         addr, size, store = info["addr"], info["size"], info["store"]
         best = None
         for w in self.watches:
-            lo = self._global(w.addr, k)
+            lo = w.glo
             if lo < addr + size and addr < lo + w.length:
                 fits = (w.kind == "watch" and store) or (w.kind == "rwatch" and not store) \
                     or w.kind == "awatch"
