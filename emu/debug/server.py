@@ -25,6 +25,7 @@ import queue
 import socket
 import sys
 import threading
+import time
 from typing import Callable, List, Optional, Tuple
 
 from . import rsp
@@ -53,6 +54,9 @@ class GdbServer:
     detaches, kills, or the program has exited and its client left.  The result of ``serve``
     is "detached", "killed" or "exited"."""
 
+    #: seconds a second client waits for the first one's session to end before it is refused
+    GRACE = 1.0
+
     def __init__(self, target: Target, log: Optional[Callable[[str], None]] = None,
                  console=None):
         self.target = target
@@ -62,6 +66,7 @@ class GdbServer:
         self.address: Optional[Tuple[str, int]] = None
         self._queue: "queue.Queue" = queue.Queue()
         self._busy = threading.Event()
+        self._claim_lock = threading.Lock()
         self._closing = False
         self.sessions = 0
 
@@ -83,13 +88,29 @@ class GdbServer:
             except OSError:
                 return
             c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if self._busy.is_set():
-                threading.Thread(target=self._refuse, args=(c,), daemon=True).start()
+            if not self._claim():
+                threading.Thread(target=self._wait_or_refuse, args=(c,), daemon=True).start()
             else:
-                self._busy.set()
                 self._queue.put(c)
 
-    def _refuse(self, c):
+    def _claim(self) -> bool:
+        """Take the target for a new client if nobody has it."""
+        with self._claim_lock:
+            if self._busy.is_set():
+                return False
+            self._busy.set()
+            return True
+
+    def _wait_or_refuse(self, c):
+        """A client connecting while another one is attached: it gets the target if the other
+        one is on its way out (its session ends within the grace time: a client that just
+        closed its socket while the chip ran), else an error reply."""
+        deadline = time.monotonic() + self.GRACE
+        while time.monotonic() < deadline and not self._closing:
+            if self._claim():
+                self._queue.put(c)
+                return
+            time.sleep(0.02)
         conn = rsp.Connection(c)
         pkt = conn.read_packet()
         if pkt is not None:
@@ -156,6 +177,10 @@ class Session:
                 reply = b"E01"
                 if self.server.log:
                     self.server.log(f"error: {e}")
+            except (ValueError, IndexError, KeyError, OverflowError, UnicodeError) as e:
+                reply = b"E02"                # a malformed packet
+                if self.server.log:
+                    self.server.log(f"malformed packet {pkt[:40]!r}: {e}")
             if reply is not None and not self.conn.closed:
                 self.conn.send(reply)
             if self.conn.closed and self.outcome is None:

@@ -341,8 +341,10 @@ class Target:
         if length <= 0:
             raise TargetError("empty watchpoint")
         glo = self._global(addr, k)
-        if glo is None:
-            raise TargetError(f"Cannot watch 0x{addr:x}: no memory there")
+        try:
+            self.read_mem(self.cores[0] if k is None else k, glo, 1)
+        except TargetError:
+            raise TargetError(f"Cannot watch 0x{addr:x}: no memory there") from None
         wid = self.engine.watch_add(glo, glo + length, write=kind != "rwatch",
                                     read=kind != "watch")
         w = Watchpoint(kind, addr, length, wid, glo)

@@ -105,13 +105,15 @@ class Client:
         return bytes.fromhex(r.decode())
 
 
-def make_target(elf, *, cores=None, max_cycles=0, **cfg):
+def make_target(elf, *, cores=None, group=None, max_cycles=0, **cfg):
     """A Target on a chip with elf loaded (its output in target.chip.syscalls' BytesIO:
     ``output(target)``)."""
     img = read_elf(str(elf))
     config = ChipConfig.for_image(img, **cfg)
     hio = HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO())
     chip = Chip(config, hio)
+    if group is not None:
+        cores = chip.group(*group)
     chip.load_elf(img, cores=cores)
     return Target(chip, img, max_cycles=max_cycles)
 
