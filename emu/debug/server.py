@@ -483,14 +483,18 @@ def serve(target_or_chip, address="localhost:0", *, image=None, log=None,
     """Serve a Target (or a Chip with its program loaded) to GDB at address ([HOST:]PORT or
     (host, port)) until a client detaches, kills it, or it exited; returns that outcome.
     ``ready`` is called with the bound (host, port) before waiting for the first client."""
-    target = target_or_chip if isinstance(target_or_chip, Target) else \
-        Target(target_or_chip, image)
-    host, port = parse_address(address) if isinstance(address, str) else address
-    srv = GdbServer(target, log=log)
-    bound = srv.listen(host, port)
-    if ready is not None:
-        ready(bound)
-    return srv.serve()
+    own = not isinstance(target_or_chip, Target)
+    target = Target(target_or_chip, image) if own else target_or_chip
+    try:
+        host, port = parse_address(address) if isinstance(address, str) else address
+        srv = GdbServer(target, log=log)
+        bound = srv.listen(host, port)
+        if ready is not None:
+            ready(bound)
+        return srv.serve()
+    finally:
+        if own:
+            target.close()
 
 
 def run_gdb(args, chip, img, finish: Callable) -> int:

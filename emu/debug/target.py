@@ -129,6 +129,13 @@ class Target:
         self._outer_watch = chip.watch_handler
         chip.watch_handler = self._on_watch
 
+    def close(self) -> None:
+        """Leave the chip as it was found: no debugger breakpoint or watchpoint, the watch
+        handler restored (the chip can go on running without a debugger)."""
+        self.clear()
+        if self.chip.watch_handler == self._on_watch:
+            self.chip.watch_handler = self._outer_watch
+
     def _on_watch(self, k: int, info) -> bool:
         addr, size = info["addr"], info["size"]
         for w in self.watches:

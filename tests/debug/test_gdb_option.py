@@ -63,3 +63,30 @@ def test_bad_gdb_address_is_a_usage_error():
                            cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert p.returncode == 2, (bad, p.stderr)
         assert p.stderr.count("\n") == 1 and p.stderr.startswith("epiphany-emu: --gdb")
+
+
+def test_python_host_api_serves_a_workgroup_to_gdb(tmp_path):
+    """emu.hal: Platform.gdb() serves the loaded workgroup (its cores are the threads)."""
+    import threading
+    import emu
+    from tests.debug.test_rsp import SHARED
+    p, dev = emu.open(0, 0, 2, 2)
+    dev.load(SHARED, start=True)
+    bound = []
+    ready = threading.Event()
+    box = {}
+
+    def serve():
+        box["outcome"] = p.gdb("127.0.0.1:0", ready=lambda h, port: (bound.append((h, port)),
+                                                                     ready.set()))
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    assert ready.wait(30)
+    c = Client(bound[0])
+    ids = c.ask(b"qfThreadInfo")
+    assert ids == b"m65,66,c9,ca"
+    assert c.ask(b"vCont;c") == b"W00"
+    c.close()
+    th.join(30)
+    assert box["outcome"] == "exited"
+    assert p.chip.watch_handler == p._on_watch    # the host API's own handler is back
