@@ -407,7 +407,13 @@ class Debugger:
         if self.started:
             self._restart()
         self.started = True
+        path = getattr(self.t.image, "path", None)
+        if path:
+            self.say(f"Starting program: {os.path.abspath(path)} "
+                     f"{' '.join(self.program_args)}".rstrip())
         self._resume()
+
+    program_args: List[str] = []
 
     def cmd_start(self, arg):
         if self.info.function_named("main") is None and self.t.image.symbol("_main") is None:
@@ -637,6 +643,8 @@ class Debugger:
                 return False
             self._print_location(k, header=True)
             return True
+        cur_func = start_func
+        cur_line = (start_line.file, start_line.line)
         while True:
             ret = self.t.call_return(k)
             ev = self._run(lambda: self.t.resume(step=k))
@@ -662,22 +670,37 @@ class Debugger:
                         if not self._report(ev):
                             self._resume()
                         return False
-                self._print_location(k, header=True)
+                if not self._hit_at(k):
+                    self._print_location(k, header=True)
                 return True
+            ln = self.info.line_at(pc)
             f = self.info.function_at(pc)
-            if f is not start_func:
-                ln = self.info.line_at(pc)
+            if f is not cur_func:
+                # returned (or jumped) into another function: as GDB, a stop at the start of
+                # a line, else stepping on through the rest of that line
                 if ln is None:
-                    # returned into code without line information (main into crt0): run on
+                    # code without line information (main returning into crt0): run on
                     self._resume()
                     return False
-                self._print_location(k, header=True)
-                return True
-            if self.info.is_line_start(pc):
-                ln = self.info.line_at(pc)
-                if ln is not None and (ln.line != start_line.line or ln.file != start_line.file):
-                    self._print_location(k, header=False)
+                cur_func = f
+                if self.info.is_line_start(pc) and (ln.file, ln.line) != cur_line:
+                    if not self._hit_at(k):
+                        self._print_location(k, header=f is not start_func)
                     return True
+                cur_line = (ln.file, ln.line)
+                continue
+            if ln is not None and self.info.is_line_start(pc) and (ln.file, ln.line) != cur_line:
+                if not self._hit_at(k):
+                    self._print_location(k, header=f is not start_func)
+                return True
+
+    def _hit_at(self, k: int) -> bool:
+        """A step that ends where a breakpoint is reports that breakpoint (as GDB does)."""
+        hit = self._matching(StopEvent("step", k))
+        if not hit:
+            return False
+        self._report(StopEvent("breakpoint", k, SIGTRAP))
+        return True
 
     def _run_to(self, k: int, addr: int, sp: Optional[int]) -> StopEvent:
         """Run the chip until core k reaches addr (with sp above `sp`, for recursion); the
@@ -1372,6 +1395,7 @@ def run(args) -> int:
 
     dbg = Debugger(make_target, source_dirs=args.dirs + [os.path.dirname(
         os.path.abspath(args.elf))])
+    dbg.program_args = list(args.program_args or [])
     commands: List[str] = []
     for path in args.script:
         try:

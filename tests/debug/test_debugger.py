@@ -35,7 +35,7 @@ def test_break_at_a_line_print_step_and_continue_to_the_exit_code(capsys):
     code, out, _ = debug(capsys, DEBUGME, f"break debugme.c:{call}", "run", "print total",
                          "print i", "print counter", "print table", "print origin",
                          "print greeting", "step", "print a", "print b", "next", "next",
-                         "delete", "continue")
+                         "next", "delete", "continue")
     assert code == 3
     assert re.search(rf"Breakpoint 1 at 0x[0-9a-f]+: file debugme.c, line {call}\.", out)
     assert f"\nBreakpoint 1, walk (n=4) at debugme.c:{call}\n{call}\t{src('walk-call')}\n" in out
@@ -46,8 +46,10 @@ def test_break_at_a_line_print_step_and_continue_to_the_exit_code(capsys):
     assert "$7 = 0\n$8 = 10\n" in out
     ret = line_of("debugme.c", "add-return")
     assert f"\n{ret}\t{src('add-return')}\n" in out
-    # next at the end of add returns into walk, in the middle of the call's line
-    assert re.search(rf"walk \(n=4\) at debugme.c:{call}\n", out)
+    # next at the end of add returns into walk in the middle of the call's line, and steps
+    # on to the start of the next line (as GDB)
+    bump = line_of("debugme.c", "walk-bump")
+    assert re.search(rf"\nwalk \(n=4\) at debugme.c:{bump}\n{bump}\t", out)
     assert "result 100 counter 4 hello" in out
     assert out.rstrip().endswith("[Inferior 1 (process 1) exited with code 03]")
 
