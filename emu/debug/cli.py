@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import struct
 import sys
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
@@ -25,7 +26,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from isa.disassembler import disasm_one
 
 from .dwarf import (CODE_PTR, DATA_PTR, INT, UINT, DebugInfoError, Frame, Type, Value,
-                    debug_info, format_value)
+                    debug_info, format_float, format_value)
 from .target import (LOCAL_SPACE, NUM_REGS, PC_REGNUM, REG_NAMES, SIGNAL_NAMES, SIGTRAP,
                      StopEvent, Target, TargetError)
 
@@ -57,7 +58,7 @@ _WATCH_TYPE = {"watch": "hw watchpoint", "rwatch": "read watchpoint",
 
 #: registers shown as code or data pointers (epiphany-tdep.c's register types)
 _CODE_REGS = {"pc", "lr", "iret"}
-_DATA_REGS = {"sp", "fp"}
+_DATA_REGS = {"r9", "r10", "sp", "fp"}      #: sb, sl, sp, fp
 
 #: command aliases GDB defines (besides unique prefixes)
 _ALIASES = {"b": "break", "br": "break", "c": "continue", "cont": "continue", "s": "step",
@@ -71,9 +72,10 @@ class Debugger:
     """One debugging session.  ``make_target()`` builds a fresh Target (the program loaded,
     stopped before its first instruction); ``run`` after the start builds a new one."""
 
-    def __init__(self, make_target: Callable[[], Target], out=None, source_dirs=()):
+    def __init__(self, make_target: Callable[[], Target], out=None, source_dirs=(), err=None):
         self.make_target = make_target
         self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
         self.t = make_target()
         self.info = debug_info(self.t.image)
         self.source_dirs = list(source_dirs)
@@ -87,6 +89,9 @@ class Debugger:
         self.list_next: Optional[Tuple[str, int]] = None
         self._sources: Dict[str, Optional[List[str]]] = {}
         self._tnums = {k: j + 1 for j, k in enumerate(self.t.cores)}
+        #: GDB's from_tty: the chatter of commands typed at the prompt ("Continuing.",
+        #: "Starting program: ...", "Run till exit from ..."), not printed for -batch -ex
+        self.from_tty = True
 
     # -- output ---------------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
@@ -105,7 +110,7 @@ class Debugger:
             return True
         m = re.match(r"([A-Za-z_-]+)(.*)$", line)
         if not m:
-            self.say(f'Undefined command: "{line}".  Try "help".')
+            print(f'Undefined command: "{line}".  Try "help".', file=self.err)
             return False
         word, rest = m.group(1), m.group(2)
         try:
@@ -113,7 +118,9 @@ class Debugger:
             return getattr(self, "cmd_" + name)(rest.strip() if not rest.startswith("/")
                                                  else rest) is not False
         except (DebugError, TargetError, DebugInfoError) as e:
-            self.say(str(e))
+            self.out.flush()
+            print(str(e), file=self.err)         # GDB's errors go to stderr
+            self.err.flush()
             return False
 
     def _command(self, word: str) -> str:
@@ -220,6 +227,9 @@ class Debugger:
                 raise DebugError(str(e)) from None
             if not addrs:
                 raise DebugError(f"No line {m.group(2)} in file \"{file}\".")
+            # a line whose code starts a function: after its prologue (GDB's funfirstline)
+            addrs = sorted({self._skip_prologue(a) for a in addrs})
+            line = self._file_line(addrs[0])[1] or line
             fl = self._file_line(addrs[0])
             return addrs, fl[0] or (file or ""), line
         f = self.info.function_named(loc)
@@ -230,6 +240,12 @@ class Debugger:
         if sym is not None:
             return [sym.addr], *self._file_line(sym.addr)
         raise DebugError(f'Function "{loc}" not defined.')
+
+    def _skip_prologue(self, a: int) -> int:
+        f = self.info.function_at(a)
+        if f is not None and f.lo == a:
+            return self.info.prologue_end(f)
+        return a
 
     def _file_line(self, a: int) -> Tuple[str, int]:
         ln = self.info.line_at(a)
@@ -285,7 +301,7 @@ class Debugger:
             raise DebugError('"info" must be followed by the name of an info command.')
         sub, rest = words[0], words[1:]
         table = {"breakpoints": self.info_breakpoints, "watchpoints": self.info_watchpoints,
-                 "registers": self.info_registers, "all-registers": self.info_registers,
+                 "registers": self.info_registers, "all-registers": self.info_all_registers,
                  "threads": self.info_threads, "locals": self.info_locals,
                  "args": self.info_args, "line": self.info_line, "source": self.info_source}
         names = [n for n in table if n.startswith(sub)]
@@ -325,7 +341,11 @@ class Debugger:
         d = self.describe(a)
         return d
 
-    def info_registers(self, rest):
+    def info_registers(self, rest, everything=False):
+        """GDB's epiphany_print_registers_info: name, hex, tab, natural value (code pointers
+        with their symbol, data pointers in hex, the rest unsigned), and for the GPRs but sp
+        and lr the bits as a float; `info registers` shows the 64 GPRs, `info
+        all-registers` (or names) the special ones too."""
         self._need_process()
         k = self.cur
         frame = self._frames()[self.level]
@@ -337,34 +357,41 @@ class Debugger:
                     raise DebugError(f"Invalid register `{r.lstrip('$')}'")
                 nums.append(n)
         else:
-            nums = range(NUM_REGS)
+            nums = range(NUM_REGS if everything else 64)
         for n in nums:
             name = REG_NAMES[n]
             v = frame.regs.get(n) if n < 64 else (frame.pc if n == PC_REGNUM else
                                                    self.t.read_reg(k, n))
             if v is None:
-                if rest:
-                    self.say(f"{name:<15}<unavailable>")
+                self.say(f"{name:<15}*value not available*")
                 continue
             if name in _CODE_REGS:
-                nat = f"0x{v:x}" + (f" {self.describe(v)}" if self.describe(v) else "")
+                d = self.describe(v)
+                nat = f"0x{v:x}" + (f" {d}" if d else "")
             elif name in _DATA_REGS:
                 nat = f"0x{v:x}"
             else:
-                nat = str(v - (1 << 32) if v & 0x80000000 else v)
-            self.say(f"{name:<15}{'0x%x' % v:<19}{nat}")
+                nat = str(v)
+            line = f"{name:<15}0x{v:x}\t{nat}"
+            if n < 64 and name not in ("sp", "lr"):
+                line += "    " + format_float(struct.unpack("<f", v.to_bytes(4, "little"))[0], 4)
+            self.say(line)
+
+    def info_all_registers(self, rest):
+        self.info_registers(rest, everything=True)
 
     def info_threads(self, rest):
         self._need_process()
-        self.say("  Id   Target Id                                 Frame ")
+        self.say("  Id   Target Id" + " " * 52 + "Frame ")
         for k in self.t.cores:
             mark = "*" if k == self.cur else " "
             cid = self.t.engine.coreid(k)
             state = self.t.state(k)
-            tid = f"Thread {self.t.tid(k)} (core 0x{cid:03x} {state})"
+            tid = (f'Thread {self.t.tid(k)} "core 0x{cid:03x}" (core 0x{cid:03x} '
+                   f'(row {cid >> 6}, col {cid & 63}) {state})')
             where = self._frame_text(self._frames(k)[0], with_addr=None) \
                 if state != "exited" else "(exited)"
-            self.say(f"{mark} {self._tnums[k]:<4} {tid:<41} {where}")
+            self.say(f"{mark} {self._tnums[k]:<4} {tid:<60} {where}")
 
     def info_locals(self, rest):
         self._need_process()
@@ -408,7 +435,7 @@ class Debugger:
             self._restart()
         self.started = True
         path = getattr(self.t.image, "path", None)
-        if path:
+        if path and self.from_tty:
             self.say(f"Starting program: {os.path.abspath(path)} "
                      f"{' '.join(self.program_args)}".rstrip())
         self._resume()
@@ -450,7 +477,9 @@ class Debugger:
                 bp.ignore = n - 1
                 self.say(f"Will ignore next {n - 1} crossings of breakpoint {bp.num}.  "
                          f"Continuing.")
-        else:
+            elif self.from_tty:
+                self.say("Continuing.")
+        elif self.from_tty:
             self.say("Continuing.")
         self._resume()
 
@@ -497,18 +526,17 @@ class Debugger:
             k = self.cur if self.t.alive(self.cur) else (self.t.threads() or [self.cur])[0]
             self._switch(k)
             self.say("")
-            self.say(f"{'Thread %d' % self._tnums[k] if multi else 'Program'} received "
+            self.say(f"{self._thread_name(k) if multi else 'Program'} received "
                      f"signal SIGINT, Interrupt.")
             self._print_location(k, header=True)
             return True
         if ev.reason in ("deadlock", "max_cycles"):
-            for line in ev.report:
-                self.say(line)
+            self._stderr(ev.report)
             k = self.cur if self.t.alive(self.cur) else (self.t.threads() or [self.cur])[0]
             self._switch(k)
             name, text = SIGNAL_NAMES.get(ev.signal, ("SIGTRAP", "Trace/breakpoint trap"))
             self.say("")
-            self.say(f"{'Thread %d' % self._tnums[k] if multi else 'Program'} received "
+            self.say(f"{self._thread_name(k) if multi else 'Program'} received "
                      f"signal {name}, {text}.")
             self._print_location(k, header=True)
             return True
@@ -527,7 +555,7 @@ class Debugger:
             self._switch(k)
             title = "Temporary breakpoint" if bp.temp else "Breakpoint"
             self.say("")
-            prefix = f"Thread {self._tnums[k]} hit " if multi else ""
+            prefix = f"{self._thread_name(k)} hit " if multi else ""
             self.out.write(f"{prefix}{title} {bp.num}, ")
             self._print_location(k, header=True, cont=True)
             if bp.temp:
@@ -546,7 +574,7 @@ class Debugger:
             self._switch(k)
             bp.hits += 1
             self.say("")
-            prefix = f"Thread {self._tnums[k]} hit " if multi else ""
+            prefix = f"{self._thread_name(k)} hit " if multi else ""
             self.say(f"{prefix}{_WATCH_TITLE[bp.kind]} {bp.num}: {bp.what}")
             self.say("")
             fr = self._frames(k)[0]
@@ -562,15 +590,26 @@ class Debugger:
             self._switch(k)
             return True
         # a fault or the program's BKPT
-        for line in ev.report:
-            self.say(line)
+        self._stderr(ev.report)
         self._switch(k)
         name, text = SIGNAL_NAMES.get(ev.signal, ("SIGTRAP", "Trace/breakpoint trap"))
         self.say("")
-        self.say(f"{'Thread %d' % self._tnums[k] if multi else 'Program'} received signal "
+        self.say(f"{self._thread_name(k) if multi else 'Program'} received signal "
                  f"{name}, {text}.")
         self._print_location(k, header=True)
         return True
+
+    def _stderr(self, lines) -> None:
+        """The emulator's own reports (fault, deadlock), on stderr as `load` prints them."""
+        if lines:
+            self.out.flush()
+            for line in lines:
+                print(line, file=self.err)
+            self.err.flush()
+
+    def _thread_name(self, k: int) -> str:
+        """``Thread 2 "core 0x809"``: GDB's number and the name the server gives the core."""
+        return f'Thread {self._tnums[k]} "core 0x{self.t.engine.coreid(k):03x}"'
 
     def _switch(self, k: int) -> None:
         if k != self.cur:
@@ -662,17 +701,18 @@ class Debugger:
                         if not self._report(ev):
                             self._resume()
                         return False
-                    continue
-                target = self.info.prologue_end(f)
-                if target != pc:
-                    ev = self._run_to(k, target, None)
-                    if ev.reason != "step":
-                        if not self._report(ev):
-                            self._resume()
-                        return False
-                if not self._hit_at(k):
-                    self._print_location(k, header=True)
-                return True
+                    pc = self.t.pc(k)         # back after the call: a line may start here
+                else:
+                    target = self.info.prologue_end(f)
+                    if target != pc:
+                        ev = self._run_to(k, target, None)
+                        if ev.reason != "step":
+                            if not self._report(ev):
+                                self._resume()
+                            return False
+                    if not self._hit_at(k):
+                        self._print_location(k, header=True)
+                    return True
             ln = self.info.line_at(pc)
             f = self.info.function_at(pc)
             if f is not cur_func:
@@ -742,7 +782,9 @@ class Debugger:
             raise DebugError('"finish" not meaningful in the outermost frame.')
         fr, caller = frames[self.level], frames[self.level + 1]
         k = self.cur
-        self.say(f"Run till exit from #{self.level}  {self._frame_text(fr, with_addr=None)}")
+        if self.from_tty:
+            self.say(f"Run till exit from #{self.level}  "
+                     f"{self._frame_text(fr, with_addr=None)}")
         f = self.info.function_at(fr.pc)
         ev = self._run_to(k, caller.pc, fr.regs[13])
         if ev.reason != "step":
@@ -774,9 +816,11 @@ class Debugger:
                 nxt = self.info.unwind(out[-1])
             except Exception:
                 nxt = None
-            if nxt is None or self.info.function_at(nxt.pc) is None:
+            if nxt is None:
                 break
             out.append(nxt)
+            if self.info.function_at(nxt.pc) is None:
+                break                 # code without call frame information (crt0): the end
         return out
 
     def _params(self, fr: Frame):
@@ -1081,19 +1125,27 @@ class Debugger:
         return bytes(out)
 
     def describe(self, addr: int) -> str:
-        """``<walk+8>`` (DWARF names preferred to the ELF's underscored ones)."""
+        """``<walk+8>`` as GDB prints an address: in a function of the debug information its
+        name; else the ELF symbol as it is spelled there (``<_table+4>``), not a zero-sized
+        data symbol, not past a sized symbol's end."""
+        f = self.info.function_at(addr)
+        if f is not None:
+            off = addr - f.lo
+            return f"<{f.name}+{off}>" if off else f"<{f.name}>"
         r = self.t.symbols.lookup(addr)
         if r is None:
             return ""
         sym, off = r
-        if not (sym.size and off < sym.size) and not any(
-                s.addr <= addr < s.addr + s.memsz for s in self.t.image.segments):
+        if sym.size and off >= sym.size:
+            return ""
+        if not sym.size and sym.kind not in ("func", "notype"):
+            return ""
+        if not sym.size and not any(s.addr <= addr < s.addr + s.memsz
+                                    for s in self.t.image.segments):
             return ""                     # past every section (the stack, say): no name
-        name = sym.name
-        if name.startswith("_") and (self.info.function_named(name[1:]) is not None or
-                                     self.info.global_var(name[1:]) is not None):
-            name = name[1:]
-        return f"<{name}+{off}>" if off else f"<{name}>"
+        if not sym.size and sym.section not in (".text", ".init", ".fini") and off:
+            return ""
+        return f"<{sym.name}+{off}>" if off else f"<{sym.name}>"
 
     # -- expressions ----------------------------------------------------------------------------
     def evaluate(self, text: str) -> Value:
@@ -1148,7 +1200,7 @@ class Debugger:
         else:
             v = self.t.read_reg(self.cur, n) or 0
         rn = REG_NAMES[n]
-        t = CODE_PTR if rn in _CODE_REGS else DATA_PTR if rn in _DATA_REGS else INT
+        t = CODE_PTR if rn in _CODE_REGS else DATA_PTR if rn in _DATA_REGS else UINT
         return Value(t, data=v.to_bytes(4, "little"), lval_reg=("pc" if n == PC_REGNUM else n))
 
 
@@ -1331,7 +1383,7 @@ class _Parser:
                     v = Value(v.type.target, addr=d._int(v))
                 if v.type.kind not in ("struct", "union"):
                     raise DebugError("Attempt to extract a component of a value that is not "
-                                     f"a structure.")
+                                     "a structure.")
                 m = next((m for m in v.type.members if m[0] == name), None)
                 if m is None:
                     raise DebugError(f"There is no member named {name}.")
@@ -1405,6 +1457,7 @@ def run(args) -> int:
             print(f"epiphany-emu: {path}: {e.strerror}", file=sys.stderr)
             return 2
     commands.extend(args.ex)
+    dbg.from_tty = not args.batch
     ok = True
     try:
         for c in commands:
@@ -1413,6 +1466,7 @@ def run(args) -> int:
             ok = dbg.execute(c)
             sys.stdout.flush()
         if not args.batch:
+            dbg.from_tty = True
             _interactive(dbg, args.quiet)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0

@@ -132,6 +132,7 @@ class DebugInfo:
         self.functions: List[Function] = []
         self.globals: Dict[str, Variable] = {}
         self._fdes: List[Tuple[int, int, object]] = []
+        self._loclist_cus = set()
         self._types: Dict[int, Type] = {}
         self._dw = None
         self._loc_parser = None
@@ -157,6 +158,8 @@ class DebugInfo:
         self._loc_parser = LocationParser(dw.location_lists())
         for cu in dw.iter_CUs():
             self._load_lines(dw, cu)
+            if self._has_loclist(cu):
+                self._loclist_cus.add(cu.cu_offset)
             top = cu.get_top_DIE()
             for die in top.iter_children():
                 if die.tag == "DW_TAG_subprogram":
@@ -175,25 +178,56 @@ class DebugInfo:
                     self._fdes.append((lo, lo + e.header["address_range"], e))
             self._fdes.sort(key=lambda t: t[0])
 
+    @staticmethod
+    def _has_loclist(cu) -> bool:
+        """Whether a variable of the CU has a location list (GDB: the CU's locations are
+        valid at every address, so `break FUNC` need not skip the prologue)."""
+        forms = ("DW_FORM_sec_offset", "DW_FORM_loclistx") + \
+            (("DW_FORM_data4", "DW_FORM_data8") if cu["version"] < 4 else ())
+        for die in cu.iter_DIEs():
+            if die.tag in ("DW_TAG_variable", "DW_TAG_formal_parameter"):
+                a = die.attributes.get("DW_AT_location")
+                if a is not None and a.form in forms:
+                    return True
+        return False
+
     def _load_lines(self, dw, cu) -> None:
+        """The line table as GDB 8.2 (the Epiphany GDB) records it (dwarf2read.c,
+        lnp_state_machine::record_line): rows that are not statements are dropped, and a row
+        repeating the line of the previous one is dropped once that line had a non-zero
+        discriminator (loops: GCC marks their parts so).  `step`, `break LINE` and the
+        "0x... in" of a frame then agree with GDB's."""
         lp = dw.line_program_for_CU(cu)
         if lp is None:
             return
         files = lp.header["file_entry"]
         v5 = lp.header["version"] >= 5
+        last_file, last_line, nz_disc, prev_line = None, None, False, None
         for entry in lp.get_entries():
             st = entry.state
             if st is None:
                 continue
             if st.end_sequence:
                 self.rows.append((st.address, "", 0, False))
+                last_file, last_line, nz_disc, prev_line = None, None, False, None
+                continue
+            disc = getattr(st, "discriminator", 0) or 0
+            if st.line != prev_line:
+                nz_disc = disc != 0
+            else:
+                nz_disc = nz_disc or disc != 0
+            prev_line = st.line
+            if not st.is_stmt:
                 continue
             idx = st.file if v5 else st.file - 1
             name = "?"
             if 0 <= idx < len(files):
                 n = files[idx].name
                 name = n.decode(errors="replace") if isinstance(n, bytes) else str(n)
-            self.rows.append((st.address, name, st.line, bool(st.is_stmt)))
+            if name == last_file and st.line == last_line and nz_disc:
+                continue
+            last_file, last_line = name, st.line
+            self.rows.append((st.address, name, st.line, True))
 
     @staticmethod
     def _name(die) -> Optional[str]:
@@ -378,18 +412,33 @@ class DebugInfo:
         return None
 
     def prologue_end(self, f: Function) -> int:
-        """Where `break FUNC` stops: the start of the function's second line (GDB's
-        skip_prologue_using_sal), or the function's start without line rows."""
+        """Where `break FUNC` stops, as GDB 8.2 decides (skip_prologue_sal with the Epiphany
+        GDB's epiphany_skip_prologue = skip_prologue_using_sal): the entry when the CU has
+        location lists or two line rows share the entry, else the end of the first line
+        unless lines with smaller numbers follow (code scheduled into the prologue); the
+        entry without line rows."""
         first = self.line_at(f.lo)
         if first is None:
             return f.lo
-        k = bisect.bisect_right(self._row_addrs, f.lo)
-        while k < len(self.rows) and self.rows[k][0] < f.hi:
-            addr, _, ln, stmt = self.rows[k]
-            if ln > 0 and stmt and ln != first.line and addr > f.lo:
-                return addr
-            k += 1
-        return f.lo
+        if f.cu is not None and f.cu.cu_offset in self._loclist_cus:
+            # GDB's skip_prologue_sal: a CU with location lists (optimised code) has valid
+            # variable locations from the entry on: the breakpoint stays at the entry
+            return f.lo
+        k = bisect.bisect_left(self._row_addrs, f.lo)
+        at_start = [r for r in self.rows[k:k + 4] if r[0] == f.lo and r[2] > 0]
+        if len(at_start) >= 2:
+            return f.lo
+        if first.end >= f.hi:
+            return f.lo
+        sal = first
+        while sal.end < f.hi:
+            nxt = self.line_at(sal.end)
+            if nxt is None:
+                break
+            if nxt.line >= sal.line and nxt.end <= f.hi:
+                break
+            sal = nxt
+        return sal.end if sal.end < f.hi else sal.start
 
     # -- variables ----------------------------------------------------------------------------
     def global_var(self, name: str) -> Optional[Variable]:
@@ -782,14 +831,22 @@ def _fmt(t: Type, data: bytes, frame: Frame, fmt, describe) -> str:
         el = t.target
         n = t.count or 0
         if el.kind == "base" and el.size == 1 and "char" in el.name and fmt is None:
+            # GDB (print null-stop off): every element; trailing NULs after the first as
+            # '\000' <repeats N times> when more than the threshold, else dropped
             raw = data[:n]
-            z = raw.find(b"\0")
-            body = raw if z < 0 else raw[:z]
-            rest = raw[len(body):]
-            s = '"' + _escape(body) + '"'
-            if rest.strip(b"\0") == b"" and len(rest) > 1:
-                s += f", '\\000' <repeats {len(rest) - 1} times>"
-            return s
+            end = len(raw)
+            while end > 0 and raw[end - 1] == 0:
+                end -= 1
+            zeros = len(raw) - end
+            body = raw[:end + (1 if zeros else 0)]
+            if zeros > 1:
+                if zeros - 1 > REPEAT_THRESHOLD:
+                    return (_string_text(raw[:end]) + ", " if end else "") + \
+                        f"'\\000' <repeats {zeros - 1} times>"
+                body = raw[:end]
+            elif zeros == 1:
+                body = raw[:end]
+            return _string_text(body)
         parts = []
         for k in range(min(n, 200)):
             parts.append(_fmt(el, data[k * el.size:(k + 1) * el.size], frame, fmt, describe))

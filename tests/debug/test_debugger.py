@@ -73,7 +73,7 @@ def test_break_on_function_and_address_backtrace_finish(capsys):
     assert re.search(rf"#0  add \(a=0, b=10\) at debugme.c:{body}\n"
                      rf"#1  0x[0-9a-f]{{8}} in walk \(n=4\) at debugme.c:{call}\n"
                      rf"#2  0x[0-9a-f]{{8}} in main \(\) at debugme.c:{first}\n", out)
-    assert "Run till exit from #0  add (a=0, b=10)" in out
+    assert "Run till exit" not in out               # GDB says it only at the prompt
     assert "Value returned is $1 = 10" in out
     assert re.search(r"1       breakpoint     keep y   0x[0-9a-f]{8} in add at debugme.c:\d+\n"
                      r"\tbreakpoint already hit 1 time", out)
@@ -87,14 +87,15 @@ def test_break_at_an_address_stepi_registers_and_memory(capsys):
                          "print/x table[1]", "print sizeof(origin)", "print &table[1]",
                          "output counter")
     assert f"Breakpoint 1, 0x{walk:08x} in walk (n=" not in out   # at the start of a line
-    assert re.search(rf"pc             0x{walk:x}\s+0x{walk:x} <walk>", out)
+    assert f"pc             0x{walk:x}\t0x{walk:x} <walk>\n" in out
     assert re.search(r"\$1 = \(void \(\*\)\(\)\) 0x[0-9a-f]+ <walk\+\d+>", out)
-    assert re.search(r"0x[0-9a-f]+ <table>:\t0x0000000a\t0x00000014\t0x0000001e\t0x00000028",
+    # data addresses are named as the ELF names them (GDB's minimal symbols)
+    assert re.search(r"0x[0-9a-f]+ <_table>:\t0x0000000a\t0x00000014\t0x0000001e\t0x00000028",
                      out)
-    assert re.search(r"<origin>:\t3\t-4", out)
+    assert re.search(r"<_origin>:\t3\t-4", out)
     assert '"hello"' in out
     assert "$2 = 0x14\n$3 = 8\n" in out
-    assert re.search(r"\$4 = \(int \*\) 0x[0-9a-f]+ <table\+4>", out)
+    assert re.search(r"\$4 = \(int \*\) 0x[0-9a-f]+ <_table\+4>", out)
     assert out.rstrip().endswith("0")
 
 
@@ -103,14 +104,15 @@ def test_watch_on_a_shared_counter_stops_at_the_writing_core(capsys):
     code, out, _ = debug(capsys, SHARED, "watch shared_counter", "run", "continue", "continue",
                          "continue", "info threads", "continue", opts=["--cores", "4"])
     assert code == 0
-    hits = re.findall(r"Thread (\d) hit Hardware watchpoint 1: shared_counter\n\n"
+    hits = re.findall(r'Thread (\d) "core 0x8[04][89]" hit Hardware watchpoint 1: '
+                      r"shared_counter\n\n"
                       r"Old value = (\d)\nNew value = (\d)\n", out)
     assert hits == [("1", "0", "1"), ("2", "1", "2"), ("3", "2", "3"), ("4", "3", "4")]
     # each stop is on the writing core, right after the store of the write's line
     assert "[Switching to Thread 102]" in out and "[Switching to Thread 202]" in out
     wrote = re.findall(r"New value = \d\n(?:0x[0-9a-f]+ in )?main \(\) at shared.c:(\d+)", out)
     assert len(wrote) == 4 and all(int(n) in (write, write + 1) for n in wrote)
-    assert re.search(r"\* 4    Thread 202 \(core 0x849 \w+\)", out)
+    assert re.search(r'\* 4    Thread 202 "core 0x849" \(core 0x849 \(row 33, col 9\) \w+\)', out)
     assert "[Inferior 1 (process 1) exited normally]" in out
 
 
@@ -118,12 +120,13 @@ def test_unaligned_access_stops_at_the_source_line_of_the_fault(capsys):
     load = line_of("unaligned.c", "unaligned-load")
     code, out, err = debug(capsys, UNALIGNED, "run", "bt", "print i", "print p")
     assert "Program received signal SIGBUS, Bus error." in out
-    assert re.search(rf"sum_words \(p=0x[0-9a-f]+ <buffer\+2> .*, n=2\) at unaligned.c:{load}\n"
-                     rf"{load}\t", out)
+    # mid-line (as GDB 8.2 reads the line table): with the address
+    assert re.search(rf"0x[0-9a-f]{{8}} in sum_words \(p=0x[0-9a-f]+ <_buffer\+2> '\\001' "
+                     rf"<repeats 14 times>, n=2\) at unaligned.c:{load}\n{load}\t", out)
     assert re.search(rf"#1  0x[0-9a-f]{{8}} in main \(\) at unaligned.c:"
                      rf"{line_of('unaligned.c', 'unaligned-call')}", out)
     assert "$1 = 0\n" in out
-    assert "unaligned word load" in out           # the emulator's report too
+    assert "unaligned word load" in err           # the emulator's report too (stderr)
     assert code == 0                              # the program did not finish
 
 
@@ -139,20 +142,20 @@ def test_read_watchpoint_and_temporary_breakpoint(capsys):
 
 
 def test_threads_and_registers_per_core(capsys):
-    code, out, _ = debug(capsys, SHARED, "break main", "run", "info threads", "thread 3",
+    code, out, err = debug(capsys, SHARED, "break main", "run", "info threads", "thread 3",
                          "print $coreid", "info registers coreid", "thread 9",
                          opts=["--cores", "4"])
-    assert re.search(r"\* 1    Thread 101 \(core 0x808", out)
-    assert re.search(r"  3    Thread 201 \(core 0x848", out)
+    assert re.search(r'\* 1    Thread 101 "core 0x808" \(core 0x808', out)
+    assert re.search(r'  3    Thread 201 "core 0x848" \(core 0x848', out)
     assert "[Switching to thread 3 (Thread 201)]" in out
     assert f"$1 = {0x848}\n" in out
-    assert re.search(r"coreid         0x848\s+2120", out)
-    assert "Unknown thread 9." in out
+    assert "coreid         0x848\t2120\n" in out
+    assert "Unknown thread 9." in err                # errors go to stderr, as GDB's
     assert code == 1                              # the last command failed
 
 
 def test_errors_are_messages_and_the_exit_status_follows_gdb(capsys):
-    code, out, _ = debug(capsys, DEBUGME, "frobnicate", "print nosuch", "break nosuch",
+    code, _, out = debug(capsys, DEBUGME, "frobnicate", "print nosuch", "break nosuch",
                          "continue", "x/4xw 0x70000000", "break debugme.c:9999")
     assert 'Undefined command: "frobnicate".' in out
     assert 'No symbol "nosuch" in current context.' in out

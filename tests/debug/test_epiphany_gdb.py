@@ -1,0 +1,105 @@
+"""Adapteva's GDB (epiphany-elf-gdb, GDB 8.2 of their binutils-gdb fork) against our server, and
+the built-in debugger's output against that GDB's for the same commands.  The GDB is not
+shipped or built here: set EPIPHANY_GDB to its path to run these (skipped otherwise)."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.debug.rspclient import Served, make_target
+from tests.debug.test_debugger import ROOT
+from tests.debug.test_rsp import DEBUGME, FIX, SHARED, UNALIGNED, line_of
+
+GDB = os.environ.get("EPIPHANY_GDB")
+pytestmark = pytest.mark.skipif(not GDB or not os.access(GDB, os.X_OK),
+                                reason="EPIPHANY_GDB (Adapteva's epiphany-elf-gdb) not given")
+
+
+def gdb(elf, cmds, stderr=True, **target_kw):
+    """GDB's output (stdout, then stderr) for the commands, run against our server on elf."""
+    s = Served(make_target(elf, **target_kw), console=open(os.devnull, "w"))
+    try:
+        argv = [GDB, "-nx", "-batch", "-ex", "set confirm off", "-ex", "set pagination off",
+                "-ex", "target remote %s:%d" % s.address]
+        for c in cmds:
+            argv += ["-ex", c]
+        argv.append(os.path.basename(elf))
+        p = subprocess.run(argv, cwd=FIX, capture_output=True, text=True, timeout=120)
+        return p.stdout + (p.stderr if stderr else "")
+    finally:
+        s.close()
+
+
+def builtin(elf, cmds, opts=()):
+    argv = [sys.executable, "-m", "emu", "debug", *opts, "-batch"]
+    for c in cmds:
+        argv += ["-ex", c]
+    argv.append(elf)
+    p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return p.stdout
+
+
+def comparable(text):
+    """GDB's lines less what only a remote session prints: where the target was found at
+    `target remote`, and its prologue analyser's complaint past crt0."""
+    return [ln.rstrip() for ln in text.splitlines()
+            if not re.match(r"0x[0-9a-f]+ in _start \(\)$|Backtrace stopped:", ln)]
+
+
+def test_gdb_session_on_our_server():
+    call = line_of("debugme.c", "walk-call")
+    out = gdb(DEBUGME, ["info threads", f"break debugme.c:{call}", "continue", "print total",
+                        "print table", "print origin", "bt", "info registers pc",
+                        "x/4xw &table", "delete", "watch counter", "continue", "continue",
+                        "delete", "continue"])
+    assert "Thread 101" in out
+    assert f"Breakpoint 1, walk (n=4) at debugme.c:{call}" in out
+    assert "$2 = {10, 20, 30, 40}" in out and "$3 = {x = 3, y = -4}" in out
+    assert re.search(r"#1  0x[0-9a-f]+ in main \(\) at debugme.c:\d+", out)
+    assert "Hardware watchpoint 2: counter" in out
+    assert re.search(r"exited with code 03\]", out), out
+
+
+def test_gdb_sees_sigbus_at_the_unaligned_load():
+    out = gdb(UNALIGNED, ["continue", "bt"])
+    assert "SIGBUS" in out
+    assert f"unaligned.c:{line_of('unaligned.c', 'unaligned-load')}" in out
+
+
+def test_gdb_threads_and_watchpoint_on_the_shared_counter():
+    out = gdb(SHARED, ["info threads", "watch shared_counter", "continue", "continue",
+                       "info threads"], group=(2, 2))
+    for tid in ("101", "102", "201", "202"):
+        assert f"Thread {tid}" in out
+    assert "Hardware watchpoint 1: shared_counter" in out
+
+
+@pytest.mark.parametrize("elf, cmds, opts", [
+    (DEBUGME, ["break debugme.c:30", "run", "print total", "print table", "print origin",
+               "print greeting", "bt", "step", "info args", "next", "next", "next", "next",
+               "print total", "print counter", "x/4xw &table", "x/2dw &origin", "finish"], ()),
+    (DEBUGME, ["break add", "run", "bt", "up", "print i", "print table[i]", "down",
+               "print a + b", "delete", "watch counter", "continue", "continue"], ()),
+    (DEBUGME, ["break walk", "run", "next", "next", "next", "next", "next", "next", "next",
+               "print counter", "print total"], ()),
+    (DEBUGME, ["break add", "run", "info registers", "stepi", "stepi", "nexti", "info line",
+               "finish", "info breakpoints", "info args", "info locals", "up", "info locals",
+               "p $lr", "p $r0", "p/x $sp", "p $r9", "p counter == 0", "p table[1] * 2",
+               "p &origin", "p *&origin", "p origin.x + origin.y", "tbreak debugme.c:31",
+               "continue", "info all-registers"], ()),
+    (UNALIGNED, ["run", "bt", "info threads", "x/2xw p", "print buffer", "print *p",
+                 "print p[0]", "frame 1", "info locals"], ()),
+    (SHARED, ["break main", "run", "info threads", "thread 2", "bt", "watch shared_counter",
+              "continue", "continue", "thread 1", "p shared_counter", "x/4xw 0x8f000000"],
+     ("--cores", "4")),
+])
+def test_builtin_prints_what_gdb_prints(elf, cmds, opts):
+    """The same commands, the same standard output (GDB attaches to a program stopped
+    before its first instruction: `continue` where the built-in debugger says `run`)."""
+    kw = {"group": (2, 2)} if opts else {}
+    ours = comparable(builtin(elf, cmds, opts))
+    theirs = comparable(gdb(elf, ["continue" if c == "run" else c for c in cmds],
+                            stderr=False, **kw))
+    assert ours == theirs
