@@ -88,6 +88,7 @@ class Debugger:
         self.exit_code: Optional[int] = None
         self.list_next: Optional[Tuple[str, int]] = None
         self._sources: Dict[str, Optional[List[str]]] = {}
+        self._missing = set()
         self._tnums = {k: j + 1 for j, k in enumerate(self.t.cores)}
         #: GDB's from_tty: the chatter of commands typed at the prompt ("Continuing.",
         #: "Starting program: ...", "Run till exit from ..."), not printed for -batch -ex
@@ -625,7 +626,7 @@ class Debugger:
             k = self.cur
             start = self._frames(k)[0]
             ret = self.t.call_return(k) if over else None
-            ev = self._run(lambda: self.t.resume(step=k))
+            ev = self._run(lambda: self.t.resume(step=k, over=k))
             if ev.reason == "step" and ret is not None and self.t.pc(k) != ret:
                 ev = self._run_to(k, ret, start.regs[13])
             if ev.reason != "step":
@@ -686,7 +687,7 @@ class Debugger:
         cur_line = (start_line.file, start_line.line)
         while True:
             ret = self.t.call_return(k)
-            ev = self._run(lambda: self.t.resume(step=k))
+            ev = self._run(lambda: self.t.resume(step=k, over=k))
             if ev.reason != "step":
                 if not self._report(ev):
                     self._resume()
@@ -894,10 +895,19 @@ class Debugger:
 
     def _print_source_line(self, file: str, line: int) -> None:
         src = self._source(file)
-        if src is None or not 0 < line <= len(src):
-            self.say(f"{line}\tin {file}")
+        if src is None:
+            # GDB: the first time an error on stderr, then "in FILE"
+            if file not in self._missing:
+                self._missing.add(file)
+                self._stderr([f"{line}\t{file}: No such file or directory."])
+            else:
+                self.say(f"{line}\tin {file}")
+        elif not 0 < line <= len(src):
+            self.say(f"Line number {line} out of range; \"{file}\" has {len(src)} lines.")
         else:
             self.say(f"{line}\t{src[line - 1]}")
+
+    _missing: set = set()
 
     def cmd_backtrace(self, arg):
         self._need_process()

@@ -433,7 +433,9 @@ class Session:
 
         def work():
             try:
-                box["ev"] = self.t.resume(run, step)
+                # GDB steps a thread over the breakpoint it resumes at itself (removes it,
+                # steps, puts it back); any thread sitting on one is to report it
+                box["ev"] = self.t.resume(run, step, over=None)
             except BaseException as e:       # reported below
                 box["err"] = e
         th = threading.Thread(target=work, daemon=True, name="epiphany-emu gdb run")

@@ -119,6 +119,7 @@ class Target:
         self.watches: List[Watchpoint] = []
         self.finished: Optional[StopEvent] = None   # the exit, once it happened
         self._armed: Dict[int, Tuple[int, int]] = {}   # core -> (pc, instructions) at BRK
+        self._over: Optional[int] = None
         self._bkpt_halted: Set[int] = set()
         self._lock = threading.Lock()
         self._running = False
@@ -389,15 +390,35 @@ class Target:
             if self._running:
                 self.engine.request_stop()
 
+    LAST = "last"
+
     def resume(self, run: Optional[Sequence[int]] = None,
-               step: Optional[int] = None) -> StopEvent:
+               step: Optional[int] = None, over=LAST) -> StopEvent:
         """Run until something stops the chip: every core (run=None) or only the cores of
         `run` (the others are held), and, with `step`, until core `step` has executed one
-        instruction (or entered an interrupt handler).  Returns the StopEvent."""
+        instruction (or entered an interrupt handler).  Returns the StopEvent.
+
+        A core resumed at a breakpoint's address stops there again at once (as a thread
+        resumed on a planted breakpoint instruction traps), except `over`: that core runs
+        the instruction first (GDB's step over a breakpoint at the resume address).  By
+        default `over` is the core of the last stop, if it has not moved since; the GDB
+        server passes None (GDB removes its breakpoint and steps over it itself, and
+        expects every other thread to report a breakpoint it is sitting on)."""
         if self.finished is not None:
             return self.finished
         with self._lock:
             self._interrupted = False
+        if over == self.LAST:
+            ls = self.last_stop
+            over = None
+            if ls is not None and ls.core is not None and ls.result is not None and \
+                    ls.result.pc is not None and self.alive(ls.core) and \
+                    self.engine.get_pc(ls.core) == ls.result.pc:
+                over = ls.core
+            elif ls is not None and ls.core is not None and self.alive(ls.core) and \
+                    ls.reason == "step":
+                over = ls.core
+        self._over = over
         ev = self._resume(run, step)
         self.last_stop = ev
         if ev.reason == "exited":
@@ -432,8 +453,16 @@ class Target:
                     temps.append(g)
                 e.set_irq_stop(True)
                 irq_stop = True
-            for k in runnable:
-                self._arm(k)
+            # only `over` steps over a breakpoint it sits on: the engine's own arming of the
+            # core that hit one is undone for every other core (a PC write disarms)
+            for k in self.cores:
+                if k != self._over and k in self._armed and not e.core_flags(k)["exited"]:
+                    pc = e.get_pc(k)
+                    if self._armed[k] == (pc, e.counters(k)["instructions"]):
+                        e.set_pc(k, pc)
+                    del self._armed[k]
+            if self._over is not None and self._over in runnable:
+                self._arm(self._over)
             while True:
                 ev = self._run_once(step, temps)
                 if ev is None:

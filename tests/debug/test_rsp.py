@@ -247,12 +247,30 @@ def test_breakpoint_costs_no_cycle(served):
     res, _, _, _ = run_elf(DEBUGME)
     s = served()
     c = s.connect()
-    c.ask(b"Z0,%x,2" % sym(s.target, "_add"))
+    add = sym(s.target, "_add")
+    c.ask(b"Z0,%x,2" % add)
     for _ in range(4):
         assert c.ask(b"vCont;c").startswith(b"T05")
+        assert c.reg(PC_REGNUM) == add
+        # as GDB: remove the breakpoint, step over it, put it back
+        c.ask(b"z0,%x,2" % add)
+        assert c.ask(b"vCont;s:65").startswith(b"T05")
+        c.ask(b"Z0,%x,2" % add)
     assert c.ask(b"vCont;c") == b"W03"
     assert s.target.finished.result.cycles == res.cycles
     c.close()
+
+
+def test_a_thread_resumed_on_a_breakpoint_reports_it_again(client):
+    """GDB steps the reporting thread over a breakpoint itself; a thread resumed while
+    sitting on one traps again at once (as on a planted BKPT), it does not run past."""
+    c, s = client
+    add = sym(s.target, "_add")
+    c.ask(b"Z0,%x,2" % add)
+    assert c.ask(b"vCont;c").startswith(b"T05")
+    n = s.target.engine.counters(0)["instructions"]
+    assert c.ask(b"vCont;c").startswith(b"T05")
+    assert c.reg(PC_REGNUM) == add and s.target.engine.counters(0)["instructions"] == n
 
 
 def test_write_watchpoint_reports_the_address(client):
