@@ -116,3 +116,29 @@ def test_gdb_steps_one_core_while_the_others_hit_its_breakpoints():
     assert "11\t    unsigned k = eprt_init();" in out
     assert re.search(r"Thread \d \"core 0x8[04][89]\" hit Breakpoint 1, main \(\)", out)
     assert "exited normally" not in out
+
+
+def test_gdb_ctrl_c_read_and_access_watchpoints_kill():
+    import signal
+    import time
+    from tests.debug.test_rsp import FOREVER
+    s = Served(make_target(FOREVER), console=open(os.devnull, "w"))
+    try:
+        argv = [GDB, "-nx", "-batch", "-ex", "set confirm off",
+                "-ex", "target remote %s:%d" % s.address, "-ex", "continue",
+                "-ex", "print ticks > 0", "-ex", "rwatch ticks", "-ex", "continue",
+                "-ex", "awatch ticks", "-ex", "delete 1", "-ex", "continue", "-ex", "kill",
+                "forever.elf"]
+        p = subprocess.Popen(argv, cwd=FIX, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        s.close()
+    assert "Program received signal SIGINT, Interrupt." in out
+    assert "$1 = 1" in out
+    assert "Hardware read watchpoint 1: ticks\n\nValue = " in out
+    assert re.search(r"Hardware access \(read/write\) watchpoint 2: ticks\n\n"
+                     r"Old value = (\d+)\nNew value = \d+", out)
+    assert "killed]" in out
