@@ -14,10 +14,8 @@ from libc.string cimport memcpy, memset
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
 
-import numpy as np
-cimport numpy as cnp
+from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 
-cnp.import_array()
 
 include "_gen_regs.pxi"
 include "_irq.pxi"
@@ -588,9 +586,10 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
 cdef class Engine:
     """The emulated chip's state and run loop.  Use it through emu.chip.Chip."""
     cdef Chip ch
-    cdef object _sram            # numpy uint8 [ncores, sram_size]
-    cdef list _ext               # numpy uint8 arrays of the external regions
-    cdef object _ulog            # numpy buffer of UnalignedRec
+    cdef object _sram            # buffer of uint8 [ncores, sram_size] (RawMemory or given)
+    cdef list _ext               # buffers of the external regions
+    cdef object _sram_np         # numpy view of _sram, made on first use
+    cdef list _ext_np
 
     def __cinit__(self, int rows, int cols, int first_row, int first_col,
                   uint32_t sram_size=0x8000, ext=(), uint32_t quantum=1000,
@@ -602,7 +601,7 @@ cdef class Engine:
         be C-contiguous and writable; the engine keeps them alive."""
         cdef int k, r, col, cid
         cdef Core* c
-        cdef cnp.ndarray arr
+        cdef uint8_t* sbase
         memset(&self.ch, 0, sizeof(Chip))
         if rows <= 0 or cols <= 0 or rows * cols > 4096:
             raise ValueError("chip geometry must have 1..4096 cores")
@@ -623,10 +622,11 @@ cdef class Engine:
         for k in range(4096):
             self.ch.core_of_id[k] = -1
         if memory is not None:
-            self._sram = _checked_buffer(memory[0], (self.ch.ncores, sram_size), "sram")
+            self._sram = memory[0]
+            sbase = _buffer_data(memory[0], (self.ch.ncores, sram_size), "sram")
         else:
-            self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
-        arr = self._sram
+            self._sram = RawMemory(self.ch.ncores, sram_size)
+            sbase = (<RawMemory>self._sram).data
         for k in range(self.ch.ncores):
             r = k // cols
             col = k % cols
@@ -638,7 +638,7 @@ cdef class Engine:
             cid = (c.row << 6) | c.col
             c.coreid = cid
             self.ch.core_of_id[cid] = k
-            c.sram = <uint8_t*>cnp.PyArray_DATA(arr) + <size_t>k * sram_size
+            c.sram = sbase + <size_t>k * sram_size
             c.sram_size = sram_size
             c.pd = insn_array(sram_size // 2)
             c.code_blk = <uint8_t*>calloc(sram_size // 256 + 1, 1)
@@ -655,14 +655,14 @@ cdef class Engine:
             if memory is not None:
                 if k >= len(memory[1]):
                     raise ValueError(f"no memory given for external region {k}")
-                a = _checked_buffer(memory[1][k], (size,), f"external region {k}")
+                a = memory[1][k]
+                self.ch.ext[k].mem = _buffer_data(a, (size,), f"external region {k}")
             else:
-                a = np.zeros(size, dtype=np.uint8)
+                a = RawMemory(1, size)
+                self.ch.ext[k].mem = (<RawMemory>a).data
             self._ext.append(a)
-            arr = a
             self.ch.ext[k].base = base
             self.ch.ext[k].size = size
-            self.ch.ext[k].mem = <uint8_t*>cnp.PyArray_DATA(arr)
             self.ch.ext[k].pages = <Insn**>calloc(size // 4096, sizeof(Insn*))
             if self.ch.ext[k].pages == NULL:
                 raise MemoryError()
@@ -677,9 +677,10 @@ cdef class Engine:
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
         if self.ch.seen == NULL:
             raise MemoryError()
-        self._ulog = np.zeros(unaligned_log_cap * sizeof(UnalignedRec), dtype=np.uint8)
-        arr = self._ulog
-        self.ch.unaligned_log = <UnalignedRec*>cnp.PyArray_DATA(arr)
+        self.ch.unaligned_log = <UnalignedRec*>calloc(max(unaligned_log_cap, 1),
+                                                      sizeof(UnalignedRec))
+        if self.ch.unaligned_log == NULL:
+            raise MemoryError()
         self.ch.unaligned_log_cap = unaligned_log_cap
         for k in range(8):
             self.ch.tm.tc_cost[k] = 1
@@ -699,6 +700,7 @@ cdef class Engine:
                 free(self.ch.cores[k].dhist)
             free(self.ch.cores)
         free(self.ch.core_of_id)
+        free(self.ch.unaligned_log)
         free(self.ch.seen)
         free(self.ch.clinks)
         free(self.ch.rlinks)
@@ -900,10 +902,12 @@ cdef class Engine:
                     parts.append(self._prof_rows(r.prof_pages[p], 2048, r.base + p * 4096))
         if not parts:
             return self._prof_rows(NULL, 0, 0)
+        import numpy as np
         return np.concatenate(parts)
 
     cdef object _prof_rows(self, ProfEntry* e, uint32_t n, uint32_t base):
         cdef uint32_t i
+        import numpy as np
         rows = []
         if e != NULL:
             for i in range(n):
@@ -919,6 +923,7 @@ cdef class Engine:
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
         cdef uint32_t nb = c.sram_size >> 6
+        import numpy as np
         if c.dhist == NULL:
             return np.zeros((nb, 2), dtype=np.uint32)
         return np.asarray(<uint32_t[:nb * 2]>c.dhist).reshape(nb, 2).copy()
@@ -927,6 +932,7 @@ cdef class Engine:
         """Same for external region j: (base, array of shape (blocks, 2))."""
         cdef ExtRegion* r = &self.ch.ext[j]
         cdef uint32_t nb = r.size >> 6
+        import numpy as np
         if r.dhist == NULL:
             return r.base, np.zeros((nb, 2), dtype=np.uint32)
         return r.base, np.asarray(<uint32_t[:nb * 2]>r.dhist).reshape(nb, 2).copy()
@@ -964,6 +970,10 @@ cdef class Engine:
         """Ask a running `run` (in another thread) to return STOP_USER at its next slice
         boundary (within a quantum of emulated time).  Safe to call from any thread."""
         self.ch.stop_request = 1
+
+    def clear_stop_request(self):
+        """Withdraw a request_stop that no run has answered yet (the caller answered it)."""
+        self.ch.stop_request = 0
 
     # -- watched ranges -------------------------------------------------------------------------
     def watch_add(self, uint32_t lo, uint32_t hi, bint write=True, bint read=False):
@@ -1223,11 +1233,17 @@ cdef class Engine:
     def sram(self, int k):
         """Zero-copy numpy view of core k's local memory."""
         self._check(k)
-        return self._sram[k]
+        if self._sram_np is None:
+            import numpy as np
+            self._sram_np = np.asarray(self._sram).reshape(self.ch.ncores, -1)
+        return self._sram_np[k]
 
     def ext_region(self, int j):
         """(base, numpy view) of external region j."""
-        return self.ch.ext[j].base, self._ext[j]
+        if self._ext_np is None:
+            import numpy as np
+            self._ext_np = [np.asarray(a).reshape(-1) for a in self._ext]
+        return self.ch.ext[j].base, self._ext_np[j]
 
     cdef Loc _locate(self, int core, uint32_t addr, uint64_t n) except *:
         """Host view of n bytes at addr (global, or core `core`'s local space when core >= 0):
@@ -1261,6 +1277,17 @@ cdef class Engine:
         else:
             ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
 
+    def code_written(self, uint32_t addr, uint32_t n, int core=-1):
+        """Bytes at addr (see mem_read) were changed behind the engine's back (a host program
+        writing a shared mapping of the memory): decoded instructions there are forgotten."""
+        if n == 0:
+            return
+        cdef Loc w = self._locate(core, addr, n)
+        if w.kind == MK_SRAM:
+            sram_code_written(w.core, w.off, n)
+        else:
+            ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
+
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""
         cdef Loc w
@@ -1269,12 +1296,60 @@ cdef class Engine:
         mmr_write(w.core, w.off, v, w.core)
 
 
-def _checked_buffer(a, shape, what):
-    a = np.asarray(a)
-    if a.dtype != np.uint8 or a.shape != shape or not a.flags.c_contiguous \
-            or not a.flags.writeable:
+cdef uint8_t* _buffer_data(a, tuple shape, str what) except NULL:
+    """The data of a caller's memory buffer (numpy array, mmap, bytearray...): writable,
+    C-contiguous unsigned bytes of that shape."""
+    cdef uint8_t[::1] flat
+    try:
+        m = memoryview(a)
+        ok = (m.format in ("B", "<B", "=B", ">B") and tuple(m.shape) == shape
+              and m.c_contiguous and not m.readonly)
+    except TypeError:
+        ok = False
+    if not ok:
         raise ValueError(f"{what}: need a writable C-contiguous uint8 array of shape {shape}")
-    return a
+    flat = m.cast("B") if m.ndim != 1 or m.format != "B" else m
+    return &flat[0]
+
+
+cdef class RawMemory:
+    """Zeroed emulated memory of our own (calloc: pages the program never touches cost
+    nothing), exposed through the buffer protocol as uint8 [rows, size] so numpy views of it
+    need no copy.  numpy is not imported until a view is asked for."""
+    cdef uint8_t* data
+    cdef Py_ssize_t shape[2]
+    cdef Py_ssize_t strides[2]
+
+    def __cinit__(self, Py_ssize_t rows, Py_ssize_t size):
+        self.data = <uint8_t*>calloc(<size_t>(rows * size if rows * size else 1), 1)
+        if self.data == NULL:
+            raise MemoryError()
+        self.shape[0] = rows
+        self.shape[1] = size
+        self.strides[0] = size
+        self.strides[1] = 1
+
+    def __dealloc__(self):
+        free(self.data)
+
+    def __getbuffer__(self, Py_buffer* view, int flags):
+        view.buf = self.data
+        view.obj = self
+        view.len = self.shape[0] * self.shape[1]
+        view.readonly = 0
+        view.itemsize = 1
+        if flags & PyBUF_FORMAT:
+            view.format = b"B"
+        else:
+            view.format = NULL
+        view.ndim = 2 if flags & PyBUF_ND else 1
+        view.shape = self.shape if flags & PyBUF_ND else NULL
+        view.strides = self.strides if flags & PyBUF_STRIDES else NULL
+        view.suboffsets = NULL
+        view.internal = NULL
+
+    def __releasebuffer__(self, Py_buffer* view):
+        pass
 
 
 cdef int run_core_one(Core* c) noexcept nogil:

@@ -228,7 +228,8 @@ class Chip:
 
     # -- loading ------------------------------------------------------------------------------
     def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None,
-                 start: bool = True, libc_abi: Optional[str] = None) -> LoadImage:
+                 start: bool = True, libc_abi: Optional[str] = None,
+                 group: Optional[Tuple[int, int, int, int]] = None) -> LoadImage:
         """Load an executable the way e-loader does.
 
         Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
@@ -238,7 +239,10 @@ class Chip:
         started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
         (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
         like the GNU simulator.  With ``start=False`` the cores are left idle, loaded, until
-        ``start`` (e-hal's e_load with E_FALSE, then e_start).
+        ``start`` (e-hal's e_load with E_FALSE, then e_start).  ``group`` = (row0, col0,
+        rows, cols), chip-relative like ``group()``: the e_open'd workgroup the cores belong
+        to, which the loader records describe (e_load of one core of a 4x4 workgroup tells
+        that core it is (r, c) of 4x4); default: the rectangle ``cores`` span.
 
         Every segment is checked against the memory it lands in before anything is written
         (LoadError naming the memory that exists).  ``libc_abi`` names the C library layouts
@@ -279,7 +283,7 @@ class Chip:
                 self._write_checked(img, seg.addr, data, -1)
         if local:
             try:
-                self._fill_loader_sections(img, cores)
+                self._fill_loader_sections(img, cores, group)
             except ValueError:
                 raise LoadError(f"{img.path}: corrupt loader sections (workgroup_cfg, "
                                 f"ext_mem_cfg, loader_cfg must lie in core-local memory)") \
@@ -395,16 +399,21 @@ class Chip:
             self.engine.reg_write(k, 13, argcp - 8)
         return True
 
-    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int]) -> None:
+    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int],
+                              group: Optional[Tuple[int, int, int, int]] = None) -> None:
         """e_group_config_t at workgroup_cfg, e_emem_config_t at ext_mem_cfg, loader_cfg
         (LIBS e-loader.c; fact sheet §6.4 step 5)."""
         wg = img.sections.get("workgroup_cfg")
         em = img.sections.get("ext_mem_cfg")
         lc = img.sections.get("loader_cfg")
         c = self.config
-        rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
-        cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
-        g_row, g_col = rows_used[0], cols_used[0]
+        if group is not None:
+            g_row, g_col = c.first_row + group[0], c.first_col + group[1]
+            rows_used, cols_used = range(group[2]), range(group[3])
+        else:
+            rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
+            cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
+            g_row, g_col = rows_used[0], cols_used[0]
         chiptype = 0 if (c.rows, c.cols) == (4, 4) else 1       # E_E16G301 / E_E64G401
         for k in cores:
             cid = self.engine.coreid(k)
@@ -428,7 +437,10 @@ class Chip:
     def request_stop(self) -> None:
         """End a ``run`` in progress (from any thread, a signal handler): it returns
         ``Stop.USER`` at the engine's next slice boundary; a console read waiting for input
-        gives up (EINTR).  ``emu.interrupt.run_interruptible`` calls this on SIGINT/SIGTERM."""
+        gives up (EINTR).  ``emu.interrupt.run_interruptible`` calls this on SIGINT/SIGTERM.
+        A request made while no run is in progress (a signal that comes while the program is
+        still being loaded) ends the next run at once: it stays pending until a run returns
+        ``Stop.USER`` for it."""
         self.stop_requested = True
         self.engine.request_stop()
 
@@ -436,7 +448,6 @@ class Chip:
         """Run until every loaded core exited, a fault, a deadlock, every core idle, or
         max_cycles of emulated time (0 = unbounded).  Traps are serviced on the way."""
         e = self.engine
-        self.stop_requested = False
         while True:
             st, k = e.run(max_cycles)
             name = Stop(st)
@@ -453,12 +464,20 @@ class Chip:
                     e.set_exited(k, status)
                     if self._all_done():
                         return self._result(Stop.EXIT)
+                if self.stop_requested:
+                    # the request came while the trap was served (a console read gave up
+                    # with EINTR): answer it now, before the program runs on
+                    e.clear_stop_request()
+                    self.stop_requested = False
+                    return self._result(Stop.USER)
                 continue
             if name == Stop.ALL_IDLE and not any(self.engine.core_flags(j)["exited"]
                                                  for j in self.loaded_cores):
                 # every core sleeps waiting for an interrupt nobody will raise, and none has
                 # finished: the program is stuck, not done
                 name = Stop.DEADLOCK
+            if name == Stop.USER:
+                self.stop_requested = False      # the request is answered
             if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER):
                 return self._result(name)
             if name in (Stop.WATCH, Stop.BRK, Stop.IRQ):

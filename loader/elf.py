@@ -7,7 +7,7 @@ file, so the CLI can print them without a traceback.
 """
 from __future__ import annotations
 
-import io
+import struct
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -91,53 +91,90 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
         raise LoadError(f"{path}: ELF for another machine (e_machine {machine:#x}, "
                         f"Epiphany is {EM_EPIPHANY:#x})")
     try:
-        from elftools.common.exceptions import ELFError
-        from elftools.elf.elffile import ELFFile
-        from elftools.elf.sections import SymbolTableSection
-        ef = ELFFile(io.BytesIO(raw))
-        if ef.header.e_type not in ("ET_EXEC",):
-            raise LoadError(f"{path}: not an executable (ELF type {ef.header.e_type}); link it first")
-        segs = []
-        for seg in ef.iter_segments():
-            if seg.header.p_type != "PT_LOAD":
-                continue
-            h = seg.header
-            if h.p_offset + h.p_filesz > len(raw):
-                raise LoadError(f"{path}: truncated ELF file (segment at 0x{h.p_paddr:08x} "
-                                f"extends past the end of the file)")
-            data = raw[h.p_offset:h.p_offset + h.p_filesz]
-            segs.append(Segment(h.p_paddr, data, max(h.p_memsz, h.p_filesz), h.p_flags))
-        if not segs:
-            raise LoadError(f"{path}: no loadable segments")
-        syms: List[Symbol] = []
-        sections: Dict[str, Tuple[int, int]] = {}
-        secnames = []
-        comment: Tuple[str, ...] = ()
-        for sec in ef.iter_sections():
-            secnames.append(sec.name)
-            if sec.header.sh_flags & 0x2:      # SHF_ALLOC
-                sections[sec.name] = (sec.header.sh_addr, sec.header.sh_size)
-            elif sec.name == ".comment" and sec.header.sh_type != "SHT_NOBITS" \
-                    and sec.header.sh_size <= 1 << 16:
-                comment = tuple(x.decode("utf-8", "replace")
-                                for x in sec.data().split(b"\0") if x)
-        for sec in ef.iter_sections():
-            if isinstance(sec, SymbolTableSection):
-                for s in sec.iter_symbols():
-                    t = s.entry.st_info.type
-                    kind = {"STT_FUNC": "func", "STT_OBJECT": "object", "STT_NOTYPE": "notype",
-                            "STT_SECTION": "section"}.get(t)
-                    # linker constants (SHN_ABS) and undefined symbols name no location
-                    if kind is None or s.entry.st_shndx in ("SHN_UNDEF", "SHN_ABS", "SHN_COMMON"):
-                        continue
-                    shn = s.entry.st_shndx
-                    secname = secnames[shn] if isinstance(shn, int) and shn < len(secnames) else ""
-                    syms.append(Symbol(s.name, s.entry.st_value, s.entry.st_size, kind, secname))
-        return LoadImage(path, ef.header.e_entry, segs, syms, sections, comment, _raw=raw)
+        return _parse_elf32(raw, path)
     except LoadError:
         raise
-    except (ELFError, Exception) as e:   # pyelftools raises many types on corrupt input
-        raise LoadError(f"{path}: corrupt or truncated ELF file ({type(e).__name__}: {e})") from None
+    except (struct.error, IndexError, ValueError, OverflowError) as e:
+        raise LoadError(f"{path}: corrupt or truncated ELF file ({type(e).__name__}: {e})") \
+            from None
+
+
+_SHT_SYMTAB, _SHT_NOBITS, _SHT_DYNSYM = 2, 8, 11
+_SHN_UNDEF, _SHN_LORESERVE, _SHN_ABS, _SHN_COMMON = 0, 0xFF00, 0xFFF1, 0xFFF2
+_SYMBOL_KINDS = {0: "notype", 1: "object", 2: "func", 3: "section"}     # STT_*
+
+
+def _cstr(raw: bytes, at: int) -> str:
+    """The NUL-terminated string at offset `at` (a string table entry)."""
+    if not 0 <= at < len(raw):
+        raise ValueError(f"string offset 0x{at:x} outside the file")
+    end = raw.find(b"\0", at)
+    return raw[at:end if end >= 0 else len(raw)].decode("utf-8", "replace")
+
+
+def _parse_elf32(raw: bytes, path: str) -> LoadImage:
+    """ELF32 little-endian, read with struct (the ELF specification's Elf32_Ehdr, Elf32_Phdr,
+    Elf32_Shdr, Elf32_Sym): no third-party parser to import on the start-up path."""
+    (e_type, _machine, _version, entry, phoff, shoff, _flags, _ehsize, phentsize, phnum,
+     shentsize, shnum, shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", raw, 16)
+    if e_type != 2:                                               # ET_EXEC
+        kind = {0: "ET_NONE", 1: "ET_REL", 3: "ET_DYN", 4: "ET_CORE"}.get(e_type, e_type)
+        raise LoadError(f"{path}: not an executable (ELF type {kind}); link it first")
+    segs: List[Segment] = []
+    if phnum and phentsize < 32:
+        raise ValueError(f"program header entries of {phentsize} bytes")
+    for i in range(phnum):
+        (p_type, p_offset, _vaddr, p_paddr, p_filesz, p_memsz, p_flags,
+         _align) = struct.unpack_from("<8I", raw, phoff + i * phentsize)
+        if p_type != 1:                                           # PT_LOAD
+            continue
+        if p_offset + p_filesz > len(raw):
+            raise LoadError(f"{path}: truncated ELF file (segment at 0x{p_paddr:08x} "
+                            f"extends past the end of the file)")
+        segs.append(Segment(p_paddr, raw[p_offset:p_offset + p_filesz],
+                            max(p_memsz, p_filesz), p_flags))
+    if not segs:
+        raise LoadError(f"{path}: no loadable segments")
+    if shnum and shentsize < 40:
+        raise ValueError(f"section header entries of {shentsize} bytes")
+    shdrs = [struct.unpack_from("<10I", raw, shoff + i * shentsize) for i in range(shnum)]
+    if shdrs and shstrndx >= len(shdrs):
+        raise ValueError(f"section name table index {shstrndx} of {len(shdrs)} sections")
+
+    def data(h) -> bytes:
+        if h[1] == _SHT_NOBITS:
+            return b""
+        if h[4] + h[5] > len(raw):
+            raise ValueError(f"section at file offset 0x{h[4]:x} extends past the end")
+        return raw[h[4]:h[4] + h[5]]
+
+    names_raw = data(shdrs[shstrndx]) if shdrs else b""
+    secnames = [_cstr(names_raw, h[0]) if h[0] or names_raw else "" for h in shdrs]
+    sections: Dict[str, Tuple[int, int]] = {}
+    comment: Tuple[str, ...] = ()
+    for name, h in zip(secnames, shdrs):
+        if h[2] & 0x2:                                            # SHF_ALLOC
+            sections[name] = (h[3], h[5])
+        elif name == ".comment" and h[1] != _SHT_NOBITS and h[5] <= 1 << 16:
+            comment = tuple(x.decode("utf-8", "replace") for x in data(h).split(b"\0") if x)
+    syms: List[Symbol] = []
+    for h in shdrs:
+        if h[1] not in (_SHT_SYMTAB, _SHT_DYNSYM):
+            continue
+        table = data(h)
+        if h[6] >= len(shdrs):
+            raise ValueError(f"symbol table's string table index {h[6]}")
+        strtab = data(shdrs[h[6]])
+        for off in range(0, len(table) - 15, 16):
+            st_name, value, size, info, _other, shn = struct.unpack_from("<IIIBBH", table, off)
+            kind = _SYMBOL_KINDS.get(info & 0xF)
+            # linker constants (SHN_ABS) and undefined symbols name no location
+            if kind is None or shn in (_SHN_UNDEF, _SHN_ABS, _SHN_COMMON):
+                continue
+            secname = secnames[shn] if shn < _SHN_LORESERVE and shn < len(secnames) else ""
+            name = _cstr(strtab, st_name) if st_name or strtab else ""
+            syms.append(Symbol(name, value, size, kind, secname))
+    return LoadImage(path, entry, segs, syms, sections, comment, _raw=raw)
 
 
 #: where e-loader writes its records in an S-record image, which has no section table

@@ -18,6 +18,7 @@ from emu.interrupt import run_interruptible
 from emu.stops import Stop
 from emu.syscalls import HostIO
 from isa.assembler import assemble
+from loader.elf import read_elf
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 ENV = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -92,6 +93,20 @@ def test_a_signal_stops_a_compute_bound_run_at_once(tmp_path):
     assert latency < 0.25          # ~0.02 s measured; the bound leaves room for a busy host
 
 
+def test_a_signal_while_loading_stops_the_run_at_its_start(tmp_path):
+    """A SIGINT that comes before the run starts (the CLI still loading) is kept and ends the
+    run as soon as it starts, reported like one during the run."""
+    from emu.interrupt import EarlySignals
+    chip = Chip(ChipConfig.flat(), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
+                                          stderr=io.BytesIO()))
+    with EarlySignals() as early:
+        os.kill(os.getpid(), signal.SIGINT)
+        chip.load_elf(program(tmp_path, "forever", FOREVER))
+        res, sig = run_interruptible(chip.run, chip.request_stop, early=early)
+    assert res.stop == Stop.USER and sig == signal.SIGINT
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def _start(args, stdin=None):
     return subprocess.Popen([sys.executable, "-m", "emu", *args], cwd=ROOT, env=ENV,
                             stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -127,6 +142,43 @@ def test_ctrl_c_while_the_program_waits_for_input(tmp_path):
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=30)        # stdin still open: the read must give up
     assert p.returncode == 130 and b"interrupted by SIGINT" in err
+
+
+def _stdin_sum_chip():
+    r, w = os.pipe()
+    img = read_elf(STDIN_SUM)
+    chip = Chip(ChipConfig.for_image(img), HostIO(stdin=os.fdopen(r, "rb"), stdout=io.BytesIO(),
+                                                  stderr=io.BytesIO()))
+    chip.load_elf(img)
+    return chip, w
+
+
+def test_a_stop_requested_before_the_run_starts_is_not_lost():
+    """A signal that comes while the program is still being loaded (handler installed, run
+    not started) stops the run."""
+    chip, w = _stdin_sum_chip()
+    try:
+        chip.request_stop()
+        assert chip.run().stop == Stop.USER
+        assert chip.stop_requested is False           # answered, not pending for the next run
+    finally:
+        os.close(w)
+
+
+def test_a_stop_requested_during_a_console_read_ends_the_run_there():
+    """Ctrl-C while the program waits for input: the read gives up (EINTR) and the run ends
+    with Stop.USER at once -- not whenever the engine's next slice boundary comes, by which
+    time the program may have taken the failed read for end-of-file and exited 0 (the race
+    CI's busy machine hit)."""
+    chip, w = _stdin_sum_chip()
+    try:
+        threading.Timer(0.3, chip.request_stop).start()
+        res = chip.run()
+        assert res.stop == Stop.USER
+        assert not chip.engine.core_flags(0)["exited"]
+        assert chip.stop_requested is False
+    finally:
+        os.close(w)
 
 
 # ---- 4. a flat program on several cores ------------------------------------------------------
