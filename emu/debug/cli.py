@@ -123,6 +123,14 @@ class Debugger:
             print(str(e), file=self.err)         # GDB's errors go to stderr
             self.err.flush()
             return False
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:                   # a bug: say so, keep the session
+            self.out.flush()
+            print(f"epiphany-emu: internal error in {line!r}: {type(e).__name__}: {e}",
+                  file=self.err)
+            self.err.flush()
+            return False
 
     def _command(self, word: str) -> str:
         if word in _ALIASES:
@@ -143,7 +151,10 @@ class Debugger:
         raise SystemExit(self.exit_code if self.exit_code is not None else 0)
 
     def cmd_echo(self, arg):
-        text = arg.encode().decode("unicode_escape")
+        try:
+            text = arg.encode().decode("unicode_escape")
+        except UnicodeDecodeError:
+            text = arg.rstrip("\\")
         self.out.write(text)
         self.out.flush()
 
@@ -622,6 +633,8 @@ class Debugger:
         self._need_process()
         n = self._count(arg)
         self.level = 0
+        if n == 0:
+            return
         for _ in range(n):
             k = self.cur
             start = self._frames(k)[0]
@@ -1337,10 +1350,19 @@ class _Parser:
             self.take(")")
             return v
         if re.fullmatch(r"0[xX][0-9a-fA-F]+|\d+", t):
-            v = int(t, 0) if not (len(t) > 1 and t[0] == "0" and t[1] not in "xX") else int(t, 8)
+            try:
+                v = int(t, 0) if not (len(t) > 1 and t[0] == "0" and t[1] not in "xX") \
+                    else int(t, 8)
+            except ValueError:
+                raise DebugError(f'Invalid number "{t}".') from None
             return _int_value(v)
         if t.startswith("'"):
-            ch = t[1:-1].encode().decode("unicode_escape")
+            try:
+                ch = t[1:-1].encode().decode("unicode_escape") if len(t) >= 3 else ""
+            except UnicodeDecodeError:
+                ch = ""
+            if len(ch) != 1 or not t.endswith("'"):
+                raise DebugError("Unmatched single quote.")
             return Value(Type("base", "char", 1, 6), data=bytes([ord(ch) & 0xFF]))
         if t.startswith("$"):
             name = t[1:]

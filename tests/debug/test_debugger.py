@@ -208,3 +208,23 @@ def test_help_lists_the_debugger_and_gdb_option(capsys):
         main(["load", "--help"])
     out = capsys.readouterr().out
     assert "--gdb [HOST:]PORT" in out
+
+
+def test_no_command_line_breaks_the_session():
+    """Odd input (random text after every command) gives messages, never an internal error."""
+    import io
+    import random
+    from emu.debug.cli import Debugger
+    from tests.debug.rspclient import make_target
+    err = io.StringIO()
+    d = Debugger(lambda: make_target(DEBUGME), out=io.StringIO(), err=err)
+    d.execute("break walk")
+    d.execute("run")
+    rnd = random.Random(17)
+    alphabet = "abcdefxyz0123456789 $*&[].-+/\\'\"()<>=!~%^|,:;#@"
+    words = ["print", "x", "break", "watch", "info", "thread", "frame", "list", "p", "output",
+             "echo", "x/s", "x/i", "print/x", "info registers", "delete", "up", "bt"]
+    for _ in range(600):
+        d.execute(rnd.choice(words) + " " +
+                  "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12))))
+    assert "internal error" not in err.getvalue()
