@@ -151,10 +151,7 @@ class Debugger:
         raise SystemExit(self.exit_code if self.exit_code is not None else 0)
 
     def cmd_echo(self, arg):
-        try:
-            text = arg.encode().decode("unicode_escape")
-        except UnicodeDecodeError:
-            text = arg.rstrip("\\")
+        text = _c_unescape(arg)
         self.out.write(text)
         self.out.flush()
 
@@ -1357,10 +1354,7 @@ class _Parser:
                 raise DebugError(f'Invalid number "{t}".') from None
             return _int_value(v)
         if t.startswith("'"):
-            try:
-                ch = t[1:-1].encode().decode("unicode_escape") if len(t) >= 3 else ""
-            except UnicodeDecodeError:
-                ch = ""
+            ch = _c_unescape(t[1:-1]) if len(t) >= 3 else ""
             if len(ch) != 1 or not t.endswith("'"):
                 raise DebugError("Unmatched single quote.")
             return Value(Type("base", "char", 1, 6), data=bytes([ord(ch) & 0xFF]))
@@ -1425,6 +1419,33 @@ class _Parser:
                 else:
                     v = Value(mt, data=v.data[off:off + mt.size])
         return v
+
+
+_C_ESCAPES = {"n": "\n", "t": "\t", "a": "\a", "b": "\b", "f": "\f", "r": "\r", "v": "\v",
+              "e": "\033"}
+
+
+def _c_unescape(text: str) -> str:
+    """C escapes as GDB's echo reads them: \\n \\t ... \\NNN (octal); \\c is c; a trailing
+    backslash is dropped."""
+    out = []
+    j = 0
+    while j < len(text):
+        ch = text[j]
+        if ch != "\\" or j + 1 >= len(text):
+            if ch != "\\":
+                out.append(ch)
+            j += 1
+            continue
+        nxt = text[j + 1]
+        m = re.match(r"[0-7]{1,3}", text[j + 1:])
+        if m:
+            out.append(chr(int(m.group(0), 8)))
+            j += 1 + len(m.group(0))
+            continue
+        out.append(_C_ESCAPES.get(nxt, nxt))
+        j += 2
+    return "".join(out)
 
 
 def _int_value(v: int) -> Value:
