@@ -412,6 +412,19 @@ def test_client_disconnecting_mid_run_leaves_the_server_usable(served):
     c2.close()
 
 
+def test_client_disconnecting_mid_step(served):
+    s = served(SHARED, group=(2, 2))
+    c = s.connect()
+    c.no_ack()
+    c.send(b"vCont;s:66")               # the step runs while the client goes away
+    c.sock.close()
+    c2 = Client(s.address)
+    assert c2.ask(b"qC").startswith(b"QC")
+    # the target is stopped and still steps for the next client
+    assert c2.ask(b"vCont;s:66;t").startswith(b"T05thread:66;")
+    c2.close()
+
+
 def test_deadlock_stops_with_the_report(served):
     s = served(SPIN)
     c = s.connect()
