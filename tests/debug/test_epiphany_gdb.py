@@ -142,3 +142,25 @@ def test_gdb_ctrl_c_read_and_access_watchpoints_kill():
     assert re.search(r"Hardware access \(read/write\) watchpoint 2: ticks\n\n"
                      r"Old value = (\d+)\nNew value = \d+", out)
     assert "killed]" in out
+
+
+def test_gdb_on_load_gdb_process():
+    """`epiphany-emu load app.elf --gdb 127.0.0.1:0` and GDB in another process; the exit code
+    reaches both."""
+    p = subprocess.Popen([sys.executable, "-m", "emu", "load", DEBUGME, "--gdb", "127.0.0.1:0"],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        m = re.search(r"waiting for GDB on ([\d.]+):(\d+)", p.stderr.readline())
+        assert m
+        g = subprocess.run([GDB, "-nx", "-batch", "-ex", f"target remote {m.group(1)}:{m.group(2)}",
+                            "-ex", "break add", "-ex", "continue", "-ex", "finish",
+                            "-ex", "delete", "-ex", "continue", "debugme.elf"],
+                           cwd=FIX, capture_output=True, text=True, timeout=120)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert "Breakpoint 1, add (a=0, b=10)" in g.stdout
+    assert "Value returned is $1 = 10" in g.stdout
+    assert "exited with code 03]" in g.stdout
+    assert p.returncode == 3 and "result 100 counter 4 hello" in out
