@@ -88,7 +88,11 @@ class Debugger:
         self.exit_code: Optional[int] = None
         self.list_next: Optional[Tuple[str, int]] = None
         self._sources: Dict[str, Optional[List[str]]] = {}
-        self._missing = set()
+        self._missing: set = set()            # sources reported missing once
+        self._last_hit: Optional[Breakpoint] = None
+        self.program_args: List[str] = []
+        self._x_fmt, self._x_size = "x", 4          # x's last format and unit (GDB's)
+        self._x_next: Optional[int] = None          # where a bare x goes on
         self._tnums = {k: j + 1 for j, k in enumerate(self.t.cores)}
         #: GDB's from_tty: the chatter of commands typed at the prompt ("Continuing.",
         #: "Starting program: ...", "Run till exit from ..."), not printed for -batch -ex
@@ -449,7 +453,6 @@ class Debugger:
                      f"{' '.join(self.program_args)}".rstrip())
         self._resume()
 
-    program_args: List[str] = []
 
     def cmd_start(self, arg):
         if self.info.function_named("main") is None and self.t.image.symbol("_main") is None:
@@ -492,7 +495,6 @@ class Debugger:
             self.say("Continuing.")
         self._resume()
 
-    _last_hit: Optional[Breakpoint] = None
 
     def _resume(self):
         self.level = 0
@@ -917,7 +919,6 @@ class Debugger:
         else:
             self.say(f"{line}\t{src[line - 1]}")
 
-    _missing: set = set()
 
     def cmd_backtrace(self, arg):
         self._need_process()
@@ -1064,7 +1065,7 @@ class Debugger:
         m = re.match(r"^/(\d*)([a-z]*)\s*(.*)$", arg)
         count, letters, expr = (1, "", arg) if not m else \
             (int(m.group(1) or 1), m.group(2), m.group(3))
-        fmt, size = getattr(self, "_x_fmt", "x"), getattr(self, "_x_size", 4)
+        fmt, size = self._x_fmt, self._x_size
         for ch in letters:
             if ch in "bhwg":
                 size = {"b": 1, "h": 2, "w": 4, "g": 8}[ch]
@@ -1074,7 +1075,7 @@ class Debugger:
                 raise DebugError(f'Undefined output format "{ch}".')
         self._x_fmt, self._x_size = fmt, size
         if not expr.strip():
-            if getattr(self, "_x_next", None) is None:
+            if self._x_next is None:
                 raise DebugError("Argument required (starting display address).")
             addr = self._x_next
         else:
