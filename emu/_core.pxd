@@ -72,11 +72,17 @@ cdef enum:
     BLK_CODE = 1         # holds decoded instructions (stores there invalidate them)
     BLK_WATCH = 2        # overlaps a watched range (stores there are checked)
 
-# a watched range of global addresses (Engine.watch_add): stores into it stop the run
+# a watched range of global addresses (Engine.watch_add): stores into it (WATCH_WRITE) or
+# loads from it (WATCH_READ) stop the run
+cdef enum:
+    WATCH_WRITE = 1
+    WATCH_READ = 2
+
 ctypedef struct Watch:
     uint32_t lo
     uint32_t hi          # exclusive
     int id
+    int kind             # WATCH_WRITE | WATCH_READ
 
 # addressing modes of loads/stores (compile-time constants passed to sem_load/sem_store)
 cdef enum:
@@ -319,7 +325,7 @@ cdef struct Core:
     uint8_t exited       # the program called exit
     uint8_t timer_on     # some CTIMER counts
     uint64_t tmr_seen[2] # per CTIMER: its event counter when last counted (stall/dual modes)
-    uint8_t watch_hit    # a store hit a watched range: stop before the next instruction
+    uint8_t watch_hit    # a store (load) hit a watched range: stop before the next instruction
     uint8_t int_mode     # CONFIG.ARITHMODE == integer
     uint8_t rmode        # CONFIG.RMODE
     int exit_code
@@ -431,7 +437,7 @@ cdef struct Chip:
     uint64_t last_write_change
     uint64_t deadlock_samples
     int nlive               # cores running (not exited or halted)
-    int observe             # profiling or tracing: the run loop calls the observer
+    int observe             # profiling, tracing or read watches: the observed loops run
     int profiling
     int tracing
     TraceRec* trace
@@ -458,6 +464,7 @@ cdef struct Chip:
     # another thread (STOP_USER, seen at the next slice boundary)
     Watch* watches
     int nwatch
+    int nrwatch          # how many watch loads (checked on the observed paths only)
     uint32_t* brks       # host breakpoints (PC values; see brk_at)
     int nbrk
     int watch_next_id

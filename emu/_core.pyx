@@ -14,6 +14,23 @@ from libc.string cimport memcpy, memset
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
 
+cdef extern from *:
+    """
+    #if defined(__GLIBC__)
+    #include <malloc.h>
+    /* glibc raises its mmap threshold (up to 32 MB) each time a large block is freed, after
+       which the engine's per-core tables (predecode cache, ...) come from the heap's used
+       pages and calloc clears them: a 64x64 chip made after others were freed cost 0.5 s and
+       500 MB resident.  A fixed threshold keeps them on fresh, untouched pages. */
+    static void emu_fixed_mmap_threshold(void) { mallopt(M_MMAP_THRESHOLD, 128 * 1024); }
+    #else
+    static void emu_fixed_mmap_threshold(void) {}
+    #endif
+    """
+    void emu_fixed_mmap_threshold() nogil
+
+emu_fixed_mmap_threshold()
+
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 from posix.mman cimport mmap, munmap, PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, \
     MAP_NORESERVE, MAP_FAILED
@@ -999,15 +1016,20 @@ cdef class Engine:
         self.ch.stop_request = 0
 
     # -- watched ranges -------------------------------------------------------------------------
-    def watch_add(self, uint32_t lo, uint32_t hi):
-        """Stop the run (STOP_WATCH) after any core's store touches the global addresses
-        [lo, hi): external memory, a core's SRAM (also when that core writes it through its
-        local address) or memory-mapped registers.  The stop comes before the storing core's
-        next instruction; stop_info gives the store's pc, address and size.  (DMA writes and
-        the host's own writes do not stop.)  Returns an id for watch_remove."""
+    def watch_add(self, uint32_t lo, uint32_t hi, bint write=True, bint read=False):
+        """Stop the run (STOP_WATCH) after any core's store (``write``) or load (``read``)
+        touches the global addresses [lo, hi): external memory, a core's SRAM (also when
+        that core accesses it through its local address) or memory-mapped registers.  The
+        stop comes before the accessing core's next instruction; stop_info gives the
+        instruction's pc, the address and size, and ``store`` (False for a load).  (DMA
+        transfers and the host's own accesses do not stop.)  While a read watch exists the
+        chip observes (the observed run loops, where loads are checked); without one, loads
+        pay nothing.  Returns an id for watch_remove."""
         cdef Watch* w
         if hi <= lo:
             raise ValueError("empty watch range")
+        if not (write or read):
+            raise ValueError("a watch needs write and/or read")
         w = <Watch*>realloc(self.ch.watches, (self.ch.nwatch + 1) * sizeof(Watch))
         if w == NULL:
             raise MemoryError()
@@ -1016,6 +1038,7 @@ cdef class Engine:
         w[self.ch.nwatch].lo = lo
         w[self.ch.nwatch].hi = hi
         w[self.ch.nwatch].id = self.ch.watch_next_id
+        w[self.ch.nwatch].kind = (WATCH_WRITE if write else 0) | (WATCH_READ if read else 0)
         self.ch.nwatch += 1
         self._mark_watched()
         return self.ch.watch_next_id
@@ -1085,11 +1108,26 @@ cdef class Engine:
                 for j in range(self.ch.nwatch)]
 
     cdef void _mark_watched(self):
-        """BLK_WATCH on every 256-byte SRAM block a watched range overlaps (the local store
-        fast path looks at these flags only)."""
+        """BLK_WATCH on every 256-byte SRAM block a write watch overlaps (the local store
+        fast path looks at these flags only); the count of read watches, and observation on
+        while there is one (loads are checked on the observed paths only) or a watch covers
+        the direct external region (the flat layout's memory: its store fast path checks
+        watches on the observed paths only)."""
         cdef int k, j
         cdef uint32_t b, lo, hi, base
         cdef Core* c
+        cdef bint direct = 0
+        cdef ExtRegion* r = &self.ch.ext[0]
+        self.ch.nrwatch = 0
+        for j in range(self.ch.nwatch):
+            if self.ch.watches[j].kind & WATCH_READ:
+                self.ch.nrwatch += 1
+            # stores into the direct region's fast path are checked when observing only
+            if r.direct and self.ch.watches[j].lo < r.base + r.size \
+                    and self.ch.watches[j].hi > r.base:
+                direct = 1
+        self.ch.observe = 1 if (self.ch.profiling or self.ch.tracing or self.ch.nrwatch
+                                or direct) else 0
         for k in range(self.ch.ncores):
             c = &self.ch.cores[k]
             for b in range(c.sram_size // 256):
@@ -1098,7 +1136,8 @@ cdef class Engine:
             for j in range(self.ch.nwatch):
                 lo = self.ch.watches[j].lo
                 hi = self.ch.watches[j].hi
-                if hi <= base or lo >= base + c.sram_size:
+                if not (self.ch.watches[j].kind & WATCH_WRITE) or hi <= base \
+                        or lo >= base + c.sram_size:
                     continue
                 lo = lo - base if lo > base else 0
                 hi = hi - base if hi - base < c.sram_size else c.sram_size

@@ -56,20 +56,34 @@ cdef inline int addr_decode(Chip* ch, Core* c, uint32_t addr, uint64_t n, Loc* w
     return w.kind
 
 
-cdef void watch_check(Core* c, uint32_t gaddr, uint32_t n) noexcept nogil:
-    """Core c stores n bytes at global address gaddr: if that touches a watched range, the
-    run stops before c's next instruction (STOP_WATCH, the address in fault_addr)."""
+cdef void watch_hit_at(Core* c, uint32_t gaddr, uint32_t n, int kind) noexcept nogil:
+    """Core c stores (kind WATCH_WRITE) or loads (WATCH_READ) n bytes at global address
+    gaddr: if that touches a watched range of that kind, the run stops before c's next
+    instruction (STOP_WATCH; the address in fault_addr, fault_store says which)."""
     cdef Chip* ch = c.chip
     cdef int j
     for j in range(ch.nwatch):
-        if gaddr < ch.watches[j].hi and gaddr + n > ch.watches[j].lo:
+        if (ch.watches[j].kind & kind) and gaddr < ch.watches[j].hi \
+                and gaddr + n > ch.watches[j].lo:
             c.watch_hit = 1
             c.watch_pc = c.pc
             c.fault_addr = gaddr
             c.fault_size = 0 if n == 1 else (1 if n == 2 else (2 if n == 4 else 3))
-            c.fault_store = 1
+            c.fault_store = kind == WATCH_WRITE
             attn_update(c)
             return
+
+
+cdef inline void watch_check(Core* c, uint32_t gaddr, uint32_t n) noexcept nogil:
+    """A store of n bytes at global address gaddr (see watch_hit_at)."""
+    watch_hit_at(c, gaddr, n, WATCH_WRITE)
+
+
+cdef inline void rwatch_check(Core* c, uint32_t gaddr, uint32_t n) noexcept nogil:
+    """A load of n bytes at global address gaddr.  Called on the observed paths only: while a
+    read watch exists the chip observes (Engine.watch_add), so loads cost nothing otherwise."""
+    if c.chip.nrwatch:
+        watch_hit_at(c, gaddr, n, WATCH_READ)
 
 
 cdef inline int mem_fault(Core* c, uint32_t addr, int lsz, int store) noexcept nogil:
@@ -229,6 +243,8 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
     cdef Loc w
     cdef ExtRegion* r
     addr_decode(ch, c, addr, n, &w)
+    if ch.observe and w.kind != MK_NONE:
+        rwatch_check(c, addr if addr >= LOCAL_SPACE else (c.coreid << 20) | addr, n)
     if w.kind == MK_EXT:
         r = &ch.ext[w.region]
         out[0] = rd_le(w.p, lsz)
@@ -287,6 +303,7 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
         c.cnt.bytes_loads_local += (1 << lsz)
         if c.chip.observe:
             prof_data(c.dhist, addr, 0)
+            rwatch_check(c, (c.coreid << 20) | addr, 1 << lsz)
         return 0
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
@@ -296,6 +313,7 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
         c.cnt.bytes_ext_reads += (1 << lsz)
         if c.chip.observe:
             prof_data(e.dhist, off, 0)
+            rwatch_check(c, addr, 1 << lsz)
         return 0
     return mem_load_slow(c, addr, lsz, out)
 
@@ -391,7 +409,10 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
     cdef ExtRegion* r = NULL
     cdef uint64_t stall = 0
     cdef Loc w
+    cdef uint32_t gaddr = ea if ea >= LOCAL_SPACE else (c.coreid << 20) | ea
     addr_decode(ch, c, ea, n, &w)
+    if ch.observe and (w.kind == MK_EXT or w.kind == MK_SRAM):
+        rwatch_check(c, gaddr, n)
     if w.kind == MK_EXT:
         r = &ch.ext[w.region]
         if not r.direct:
@@ -420,6 +441,8 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
     old[0] = rd_le(w.p, lsz)
     if old[0] == 0:
         wr_le(w.p, lsz, value)
+        if ch.nwatch:
+            watch_check(c, gaddr, n)
         if ch.observe:
             trace_store(c, ea, lsz, value)
         if r != NULL:
@@ -459,6 +482,8 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
         if c.chip.observe:
             prof_data(e.dhist, off, 1)
             trace_store(c, addr, lsz, v)
+            if c.chip.nwatch:          # (a watch here turns observation on: _mark_watched)
+                watch_check(c, addr, 1 << lsz)
         return 0
     return mem_store_slow(c, addr, lsz, v)
 

@@ -23,6 +23,15 @@ COMMANDS = [
       "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
       "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
       "--trace-range 0x100:0x400"]),
+    ("debug", "emu.debug.cli", "debug a program with GDB's everyday commands (break, run, "
+     "step, next, print, x, watch, bt, thread) on the emulated chip",
+     ["epiphany-emu debug app.elf",
+      "epiphany-emu debug -batch -ex 'break main.c:12' -ex run -ex 'print total' -ex bt "
+      "app.elf",
+      "epiphany-emu debug --cores 4 -batch -ex 'watch shared_counter' -ex run -ex continue "
+      "app.elf",
+      "epiphany-emu load app.elf --gdb 2345     # then: epiphany-elf-gdb app.elf "
+      "-ex 'target remote :2345'"]),
     ("epython", "epython.cli", "run an ePython program on the emulated chip (same as `epython`)",
      ["epiphany-emu epython examples/epython/hello.py",
       "epiphany-emu epython -d 4 -t prog.py"]),

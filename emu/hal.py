@@ -278,6 +278,20 @@ class Platform:
     def running(self) -> bool:
         return self._running
 
+    def gdb(self, address: str = "localhost:0", ready=None) -> str:
+        """Serve the chip to GDB (``target remote HOST:PORT``; docs/debugging.md) from where it
+        stands: every loaded core is a thread.  Blocks until the client detaches, kills the
+        program, or it exited; returns "detached", "killed" or "exited".  ``ready(host,
+        port)`` is called once the port is bound (port 0 picks a free one)."""
+        self._idle_check("gdb")
+        from .debug import serve
+        self._running = True
+        try:
+            return serve(self.chip, address, ready=None if ready is None else
+                         (lambda hp: ready(*hp)))
+        finally:
+            self._running = False
+
     def _run(self, until_cycle=None, count=None, until_pc=None, timeout=None) -> HalResult:
         self._idle_check("run")
         import time

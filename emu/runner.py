@@ -107,6 +107,20 @@ def _mem_size(text: str) -> int:
 
 
 def add_arguments(p):
+    add_chip_arguments(p)
+    d = p.add_argument_group("debugging (docs/debugging.md)")
+    d.add_argument("--gdb", metavar="[HOST:]PORT",
+                   help="serve the program to GDB (Epiphany GDB: epiphany-elf-gdb / e-gdb, "
+                        "'target remote HOST:PORT'): wait for the client before the first "
+                        "instruction; cores are threads; HOST defaults to localhost, port 0 "
+                        "picks a free one (printed)")
+    _add_output_arguments(p)
+    p.epilog = (p.epilog or "") + "\n\n" + EXIT_HELP
+    p.set_defaults(func=run, program_args=[], takes_program_args=True)
+
+
+def add_chip_arguments(p):
+    """The program and the chip it runs on (shared with ``epiphany-emu debug``)."""
     # optional for argparse only so that "--profile app.elf" means the program (run checks)
     p.add_argument("elf", nargs="?",
                    help="Epiphany executable (ELF) built with epiphany-elf-gcc / e-gcc")
@@ -164,6 +178,9 @@ def add_arguments(p):
                    help="timing model: on (default) = pipeline, mesh and eLink model; off = "
                         "one cycle per instruction plus fixed branch and memory costs, no "
                         "link model (faster; see emu/timing.py)")
+
+
+def _add_output_arguments(p):
     o = p.add_argument_group("profiling and tracing (docs/profile.md)")
     o.add_argument("--stats", action="store_true",
                    help="print per-core instructions, cycles, stall causes, memory traffic, "
@@ -189,8 +206,6 @@ def add_arguments(p):
                    help="trace only these cores: ids like 0x808,0x809 or indices like 0,1")
     o.add_argument("--trace-range", metavar="LO:HI",
                    help="trace only PCs in [LO, HI), hex, e.g. 0x100:0x400 (or :HI, LO:)")
-    p.epilog = (p.epilog or "") + "\n\n" + EXIT_HELP
-    p.set_defaults(func=run, program_args=[], takes_program_args=True)
 
 
 class _Usage(Exception):
@@ -209,7 +224,17 @@ def run(args) -> int:
             outputs.discard()
             print(f"epiphany-emu: {e}", file=sys.stderr)
             return 2
-        res, wall, sig = _run(chip, args.max_cycles, outputs, early)
+        if args.gdb is None:
+            res, wall, sig = _run(chip, args.max_cycles, outputs, early)
+    if args.gdb is not None:
+        if early.got:                  # stopped while loading: no session
+            outputs.discard()
+            print(f"epiphany-emu: interrupted by {signal_name(early.got[0])}", file=sys.stderr)
+            return 128 + early.got[0]
+        from .debug.server import run_gdb
+        t0 = time.perf_counter()
+        return run_gdb(args, chip, img, lambda res: _report(
+            args, chip, img, res, time.perf_counter() - t0, None, outputs))
     return _report(args, chip, img, res, wall, sig, outputs)
 
 
