@@ -14,23 +14,6 @@ from libc.string cimport memcpy, memset
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
 
-cdef extern from *:
-    """
-    #if defined(__GLIBC__)
-    #include <malloc.h>
-    /* glibc raises its mmap threshold (up to 32 MB) each time a large block is freed, after
-       which the engine's per-core tables (predecode cache, ...) come from the heap's used
-       pages and calloc clears them: a 64x64 chip made after others were freed cost 0.5 s and
-       500 MB resident.  A fixed threshold keeps them on fresh, untouched pages. */
-    static void emu_fixed_mmap_threshold(void) { mallopt(M_MMAP_THRESHOLD, 128 * 1024); }
-    #else
-    static void emu_fixed_mmap_threshold(void) {}
-    #endif
-    """
-    void emu_fixed_mmap_threshold() nogil
-
-emu_fixed_mmap_threshold()
-
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 from posix.mman cimport mmap, munmap, PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, \
     MAP_NORESERVE, MAP_FAILED

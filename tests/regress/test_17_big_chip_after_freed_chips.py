@@ -1,7 +1,8 @@
 """A 64x64 chip made after other chips were freed starts at once and costs what it touches:
 glibc's dynamic mmap threshold had put the engine's per-core tables on the heap's used pages,
 which calloc clears (0.5 s and 500 MB resident; seen when test_big_chip ran after the host-API
-tests).  The engine fixes the threshold (emu/_core.pyx)."""
+tests).  The engine takes that memory straight from anonymous mmap (lazy_zalloc in
+emu/_core.pyx)."""
 import subprocess
 import sys
 
