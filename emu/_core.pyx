@@ -180,8 +180,10 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     allocator does better with one copy of the loop per function)."""
     cdef Chip* ch = c.chip
     if ch.tm.timed:
-        if ch.observe:
+        if ch.tracing:
             return run_core_timed_observed(c, end)
+        if ch.profiling:
+            return run_core_timed_profiled(c, end)
         return run_core_timed(c, end)
     if ch.observe:
         return run_core_observed(c, end)
@@ -200,6 +202,23 @@ cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
         st = run_core_impl(c, end, 1, 0, 1)
+        if st != STOP_NONE or not c.at_edge:
+            return st
+
+
+cdef int run_core_timed_profiled(Core* c, uint64_t end) noexcept nogil:
+    """Timed and profiled (not traced): as run_core_timed, the blocks counting their
+    instructions for the profile when they complete (prof_block), the per-instruction loop
+    observing each one."""
+    cdef int st
+    if not c.chip.use_blocks:
+        return run_core_impl(c, end, 1, 1, 0)
+    c.stop = STOP_NONE
+    while True:
+        st = run_blocks(c, end)
+        if st != STOP_NONE or c.cnt.cycles >= end:
+            return st
+        st = run_core_impl(c, end, 1, 1, 1)
         if st != STOP_NONE or not c.at_edge:
             return st
 
@@ -261,6 +280,14 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 if st != 0:
                     c.stop_pc = pc
                     break
+            if c.cut:
+                # it began to communicate inside a coarse slice, which ends here (note_comm)
+                c.cut = 0
+                attn_update(c)
+                if end > ch.slice_end:
+                    end = ch.slice_end
+                if cyc >= end:
+                    break
             if c.watch_hit:
                 c.watch_hit = 0
                 attn_update(c)
@@ -303,6 +330,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 c.pc = pc
                 c.stop_pc = pc
                 break
+        if c.win_far:
+            cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM
         issue = cyc
         if timed:
             issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
@@ -329,6 +358,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 break
             wsize = c.win_size          # jumps to odd addresses invalidate the window
             if edge and not c.attn:
+                if observe:             # (profiled: the jump is counted before a block)
+                    c.cnt.cycles = cyc
+                    observe_insn(c, ins, pc, off, cyc - cyc0)
                 c.at_edge = 1
                 pc = nxt
                 break
@@ -386,6 +418,12 @@ cdef uint64_t chip_state_hash(Chip* ch) noexcept nogil:
 
 cdef enum:
     DEADLOCK_QUIET = 50000          # cycles without any write before states are compared
+    # coarse slices (no communication) are quantum * Chip.span_mult long; span_mult doubles
+    # after a slice whose cores ran fewer than SPAN_GROW_BELOW instructions per run-loop
+    # entry, halves after one with more than SPAN_SHRINK_ABOVE
+    SPAN_GROW_BELOW = 128
+    SPAN_SHRINK_ABOVE = 2048
+    SPAN_MULT_MAX = 1024
 
 
 cdef uint64_t chip_writes(Chip* ch) noexcept nogil:
@@ -470,17 +508,25 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     deadlock checks as one by one; idle cores with nothing pending are advanced without
     entering the run loop."""
     cdef int k, st, live, busy
-    cdef uint64_t slice_end, span, t, n
+    cdef uint64_t slice_end, span, t, n, ran, calls
+    cdef bint coarse
     cdef Core* c
+    if ch.span_mult == 0:
+        ch.span_mult = 1
     while ch.now < limit:
         if ch.stop_request:
             ch.stop_request = 0
             which[0] = -1
             return STOP_USER
         pending_apply_until(ch, ch.now)
-        span = ch.quantum
+        span = ch.quantum * ch.span_mult
+        coarse = 1
         if ch.npend or ch.now < ch.last_comm + ch.tm.hot_window:
-            span = ch.tm.fine_quantum if ch.tm.fine_quantum < span else span
+            span = ch.tm.fine_quantum
+            if ch.now < ch.last_comm + ch.tm.tight_window:
+                span = ch.tm.tight_quantum
+            span = span if span < ch.quantum else ch.quantum
+            coarse = 0
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
@@ -506,17 +552,25 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                 live += 1
         ch.nlive = live          # cores that could observe a write (see chip_shared)
         ch.n_slices += 1
+        # a core that begins to communicate inside a coarse slice ends it there for the
+        # cores after it (note_comm lowers ch.slice_end)
+        ch.slice_end = slice_end
         live = 0
+        ran = 0
+        calls = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
             if core_live(c):
                 live += 1
-                if c.cnt.cycles < slice_end and core_inert(c):
-                    c.cnt.idle_cycles += slice_end - c.cnt.cycles     # as idle_until would
-                    c.cnt.cycles = slice_end
-                elif c.cnt.cycles < slice_end:
+                if c.cnt.cycles < ch.slice_end and core_inert(c):
+                    c.cnt.idle_cycles += ch.slice_end - c.cnt.cycles  # as idle_until would
+                    c.cnt.cycles = ch.slice_end
+                elif c.cnt.cycles < ch.slice_end:
                     ch.n_core_calls += 1
-                    st = run_core(c, slice_end)
+                    calls += 1
+                    t = c.cnt.n_insns
+                    st = run_core(c, ch.slice_end)
+                    ran += c.cnt.n_insns - t
                     if st != STOP_NONE:
                         # the host (trap service, reports) sees memory as the core left it
                         pending_apply_until(ch, 0xFFFFFFFFFFFFFFFFULL)
@@ -526,14 +580,23 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                     busy += 1
             if c.dma_active:
                 busy += 1
-                if c.dma_clock < slice_end:
-                    st = dma_advance(c, slice_end, 0)
+                if c.dma_clock < ch.slice_end:
+                    st = dma_advance(c, ch.slice_end, 0)
                     if st != 0:
                         which[0] = k
                         return st
             if c.timer_on and core_live(c):
                 busy += 1
-        ch.now = slice_end
+        ch.now = ch.slice_end
+        if coarse and calls:
+            # host work follows instructions: cores that stall for long (code or data off
+            # the core, with nobody to talk to) get longer coarse slices, cores that run
+            # freely the quantum
+            if ran < SPAN_GROW_BELOW * calls:
+                if ch.span_mult < SPAN_MULT_MAX:
+                    ch.span_mult *= 2
+            elif ran > SPAN_SHRINK_ABOVE * calls and ch.span_mult > 1:
+                ch.span_mult //= 2
         if ch.npend:
             busy += 1
         if live == 0:
@@ -624,10 +687,16 @@ cdef class Engine:
                 raise MemoryError()
         self.ch.clinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
         self.ch.rlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
-        if self.ch.clinks == NULL or self.ch.rlinks == NULL:
+        self.ch.xlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
+        if self.ch.clinks == NULL or self.ch.rlinks == NULL or self.ch.xlinks == NULL:
             raise MemoryError()
+        if cal_init(&self.ch.tx_cal) or cal_init(&self.ch.rd_cal):
+            raise MemoryError()
+        self.ch.span_mult = 1
         self.ch.tm.fine_quantum = 8
         self.ch.tm.hot_window = 2000
+        self.ch.tm.tight_quantum = 1
+        self.ch.tm.tight_window = 32
         self.ch.nlive = self.ch.ncores
         self.ch.seen_cap = 4096
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
@@ -641,6 +710,8 @@ cdef class Engine:
             self.ch.tm.tc_cost[k] = 1
         self.ch.tm.fine_quantum = 8
         self.ch.tm.hot_window = 2000
+        self.ch.tm.tight_quantum = 1
+        self.ch.tm.tight_window = 32
         self.ch.use_blocks = 1
         self.ch.blk_memory = BLK_MEMORY
 
@@ -658,6 +729,9 @@ cdef class Engine:
         free(self.ch.seen)
         free(self.ch.clinks)
         free(self.ch.rlinks)
+        free(self.ch.xlinks)
+        cal_free(&self.ch.tx_cal)
+        cal_free(&self.ch.rd_cal)
         free(self.ch.pend)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
@@ -703,6 +777,8 @@ cdef class Engine:
         cdef Core* c
         if tm.fine_quantum == 0:
             tm.fine_quantum = 1
+        if tm.tight_quantum == 0:
+            tm.tight_quantum = 1
         self.ch.tm = tm
         blocks_flush(&self.ch)          # schedules made with the old parameters
         self.ch.code_gen += 1
@@ -733,15 +809,16 @@ cdef class Engine:
         self.ch.ext[j].direct = direct
 
     def link_counters(self):
-        """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c' or
-        'r', bytes, busy_cycles, packets), and the eLink's."""
+        """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c', 'r'
+        or 'x', bytes, busy_cycles, packets), and the eLink's."""
         cdef int k, d
         cdef Link* L
         out = []
         for k in range(self.ch.ncores):
             for d in range(4):
-                for mesh, base in (("c", 0), ("r", 1)):
-                    L = &(self.ch.clinks if base == 0 else self.ch.rlinks)[k * 4 + d]
+                for mesh, base in (("c", 0), ("r", 1), ("x", 2)):
+                    L = &(self.ch.clinks if base == 0 else
+                          (self.ch.rlinks if base == 1 else self.ch.xlinks))[k * 4 + d]
                     if L.packets:
                         out.append(dict(core=k, coreid=self.ch.cores[k].coreid,
                                         dir="NESW"[d], mesh=mesh, bytes=L.bytes,
@@ -1085,6 +1162,7 @@ cdef class Engine:
             dma_bytes_ext_read=n.dma_bytes_ext_read, dma_bytes_ext_written=n.dma_bytes_ext_written,
             dma_stall_cycles=n.dma_stall_cycles,
             dma_bank_conflict_cycles=n.dma_bank_conflict_cycles,
+            fetch_remote=n.n_fetch_remote, fetch_ext=n.n_fetch_ext,
             by_tclass=[n.n_by_tclass[j] for j in range(8)])
         return d
 

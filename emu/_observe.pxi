@@ -1,5 +1,8 @@
 # Observation: the per-address profile and the instruction trace.  Only called when the chip
 # observes (profiling or tracing); with both off, the run loop pays one predictable branch.
+# A profiled run that is not traced runs timed blocks like a plain one and counts a block's
+# instructions when it completes (prof_block); the memory layer counts an instruction's
+# remote and off-chip accesses where they happen (prof_access).
 # Included by _core.pyx.  The records are formatted in Python (emu/profile.py, emu/trace.py).
 
 cdef inline void prof_data(uint32_t* hist, uint32_t off, int write) noexcept nogil:
@@ -23,6 +26,57 @@ cdef ProfEntry* prof_window(Core* c, Core* owner, ExtRegion* r, uint32_t page) n
     return r.prof_pages[page]
 
 
+cdef inline void prof_access(Core* c, int ext) noexcept nogil:
+    """Profiling: the instruction at c.pc (in the fetch window) accessed another core's
+    memory (ext 0) or off-chip memory (ext 1)."""
+    cdef ProfEntry* e
+    if c.win_prof != NULL and c.pc - c.win_base < c.win_size:
+        e = &c.win_prof[(c.pc - c.win_base) >> 1]
+        if ext:
+            e.n_ext += 1
+        else:
+            e.n_remote += 1
+
+
+cdef inline void prof_insn(Core* c, uint32_t pc, uint64_t cycles) noexcept nogil:
+    """Profiling: one execution of the instruction at pc (in the fetch window) that took
+    `cycles` from the previous instruction's end."""
+    cdef ProfEntry* e
+    if c.win_prof != NULL and pc - c.win_base < c.win_size:
+        e = &c.win_prof[(pc - c.win_base) >> 1]
+        e.n_exec += 1
+        e.cycles += cycles
+
+
+cdef void prof_block(Core* c, const Block* b, uint64_t start, uint64_t end,
+                     const uint32_t* shk, const uint64_t* shs, int nsh) noexcept nogil:
+    """Profiling: block b ran to its schedule from cycle `start` to `end` (after its last
+    instruction, branch penalty included), moved by nsh stalls (after instructions shk, of
+    shs cycles).  Each instruction gets the cycles from the end of the one before it to its
+    own end, as the per-instruction loop counts them (observe_insn)."""
+    cdef ProfEntry* base = c.win_prof
+    cdef ProfEntry* e
+    cdef int k, j = 0
+    cdef int64_t prev = 0, cur
+    cdef uint64_t shift = 0
+    if base == NULL:
+        return
+    for k in range(b.n):
+        if j < nsh and shk[j] == <uint32_t>k:
+            shift += shs[j]
+            j += 1
+        e = &base[(b.meta[k].pc - c.win_base) >> 1]
+        e.n_exec += 1
+        if k + 1 < b.n:
+            cur = <int64_t>b.meta[k].off + b.ins[k].cost + <int64_t>shift
+            if cur < prev:
+                cur = prev                  # (dual issue: the pair's second instruction)
+        else:
+            cur = <int64_t>(end - start)
+        e.cycles += <uint64_t>(cur - prev)
+        prev = cur
+
+
 cdef int observe_insn(Core* c, const Insn* ins, uint32_t pc, uint32_t off,
                       uint64_t cycles) noexcept nogil:
     """After an instruction: profile it, trace it.  Returns STOP_TRACE_FULL when the trace
@@ -36,10 +90,6 @@ cdef int observe_insn(Core* c, const Insn* ins, uint32_t pc, uint32_t off,
         e = &c.win_prof[off >> 1]
         e.n_exec += 1
         e.cycles += cycles
-        e.n_remote += c.acc_remote
-        e.n_ext += c.acc_ext
-    c.acc_remote = 0
-    c.acc_ext = 0
     if ch.tracing and c.trace_on and pc >= ch.trace_lo and pc < ch.trace_hi \
             and ch.trace_len < ch.trace_cap:
         t = &ch.trace[ch.trace_len]

