@@ -50,10 +50,12 @@ cdef enum:
 
 
 cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
-    """Free block b and the blocks after it in its list."""
+    """Free block b and the blocks after it in its list (their profile counts go to the
+    profile first)."""
     cdef Block* nx
     while b != NULL:
         nx = b.next
+        prof_block_flush(b)
         ch.blk_bytes -= b.size
         free(b)
         b = nx
@@ -68,6 +70,19 @@ cdef void blocks_flush(Chip* ch) noexcept nogil:
         blocks_drop(ch, ch.blocks[k])
         ch.blocks[k] = NULL
     ch.blk_next = 1
+
+
+cdef void blocks_prof_flush(Chip* ch) noexcept nogil:
+    """Add the runs counted in every block to the profile (before it is read)."""
+    cdef uint32_t k
+    cdef Block* b
+    if ch.blocks == NULL:
+        return
+    for k in range(BLK_SLOTS):
+        b = ch.blocks[k]
+        while b != NULL:
+            prof_block_flush(b)
+            b = b.next
 
 
 cdef void blocks_free(Chip* ch) noexcept nogil:
@@ -248,6 +263,10 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.end_off = <int32_t>(cyc - BLK_BASE)
     b.last_cyc = last_cyc
     b.n = <uint16_t>n
+    for k in range(n - 1):
+        if b.meta[k].off + <int32_t>b.ins[k].cost < b.prof_pre:
+            b.prof_clamped |= 1u << k
+        b.prof_pre = prof_sched_end(b, k, b.prof_pre)
     b.nw = <uint16_t>nw
     b.nc = <uint16_t>nc
     b.pm = pm
@@ -484,7 +503,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc), &pm,
                         &prev_dst, &prev_ialu)
         if ch.profiling:
-            prof_block(c, b, start, cyc, shk, shs, nsh)
+            prof_block_ran(c, b, start, cyc, shk, shs, nsh)
     c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n

@@ -179,6 +179,13 @@ ctypedef struct BlkCheck:    # a condition on a register pending when the block 
     uint16_t exact       # 1: rdy[idx] == 2 * start + val; 0: landed, rdy[idx] < 2 * (start + val)
     uint32_t val
 
+# per-instruction-address profile (profiling only; parallel to the predecode cache)
+ctypedef struct ProfEntry:
+    uint64_t n_exec
+    uint64_t cycles      # cycles from this instruction's issue slot to the next one's
+    uint64_t n_remote    # accesses that went to another core
+    uint64_t n_ext       # accesses that went off-chip
+
 cdef struct Block:
     const Insn* entry    # the predecode entry it starts at (validity: also gen)
     uint64_t gen         # Chip.code_gen when it was built
@@ -209,13 +216,13 @@ cdef struct Block:
     BlkCheck* cs
     BlkMeta* meta
     Insn* ins            # copies of its instructions
-
-# per-instruction-address profile (profiling only; parallel to the predecode cache)
-ctypedef struct ProfEntry:
-    uint64_t n_exec
-    uint64_t cycles      # cycles from this instruction's issue slot to the next one's
-    uint64_t n_remote    # accesses that went to another core
-    uint64_t n_ext       # accesses that went off-chip
+    # profiling (_observe.pxi prof_block_ran): its runs without a stall are counted here and
+    # added to the profile entries of its instructions later (prof_block_flush)
+    ProfEntry* prof      # the profile entry of its first instruction (set at a counted run)
+    uint64_t prof_runs   # runs not yet added
+    uint64_t prof_last   # ... the cycles of their last instruction, summed
+    int32_t prof_pre     # the end of its second-to-last instruction in its schedule
+    uint32_t prof_clamped  # bit k: instruction k (< n - 1) ends with the one before it
 
 # one executed instruction, for --trace (formatted by emu/trace.py)
 ctypedef struct TraceRec:

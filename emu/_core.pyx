@@ -718,6 +718,7 @@ cdef class Engine:
     def __dealloc__(self):
         cdef int k
         cdef uint32_t p
+        blocks_free(&self.ch)       # (first: dropping a block may add to the profile)
         if self.ch.cores != NULL:
             for k in range(self.ch.ncores):
                 insn_array_free(self.ch.cores[k].pd)
@@ -745,7 +746,6 @@ cdef class Engine:
             free(self.ch.ext[k].dhist)
         free(self.ch.trace)
         free(self.ch.watches)
-        blocks_free(&self.ch)
 
     # -- configuration ------------------------------------------------------------------------
     @property
@@ -917,6 +917,7 @@ cdef class Engine:
         n_ext) for every executed instruction address."""
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
+        blocks_prof_flush(&self.ch)
         return self._prof_rows(c.prof, c.sram_size // 2, 0)
 
     def prof_ext_entries(self, int j):
@@ -924,6 +925,7 @@ cdef class Engine:
         cdef uint32_t p
         cdef ExtRegion* r = &self.ch.ext[j]
         parts = []
+        blocks_prof_flush(&self.ch)
         if r.prof_pages != NULL:
             for p in range(r.size // 4096):
                 if r.prof_pages[p] != NULL:

@@ -1,8 +1,12 @@
 # Observation: the per-address profile and the instruction trace.  Only called when the chip
 # observes (profiling or tracing); with both off, the run loop pays one predictable branch.
-# A profiled run that is not traced runs timed blocks like a plain one and counts a block's
-# instructions when it completes (prof_block); the memory layer counts an instruction's
-# remote and off-chip accesses where they happen (prof_access).
+# A profiled run that is not traced runs timed blocks like a plain one.  A block that ran to
+# its schedule without a stall counts the run in the block itself (prof_block_ran: a counter
+# and the cycles of its last instruction, which depend on how it left); those runs are added
+# to the profile entries of its instructions when the profile is read or the block is dropped
+# (prof_block_flush), so a profiled run costs a plain one little more than two additions per
+# block.  A run with stalls is added at once (prof_block).  The memory layer counts an
+# instruction's remote and off-chip accesses where they happen (prof_access).
 # Included by _core.pyx.  The records are formatted in Python (emu/profile.py, emu/trace.py).
 
 cdef inline void prof_data(uint32_t* hist, uint32_t off, int write) noexcept nogil:
@@ -75,6 +79,64 @@ cdef void prof_block(Core* c, const Block* b, uint64_t start, uint64_t end,
             cur = <int64_t>(end - start)
         e.cycles += <uint64_t>(cur - prev)
         prev = cur
+
+
+cdef inline int32_t prof_sched_end(const Block* b, int k, int32_t prev) noexcept nogil:
+    """The end of instruction k (< b.n - 1) of block b in its schedule, from the block's
+    start, when the one before it ended at `prev` (the second of a dual-issued pair ends with
+    the first)."""
+    cdef int32_t cur = b.meta[k].off + <int32_t>b.ins[k].cost
+    return cur if cur > prev else prev
+
+
+cdef inline void prof_block_ran(Core* c, Block* b, uint64_t start, uint64_t end,
+                                const uint32_t* shk, const uint64_t* shs,
+                                int nsh) noexcept nogil:
+    """Profiling: block b ran from cycle `start` to `end`, moved by nsh stalls (see
+    prof_block).  Its instructions took their scheduled cycles, plus the stall of those that
+    stalled, but for the last one, whose cycles depend on how it left: count the run in the
+    block (prof_block_flush adds it to the entries) and add the stalls to their instructions.
+    A stall at an instruction that ends with the one before it (the second of a dual-issued
+    pair) may not move it by all of the stall: such a run goes to prof_block."""
+    cdef int j
+    cdef uint64_t sh = 0
+    if b.prof == NULL:
+        if c.win_prof == NULL:
+            return
+        b.prof = &c.win_prof[(b.pc - c.win_base) >> 1]
+    if nsh:
+        for j in range(nsh):
+            if shk[j] + 1 < b.n and (b.prof_clamped >> shk[j]) & 1:
+                prof_block(c, b, start, end, shk, shs, nsh)
+                return
+        for j in range(nsh):
+            if shk[j] + 1 < b.n:
+                b.prof[(b.meta[shk[j]].pc - b.pc) >> 1].cycles += shs[j]
+                sh += shs[j]
+    b.prof_runs += 1
+    b.prof_last += (end - start) - <uint64_t>b.prof_pre - sh
+
+
+cdef void prof_block_flush(Block* b) noexcept nogil:
+    """Add the runs counted in block b (prof_block_ran) to its instructions' entries, as
+    prof_block would have added each run."""
+    cdef ProfEntry* e
+    cdef int k
+    cdef int32_t prev = 0, cur
+    cdef uint64_t runs = b.prof_runs
+    if runs == 0:
+        return
+    for k in range(b.n):
+        e = b.prof + ((b.meta[k].pc - b.pc) >> 1)
+        e.n_exec += runs
+        if k + 1 < b.n:
+            cur = prof_sched_end(b, k, prev)
+            e.cycles += runs * <uint64_t>(cur - prev)
+            prev = cur
+        else:
+            e.cycles += b.prof_last
+    b.prof_runs = 0
+    b.prof_last = 0
 
 
 cdef int observe_insn(Core* c, const Insn* ins, uint32_t pc, uint32_t off,

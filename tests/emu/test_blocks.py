@@ -57,6 +57,33 @@ def test_blocks_change_nothing_but_speed(path):
     assert got[4] == ref[4]
 
 
+def _profiled(path, blocks):
+    img = read_elf(os.path.join(ROOT, path))
+    chip = Chip(ChipConfig.for_image(img), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
+                                                  stderr=io.BytesIO(), prefix="never"))
+    chip.engine.use_blocks = blocks
+    chip.load_elf(img)
+    chip.engine.enable_profiling()
+    chip.run(30_000_000)
+    e = chip.engine
+    prof = [e.prof_entries(k).tolist() for k in range(chip.ncores)]
+    prof += [e.prof_ext_entries(j).tolist() for j in range(len(chip.config.ext))]
+    hist = [e.data_hist(k).tolist() for k in range(chip.ncores)]
+    return prof, hist, e.block_stats()
+
+
+@pytest.mark.parametrize("path", [p for p in _programs() if "bench" in p or "timing" in p
+                                  or "multicore" in p][::2])
+def test_profile_same_with_blocks_on_and_off(path):
+    """A profiled run counts a block's runs in the block and adds them to the instructions'
+    entries when the profile is read (_observe.pxi prof_block_ran): the same profile as the
+    per-instruction loop's, entry for entry."""
+    ref = _profiled(path, False)
+    got = _profiled(path, True)
+    assert got[0] == ref[0]
+    assert got[1] == ref[1]
+
+
 def test_benchmarks_run_mostly_in_blocks():
     """The kernels of the benchmark suite run in blocks, not in the per-instruction loop."""
     for name in ("int_crc", "float_matmul", "mem_stream"):
