@@ -173,6 +173,13 @@ cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, u
     return nxt
 
 
+cdef enum:
+    # what run_core_impl observes: nothing, the profile only, or everything (observe_insn)
+    OBS_NONE = 0
+    OBS_PROF = 1
+    OBS_ALL = 2
+
+
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
     specialised for each combination of the timing model and observation, so neither costs a
@@ -185,8 +192,10 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
         if ch.profiling:
             return run_core_timed_profiled(c, end)
         return run_core_timed(c, end)
-    if ch.observe:
+    if ch.tracing:
         return run_core_observed(c, end)
+    if ch.profiling:
+        return run_core_profiled(c, end)
     return run_core_plain(c, end)
 
 
@@ -195,47 +204,50 @@ cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
     instruction by instruction from where they do not to the next taken jump."""
     cdef int st
     if not c.chip.use_blocks:
-        return run_core_impl(c, end, 1, 0, 0)
+        return run_core_impl(c, end, 1, OBS_NONE, 0)
     c.stop = STOP_NONE
     while True:
         st = run_blocks(c, end)
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
-        st = run_core_impl(c, end, 1, 0, 1)
+        st = run_core_impl(c, end, 1, OBS_NONE, 1)
         if st != STOP_NONE or not c.at_edge:
             return st
 
 
 cdef int run_core_timed_profiled(Core* c, uint64_t end) noexcept nogil:
-    """Timed and profiled (not traced): as run_core_timed, the blocks counting their
-    instructions for the profile when they complete (prof_block), the per-instruction loop
-    observing each one."""
+    """Timed and profiled (not traced): as run_core_timed, the blocks counting their runs
+    for the profile (prof_block_ran), the per-instruction loop counting each instruction."""
     cdef int st
     if not c.chip.use_blocks:
-        return run_core_impl(c, end, 1, 1, 0)
+        return run_core_impl(c, end, 1, OBS_PROF, 0)
     c.stop = STOP_NONE
     while True:
         st = run_blocks(c, end)
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
-        st = run_core_impl(c, end, 1, 1, 1)
+        st = run_core_impl(c, end, 1, OBS_PROF, 1)
         if st != STOP_NONE or not c.at_edge:
             return st
 
 
 cdef int run_core_timed_observed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 1, 1, 0)
+    return run_core_impl(c, end, 1, OBS_ALL, 0)
+
+
+cdef int run_core_profiled(Core* c, uint64_t end) noexcept nogil:
+    return run_core_impl(c, end, 0, OBS_PROF, 0)
 
 
 cdef int run_core_observed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, 1, 0)
+    return run_core_impl(c, end, 0, OBS_ALL, 0)
 
 
 cdef int run_core_plain(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, 0, 0)
+    return run_core_impl(c, end, 0, OBS_NONE, 0)
 
 
-cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
+cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                               bint edge) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
     stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).  With
@@ -352,19 +364,26 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
         nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pair_mask, &prev_dst, &prev_ialu)
         if st != EXEC_OK:
             if st != EXEC_TAKEN:
-                if observe and c.stop == STOP_TRAP:
+                if observe == OBS_PROF and c.stop == STOP_TRAP:
+                    prof_insn_at(c, off, cyc - cyc0)
+                elif observe and c.stop == STOP_TRAP:
                     c.cnt.cycles = cyc
                     observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
             wsize = c.win_size          # jumps to odd addresses invalidate the window
             if edge and not c.attn:
-                if observe:             # (profiled: the jump is counted before a block)
+                # (profiled: the jump is counted before a block)
+                if observe == OBS_PROF:
+                    prof_insn_at(c, off, cyc - cyc0)
+                elif observe:
                     c.cnt.cycles = cyc
                     observe_insn(c, ins, pc, off, cyc - cyc0)
                 c.at_edge = 1
                 pc = nxt
                 break
-        if observe:
+        if observe == OBS_PROF:
+            prof_insn_at(c, off, cyc - cyc0)
+        elif observe:
             c.cnt.cycles = cyc
             if observe_insn(c, ins, pc, off, cyc - cyc0):
                 pc = nxt

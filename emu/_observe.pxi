@@ -42,6 +42,16 @@ cdef inline void prof_access(Core* c, int ext) noexcept nogil:
             e.n_remote += 1
 
 
+cdef inline void prof_insn_at(Core* c, uint32_t off, uint64_t cycles) noexcept nogil:
+    """Profiling: one execution of the instruction at offset `off` of the fetch window that
+    took `cycles` from the previous instruction's end (as observe_insn counts it)."""
+    cdef ProfEntry* e
+    if c.win_prof != NULL:
+        e = &c.win_prof[off >> 1]
+        e.n_exec += 1
+        e.cycles += cycles
+
+
 cdef inline void prof_insn(Core* c, uint32_t pc, uint64_t cycles) noexcept nogil:
     """Profiling: one execution of the instruction at pc (in the fetch window) that took
     `cycles` from the previous instruction's end."""
