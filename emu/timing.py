@@ -3,7 +3,10 @@
 The *class* of each instruction is in ``isa/spec.py``; its *cost* is here.  Changing the model
 never touches the ISA or the semantics.  Sources are the tags of
 ``shared/spec/epiphany-arch.md`` §0 (MAN = Architecture Reference, BENCH = Parallella
-measurements).  Where a value is our own estimate it says so.
+measurements).  Every parameter is marked *documented* (the architecture reference, the eLink's
+published protocol), *measured* (calibrated on a published Parallella measurement, named;
+``python bench/timing_table.py`` reproduces each one, docs/timing.md explains the model) or
+*assumed* (our estimate, said why); the scheduling parameters at the end are not the chip's.
 """
 from __future__ import annotations
 
@@ -15,26 +18,29 @@ from isa.spec import TCLASSES
 
 @dataclass(frozen=True)
 class TimingModel:
-    #: Issue cost per timing class, in cycles (MAN §4 pipeline: one instruction per cycle).
+    #: Issue cost per timing class, in cycles (documented: MAN §4 pipeline, one instruction
+    #: per cycle).
     tclass_cost: Dict[str, int] = field(default_factory=lambda: {t: 1 for t in TCLASSES})
-    #: Extra cycles of a taken branch, B, BL, JR, JALR, RTI (MAN §4 table "taken branch: 3").
+    #: Extra cycles of a taken branch, B, BL, JR, JALR, RTI (documented: MAN §4 table "taken
+    #: branch: 3").
     branch_penalty: int = 3
-    #: Blocking load from external DRAM through the eLink: BENCH 8 KiB in 1 119 132 cycles
-    #: with 4-byte loads ≈ 546 cycles per load.
+    #: Only with the mesh model off (pipeline=False) or for a region given no timing of its
+    #: own: a blocking load from external DRAM (measured: e-bandwidth-test, newlib memcpy of
+    #: 8 KiB from DRAM in 1 119 132 cycles with 4-byte loads ≈ 546 cycles per load).
     dram_load_latency: int = 546
-    #: Posted store to external DRAM: BENCH 8 KiB in 32 782 cycles ≈ 4 cycles/byte sustained,
-    #: i.e. 16 cycles per 4-byte store.
+    #: ... a posted store to external DRAM (measured: e-bandwidth-test, newlib memcpy of 8 KiB
+    #: to DRAM in 32 782 cycles ≈ 16 cycles per 4-byte store).
     dram_store_cost: int = 16
-    #: Clock of the Parallella E16G301 (BENCH): converts cycles to seconds for reports and
-    #: for the guest's gettimeofday.
+    #: Clock of the Parallella E16G301 (documented: Parallella fact sheet, 600 MHz): converts
+    #: cycles to seconds for reports and for the guest's gettimeofday.
     clock_hz: int = 600_000_000
 
     # -- pipeline (MAN §4 "Pipeline", tables 7-10; fact sheet §5.1) --------------------------
     #: Model register dependencies, dual issue and fetch-line penalties.  Off: every
     #: instruction costs its class cost (plus branch penalty and memory stalls).
     pipeline: bool = True
-    #: Result latency per producer class, as "issue-to-issue" cycles for a dependent IALU or
-    #: load/store consumer: separation + 1.  IALU→IALU 0 (forwarding) → 1; LDR→IALU/STR/LDR
+    #: Result latency per producer class (documented: MAN §4 tables 8-9), as "issue-to-issue"
+    #: cycles for a dependent IALU or load/store consumer: separation + 1.  IALU→IALU 0 (forwarding) → 1; LDR→IALU/STR/LDR
     #: 1 → 2; LDRB/LDRH→any 2 → 3; FPU/IALU2→IALU 3+ROUNDING → 5 (round-to-nearest).
     lat_ialu_consumer: Tuple[int, int, int, int] = (1, 5, 2, 3)   # (ialu, fpu, ldw, ldb)
     #: ... for an FPU/IALU2 consumer: IALU→FPU 1 → 2; FPU→FPU 3+ROUNDING → 5; LDR→FPU 2 → 3;
@@ -44,7 +50,7 @@ class TimingModel:
     #: on our C fixtures: at most 1.6 %, mostly under 0.3 % of the cycles; tracking the IALU
     #: results of the last two issue cycles cost about 15 % of the timed loop's speed).
     lat_fpu_consumer: Tuple[int, int, int, int] = (2, 5, 3, 3)
-    #: Dual issue (MAN §4): IALU with FPU/IALU2, FPU/IALU2 with LOAD/STORE; nothing pairs with
+    #: Dual issue (documented: MAN §4): IALU with FPU/IALU2, FPU/IALU2 with LOAD/STORE; nothing pairs with
     #: control instructions, two of the same group never pair.
     dual_issue: bool = True
 
@@ -120,7 +126,9 @@ class TimingModel:
     #: Cycles of writes that may queue ahead of a core before its posted write blocks it
     #: (assumed: a few transactions of buffering on the path to the eLink).
     ext_write_buffer: int = 32
-    #: Scheduling (emu/_core.pyx chip_run), not the chip: slice length while cores
+    #: Scheduling (emu/_core.pyx chip_run), not the chip (assumed: chosen for how exactly
+    #: cores that run out of step see each other's writes, and for the host's speed): slice
+    #: length while cores
     #: communicate, and how long a remote access keeps slices fine.  A write becomes visible
     #: at its arrival to the cores that have not run past it; a core that runs before the
     #: writer in a slice may have run up to a slice ahead.  Right after a remote access

@@ -68,3 +68,35 @@ def test_every_published_figure_is_in_the_table(rows):
     assert len(rows) == n
     text = cal.table(rows)
     assert text.count("\n") == n + 1
+
+
+def test_every_timing_parameter_names_its_source():
+    """Every parameter of emu/timing.py says where it comes from: documented (the
+    architecture reference, the eLink's protocol), measured (a published measurement, named)
+    or assumed.  Switches (bool) are not parameters.  A comment block may serve the fields
+    right below it."""
+    import dataclasses
+    import inspect
+    from emu import timing
+    src = inspect.getsource(timing.TimingModel).splitlines()
+    fields = {f.name: f for f in dataclasses.fields(timing.TimingModel)}
+    block, missing, seen, after_field = [], [], set(), False
+    for line in src:
+        text = line.strip()
+        if text.startswith("#:"):
+            if after_field:
+                block, after_field = [], False
+            block.append(text)
+            continue
+        name = text.split(":")[0]
+        if name in fields:
+            seen.add(name)
+            after_field = True
+            if fields[name].type not in ("bool", bool):
+                comment = " ".join(block)
+                if not any(m in comment for m in ("documented", "measured", "assumed")):
+                    missing.append(name)
+        else:
+            block, after_field = [], False
+    assert seen == set(fields)
+    assert not missing, missing
