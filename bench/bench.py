@@ -15,6 +15,11 @@ Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
   legacy_crc    int_crc linked with legacy.ld: code and data in the core's DRAM slice
                 (every load of the buffer stalls ~550 cycles on the eLink)
 
+ePython programs on the VM firmware have their own script, bench/epython_bench.py: bytecodes
+per second and emulated cycles per bytecode for a loop, a Jacobi and a message ring (ours and,
+with EPYTHON_GENUINE_FIRMWARE, ePython's genuine firmware), and the wall time of
+`epython examples/epython/hello.py` on 16 cores; its docstring says what a bytecode is.
+
 MIPS = emulated instructions / wall seconds of the run loop (loading excluded).  Each
 workload runs with the timing model on (the default: pipeline, mesh and eLink model), off
 (every instruction its class cost; --timing off on the command line) and on with the profile

@@ -135,6 +135,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     while n < BLK_MAX and o < c.win_size:
         ins = &c.win_pd[o >> 1]
         if ins.size == 0:
+            if ch.nbrk and brk_at(c, o):
+                break                   # (host breakpoints stay outside blocks)
             if predecode(c, ins, o):
                 c.stop = save_stop      # (the run loop reports it when it gets there)
                 break

@@ -51,11 +51,13 @@ cdef enum:
 cdef enum:
     STOP_NONE = 0
     STOP_MAX_CYCLES = 1
+    STOP_BRK = 2       # a host breakpoint (Engine.break_add): before the instruction runs
     STOP_TRAP = 3
     STOP_EXIT = 4
     STOP_ALL_IDLE = 5
     STOP_BREAKPOINT = 6
     STOP_WATCH = 7
+    STOP_IRQ = 8         # a core entered an interrupt handler (Engine.set_irq_stop)
     STOP_INVALID_INSN = 9
     STOP_MEM_FAULT = 10
     STOP_UNALIGNED = 11
@@ -337,6 +339,7 @@ cdef struct Core:
     uint8_t trace_on     # --trace includes this core
     uint8_t exited       # the program called exit
     uint8_t timer_on     # some CTIMER counts
+    uint64_t tmr_seen[2] # per CTIMER: its event counter when last counted (stall/dual modes)
     uint8_t watch_hit    # a store hit a watched range: stop before the next instruction
     uint8_t int_mode     # CONFIG.ARITHMODE == integer
     uint8_t rmode        # CONFIG.RMODE
@@ -369,6 +372,10 @@ cdef struct Core:
     uint32_t fault_word
     uint32_t trap_num
     uint32_t watch_pc    # the store that hit a watched range
+    int last_irq         # the interrupt entered at the last STOP_IRQ
+    uint32_t brk_skip    # resuming at a host breakpoint: run the instruction there once
+    uint8_t brk_armed    # ... when set (armed by the stop, cleared by a PC change)
+    Insn brk_tmp         # that instruction, decoded outside the predecode cache
     # pipeline model.  Scoreboard of long-latency results (loads, FPU): per register (GPRs,
     # FPU flags, the never-written source REG_NONE, the never-read sink REG_SINK), the first
     # cycle an instruction reading it may issue, times 2, plus 1 when the value comes from a
@@ -443,6 +450,7 @@ cdef struct Chip:
     int unaligned_policy
     int fault_policy
     int excause_e4       # use the Epiphany-IV cause codes (to diff against the GNU simulator)
+    int arch_ev          # an Epiphany-V: FEXT/FDEP/LFSR execute (else unimplemented)
     UnalignedRec* unaligned_log
     uint32_t unaligned_log_cap
     uint32_t unaligned_log_len
@@ -498,7 +506,10 @@ cdef struct Chip:
     # another thread (STOP_USER, seen at the next slice boundary)
     Watch* watches
     int nwatch
+    uint32_t* brks       # host breakpoints (PC values; see brk_at)
+    int nbrk
     int watch_next_id
     volatile int stop_request
+    int irq_stop             # stop the run whenever a core enters an interrupt (hooks)
     uint64_t n_slices        # scheduler slices run (host work that is not instructions)
     uint64_t n_core_calls    # ... and run_core calls in them

@@ -14,10 +14,8 @@ from libc.string cimport memcpy, memset
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
 
-import numpy as np
-cimport numpy as cnp
+from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 
-cnp.import_array()
 
 include "_gen_regs.pxi"
 include "_irq.pxi"
@@ -80,11 +78,27 @@ cdef inline void timer_count(Core* c, int k, uint64_t n) noexcept nogil:
         c.ctimer[k] -= <uint32_t>n
 
 
+cdef uint64_t ctimer_events(Core* c, uint32_t mode) noexcept nogil:
+    """The running total of the events of a counter-based CTIMER mode (isa/regs.py
+    CTIMER_MODE): the timing model's own counters."""
+    if mode == CTIMER_DUAL:
+        return c.cnt.n_dual_issue
+    if mode == CTIMER_LOAD_STALL:
+        return c.cnt.load_stall_cycles
+    if mode == CTIMER_RA_STALL:
+        return c.cnt.dep_stall_cycles
+    if mode == CTIMER_LOCAL_FETCH_STALL:
+        return c.cnt.fetch_stall_cycles + c.cnt.bank_conflict_cycles
+    if mode == CTIMER_EXT_LOAD_STALL:
+        return c.cnt.remote_stall_cycles + c.cnt.ext_stall_cycles
+    return 0
+
+
 cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
     """Count the events the CTIMERs are configured for (CONFIG[7:4], [11:8]; MAN §6)."""
     cdef int k
     cdef uint32_t mode
-    cdef uint64_t n
+    cdef uint64_t n, ev
     for k in range(2):
         mode = ctimer_mode(c, k)
         if mode == CTIMER_CLK:
@@ -93,6 +107,10 @@ cdef void timers_step(Core* c, const Insn* ins, uint64_t dcyc) noexcept nogil:
             n = 1 if ins.tclass == TC_IALU else 0
         elif mode == CTIMER_FPU:
             n = 1 if ins.tclass == TC_FPU else 0
+        elif mode >= CTIMER_DUAL:
+            ev = ctimer_events(c, mode)
+            n = ev - c.tmr_seen[k]
+            c.tmr_seen[k] = ev
         else:
             n = 0
         timer_count(c, k, n)
@@ -312,11 +330,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                 if c.irq_delay:
                     c.irq_delay = 0
                 else:
-                    take_interrupt(c)
+                    c.last_irq = take_interrupt(c)
                     pc = c.pc
                     pair_mask = AFTER_JUMP
                     prev_dst = 0
                     prev_ialu = 0
+                    if ch.irq_stop and c.last_irq >= 0:
+                        c.stop = STOP_IRQ       # at the handler's first instruction
+                        c.stop_pc = pc
+                        break
             if c.idle:
                 if idle_until(c, end):
                     c.stop_pc = pc
@@ -338,9 +360,15 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
             off = pc - wbase
         ins = &wpd[off >> 1]
         if ins.size == 0:
-            if predecode(c, ins, off):
+            st = predecode(c, ins, off)
+            if st == PD_TEMP:
+                ins = &c.brk_tmp
+            elif st:
                 c.pc = pc
                 c.stop_pc = pc
+                if st == STOP_BRK:
+                    c.brk_skip = pc         # continuing runs the instruction first
+                    c.brk_armed = 1
                 break
         if c.win_far:
             cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM
@@ -390,7 +418,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                 c.stop = STOP_TRACE_FULL
                 break
         pc = nxt
-    if c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH:
+    if (c.stop == STOP_NONE or c.stop == STOP_TRACE_FULL or c.stop == STOP_WATCH
+            or c.stop == STOP_IRQ):
         c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n
@@ -639,16 +668,22 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
 cdef class Engine:
     """The emulated chip's state and run loop.  Use it through emu.chip.Chip."""
     cdef Chip ch
-    cdef object _sram            # numpy uint8 [ncores, sram_size]
-    cdef list _ext               # numpy uint8 arrays of the external regions
-    cdef object _ulog            # numpy buffer of UnalignedRec
+    cdef object _sram            # buffer of uint8 [ncores, sram_size] (RawMemory or given)
+    cdef list _ext               # buffers of the external regions
+    cdef object _sram_np         # numpy view of _sram, made on first use
+    cdef list _ext_np
 
     def __cinit__(self, int rows, int cols, int first_row, int first_col,
                   uint32_t sram_size=0x8000, ext=(), uint32_t quantum=1000,
-                  uint32_t unaligned_log_cap=65536):
+                  uint32_t unaligned_log_cap=65536, memory=None):
+        """``memory``: optional numpy uint8 arrays to hold the emulated memory instead of
+        fresh ones (e.g. views of a shared-memory file that host programs map, as the
+        board's /dev/epiphany): ``(sram, [ext0, ext1, ...])`` with sram of shape
+        (rows * cols, sram_size) and one array of each external region's size.  They must
+        be C-contiguous and writable; the engine keeps them alive."""
         cdef int k, r, col, cid
         cdef Core* c
-        cdef cnp.ndarray arr
+        cdef uint8_t* sbase
         memset(&self.ch, 0, sizeof(Chip))
         if rows <= 0 or cols <= 0 or rows * cols > 4096:
             raise ValueError("chip geometry must have 1..4096 cores")
@@ -668,8 +703,12 @@ cdef class Engine:
             raise MemoryError()
         for k in range(4096):
             self.ch.core_of_id[k] = -1
-        self._sram = np.zeros((self.ch.ncores, sram_size), dtype=np.uint8)
-        arr = self._sram
+        if memory is not None:
+            self._sram = memory[0]
+            sbase = _buffer_data(memory[0], (self.ch.ncores, sram_size), "sram")
+        else:
+            self._sram = RawMemory(self.ch.ncores, sram_size)
+            sbase = (<RawMemory>self._sram).data
         for k in range(self.ch.ncores):
             r = k // cols
             col = k % cols
@@ -681,7 +720,7 @@ cdef class Engine:
             cid = (c.row << 6) | c.col
             c.coreid = cid
             self.ch.core_of_id[cid] = k
-            c.sram = <uint8_t*>cnp.PyArray_DATA(arr) + <size_t>k * sram_size
+            c.sram = sbase + <size_t>k * sram_size
             c.sram_size = sram_size
             c.pd = insn_array(sram_size // 2)
             c.code_blk = <uint8_t*>calloc(sram_size // 256 + 1, 1)
@@ -695,12 +734,17 @@ cdef class Engine:
                 raise ValueError("at most 4 external memory regions")
             if size <= 0 or size % 4096 or base % 4096 or base + size > 1 << 32:
                 raise ValueError("external regions must be 4 KiB aligned and inside 4 GiB")
-            a = np.zeros(size, dtype=np.uint8)
+            if memory is not None:
+                if k >= len(memory[1]):
+                    raise ValueError(f"no memory given for external region {k}")
+                a = memory[1][k]
+                self.ch.ext[k].mem = _buffer_data(a, (size,), f"external region {k}")
+            else:
+                a = RawMemory(1, size)
+                self.ch.ext[k].mem = (<RawMemory>a).data
             self._ext.append(a)
-            arr = a
             self.ch.ext[k].base = base
             self.ch.ext[k].size = size
-            self.ch.ext[k].mem = <uint8_t*>cnp.PyArray_DATA(arr)
             self.ch.ext[k].pages = <Insn**>calloc(size // 4096, sizeof(Insn*))
             if self.ch.ext[k].pages == NULL:
                 raise MemoryError()
@@ -721,9 +765,10 @@ cdef class Engine:
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
         if self.ch.seen == NULL:
             raise MemoryError()
-        self._ulog = np.zeros(unaligned_log_cap * sizeof(UnalignedRec), dtype=np.uint8)
-        arr = self._ulog
-        self.ch.unaligned_log = <UnalignedRec*>cnp.PyArray_DATA(arr)
+        self.ch.unaligned_log = <UnalignedRec*>calloc(max(unaligned_log_cap, 1),
+                                                      sizeof(UnalignedRec))
+        if self.ch.unaligned_log == NULL:
+            raise MemoryError()
         self.ch.unaligned_log_cap = unaligned_log_cap
         for k in range(8):
             self.ch.tm.tc_cost[k] = 1
@@ -746,6 +791,7 @@ cdef class Engine:
                 free(self.ch.cores[k].dhist)
             free(self.ch.cores)
         free(self.ch.core_of_id)
+        free(self.ch.unaligned_log)
         free(self.ch.seen)
         free(self.ch.clinks)
         free(self.ch.rlinks)
@@ -765,6 +811,7 @@ cdef class Engine:
             free(self.ch.ext[k].dhist)
         free(self.ch.trace)
         free(self.ch.watches)
+        free(self.ch.brks)
 
     # -- configuration ------------------------------------------------------------------------
     @property
@@ -781,10 +828,12 @@ cdef class Engine:
             return -1
         return self.ch.core_of_id[coreid]
 
-    def set_policies(self, int unaligned, int faults, bint excause_e4=False):
+    def set_policies(self, int unaligned, int faults, bint excause_e4=False,
+                     bint arch_ev=False):
         self.ch.unaligned_policy = unaligned
         self.ch.fault_policy = faults
         self.ch.excause_e4 = excause_e4
+        self.ch.arch_ev = arch_ev
 
     def set_timing(self, params):
         """The timing parameters, by field name: a dict with every field of the C struct
@@ -951,10 +1000,12 @@ cdef class Engine:
                     parts.append(self._prof_rows(r.prof_pages[p], 2048, r.base + p * 4096))
         if not parts:
             return self._prof_rows(NULL, 0, 0)
+        import numpy as np
         return np.concatenate(parts)
 
     cdef object _prof_rows(self, ProfEntry* e, uint32_t n, uint32_t base):
         cdef uint32_t i
+        import numpy as np
         rows = []
         if e != NULL:
             for i in range(n):
@@ -970,6 +1021,7 @@ cdef class Engine:
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
         cdef uint32_t nb = c.sram_size >> 6
+        import numpy as np
         if c.dhist == NULL:
             return np.zeros((nb, 2), dtype=np.uint32)
         return np.asarray(<uint32_t[:nb * 2]>c.dhist).reshape(nb, 2).copy()
@@ -978,6 +1030,7 @@ cdef class Engine:
         """Same for external region j: (base, array of shape (blocks, 2))."""
         cdef ExtRegion* r = &self.ch.ext[j]
         cdef uint32_t nb = r.size >> 6
+        import numpy as np
         if r.dhist == NULL:
             return r.base, np.zeros((nb, 2), dtype=np.uint32)
         return r.base, np.asarray(<uint32_t[:nb * 2]>r.dhist).reshape(nb, 2).copy()
@@ -1016,6 +1069,10 @@ cdef class Engine:
         boundary (within a quantum of emulated time).  Safe to call from any thread."""
         self.ch.stop_request = 1
 
+    def clear_stop_request(self):
+        """Withdraw a request_stop that no run has answered yet (the caller answered it)."""
+        self.ch.stop_request = 0
+
     # -- watched ranges -------------------------------------------------------------------------
     def watch_add(self, uint32_t lo, uint32_t hi):
         """Stop the run (STOP_WATCH) after any core's store touches the global addresses
@@ -1047,6 +1104,55 @@ cdef class Engine:
                 self._mark_watched()
                 return
         raise KeyError(f"no watch {wid}")
+
+    def set_irq_stop(self, bint on):
+        """Stop the run (STOP_IRQ) whenever a core enters an interrupt handler, before its
+        first instruction; stop_info(k)["irq"] names the interrupt."""
+        self.ch.irq_stop = on
+
+    # -- host breakpoints ----------------------------------------------------------------------
+    def break_add(self, uint32_t addr):
+        """Stop the run (STOP_BRK) when a core is about to execute the instruction at addr:
+        a local address (< 1 MiB) means that offset in every core's memory, a global one that
+        core's memory or that external address (see brk_at).  The instruction has not run;
+        running on executes it first.  No cost to other instructions (the address is kept out
+        of the predecode cache and of timed blocks)."""
+        cdef uint32_t* b
+        cdef int k
+        cdef Loc w
+        if addr & 1:
+            raise ValueError(f"breakpoint at odd address 0x{addr:x}")
+        if addr in self.breaks():
+            return
+        b = <uint32_t*>realloc(self.ch.brks, (self.ch.nbrk + 1) * sizeof(uint32_t))
+        if b == NULL:
+            raise MemoryError()
+        self.ch.brks = b
+        b[self.ch.nbrk] = addr
+        self.ch.nbrk += 1
+        # forget what is decoded there (and every schedule holding it)
+        if addr < LOCAL_SPACE:
+            for k in range(self.ch.ncores):
+                if addr < self.ch.cores[k].sram_size:
+                    self.ch.cores[k].pd[addr >> 1].size = 0
+        elif addr_decode(&self.ch, NULL, addr, 2, &w) == MK_SRAM:
+            w.core.pd[w.off >> 1].size = 0
+        elif w.kind == MK_EXT and self.ch.ext[w.region].pages[w.off >> 12] != NULL:
+            self.ch.ext[w.region].pages[w.off >> 12][(w.off & 0xFFF) >> 1].size = 0
+        self.ch.code_gen += 1
+
+    def break_remove(self, uint32_t addr):
+        cdef int j
+        for j in range(self.ch.nbrk):
+            if self.ch.brks[j] == addr:
+                self.ch.brks[j] = self.ch.brks[self.ch.nbrk - 1]
+                self.ch.nbrk -= 1
+                return
+        raise KeyError(f"no breakpoint at 0x{addr:x}")
+
+    def breaks(self):
+        """The host breakpoints (addresses)."""
+        return [self.ch.brks[j] for j in range(self.ch.nbrk)]
 
     def watches(self):
         """The watched ranges: list of (id, lo, hi)."""
@@ -1112,6 +1218,7 @@ cdef class Engine:
         self._check(k)
         self.ch.cores[k].pc = pc
         self.ch.cores[k].npc = pc
+        self.ch.cores[k].brk_armed = 0
 
     def set_ivt_base(self, int k, uint32_t addr):
         """Address of interrupt vector 0 for core k.  Hardware: 0 (core-local).  The flat
@@ -1156,7 +1263,8 @@ cdef class Engine:
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
         return dict(stop=c.stop, pc=c.stop_pc, addr=c.fault_addr, size=1 << c.fault_size,
-                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word)
+                    store=bool(c.fault_store), trap=c.trap_num, op=c.fault_word,
+                    irq=c.last_irq)
 
     def counters(self, int k):
         self._check(k)
@@ -1202,11 +1310,17 @@ cdef class Engine:
     def sram(self, int k):
         """Zero-copy numpy view of core k's local memory."""
         self._check(k)
-        return self._sram[k]
+        if self._sram_np is None:
+            import numpy as np
+            self._sram_np = np.asarray(self._sram).reshape(self.ch.ncores, -1)
+        return self._sram_np[k]
 
     def ext_region(self, int j):
         """(base, numpy view) of external region j."""
-        return self.ch.ext[j].base, self._ext[j]
+        if self._ext_np is None:
+            import numpy as np
+            self._ext_np = [np.asarray(a).reshape(-1) for a in self._ext]
+        return self.ch.ext[j].base, self._ext_np[j]
 
     cdef Loc _locate(self, int core, uint32_t addr, uint64_t n) except *:
         """Host view of n bytes at addr (global, or core `core`'s local space when core >= 0):
@@ -1240,12 +1354,79 @@ cdef class Engine:
         else:
             ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
 
+    def code_written(self, uint32_t addr, uint32_t n, int core=-1):
+        """Bytes at addr (see mem_read) were changed behind the engine's back (a host program
+        writing a shared mapping of the memory): decoded instructions there are forgotten."""
+        if n == 0:
+            return
+        cdef Loc w = self._locate(core, addr, n)
+        if w.kind == MK_SRAM:
+            sram_code_written(w.core, w.off, n)
+        else:
+            ext_code_written(&self.ch, &self.ch.ext[w.region], w.off, n)
+
     def mmr_write_global(self, uint32_t addr, uint32_t v):
         """Host write to a memory-mapped register through its global address (e-hal style)."""
         cdef Loc w
         if addr_decode(&self.ch, NULL, addr, 4, &w) != MK_MMR:
             raise ValueError(f"no memory-mapped register at 0x{addr:08x}")
         mmr_write(w.core, w.off, v, w.core)
+
+
+cdef uint8_t* _buffer_data(a, tuple shape, str what) except NULL:
+    """The data of a caller's memory buffer (numpy array, mmap, bytearray...): writable,
+    C-contiguous unsigned bytes of that shape."""
+    cdef uint8_t[::1] flat
+    try:
+        m = memoryview(a)
+        ok = (m.format in ("B", "<B", "=B", ">B") and tuple(m.shape) == shape
+              and m.c_contiguous and not m.readonly)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{what}: need a writable C-contiguous uint8 array of shape {shape}")
+    flat = m.cast("B") if m.ndim != 1 or m.format != "B" else m
+    return &flat[0]
+
+
+cdef class RawMemory:
+    """Zeroed emulated memory of our own (calloc: pages the program never touches cost
+    nothing), exposed through the buffer protocol as uint8 [rows, size] so numpy views of it
+    need no copy.  numpy is not imported until a view is asked for."""
+    cdef uint8_t* data
+    cdef Py_ssize_t shape[2]
+    cdef Py_ssize_t strides[2]
+
+    def __cinit__(self, Py_ssize_t rows, Py_ssize_t size):
+        self.data = <uint8_t*>calloc(<size_t>(rows * size if rows * size else 1), 1)
+        if self.data == NULL:
+            raise MemoryError()
+        self.shape[0] = rows
+        self.shape[1] = size
+        self.strides[0] = size
+        self.strides[1] = 1
+
+    def __dealloc__(self):
+        free(self.data)
+
+    def __getbuffer__(self, Py_buffer* view, int flags):
+        view.buf = self.data
+        view.obj = self
+        view.len = self.shape[0] * self.shape[1]
+        view.readonly = 0
+        view.itemsize = 1
+        if flags & PyBUF_FORMAT:
+            view.format = b"B"
+        else:
+            view.format = NULL
+        view.ndim = 2 if flags & PyBUF_ND else 1
+        view.shape = self.shape if flags & PyBUF_ND else NULL
+        view.strides = self.strides if flags & PyBUF_STRIDES else NULL
+        view.suboffsets = NULL
+        view.internal = NULL
+
+    def __releasebuffer__(self, Py_buffer* view):
+        pass
 
 
 cdef int run_core_one(Core* c) noexcept nogil:
@@ -1284,8 +1465,8 @@ _fill_cond_masks()
 # ---- names exported to Python -----------------------------------------------------------------
 #: the STOP_* codes by name (emu.stops.Stop is made from this)
 STOP_CODES = dict(
-    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, trap=STOP_TRAP, exit=STOP_EXIT,
-    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH,
+    none=STOP_NONE, max_cycles=STOP_MAX_CYCLES, brk=STOP_BRK, trap=STOP_TRAP, exit=STOP_EXIT,
+    all_idle=STOP_ALL_IDLE, breakpoint=STOP_BREAKPOINT, watch=STOP_WATCH, irq=STOP_IRQ,
     invalid_insn=STOP_INVALID_INSN, mem_fault=STOP_MEM_FAULT, unaligned=STOP_UNALIGNED,
     user=STOP_USER, deadlock=STOP_DEADLOCK, fetch_fault=STOP_FETCH_FAULT,
     dma_fault=STOP_DMA_FAULT, trace_full=STOP_TRACE_FULL)

@@ -99,6 +99,15 @@ cdef enum:  # CONFIG fields (isa/regs.py)
     CTIMER_IDLE = 2
     CTIMER_IALU = 4
     CTIMER_FPU = 5
+    CTIMER_DUAL = 6
+    CTIMER_LOAD_STALL = 7
+    CTIMER_RA_STALL = 8
+    CTIMER_LOCAL_FETCH_STALL = 10
+    CTIMER_LOCAL_LOAD_STALL = 11
+    CTIMER_EXT_FETCH_STALL = 12
+    CTIMER_EXT_LOAD_STALL = 13
+    CTIMER_MESH0 = 14
+    CTIMER_MESH1 = 15
 
 cdef enum:  # exception causes: index into EXCAUSE_E3/EXCAUSE_E4
     EXC_SWI = 0

@@ -27,8 +27,9 @@ cdef inline void irq_update(Core* c) noexcept nogil:
     attn_update(c)
 
 
-cdef inline void take_interrupt(Core* c) noexcept nogil:
-    """Enter the highest-priority acceptable interrupt (IRET = next instruction not executed)."""
+cdef inline int take_interrupt(Core* c) noexcept nogil:
+    """Enter the highest-priority acceptable interrupt (IRET = next instruction not executed).
+    Returns its number, or -1 when none could be taken after all."""
     cdef uint32_t want = c.ilat & ~c.imask & IRQ_ALL
     cdef uint32_t i = 0
     if c.ipend:
@@ -38,7 +39,7 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
     if i >= N_IRQ:
         c.irq_pending = 0
         attn_update(c)
-        return
+        return -1
     c.iret = c.pc
     c.pc = c.ivt_base + 4 * i
     c.ipend |= 1u << i
@@ -48,6 +49,7 @@ cdef inline void take_interrupt(Core* c) noexcept nogil:
     c.idle = 0
     c.cnt.n_interrupts += 1
     irq_update(c)
+    return <int>i
 
 
 cdef inline void wake_at(Core* c, uint64_t when) noexcept nogil:

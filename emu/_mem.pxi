@@ -637,8 +637,41 @@ cdef inline void insn_timing(Insn* ins, const uint32_t* lat_i,
     ins.wr_f = <uint16_t>(2 * lat_f[ins.lat] + from_load)
 
 
+cdef bint brk_at(Core* c, uint32_t off) noexcept nogil:
+    """A host breakpoint at window offset off.  A breakpoint below LOCAL_SPACE matches that
+    offset in any core's SRAM (however the code is fetched: a core's predecode cache serves
+    local and global fetches alike); a global one matches that core's SRAM or that external
+    address only."""
+    cdef Chip* ch = c.chip
+    cdef uint32_t here = c.win_base + off, b, owner_base
+    cdef int j
+    owner_base = c.win_base if c.win_base != 0 else (<uint32_t>c.coreid << 20)
+    for j in range(ch.nbrk):
+        b = ch.brks[j]
+        if b == here:
+            return 1
+        if c.win_blk != NULL and (b == off or b == owner_base + off):
+            return 1
+    return 0
+
+
+cdef enum:
+    PD_TEMP = -1         # predecode: a host breakpoint being stepped over, decoded in c.brk_tmp
+
+
 cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
-    """Fill the predecode entry for the instruction at window offset off."""
+    """Fill the predecode entry for the instruction at window offset off.  Returns 0, a stop
+    (fetch fault; STOP_BRK at a host breakpoint: the entry stays empty so that every
+    execution comes here), or PD_TEMP when a core resumes at its breakpoint (the instruction
+    is decoded in c.brk_tmp, once)."""
+    if c.chip.nbrk and brk_at(c, off):
+        if c.brk_armed and c.brk_skip == c.win_base + off:
+            c.brk_armed = 0
+            ins = &c.brk_tmp
+        else:
+            c.fault_addr = c.win_base + off
+            c.stop = STOP_BRK
+            return STOP_BRK
     cdef uint32_t lo = c.win_mem[off] | (<uint32_t>c.win_mem[off + 1] << 8)
     cdef uint32_t hi
     cdef uint32_t nib = lo & 0xF
@@ -656,6 +689,8 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     insn_timing(ins, c.chip.tm.lat_i, c.chip.tm.lat_f)
     ins.pairs = c.chip.tm.pairs[ins.unit]
     ins.blk = 0
+    if ins == &c.brk_tmp:
+        return PD_TEMP
     if c.win_blk != NULL:
         c.win_blk[off >> 8] |= BLK_CODE
     return 0

@@ -29,6 +29,9 @@ cdef inline void status_set(Core* c, uint32_t v, bint all_bits) noexcept nogil:
 
 cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
     cdef uint32_t am = (v & CFG_ARITHMODE_MASK) >> CFG_ARITHMODE_SHIFT
+    if ((v ^ c.config) >> CFG_CTIMER0_SHIFT) & 0xFF:     # a timer's event changes: count from now
+        c.tmr_seen[0] = ctimer_events(c, (v >> CFG_CTIMER0_SHIFT) & 0xF)
+        c.tmr_seen[1] = ctimer_events(c, (v >> CFG_CTIMER1_SHIFT) & 0xF)
     c.config = v
     c.rmode = v & CFG_RMODE
     c.int_mode = 0 if am == ARITHMODE_FLOAT else (1 if am == ARITHMODE_INT else 2)

@@ -112,5 +112,18 @@ cdef inline int sem_unimpl(Core* c, const Insn* i) noexcept nogil:
     return invalid_insn(c, EXC_UNIMPL)
 
 
+cdef inline int sem_iext(Core* c, const Insn* i) noexcept nogil:
+    """FEXT/FDEP/LFSR: Epiphany-V instructions.  On an E-V (ChipConfig.arch "ev") they do what
+    the GNU simulator does, the only definition published (CGEN epiphany.cpu: the operation
+    is a TODO; AZ and AN are set from RD, which is left unchanged); on the E16G301 they are
+    unimplemented (docs/errata.md)."""
+    cdef uint32_t v
+    if not c.chip.arch_ev:
+        return invalid_insn(c, EXC_UNIMPL)
+    v = c.r[i.rd]
+    c.af = (c.af & ~3) | (1 if v == 0 else 0) | ((v >> 31) << 1)
+    return EXEC_OK
+
+
 cdef inline int sem_invalid(Core* c, const Insn* i) noexcept nogil:
     return invalid_insn(c, EXC_UNIMPL)

@@ -139,7 +139,8 @@ cdef inline int sem_fix(Core* c, const Insn* i) noexcept nogil:
     if c.int_mode != 0:
         return invalid_insn(c, EXC_ILLEGAL)
     c.r[i.rd] = epi_fix(c.r[i.rn], c.rmode, &fl)
-    return fpu_done(c, fl, 0)
+    c.bv = 0            # FIX writes BV (never set: saturation is not an overflow, esim 1d);
+    return fpu_done(c, fl, 0)   # FLOAT and FABS leave it (CGEN epiphany.cpu; docs/errata.md)
 
 
 cdef inline int sem_fabs(Core* c, const Insn* i) noexcept nogil:

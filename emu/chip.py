@@ -21,6 +21,8 @@ from loader.elf import LoadError, LoadImage, read_elf
 
 from . import _core
 from .stops import Stop
+from .libc_abi import ABIS as LIBC_ABIS
+from .libc_abi import detect as libc_abi_detect
 from .syscalls import HostIO, Syscalls
 from .timing import DEFAULT as DEFAULT_TIMING
 from .timing import TimingModel
@@ -48,6 +50,9 @@ class ChipConfig:
     unaligned: str = "stop"          #: stop | report | trap
     invalid: str = "stop"            #: stop | trap (invalid/unimplemented instructions)
     excause: str = "e3"              #: e3 (E16G301 codes) | e4 (GNU simulator's codes)
+    #: e3: the Epiphany-III (E16G301/E64G401 instruction set); ev: the Epiphany-V, whose
+    #: FEXT/FDEP/LFSR execute (as the GNU simulator defines them) instead of faulting
+    arch: str = "e3"
     timing: TimingModel = DEFAULT_TIMING
 
     @classmethod
@@ -102,6 +107,8 @@ class RunResult:
     cores: List[CoreResult]
     fault: Optional["Fault"] = None
     cycles: int = 0
+    core: Optional[int] = None        #: the core that stopped the run (index), if one did
+    pc: Optional[int] = None          #: ... and where it stopped
 
 
 @dataclass
@@ -118,11 +125,15 @@ class Fault:
 
 
 class Chip:
-    def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None):
+    def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None,
+                 memory=None):
+        """``memory``: arrays to hold the emulated memory (see ``_core.Engine``; used by
+        ``epiphany-emu serve`` to share it with host programs)."""
         self.config = config or ChipConfig()
         c = self.config
         self.engine = _core.Engine(c.rows, c.cols, c.first_row, c.first_col, c.sram_size,
-                                   [(b, s) for b, s, _, _ in c.ext], c.quantum)
+                                   [(b, s) for b, s, _, _ in c.ext], c.quantum,
+                                   memory=memory)
         t = c.timing
         self.engine.set_timing(t.c_params())
         for j, (_, _, lat, cost) in enumerate(c.ext):
@@ -136,17 +147,29 @@ class Chip:
             raise ValueError("invalid-instruction policy must be stop or trap")
         if c.excause not in ("e3", "e4"):
             raise ValueError("excause must be e3 or e4")
-        self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4")
+        if c.arch not in ("e3", "ev"):
+            raise ValueError("arch must be e3 or ev")
+        self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4",
+                                 c.arch == "ev")
         self.io = hostio or HostIO()
         self.io.core_label = lambda k: f"0x{self.coreid(k):03x}"
         self.syscalls = Syscalls(self, self.io)
         self.image: Optional[LoadImage] = None
         self.loaded_cores: List[int] = []
+        #: per loaded core: where start() begins it (None: by a SYNC interrupt)
+        self._start_at: Dict[int, Optional[int]] = {}
         #: called with lists of raw trace records (Engine.trace_drain) while tracing
         self.trace_sink = None
         #: called with (core index, Engine.stop_info) when a store hits a watched range
         #: (Engine.watch_add); True = handled, run on; False = end the run with Stop.WATCH
         self.watch_handler = None
+        #: set by request_stop until the next run
+        self.stop_requested = False
+        #: the C library ABI of the loaded program (emu.libc_abi) and why it was chosen
+        self.libc_abi = LIBC_ABIS["newlib-3.3"]
+        self.libc_abi_reason = ""
+        #: whether the program's arguments were placed for its crt0 (load_elf)
+        self.argv_passed = False
 
     # -- geometry -----------------------------------------------------------------------------
     @property
@@ -204,7 +227,9 @@ class Chip:
         return [(row0 + r) * c.cols + (col0 + q) for r in range(rows) for q in range(cols)]
 
     # -- loading ------------------------------------------------------------------------------
-    def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None) -> LoadImage:
+    def load_elf(self, path_or_image, cores: Optional[Sequence[int]] = None,
+                 start: bool = True, libc_abi: Optional[str] = None,
+                 group: Optional[Tuple[int, int, int, int]] = None) -> LoadImage:
         """Load an executable the way e-loader does.
 
         Core-local segments (< 1 MiB) go into every core of `cores` (default: the whole chip;
@@ -213,15 +238,40 @@ class Chip:
         ``workgroup_cfg``/``ext_mem_cfg``/``loader_cfg`` sections filled per core and are
         started like e-loader: by a SYNC interrupt, which enters vector 0.  Other images
         (upstream newlib crt0, the flat layout) start at e_entry inside the reset interrupt,
-        like the GNU simulator."""
+        like the GNU simulator.  With ``start=False`` the cores are left idle, loaded, until
+        ``start`` (e-hal's e_load with E_FALSE, then e_start).  ``group`` = (row0, col0,
+        rows, cols), chip-relative like ``group()``: the e_open'd workgroup the cores belong
+        to, which the loader records describe (e_load of one core of a 4x4 workgroup tells
+        that core it is (r, c) of 4x4); default: the rectangle ``cores`` span.
+
+        Every segment is checked against the memory it lands in before anything is written
+        (LoadError naming the memory that exists).  ``libc_abi`` names the C library layouts
+        the TRAP services use (``emu.libc_abi``; default: detected from the image).  With
+        program arguments (``HostIO.argv``) an image with the ESDK's crt0 gets them on its
+        stack as the ESDK's simulator passes them (``_place_argv``)."""
         img = path_or_image if isinstance(path_or_image, LoadImage) else read_elf(path_or_image)
         cores = list(range(self.ncores)) if cores is None else list(cores)
         e = self.engine
         local = img.is_core_local()
+        if libc_abi in (None, "auto"):
+            self.libc_abi, self.libc_abi_reason = libc_abi_detect(img)
+        else:
+            self.libc_abi, self.libc_abi_reason = LIBC_ABIS[libc_abi], "--libc-abi"
+        self.syscalls.abi = self.libc_abi
+        for seg in img.segments:                 # nothing is allocated or written before this
+            if seg.memsz:
+                for k in (cores if seg.addr < 0x100000 else [-1]):
+                    if self._region(seg.addr, seg.memsz, k) is None:
+                        raise LoadError(self._outside(img, seg.addr, seg.memsz))
         for k in cores:
             e.reset_core(k)
             if local:
                 e.sram(k)[:] = 0          # e-loader clears each core's SRAM
+                # and leaves e-hal's register reset (ee_reset_regs): every interrupt but
+                # SYNC masked, MESHCONFIG 2 (fact sheet §6.4 step 2)
+                e.sreg_write(k, regs.SREG_BY_NAME["IMASK"].offset,
+                             ((1 << regs.N_IRQ) - 1) & ~(1 << regs.IRQ["SYNC"]))
+                e.sreg_write(k, regs.SREG_BY_NAME["MESHCONFIG"].offset, 2)
         for seg in img.segments:
             data = seg.data + b"\0" * (seg.memsz - len(seg.data))
             if not data:
@@ -232,39 +282,138 @@ class Chip:
             else:
                 self._write_checked(img, seg.addr, data, -1)
         if local:
-            self._fill_loader_sections(img, cores)
+            try:
+                self._fill_loader_sections(img, cores, group)
+            except ValueError:
+                raise LoadError(f"{img.path}: corrupt loader sections (workgroup_cfg, "
+                                f"ext_mem_cfg, loader_cfg must lie in core-local memory)") \
+                    from None
         sync_start = local and img.entry == 0 and any(
             s.addr == 0 and s.memsz > 0 for s in img.segments)
-        fst = regs.SREG_BY_NAME["FSTATUS"].offset
+        ivt = None if local else img.sections.get("IVT")
         for k in cores:
-            if sync_start:
-                e.set_pc(k, 0)
-                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset, 1)   # SYNC -> vector 0
-            else:
-                e.set_pc(k, img.entry)
-                e.set_idle(k, False)
-                # start inside the reset interrupt: ACTIVE|GID|KM and IPEND[0]; crt0 leaves it
-                # with RTI (esim-corner-cases "Start-up state")
-                e.sreg_write(k, fst, 0x7)
-                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
-            if not local:
-                ivt = img.sections.get("IVT")
-                if ivt is not None:
-                    e.set_ivt_base(k, ivt[0])
+            self._start_at[k] = None if sync_start else img.entry
+            e.set_pc(k, 0 if sync_start else img.entry)
+            if ivt is not None:
+                e.set_ivt_base(k, ivt[0])
+        if start:
+            self.start(cores)
         self.image = img
         self.loaded_cores = cores
+        self.argv_passed = False
+        if self.io.argv:
+            self.argv_passed = self._place_argv(img, cores)
         return img
 
-    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int]) -> None:
+    def start(self, cores: Sequence[int]) -> None:
+        """Start loaded cores: ESDK images by a SYNC interrupt (vector 0, as e_start does),
+        others at their entry inside the reset interrupt (ACTIVE|GID|KM and IPEND[0]; crt0
+        leaves it with RTI; esim-corner-cases "Start-up state"), as the GNU simulator does."""
+        e = self.engine
+        fst = regs.SREG_BY_NAME["FSTATUS"].offset
+        for k in cores:
+            entry = self._start_at.get(k)
+            if entry is None:
+                e.sreg_write(k, regs.SREG_BY_NAME["ILATST"].offset,
+                             1 << regs.IRQ["SYNC"])                  # SYNC -> vector 0
+            else:
+                e.set_pc(k, entry)
+                e.set_idle(k, False)
+                e.sreg_write(k, fst, 0x7)
+                e.sreg_write(k, regs.SREG_BY_NAME["IPEND"].offset, 0x1)
+
+    def _region(self, addr: int, n: int, core: int) -> Optional[Tuple[int, int]]:
+        """The memory [lo, hi) that holds all of [addr, addr + n) as core `core` sees it
+        (core-local addresses when core >= 0), or None."""
+        c = self.config
+        if 0 <= core and addr < 0x100000:
+            lo, hi = 0, c.sram_size
+        else:
+            cid, off = addr >> 20, addr & 0xFFFFF
+            ids = {self.coreid(k) for k in range(self.ncores)}
+            if cid in ids and off < c.sram_size:
+                lo, hi = cid << 20, (cid << 20) + c.sram_size
+            else:
+                for b, s, _, _ in c.ext:
+                    if b <= addr < b + s:
+                        lo, hi = b, b + s
+                        break
+                else:
+                    return None
+        return (lo, hi) if lo <= addr and addr + n <= hi else None
+
+    def _outside(self, img: LoadImage, addr: int, n: int) -> str:
+        c = self.config
+        ext = ", ".join(f"{'flat memory' if b == FLAT_BASE else 'external RAM'} "
+                        f"0x{b:08x}-0x{b + s - 1:08x}" for b, s, _, _ in c.ext)
+        return (f"{img.path}: segment at 0x{addr:08x} (+{n} bytes) lies outside the emulated "
+                f"memory (core-local RAM 0x0-0x{c.sram_size - 1:x}, the cores' global "
+                f"addresses, {ext})")
+
+    def _place_argv(self, img: LoadImage, cores: Sequence[int]) -> bool:
+        """The program's arguments on its stack, for the ESDK's crt0: with LOADER_ARGV_IN_SP
+        (4) in ``__loader_flags`` its ``_epiphany_start`` keeps the stack pointer it is given
+        and calls ``main(*(sp+8), *(sp+12), *(sp+16), *(sp+20))``.  Laid out as the ESDK's
+        GNU simulator does (sim/epiphany/sim-if.c ``epiphany_user_init``): below the initial
+        stack, [sp+8] argc, [sp+12] argv, [sp+16] envp = 0, [sp+20] auxv = 0, the argv
+        pointers with a terminating NULL, then the strings; the initial stack is ``__stack``
+        when that is a global address, else the top of the core's SRAM.  Upstream newlib's
+        crt0 calls ``main(0, 0, 0)`` whatever the loader does: False then (the arguments stay
+        available through SYS_argc/SYS_argn)."""
+        syms = {s.name: s.addr for s in img.symbols}
+        flags_at = syms.get("___loader_flags")
+        if flags_at is None and "__epiphany_start" in syms:
+            flags_at = img.sections.get("loader_cfg", (None, 0))[0]
+        if flags_at is None:
+            return False
+        strs = [a.encode() + b"\0" for a in self.io.argv]
+        argc = len(strs)
+        size = 4 * 4 + 4 * (argc + 1) + sum(len(s) for s in strs)
+        size = (size + 8) & ~7
+        stack = syms.get("___stack", syms.get("__stack", 0))
+        if stack < 0x100000:
+            stack = self.config.sram_size
+        argcp = stack - size
+        # below the stack and above everything the image loads into that memory
+        floor = max((sg.end for sg in img.segments if sg.memsz and
+                     (sg.addr < 0x100000) == (stack < 0x100000) and sg.addr < stack), default=0)
+        if argcp - 8 < floor:
+            raise LoadError(f"{img.path}: no room for the program's arguments ({size} bytes) "
+                            f"between the program (up to 0x{floor:08x}) and its stack "
+                            f"(0x{stack:08x})")
+        argvp = argcp + 16
+        strp = argvp + 4 * (argc + 1)
+        ptrs, blob = [], b""
+        for s in strs:
+            ptrs.append(strp + len(blob))
+            blob += s
+        block = struct.pack(f"<4I{argc + 1}I", argc, argvp, 0, 0, *ptrs, 0) + blob
+        for k in (cores if stack < 0x100000 else cores[:1]):
+            try:
+                self.engine.mem_write(argcp, block, k)
+                old = struct.unpack("<I", self.engine.mem_read(flags_at, 4, k))[0]
+                self.engine.mem_write(flags_at, struct.pack("<I", old | 1 | 4), k)
+            except (ValueError, OverflowError):
+                raise LoadError(f"{img.path}: no room for the program's arguments "
+                                f"({size} bytes) below the stack at 0x{stack:08x}") from None
+            self.engine.reg_write(k, 13, argcp - 8)
+        return True
+
+    def _fill_loader_sections(self, img: LoadImage, cores: Sequence[int],
+                              group: Optional[Tuple[int, int, int, int]] = None) -> None:
         """e_group_config_t at workgroup_cfg, e_emem_config_t at ext_mem_cfg, loader_cfg
         (LIBS e-loader.c; fact sheet §6.4 step 5)."""
         wg = img.sections.get("workgroup_cfg")
         em = img.sections.get("ext_mem_cfg")
         lc = img.sections.get("loader_cfg")
         c = self.config
-        rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
-        cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
-        g_row, g_col = rows_used[0], cols_used[0]
+        if group is not None:
+            g_row, g_col = c.first_row + group[0], c.first_col + group[1]
+            rows_used, cols_used = range(group[2]), range(group[3])
+        else:
+            rows_used = sorted({self.engine.coreid(k) >> 6 for k in cores})
+            cols_used = sorted({self.engine.coreid(k) & 63 for k in cores})
+            g_row, g_col = rows_used[0], cols_used[0]
         chiptype = 0 if (c.rows, c.cols) == (4, 4) else 1       # E_E16G301 / E_E64G401
         for k in cores:
             cid = self.engine.coreid(k)
@@ -282,11 +431,19 @@ class Chip:
         try:
             self.engine.mem_write(addr, data, core)
         except ValueError:
-            raise LoadError(f"{img.path}: segment at 0x{addr:08x} (+{len(data)} bytes) lies "
-                            f"outside the emulated memory (core-local RAM, other cores, "
-                            f"external RAM at 0x{DRAM_BASE:08x})") from None
+            raise LoadError(self._outside(img, addr, len(data))) from None
 
     # -- running ------------------------------------------------------------------------------
+    def request_stop(self) -> None:
+        """End a ``run`` in progress (from any thread, a signal handler): it returns
+        ``Stop.USER`` at the engine's next slice boundary; a console read waiting for input
+        gives up (EINTR).  ``emu.interrupt.run_interruptible`` calls this on SIGINT/SIGTERM.
+        A request made while no run is in progress (a signal that comes while the program is
+        still being loaded) ends the next run at once: it stays pending until a run returns
+        ``Stop.USER`` for it."""
+        self.stop_requested = True
+        self.engine.request_stop()
+
     def run(self, max_cycles: int = 0) -> RunResult:
         """Run until every loaded core exited, a fault, a deadlock, every core idle, or
         max_cycles of emulated time (0 = unbounded).  Traps are serviced on the way."""
@@ -307,15 +464,24 @@ class Chip:
                     e.set_exited(k, status)
                     if self._all_done():
                         return self._result(Stop.EXIT)
+                if self.stop_requested:
+                    # the request came while the trap was served (a console read gave up
+                    # with EINTR): answer it now, before the program runs on
+                    e.clear_stop_request()
+                    self.stop_requested = False
+                    return self._result(Stop.USER)
                 continue
             if name == Stop.ALL_IDLE and not any(self.engine.core_flags(j)["exited"]
                                                  for j in self.loaded_cores):
                 # every core sleeps waiting for an interrupt nobody will raise, and none has
                 # finished: the program is stuck, not done
                 name = Stop.DEADLOCK
-            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER,
-                        Stop.WATCH):
+            if name == Stop.USER:
+                self.stop_requested = False      # the request is answered
+            if name in (Stop.EXIT, Stop.ALL_IDLE, Stop.MAX_CYCLES, Stop.DEADLOCK, Stop.USER):
                 return self._result(name)
+            if name in (Stop.WATCH, Stop.BRK, Stop.IRQ):
+                return self._result(name, core=k)
             # a fault or breakpoint: report it
             info = e.stop_info(k)
             pc = info["pc"]
@@ -340,7 +506,8 @@ class Chip:
     def _all_done(self) -> bool:
         return all(self.engine.core_flags(k)["exited"] for k in self.loaded_cores)
 
-    def _result(self, stop: Stop, fault: Optional[Fault] = None) -> RunResult:
+    def _result(self, stop: Stop, fault: Optional[Fault] = None,
+                core: Optional[int] = None) -> RunResult:
         self.syscalls.flush()
         if self.trace_sink is not None:
             self._drain_trace()
@@ -362,7 +529,12 @@ class Chip:
             code = EXIT_CODES.get(stop, 0)
         cyc = max((self.engine.counters(k)["cycles"] for k in (self.loaded_cores or
                                                                range(self.ncores))), default=0)
-        return RunResult(stop, code, cores, fault, cyc)
+        if fault is not None:
+            core = fault.core
+        pc = None
+        if core is not None:
+            pc = fault.pc if fault is not None else self.engine.stop_info(core)["pc"]
+        return RunResult(stop, code, cores, fault, cyc, core, pc)
 
     # -- statistics ---------------------------------------------------------------------------
     def counters(self, k: int) -> Dict[str, int]:

@@ -187,7 +187,8 @@ class Profile:
         doc = {
             "schema": SCHEMA,
             "elf": getattr(img, "path", None),
-            "stop": getattr(result, "stop", None),
+            # the name (a Stop member is an int, and JSON would write its number)
+            "stop": None if getattr(result, "stop", None) is None else str(result.stop),
             "exit_code": getattr(result, "exit_code", None),
             "instructions": instructions,
             "cycles": elapsed,
@@ -428,7 +429,11 @@ class Profile:
     def to_json(self, indent: Optional[int] = 1) -> str:
         return json.dumps(self.doc, indent=indent)
 
-    def write_json(self, path: str) -> None:
+    def write_json(self, path) -> None:
+        """To a path or an open text file."""
+        if hasattr(path, "write"):
+            path.write(self.to_json() + "\n")
+            return
         with open(path, "w") as f:
             f.write(self.to_json())
             f.write("\n")
@@ -436,7 +441,8 @@ class Profile:
     def text_summary(self, top: int = 10) -> List[str]:
         return text_summary_lines(self.doc, top)
 
-    def heatmap(self, path: str, metric: str = "cycles") -> None:
+    def heatmap(self, path, metric: str = "cycles") -> None:
+        """A PNG to a path or an open binary file."""
         write_heatmap(self.doc, path, metric)
 
     def check(self) -> List[str]:
@@ -776,5 +782,5 @@ def write_heatmap(doc: dict, path: str, metric: str = "cycles") -> None:
                  "solid: cMesh (writes, read replies); dashed: rMesh (read requests)",
                  fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, format="png")
     plt.close(fig)

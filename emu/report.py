@@ -48,6 +48,9 @@ def fault_report(fault, chip, img: Optional[LoadImage]) -> List[str]:
         wl = sym.where(lr)
         if wl:
             lines.append(f"  caller  0x{lr:08x}  {wl}")
+    if fault.kind == "invalid_insn" and fault.insn_bytes and \
+            disasm_one(fault.insn_bytes, 0, fault.pc)[1].split()[0] in ("fext", "fdep", "lfsr"):
+        lines.append("  hint    an Epiphany-V instruction: run with --arch ev to execute it")
     if fault.kind == "unaligned":
         lines.append("  hint    run with --unaligned=report to list every unaligned access and "
                      "continue, or --unaligned=trap to deliver the exception to the program")
@@ -73,15 +76,11 @@ def unaligned_summary(records, total, chip, img: Optional[LoadImage]) -> List[st
     return lines
 
 
-def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
-    """Every live core loops without writing memory: name each core and where it spins."""
-    if all(c.state in ("idle", "exited") for c in res.cores if c.index in chip.loaded_cores):
-        lines = ["epiphany-emu: deadlock: every core sleeps in IDLE waiting for an interrupt "
-                 "no one will raise, and none has exited"]
-    else:
-        lines = ["epiphany-emu: deadlock: the cores loop forever without writing memory "
-                 "(each waits for something no one will do)"]
+def core_lines(res, chip, img: Optional[LoadImage]) -> List[str]:
+    """One line per loaded core that has not exited: its state, PC, symbol and source line
+    (the deadlock, --max-cycles and interrupt reports)."""
     sym = symbolizer(img)
+    lines = []
     for c in res.cores:
         if c.state in ("exited",) or c.index not in chip.loaded_cores:
             continue
@@ -89,3 +88,19 @@ def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
         lines.append(f"  core {chip.core_name(c.index)}  {c.state:8s} pc 0x{c.pc:08x}"
                      + (f"  {w}" if w else ""))
     return lines
+
+
+def stop_report(res, chip, img: Optional[LoadImage], head: str) -> List[str]:
+    """``epiphany-emu: <head>`` and where every live core was (--max-cycles, Ctrl-C)."""
+    return [f"epiphany-emu: {head}"] + core_lines(res, chip, img)
+
+
+def deadlock_report(res, chip, img: Optional[LoadImage]) -> List[str]:
+    """Every live core loops without writing memory: name each core and where it spins."""
+    if all(c.state in ("idle", "exited") for c in res.cores if c.index in chip.loaded_cores):
+        head = ("deadlock: every core sleeps in IDLE waiting for an interrupt no one will "
+                "raise, and none has exited")
+    else:
+        head = ("deadlock: the cores loop forever without writing memory (each waits for "
+                "something no one will do)")
+    return stop_report(res, chip, img, head)

@@ -5,19 +5,36 @@ import os
 import sys
 import time
 from dataclasses import replace
+from typing import Optional
 
 from loader.elf import LoadError, LoadImage, read_elf
 
 from .chip import Chip, ChipConfig
-from .report import deadlock_report, fault_report, unaligned_summary
+from .interrupt import run_interruptible, signal_name
+from .libc_abi import ABIS as LIBC_ABIS
+from .report import deadlock_report, fault_report, stop_report, unaligned_summary
+from .stops import Stop
 from .syscalls import HostIO, wall_clock
 from .timing import DEFAULT as DEFAULT_TIMING
 
-EXIT_HELP = """exit status: the program's exit status (the first non-zero one among the cores);
-2 for a bad file or option; for a fault the emulator stops the run, prints a report and exits
-with 128+signal like a crashed process: 139 memory fault, 135 unaligned access, 132 invalid
-instruction, 133 breakpoint; 125 when the cores provably loop forever without writing memory
-(deadlock, reported with every core's PC); 124 when --max-cycles ran out."""
+EXIT_HELP = """program arguments: everything after "--" (epiphany-emu load app.elf -- in.txt 3)
+is the program's argv[1:], argv[0] being the file name: main(argc, argv) receives them with the
+ESDK's crt0; with upstream newlib's crt0 (which calls main(0, NULL, NULL)) the program reads
+them through the SYS_argc/SYS_argnlen/SYS_argn traps (docs/newlib-abi.md).
+
+exit status: the program's exit status (the first non-zero one among the cores);
+2 for a bad file or option (and an output file that cannot be written during the run); for a
+fault the emulator stops the run, prints a report and exits with 128+signal like a crashed
+process: 139 memory fault, 135 unaligned access, 132 invalid instruction, 133 breakpoint; 125
+when the cores provably loop forever without writing memory (deadlock, reported with every
+core's PC); 124 when --max-cycles ran out; 130 / 143 when SIGINT (Ctrl-C) / SIGTERM stopped
+the run (the profile and trace are written up to that point)."""
+
+#: limits of the options (the engine's counters: 64-bit cycles, 32-bit quantum; the eMesh:
+#: 64 x 64 core ids); the quantum also bounds how long a Ctrl-C takes to stop a run
+MAX_CYCLES_LIMIT = (1 << 64) - 1
+MAX_QUANTUM = 1_000_000
+MESH = 64
 
 
 def _geometry(text):
@@ -30,6 +47,24 @@ def _geometry(text):
     except ValueError:
         import argparse
         raise argparse.ArgumentTypeError(f"expected ROWSxCOLS like 4x4, got {text!r}") from None
+
+
+def _size(text):
+    """Bytes from '1000', '64K', '10M', '2G' (powers of 1024)."""
+    import argparse
+    t = text.strip().upper().rstrip("B")
+    mult = 1
+    if t and t[-1] in "KMG":
+        mult = 1 << {"K": 10, "M": 20, "G": 30}[t[-1]]
+        t = t[:-1]
+    try:
+        n = int(t) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size like 1000, 64K, 10M or 2G, "
+                                         f"got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"a size must be >= 0, got {text!r}")
+    return n
 
 
 def _pair(text):
@@ -85,9 +120,20 @@ def add_arguments(p):
     p.add_argument("--excause", choices=["e3", "e4"], default="e3",
                    help="exception cause codes: E16G301 (default) or Epiphany-IV / GNU "
                         "simulator numbering")
+    p.add_argument("--arch", choices=["e3", "ev"], default="e3",
+                   help="instruction set: e3 = Epiphany-III/IV (default); ev = Epiphany-V, "
+                        "whose FEXT/FDEP/LFSR execute instead of faulting")
     p.add_argument("--sandbox", metavar="DIR",
                    help="directory the program may open files in (default: none, only "
                         "stdin/stdout/stderr)")
+    p.add_argument("--max-file-size", type=_size, metavar="SIZE",
+                   help="largest size a file the program writes in the sandbox may reach, "
+                        "e.g. 100M (writes beyond it fail with EFBIG; default: no limit)")
+    p.add_argument("--libc-abi", choices=["auto"] + sorted(LIBC_ABIS), default="auto",
+                   help="the C library the program was built with, whose struct stat and "
+                        "struct timeval the host services write: newlib-3.3 (epiphany-elf-gcc "
+                        "12), esdk-2016 (ESDK e-gcc up to 2016.11: 32-bit time_t), esdk-2019 "
+                        "(ESDK 2019.1); default auto: read from the ELF (.comment, crt0)")
     p.add_argument("--wallclock", action="store_true",
                    help="gettimeofday/time follow the host clock (default: emulated time "
                         "from the cycle count, deterministic)")
@@ -109,6 +155,9 @@ def add_arguments(p):
                         "--heatmap-by), arrows showing each link's load; needs matplotlib")
     o.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles",
                    help="what colours the cores of --heatmap (default: busy cycles)")
+    o.add_argument("--metrics", metavar="FILE.json",
+                   help="write the run's outcome as JSON: stop reason, exit status, emulated "
+                        "cycles, instructions (what `epiphany-emu batch` records)")
     o.add_argument("--trace", metavar="FILE",
                    help="write one line per executed instruction to FILE: cycle, core id, PC, "
                         "disassembly, registers and memory written")
@@ -117,7 +166,7 @@ def add_arguments(p):
     o.add_argument("--trace-range", metavar="LO:HI",
                    help="trace only PCs in [LO, HI), hex, e.g. 0x100:0x400 (or :HI, LO:)")
     p.epilog = (p.epilog or "") + "\n\n" + EXIT_HELP
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, program_args=[], takes_program_args=True)
 
 
 class _Usage(Exception):
@@ -126,15 +175,17 @@ class _Usage(Exception):
 
 def run(args) -> int:
     """``epiphany-emu load``: options → chip → outputs → run → reports; the exit status."""
+    outputs = _Outputs()
     try:
         img = _check_options(args)
         chip = _make_chip(args, img)
-        trace_file = _setup_outputs(args, chip, img)
+        _setup_outputs(args, chip, img, outputs)
     except _Usage as e:
+        outputs.discard()
         print(f"epiphany-emu: {e}", file=sys.stderr)
         return 2
-    res, wall = _run(chip, args.max_cycles, trace_file)
-    return _report(args, chip, img, res, wall)
+    res, wall, sig = _run(chip, args.max_cycles, outputs)
+    return _report(args, chip, img, res, wall, sig, outputs)
 
 
 def _check_options(args) -> LoadImage:
@@ -145,12 +196,27 @@ def _check_options(args) -> LoadImage:
             args.elf, args.profile = args.profile, ""
         else:
             raise _Usage("no ELF file given (usage: epiphany-emu load [options] FILE.elf)")
-    try:
-        img = read_elf(args.elf)
-    except LoadError as e:
-        raise _Usage(str(e)) from None
-    if args.max_cycles < 0:
-        raise _Usage("--max-cycles must be >= 0")
+    if not 0 <= args.max_cycles <= MAX_CYCLES_LIMIT:
+        raise _Usage(f"--max-cycles must be between 0 (no limit) and {MAX_CYCLES_LIMIT}")
+    if not 1 <= args.quantum <= MAX_QUANTUM:
+        raise _Usage(f"--quantum must be between 1 and {MAX_QUANTUM} cycles")
+    crow, ccol = args.chip
+    frow, fcol = args.first_core
+    if not (0 <= frow < MESH and 0 <= fcol < MESH):
+        raise _Usage(f"--first-core {frow},{fcol}: mesh coordinates are 0..{MESH - 1}")
+    if frow + crow > MESH or fcol + ccol > MESH:
+        raise _Usage(f"--chip {crow}x{ccol} with its first core at ({frow},{fcol}) "
+                     f"(--first-core) reaches past the {MESH}x{MESH} eMesh: give "
+                     f"--first-core {min(frow, MESH - crow) if crow <= MESH else 0},"
+                     f"{min(fcol, MESH - ccol) if ccol <= MESH else 0} or a smaller chip"
+                     if crow <= MESH and ccol <= MESH else
+                     f"--chip {crow}x{ccol}: the eMesh has at most {MESH}x{MESH} cores "
+                     f"(with --first-core 0,0)")
+    for opt, v in (("--rows", args.rows), ("--cols", args.cols), ("--cores", args.cores)):
+        if v is not None and v < 1:
+            raise _Usage(f"{opt} must be >= 1")
+    if args.cores is not None and (args.rows is not None or args.cols is not None):
+        raise _Usage("give either --cores or --rows/--cols")
     if args.sandbox is not None and not os.path.isdir(args.sandbox):
         raise _Usage(f"--sandbox {args.sandbox}: not a directory")
     err = _check_outputs(args)
@@ -162,10 +228,10 @@ def _check_options(args) -> LoadImage:
             args.trace_range = parse_range(args.trace_range)       # now (lo, hi)
         except ValueError as e:
             raise _Usage(str(e)) from None
-    if args.cores is not None and (args.rows is not None or args.cols is not None):
-        raise _Usage("give either --cores or --rows/--cols")
-    if args.cores is not None and args.cores < 1:
-        raise _Usage("--cores must be >= 1")
+    try:
+        img = read_elf(args.elf)
+    except LoadError as e:
+        raise _Usage(str(e)) from None
     return img
 
 
@@ -174,83 +240,163 @@ def _make_chip(args, img: LoadImage) -> Chip:
     timing = DEFAULT_TIMING if args.timing == "on" else replace(DEFAULT_TIMING, pipeline=False)
     asked = args.cores is not None or args.rows is not None or args.cols is not None
     crow, ccol = args.chip
+    local = img.is_core_local()
+    if args.cores is not None:
+        rows, cols = group_shape(args.cores)
+    else:
+        # default workgroup: the whole chip for a core-local program, else one core
+        rows = args.rows if args.rows is not None else (crow if local else 1)
+        cols = args.cols if args.cols is not None else (ccol if local else 1)
+    r0, c0 = args.origin
+    if r0 < 0 or c0 < 0 or r0 + rows > crow or c0 + cols > ccol:
+        raise _Usage(f"a {rows}x{cols} workgroup at ({r0},{c0}) does not fit the {crow}x{ccol} "
+                     f"chip")
+    if not local and rows * cols > 1:
+        raise _Usage(f"{args.elf} is linked for one core (the flat layout at 0x80000000, "
+                     f"epiphany-elf-gcc's default): copies on {rows * cols} cores would share "
+                     f"its memory; run it on one core, or link it core-local to run a "
+                     f"workgroup (-T firmware/ldscripts/internal.ld, docs/linker-scripts.md)")
     cfg = ChipConfig.for_image(img, workgroup=asked, rows=crow, cols=ccol,
                                first_row=args.first_core[0], first_col=args.first_core[1],
                                unaligned=args.unaligned, invalid=args.invalid,
-                               excause=args.excause, quantum=max(1, args.quantum), timing=timing)
-    hio = HostIO(sandbox=args.sandbox, prefix=args.prefix)
+                               excause=args.excause, quantum=args.quantum, timing=timing,
+                               arch=args.arch)
+    argv = [args.elf] + list(args.program_args) if args.program_args else []
+    hio = HostIO(sandbox=args.sandbox, prefix=args.prefix, max_file_size=args.max_file_size,
+                 argv=argv)
     if args.wallclock:
         hio.clock = wall_clock()
-    local = img.is_core_local()
     try:
         chip = Chip(cfg, hio)
-        if args.cores is not None:
-            rows, cols = group_shape(args.cores)
-        else:
-            # default workgroup: the whole chip for a core-local program, else one core
-            rows = args.rows if args.rows is not None else (cfg.rows if local else 1)
-            cols = args.cols if args.cols is not None else (cfg.cols if local else 1)
         cores = chip.group(rows, cols, *args.origin)
-    except ValueError as e:
+    except (ValueError, OverflowError, MemoryError) as e:
         raise _Usage(str(e)) from None
     try:
-        chip.load_elf(img, cores=cores)
+        chip.load_elf(img, cores=cores, libc_abi=args.libc_abi)
     except LoadError as e:
         raise _Usage(str(e)) from None
+    if argv and not chip.argv_passed:
+        print(f"epiphany-emu: note: {args.elf} starts with upstream newlib's crt0, which calls "
+              f"main(0, NULL, NULL): it can read its arguments through SYS_argc/SYS_argn "
+              f"(docs/newlib-abi.md), main's argc stays 0", file=sys.stderr)
     return chip
 
 
-def _setup_outputs(args, chip: Chip, img: LoadImage):
-    """Profiling and the trace (its file, returned open, or None); raises _Usage."""
+class _Outputs:
+    """The files a run writes, opened before it starts (so a bad path costs no run)."""
+
+    def __init__(self):
+        self.trace = None          # open text file
+        self.trace_error: Optional[OSError] = None
+        self.profile = None        # open text file for --profile FILE.json
+        self.heatmap = None        # open binary file for --heatmap FILE.png
+        self.names = {}
+
+    def open(self, opt: str, path: str, mode: str):
+        try:
+            f = open(path, mode)
+        except OSError as e:
+            raise _Usage(f"{opt} {path}: cannot write: {e.strerror}") from None
+        self.names[id(f)] = (opt, path)
+        return f
+
+    def discard(self):
+        for f in (self.trace, self.profile, self.heatmap):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+
+
+def _setup_outputs(args, chip: Chip, img: LoadImage, out: _Outputs) -> None:
+    """Profiling and the trace; the output files opened; raises _Usage."""
     if args.profile is not None:
         chip.engine.enable_profiling()
+    if args.trace is not None:
+        from .trace import parse_cores
+        try:
+            tcores = parse_cores(args.trace_cores, chip) if args.trace_cores else None
+        except ValueError as e:
+            raise _Usage(str(e)) from None
+    if args.profile:
+        out.profile = out.open("--profile", args.profile, "w")
+    if args.heatmap:
+        out.heatmap = out.open("--heatmap", args.heatmap, "wb")
     if args.trace is None:
-        return None
-    from .trace import TraceWriter, parse_cores
-    try:
-        tcores = parse_cores(args.trace_cores, chip) if args.trace_cores else None
-    except ValueError as e:
-        raise _Usage(str(e)) from None
-    try:
-        trace_file = open(args.trace, "w")
-    except OSError as e:
-        raise _Usage(f"--trace {args.trace}: cannot write: {e.strerror}") from None
-    chip.trace_sink = TraceWriter(chip, trace_file, img)
+        return
+    from .trace import TraceWriter
+    out.trace = out.open("--trace", args.trace, "w")
+    writer = TraceWriter(chip, out.trace, img)
+
+    def sink(records):
+        if out.trace_error is not None:
+            return
+        try:
+            writer(records)
+        except OSError as e:                 # a full disk, /dev/full: end the run, exit 2
+            out.trace_error = e
+            chip.request_stop()
+    chip.trace_sink = sink
     lo, hi = args.trace_range or (0, 0xFFFFFFFF)
     chip.engine.enable_trace(1 << 16, lo, hi, tcores)
-    return trace_file
 
 
-def _run(chip: Chip, max_cycles: int, trace_file):
-    """Run to the end; (RunResult, wall-clock seconds)."""
+def _run(chip: Chip, max_cycles: int, out: _Outputs):
+    """Run to the end; (RunResult, wall-clock seconds, the signal that stopped it or None)."""
     t0 = time.perf_counter()
     try:
-        res = chip.run(max_cycles)
+        res, sig = run_interruptible(lambda: chip.run(max_cycles), chip.request_stop)
     finally:
         wall = time.perf_counter() - t0
-        if trace_file is not None:
-            trace_file.close()
+        if out.trace is not None:
+            try:
+                out.trace.close()
+            except OSError as e:
+                if out.trace_error is None:
+                    out.trace_error = e
     chip.close()
-    sys.stdout.flush()
-    return res, wall
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass
+    if res.stop != Stop.USER or out.trace_error is not None:
+        sig = None
+    if sig is not None:
+        res.exit_code = 128 + sig            # 130 SIGINT, 143 SIGTERM, like a killed process
+    return res, wall, sig
 
 
-def _report(args, chip: Chip, img: LoadImage, res, wall: float) -> int:
+def _report(args, chip: Chip, img: LoadImage, res, wall: float, sig, out: _Outputs) -> int:
     """Fault, unaligned, stop and profile reports on stderr (and the profile files); the exit
     status."""
+    code = res.exit_code
     if res.fault is not None:
         for line in fault_report(res.fault, chip, img):
             print(line, file=sys.stderr)
     recs, total = chip.engine.unaligned_log()
     for line in unaligned_summary(recs, total, chip, img):
         print(line, file=sys.stderr)
-    if res.stop == "max_cycles":
-        print(f"epiphany-emu: stopped after --max-cycles {args.max_cycles}", file=sys.stderr)
+    if out.trace_error is not None:
+        e = out.trace_error
+        print(f"epiphany-emu: cannot write --trace {args.trace}: "
+              f"{e.strerror or e}; the run was stopped", file=sys.stderr)
+        code = 2
+    elif res.stop == "max_cycles":
+        for line in stop_report(res, chip, img, f"stopped after --max-cycles {args.max_cycles}"):
+            print(line, file=sys.stderr)
+    elif res.stop == Stop.USER:
+        name = signal_name(sig) if sig is not None else "a stop request"
+        for line in stop_report(res, chip, img, f"interrupted by {name} after {res.cycles} "
+                                f"cycles"):
+            print(line, file=sys.stderr)
     elif res.stop == "all_idle":
         print("epiphany-emu: every core is idle with nothing pending; stopping", file=sys.stderr)
     elif res.stop == "deadlock":
         for line in deadlock_report(res, chip, img):
             print(line, file=sys.stderr)
+    if args.metrics:
+        _write_metrics(args.metrics, chip, res, wall)
     profiling = args.profile is not None
     if args.stats or profiling or args.heatmap:
         from .profile import Profile
@@ -258,15 +404,32 @@ def _report(args, chip: Chip, img: LoadImage, res, wall: float) -> int:
         if args.stats or profiling:
             for line in prof.text_summary():
                 print(line, file=sys.stderr)
-        try:
-            if args.profile:
-                prof.write_json(args.profile)
-            if args.heatmap:
-                prof.heatmap(args.heatmap, args.heatmap_by)
-        except OSError as e:
-            print(f"epiphany-emu: cannot write {e.filename}: {e.strerror}", file=sys.stderr)
-            return 2
-    return res.exit_code
+        for opt, path, f, write in (("--profile", args.profile, out.profile, prof.write_json),
+                                    ("--heatmap", args.heatmap, out.heatmap,
+                                     lambda fo: prof.heatmap(fo, args.heatmap_by))):
+            if f is None:
+                continue
+            try:
+                with f:
+                    write(f)
+            except OSError as e:
+                # the run's result stands: say which file is missing, keep the exit status
+                print(f"epiphany-emu: cannot write {opt} {path}: {e.strerror or e}",
+                      file=sys.stderr)
+    return code
+
+
+def _write_metrics(path: str, chip: Chip, res, wall: float) -> None:
+    import json
+    cores = chip.loaded_cores or list(range(chip.ncores))
+    doc = dict(stop=str(res.stop), exit_code=res.exit_code, cycles=res.cycles,
+               instructions=sum(chip.counters(k)["instructions"] for k in cores),
+               wall_seconds=round(wall, 6))
+    try:
+        with open(path, "w") as f:
+            json.dump(doc, f)
+    except OSError as e:
+        print(f"epiphany-emu: cannot write {path}: {e.strerror}", file=sys.stderr)
 
 
 def _check_outputs(args) -> str:
@@ -274,7 +437,8 @@ def _check_outputs(args) -> str:
     if args.trace is None and (args.trace_cores or args.trace_range):
         return "--trace-cores and --trace-range need --trace FILE"
     for opt, path in (("--profile", args.profile), ("--heatmap", args.heatmap),
-                      ("--trace", args.trace)):
+                      # the epython command line shares this check and has no --metrics
+                      ("--trace", args.trace), ("--metrics", getattr(args, "metrics", None))):
         if not path:
             continue
         if os.path.isdir(path):

@@ -13,6 +13,8 @@ DEADLOCK   the cores provably loop forever without writing memory, or all sleep 
 MAX_CYCLES the emulated-time limit was reached
 TRAP       a core executed TRAP: a host service (emu/syscalls.py) is due
 WATCH      a core stored into a watched address range (Engine.watch_add)
+BRK        a core is about to execute an instruction at a host breakpoint (Engine.break_add)
+IRQ        a core entered an interrupt handler (Engine.set_irq_stop: interrupt hooks)
 USER       Engine.request_stop was called (another thread, a signal handler)
 TRACE_FULL the trace buffer is full: drain it and run on
 BREAKPOINT a core executed BKPT or MBKPT

@@ -3,56 +3,56 @@
 Upstream newlib (our toolchain): TRAP 0 write, 1 read, 2 open, 3 exit, 4 pass, 5 fail, 6 close,
 7 "other" with the SYS_ number in r3.  The ESDK newlib sends write/read/open through TRAP 7.
 Arguments in r0..r2, result in r0, errno in r3 (0 = success).  Fact sheet §6.6; newlib
-``libgloss/syscall.h`` numbering; newlib 3.3 ``struct stat``/``timeval`` layouts (64-bit
-``time_t``), checked against the toolchain's headers (docs/newlib-abi.md).
+``libgloss/syscall.h`` numbering.  The structures written (``struct stat``, ``struct
+timeval``, ``time_t``) follow the C library the program was built with (``emu.libc_abi``:
+newlib 3.3 or the ESDK's older newlib); docs/newlib-abi.md lists every service and what the
+C library's stubs make of its result.
 
 Guest file access is confined to a sandbox directory (``--sandbox DIR``; default: none, only
-stdin/stdout/stderr).  Absolute paths, ``..`` and symlinks leading out are refused with EACCES.
+stdin/stdout/stderr).  Absolute paths, ``..`` and symlinks leading out are refused with EACCES;
+only regular files are opened (a FIFO or a device would block the emulator); files the
+program writes may be capped in size (``HostIO.max_file_size``: EFBIG beyond it).  A service
+the emulator does not provide, and an unknown TRAP number, are reported once on stderr.
 """
 from __future__ import annotations
 
 import errno as _errno
 import os
+import select
 import stat as _stat
-import struct
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Dict, Optional
+from typing import BinaryIO, Callable, Dict, Optional, Sequence
 
-# newlib errno values (sys/errno.h of the toolchain's newlib)
-NEWLIB_ERRNO = {
-    "EPERM": 1, "ENOENT": 2, "ESRCH": 3, "EINTR": 4, "EIO": 5, "ENXIO": 6, "E2BIG": 7,
-    "ENOEXEC": 8, "EBADF": 9, "ECHILD": 10, "EAGAIN": 11, "ENOMEM": 12, "EACCES": 13,
-    "EFAULT": 14, "EBUSY": 16, "EEXIST": 17, "EXDEV": 18, "ENODEV": 19, "ENOTDIR": 20,
-    "EISDIR": 21, "EINVAL": 22, "ENFILE": 23, "EMFILE": 24, "ENOTTY": 25, "EFBIG": 27,
-    "ENOSPC": 28, "ESPIPE": 29, "EROFS": 30, "EMLINK": 31, "EPIPE": 32, "EDOM": 33,
-    "ERANGE": 34, "ENOSYS": 88, "ENOTEMPTY": 90, "ENAMETOOLONG": 91, "ELOOP": 92,
-}
-EBADF, EACCES, ENOSYS, EFAULT, EMFILE, ESPIPE = (
-    NEWLIB_ERRNO[n] for n in ("EBADF", "EACCES", "ENOSYS", "EFAULT", "EMFILE", "ESPIPE"))
+from .libc_abi import DEFAULT as DEFAULT_ABI
+from .libc_abi import NEWLIB_ERRNO, OPEN_FLAGS, LibcAbi
 
-# newlib open flags (sys/_default_fcntl.h)
-O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_EXCL, O_NONBLOCK = 3, 0x0008, 0x0200, 0x0400, 0x0800, 0x4000
+EBADF, EACCES, ENOSYS, EFAULT, EMFILE, ESPIPE, EFBIG, EINVAL, EINTR = (
+    NEWLIB_ERRNO[n] for n in ("EBADF", "EACCES", "ENOSYS", "EFAULT", "EMFILE", "ESPIPE",
+                              "EFBIG", "EINVAL", "EINTR"))
+O_ACCMODE, O_APPEND, O_CREAT, O_TRUNC, O_EXCL, O_NONBLOCK = (
+    OPEN_FLAGS[n] for n in ("O_ACCMODE", "O_APPEND", "O_CREAT", "O_TRUNC", "O_EXCL",
+                            "O_NONBLOCK"))
 
-# libgloss/syscall.h
+#: TRAP numbers (libgloss epiphany-syscalls.c)
+TRAPS = {0: "write", 1: "read", 2: "open", 3: "exit", 4: "pass", 5: "fail", 6: "close",
+         7: "syscall"}
+#: TRAP 7 subcodes in r3 (libgloss/syscall.h)
 SYS = {1: "exit", 2: "open", 3: "close", 4: "read", 5: "write", 6: "lseek", 7: "unlink",
        8: "getpid", 9: "kill", 10: "fstat", 12: "argvlen", 13: "argv", 14: "chdir",
        15: "stat", 16: "chmod", 17: "utime", 18: "time", 19: "gettimeofday", 20: "times",
        21: "link", 22: "argc", 23: "argnlen", 24: "argn", 25: "reconfig"}
 
-# newlib 3.3 struct stat for Epiphany (88 bytes): dev@0 h, ino@2 h, mode@4 I, nlink@8 h,
-# uid@10 h, gid@12 h, rdev@14 h, size@16 i, atim@24, mtim@40, ctim@56 (timespec: q sec + i nsec,
-# 16 bytes each), blksize@72 i, blocks@76 i, spare@80 2i
-STAT_SIZE = 88
-# newlib 3.3 struct timeval (gettimeofday): q tv_sec, i tv_usec, 4 bytes of padding
-
 MAX_GUEST_FDS = 64
+#: how often a blocked console read looks for a stop request (seconds)
+STDIN_POLL = 0.05
 
 
-def host_errno_to_newlib(e: int) -> int:
-    name = _errno.errorcode.get(e)
-    return NEWLIB_ERRNO.get(name, 5)  # EIO for anything newlib lacks
+def host_errno_to_newlib(e: Optional[int], table: Dict[str, int] = NEWLIB_ERRNO) -> int:
+    """The C library's number for a host errno (by name; EIO for one it lacks)."""
+    name = _errno.errorcode.get(e or 0)
+    return table.get(name, table["EIO"])
 
 
 @dataclass
@@ -72,6 +72,14 @@ class HostIO:
     prefix: str = "auto"
     #: names cores in prefixes (core index -> text); set by the chip
     core_label: Callable[[int], str] = field(default=lambda k: str(k))
+    #: largest size in bytes a file the program writes may reach (None: no limit)
+    max_file_size: Optional[int] = None
+    #: the program's arguments, argv[0] first (SYS_argc/argnlen/argn, and the ESDK crt0's
+    #: argv on the stack: Chip.load_elf)
+    argv: Sequence[str] = ()
+    #: one-line notices from the emulator about the program's requests (default: stderr,
+    #: ``epiphany-emu: `` prefixed)
+    notice: Optional[Callable[[str], None]] = None
 
     def __post_init__(self):
         if self.stdin is None:
@@ -86,6 +94,16 @@ class SyscallError(Exception):
     pass
 
 
+class _Refused(Exception):
+    """A guest request refused with a newlib errno (and a notice to give once)."""
+
+    def __init__(self, err: int, notice: str = "", key=None):
+        super().__init__(err)
+        self.err = err
+        self.notice = notice
+        self.key = key
+
+
 class Syscalls:
     """Services TRAPs for all cores of a chip.  One guest fd table per core group (the chip):
     fds 0/1/2 are the host's streams, others map to host fds opened inside the sandbox."""
@@ -93,9 +111,28 @@ class Syscalls:
     def __init__(self, chip, io: HostIO):
         self.chip = chip
         self.io = io
+        #: the C library layouts (emu.libc_abi); Chip.load_elf sets it from the image
+        self.abi: LibcAbi = DEFAULT_ABI
         self.fds: Dict[int, int] = {}
         self.outcome: Dict[int, str] = {}    # core -> "pass"/"fail" from TRAP 4/5
         self._partial: Dict[tuple, bytes] = {}   # (core, fd) -> unterminated line
+        self._noticed: set = set()
+        self._sys = {
+            "exit": lambda k, a, b, c: _signed(a),
+            "write": self._sys_write, "read": self._sys_read, "open": self._sys_open,
+            "close": lambda k, a, b, c: self._sys_close(k, a),
+            "lseek": lambda k, a, b, c: self._sys_lseek(k, a, _signed(b), c),
+            "unlink": lambda k, a, b, c: self._sys_unlink(k, a),
+            "fstat": lambda k, a, b, c: self._sys_fstat(k, a, b),
+            "stat": lambda k, a, b, c: self._sys_stat(k, a, b),
+            "link": lambda k, a, b, c: self._sys_link(k, a, b),
+            "chmod": lambda k, a, b, c: self._sys_chmod(k, a, b),
+            "gettimeofday": lambda k, a, b, c: self._sys_gettimeofday(k, a, b),
+            "time": lambda k, a, b, c: self._sys_time(k, a),
+            "argc": lambda k, a, b, c: self._ret(k, len(self.io.argv)),
+            "argnlen": lambda k, a, b, c: self._sys_argnlen(k, a),
+            "argn": lambda k, a, b, c: self._sys_argn(k, a, b),
+        }
 
     # -- register/memory helpers ---------------------------------------------------------------
     def _r(self, k, n):
@@ -119,6 +156,26 @@ class Syscalls:
                 return bytes(out)
             out += chunk
         raise SyscallError("path too long")
+
+    def _notice(self, key, text: str) -> None:
+        """Say ``text`` on stderr, once per ``key`` per run."""
+        if key in self._noticed:
+            return
+        self._noticed.add(key)
+        if self.io.notice is not None:
+            self.io.notice(text)
+            return
+        try:
+            self.io.stderr.write(f"epiphany-emu: {text}\n".encode())
+            self.io.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _host_errno(self, e: Optional[int]) -> int:
+        return host_errno_to_newlib(e, self.abi.errno)
+
+    def _where(self, k) -> str:
+        return f"core {self.io.core_label(k)}"
 
     # -- entry point --------------------------------------------------------------------------
     def service(self, k: int, trap: int) -> Optional[int]:
@@ -149,46 +206,31 @@ class Syscalls:
             # a guest pointer to unmapped memory
             self._ret(k, -1, EFAULT)
             return None
+        except _Refused as e:
+            if e.notice:
+                self._notice(e.key or e.notice, e.notice)
+            self._ret(k, -1, e.err)
+            return None
         # unknown trap: the GNU simulator returns -1 with errno 0 (esim-corner-cases 10a)
+        self._notice(("trap", trap), f"{self._where(k)} executed TRAP {trap}, which is no "
+                     f"host service (TRAP 0-7 are): it returns -1 with errno 0, as in the "
+                     f"GNU simulator (reported once)")
         self._ret(k, -1, 0)
         return None
 
     def _sys_other(self, k, num, a, b, c):
         name = SYS.get(num)
-        if name == "exit":
-            return _signed(a)
-        if name == "write":
-            return self._sys_write(k, a, b, c)
-        if name == "read":
-            return self._sys_read(k, a, b, c)
-        if name == "open":
-            return self._sys_open(k, a, b, c)
-        if name == "close":
-            return self._sys_close(k, a)
-        if name == "lseek":
-            return self._sys_lseek(k, a, _signed(b), c)
-        if name == "unlink":
-            return self._sys_unlink(k, a)
-        if name == "fstat":
-            return self._sys_fstat(k, a, b)
-        if name == "stat":
-            return self._sys_stat(k, a, b)
-        if name == "gettimeofday":
-            return self._sys_gettimeofday(k, a, b)
-        if name == "time":
-            t = int(self._now(k))
-            if a:
-                self._write(k, a, struct.pack("<q", t))
-            self._ret(k, t)
+        fn = self._sys.get(name)
+        if fn is None:
+            # not provided (getpid, kill, chdir, utime, times, argvlen, argv, reconfig) or
+            # unknown: -1 with ENOSYS, as the GNU simulator answers getpid (esim-corner-cases
+            # 10a); libgloss itself never traps for these
+            what = f"subcode {num} ({name})" if name else f"unknown subcode {num}"
+            self._notice(("sys", num), f"{self._where(k)}: TRAP 7 {what} is not a service "
+                         f"of the emulator: it returns -1 with errno ENOSYS (reported once)")
+            self._ret(k, -1, ENOSYS)
             return None
-        if name == "getpid":
-            self._ret(k, 1)
-            return None
-        if name == "argc":
-            self._ret(k, 0)
-            return None
-        self._ret(k, -1, ENOSYS)
-        return None
+        return fn(k, a, b, c)
 
     # -- files --------------------------------------------------------------------------------
     def _sys_write(self, k, fd, buf, n):
@@ -201,10 +243,19 @@ class Syscalls:
         if h is None:
             self._ret(k, -1, EBADF)
             return None
+        cap = self.io.max_file_size
         try:
+            if cap is not None and data:
+                pos = os.fstat(h).st_size if _appending(h) else os.lseek(h, 0, os.SEEK_CUR)
+                room = cap - pos
+                if room <= 0:
+                    raise _Refused(EFBIG, f"a file the program writes reached the "
+                                          f"--max-file-size limit ({cap} bytes): EFBIG",
+                                   key="efbig")
+                data = data[:room]
             self._ret(k, os.write(h, data))
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
         return None
 
     # -- console output (stdout/stderr of every core) -----------------------------------------
@@ -229,8 +280,13 @@ class Syscalls:
 
     def _emit(self, fd, data):
         stream = self.io.stdout if fd == 1 else self.io.stderr
-        stream.write(data)
-        stream.flush()
+        try:
+            stream.write(data)
+            stream.flush()
+        except BrokenPipeError:
+            # the reader of our output went away (`| head`): the rest is discarded, as a
+            # process writing to a closed pipe would see (without dying of SIGPIPE)
+            pass
 
     def flush(self):
         """Write out unterminated lines (at the end of a run)."""
@@ -240,8 +296,13 @@ class Syscalls:
         self._partial.clear()
 
     def _sys_read(self, k, fd, buf, n):
+        if n:
+            self._read(k, buf, n)           # the whole buffer must be guest memory (EFAULT)
         if fd == 0 and 0 not in self.fds:
             data = self._stdin_read(n)
+            if data is None:
+                self._ret(k, -1, EINTR)      # a stop was requested while waiting for input
+                return None
         else:
             h = self.fds.get(fd)
             if h is None:
@@ -250,64 +311,99 @@ class Syscalls:
             try:
                 data = os.read(h, n)
             except OSError as e:
-                self._ret(k, -1, host_errno_to_newlib(e.errno))
+                self._ret(k, -1, self._host_errno(e.errno))
                 return None
         if data:
             self._write(k, buf, data)
         self._ret(k, len(data))
         return None
 
-    def _stdin_read(self, n):
+    def _stdin_read(self, n) -> Optional[bytes]:
+        """Up to n bytes of the program's standard input; None when a stop was requested while
+        waiting (Chip.request_stop: Ctrl-C must not wait for the user to type a line)."""
         s = self.io.stdin
+        if n == 0:
+            return b""
+        try:
+            fd = s.fileno()
+        except (AttributeError, OSError, ValueError):
+            fd = None
+        if fd is not None:
+            # a real descriptor (read directly: nothing else reads the emulator's stdin): wait
+            # for input in short slices, then take what is there
+            try:
+                while True:
+                    if getattr(self.chip, "stop_requested", False):
+                        return None
+                    ready, _, _ = select.select([fd], [], [], STDIN_POLL)
+                    if ready:
+                        return os.read(fd, n)
+            except (OSError, ValueError):
+                return b""
         if hasattr(s, "read1"):
             try:
                 return s.read1(n)
             except (ValueError, OSError):
                 return b""
-        return s.read(n)
+        try:
+            return s.read(n)
+        except (ValueError, OSError):
+            return b""
 
-    def _resolve(self, k, path_addr):
-        """Host path of a guest path inside the sandbox, or raises PermissionError."""
+    def _resolve(self, k, path_addr, what="open"):
+        """Host path of a guest path inside the sandbox; raises _Refused (EACCES)."""
         raw = self._cstr(k, path_addr)
-        if self.io.sandbox is None:
-            raise PermissionError("no sandbox")
         path = raw.decode("utf-8", "surrogateescape")
+        if self.io.sandbox is None:
+            raise _Refused(EACCES, f"the program tried to {what} {path!r}: files are "
+                                   f"reachable only inside a directory given with --sandbox "
+                                   f"DIR (it got EACCES; reported once)", key="nosandbox")
         if not path or path.startswith("/") or "\0" in path:
-            raise PermissionError(path)
+            raise _Refused(EACCES)
         parts = path.split("/")
         if ".." in parts:
-            raise PermissionError(path)
+            raise _Refused(EACCES)
         root = os.path.realpath(self.io.sandbox)
         full = os.path.join(root, path)
         real = os.path.realpath(full)
         if real != root and not real.startswith(root + os.sep):
-            raise PermissionError(path)
+            raise _Refused(EACCES)
         return real
 
     def _sys_open(self, k, path_addr, flags, mode):
-        try:
-            host = self._resolve(k, path_addr)
-        except PermissionError:
-            self._ret(k, -1, EACCES)
-            return None
-        acc = flags & O_ACCMODE
-        hf = {0: os.O_RDONLY, 1: os.O_WRONLY, 2: os.O_RDWR}.get(acc, os.O_RDONLY)
-        if flags & O_APPEND:
-            hf |= os.O_APPEND
-        if flags & O_CREAT:
-            hf |= os.O_CREAT
-        if flags & O_TRUNC:
-            hf |= os.O_TRUNC
-        if flags & O_EXCL:
-            hf |= os.O_EXCL
+        host = self._resolve(k, path_addr)
+        fl = self.abi.flags                      # the program's C library's O_* values
+        acc = flags & fl["O_ACCMODE"]
+        hf = {fl["O_RDONLY"]: os.O_RDONLY, fl["O_WRONLY"]: os.O_WRONLY,
+              fl["O_RDWR"]: os.O_RDWR}.get(acc, os.O_RDONLY)
+        for name in ("O_APPEND", "O_CREAT", "O_TRUNC", "O_EXCL"):
+            if flags & fl[name]:
+                hf |= getattr(os, name)
         hf |= getattr(os, "O_NOFOLLOW", 0)
         if len(self.fds) >= MAX_GUEST_FDS:
             self._ret(k, -1, EMFILE)
             return None
         try:
-            h = os.open(host, hf, mode & 0o777 or 0o644)
+            # never block: a FIFO opened for reading would wait for a writer
+            h = os.open(host, hf | getattr(os, "O_NONBLOCK", 0), mode & 0o777 or 0o644)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
+            return None
+        try:
+            st = os.fstat(h)
+            if not _stat.S_ISREG(st.st_mode):
+                kind = "a directory" if _stat.S_ISDIR(st.st_mode) else "not a regular file"
+                os.close(h)
+                err = NEWLIB_ERRNO["EISDIR"] if _stat.S_ISDIR(st.st_mode) else EACCES
+                name = os.path.relpath(host, os.path.realpath(self.io.sandbox))
+                raise _Refused(err, f"the program opened {name!r} in the sandbox, which is "
+                                    f"{kind}: only regular files are served (reported once)",
+                               key=("nonreg", host))
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(h, True)
+        except OSError as e:
+            os.close(h)
+            self._ret(k, -1, self._host_errno(e.errno))
             return None
         fd = 3
         while fd in self.fds:
@@ -330,41 +426,60 @@ class Syscalls:
         if h is None:
             self._ret(k, -1, ESPIPE if fd in (0, 1, 2) else EBADF)
             return None
+        if whence not in (0, 1, 2):
+            self._ret(k, -1, EINVAL)
+            return None
         try:
-            self._ret(k, os.lseek(h, off, whence))
-        except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            pos = os.lseek(h, off, whence)
+            if pos > 0x7FFFFFFF:                        # off_t is 32 bits
+                self._ret(k, -1, NEWLIB_ERRNO["EOVERFLOW"])
+            else:
+                self._ret(k, pos)
+        except (OSError, OverflowError) as e:
+            self._ret(k, -1, self._host_errno(getattr(e, "errno", None) or _errno.EINVAL))
         return None
 
     def _sys_unlink(self, k, path_addr):
+        host = self._resolve(k, path_addr, "unlink")
         try:
-            host = self._resolve(k, path_addr)
-        except PermissionError:
-            self._ret(k, -1, EACCES)
-            return None
-        try:
+            if os.path.isdir(host) and not os.path.islink(host):
+                raise IsADirectoryError(_errno.EISDIR, "is a directory")
             os.unlink(host)
             self._ret(k, 0)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
+        return None
+
+    def _sys_link(self, k, old_addr, new_addr):
+        """link(old, new): newlib's rename() is link + unlink (no SYS_rename exists)."""
+        old = self._resolve(k, old_addr, "link")
+        new = self._resolve(k, new_addr, "link")
+        try:
+            os.link(old, new, follow_symlinks=False)
+            self._ret(k, 0)
+        except OSError as e:
+            self._ret(k, -1, self._host_errno(e.errno))
+        return None
+
+    def _sys_chmod(self, k, path_addr, mode):
+        host = self._resolve(k, path_addr, "chmod")
+        try:
+            os.chmod(host, mode & 0o777)
+            self._ret(k, 0)
+        except OSError as e:
+            self._ret(k, -1, self._host_errno(e.errno))
         return None
 
     def _pack_stat(self, st) -> bytes:
-        def ts(t):
-            return struct.pack("<qi4x", int(t), int((t % 1) * 1e9))
-        mode = st.st_mode
-        return (struct.pack("<HHIHHHHi4x", st.st_dev & 0xFFFF, st.st_ino & 0xFFFF, mode & 0xFFFFFFFF,
-                            st.st_nlink & 0xFFFF, 0, 0, 0, min(st.st_size, 0x7FFFFFFF))
-                + ts(st.st_atime) + ts(st.st_mtime) + ts(st.st_ctime)
-                + struct.pack("<ii8x", 4096, (st.st_size + 511) // 512))
+        return self.abi.pack_stat(st.st_dev, st.st_ino, st.st_mode, st.st_nlink, st.st_size,
+                                  4096, (st.st_size + 511) // 512, st.st_atime,
+                                  st.st_mtime, st.st_ctime)
 
     def _sys_fstat(self, k, fd, buf):
         if fd in (0, 1, 2) and fd not in self.fds:
             # the standard streams are character devices (newlib's isatty relies on it)
-            data = bytearray(STAT_SIZE)
-            struct.pack_into("<I", data, 4, _stat.S_IFCHR | 0o620)
-            struct.pack_into("<i", data, 72, 1024)
-            self._write(k, buf, bytes(data))
+            data = self.abi.pack_stat(0, 0, _stat.S_IFCHR | 0o620, 0, 0, 1024, 0, 0, 0, 0)
+            self._write(k, buf, data)
             self._ret(k, 0)
             return None
         h = self.fds.get(fd)
@@ -376,15 +491,11 @@ class Syscalls:
         return None
 
     def _sys_stat(self, k, path_addr, buf):
-        try:
-            host = self._resolve(k, path_addr)
-        except PermissionError:
-            self._ret(k, -1, EACCES)
-            return None
+        host = self._resolve(k, path_addr, "stat")
         try:
             st = os.stat(host)
         except OSError as e:
-            self._ret(k, -1, host_errno_to_newlib(e.errno))
+            self._ret(k, -1, self._host_errno(e.errno))
             return None
         self._write(k, buf, self._pack_stat(st))
         self._ret(k, 0)
@@ -397,10 +508,35 @@ class Syscalls:
     def _sys_gettimeofday(self, k, tv, tz):
         t = self._now(k)
         if tv:
-            self._write(k, tv, struct.pack("<qi4x", int(t), int((t % 1) * 1e6)))
+            self._write(k, tv, self.abi.pack_timeval(t))
         if tz:
-            self._write(k, tz, b"\0" * 8)
+            self._write(k, tz, b"\0" * 8)               # struct timezone: two ints
         self._ret(k, 0)
+        return None
+
+    def _sys_time(self, k, tp):
+        t = self._now(k)
+        if tp:
+            self._write(k, tp, self.abi.pack_time(t))
+        self._ret(k, int(t))
+        return None
+
+    # -- the program's arguments: SYS_argc (count, argv[0] included), SYS_argnlen(n) (strlen),
+    # SYS_argn(n, buf) (copies argv[n] with its NUL, returns buf), as the GNU simulators'
+    # common syscall layer serves them; -1/EINVAL for n out of range
+    def _sys_argnlen(self, k, n):
+        if not 0 <= n < len(self.io.argv):
+            self._ret(k, -1, EINVAL)
+            return None
+        self._ret(k, len(self.io.argv[n].encode()))
+        return None
+
+    def _sys_argn(self, k, n, buf):
+        if not 0 <= n < len(self.io.argv):
+            self._ret(k, -1, EINVAL)
+            return None
+        self._write(k, buf, self.io.argv[n].encode() + b"\0")
+        self._ret(k, buf)                 # the buffer, like strcpy (the GNU simulators' argn)
         return None
 
     def close_all(self):
@@ -410,6 +546,14 @@ class Syscalls:
             except OSError:
                 pass
         self.fds.clear()
+
+
+def _appending(h: int) -> bool:
+    try:
+        import fcntl
+        return bool(fcntl.fcntl(h, fcntl.F_GETFL) & os.O_APPEND)
+    except (ImportError, OSError):
+        return False
 
 
 def _signed(v: int) -> int:

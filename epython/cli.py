@@ -23,7 +23,7 @@ EXAMPLES = """examples:
   epython hello.py                          # all 16 cores of the Parallella's chip
   epython -d 4 -t jacobi.py                 # cores 0-3, each core's emulated run time
   epython -c 1:7 prog.py                    # cores 1..7 (also: -c 5, -c 1,2,9, -c all)
-  epython -pipein 'print "hi from "+coreid()' -d 2
+  epython -d 2 -pipein $'from parallel import *\\nprint "hi from "+coreid()'
   epython -o prog.bin prog.py && epython -l prog.bin
   epython -s -pp prog.py                    # sizes, preprocessed source, then run
   epython --firmware epython-device.elf prog.py   # another device firmware (e.g. ePython's)
@@ -33,7 +33,10 @@ EXAMPLES = """examples:
 EXIT_HELP = """exit status: 0 when every core completed (ePython prints run-time errors as
 "Error from core N: ..." and still exits 0); 1 for a program that does not compile or a run
 that did not complete (deadlock, fault, --max-cycles); 2 for bad options or files; 130 when
-interrupted."""
+interrupted; 141 when the output pipe is closed (epython prog.py | head)."""
+
+#: --max-cycles is an unsigned 64-bit count in the engine
+MAX_CYCLES_LIMIT = 1 << 63
 
 #: ePython's options (single dash; matched case-insensitively like ePython's host does)
 EPYTHON_FLAGS = ("-d", "-c", "-h", "-t", "-s", "-pp", "-o", "-l", "-pipein", "-codecore",
@@ -77,7 +80,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     e.add_argument("-elf", action="store_true", dest="elf", help="(accepted, no effect)")
     e.add_argument("-srec", action="store_true", dest="srec", help="(accepted, no effect)")
     e.add_argument("-fullpython", action="store_true", dest="fullpython",
-                   help="(ePython's CPython bridge; use `from epython import offload` instead)")
+                   help="ePython's CPython-2 bridge for its offload module (not supported; refused)")
     e.add_argument("-help", "--help", action="help", help="show this help and exit")
     m = p.add_argument_group("emulator options")
     m.add_argument("--firmware", metavar="ELF",
@@ -98,7 +101,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     m.add_argument("--profile", nargs="?", const="", default=None, metavar="FILE.json",
                    help="profile the run (summary on stderr; JSON to FILE.json when given)")
     m.add_argument("--heatmap", metavar="FILE.png", help="picture of the mesh (needs matplotlib)")
-    m.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles")
+    m.add_argument("--heatmap-by", choices=["cycles", "traffic"], default="cycles",
+                   help="what colours the cores of --heatmap (default: busy cycles)")
     m.add_argument("--trace", metavar="FILE", help="one line per executed instruction")
     m.add_argument("--trace-cores", metavar="LIST", help="trace only these cores (ids 0..15)")
     m.add_argument("--version", action="version", version=f"ePython {VERSION} "
@@ -128,8 +132,8 @@ class _Usage(Exception):
     pass
 
 
-def _err(msg: str) -> None:
-    print(f"{PROG}: {msg}", file=sys.stderr)
+def _err(msg: str, prog: str = PROG) -> None:
+    print(f"{prog}: {msg}", file=sys.stderr)
 
 
 def main(argv: Optional[List[str]] = None, prog: str = PROG) -> int:
@@ -138,14 +142,24 @@ def main(argv: Optional[List[str]] = None, prog: str = PROG) -> int:
         build_parser(prog).print_help()
         return 0
     args = build_parser(prog).parse_args(_normalise(argv))
+    args.prog = prog
     try:
         return _main(args)
     except _Usage as e:
-        _err(str(e))
+        _err(str(e), prog)
         return 2
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err("interrupted", prog)
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (epython prog.py | head): stop quietly, and
+        # keep Python from complaining again when it flushes stdout at exit
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
+        return 141
 
 
 def _program(args):
@@ -156,7 +170,10 @@ def _program(args):
     given = [x for x in (args.file, args.load, args.pipein) if x is not None]
     if len(given) != 1:
         raise _Usage("give one program: a file, -l BYTECODE or -pipein SOURCE "
-                      f"(see {PROG} -help)")
+                      f"(see {args.prog} -help)")
+    if args.file is not None and not os.path.isfile(args.file):
+        raise _Usage(f"Opening of Python file '{args.file}' failed, are you sure this file "
+                     f"exists?")
     if args.load is not None:
         try:
             return Program.load(args.load)
@@ -170,9 +187,6 @@ def _program(args):
             if args.pp:
                 print(preprocess_source(args.pipein, "<pipein>"))
             return compile_source(args.pipein, "<pipein>")
-        if not os.path.isfile(args.file):
-            raise CompileError(f"Opening of Python file '{args.file}' failed, are you sure this "
-                               f"file exists?")
         if args.pp:
             print(preprocess_file(args.file))
         return compile_file(args.file)
@@ -184,8 +198,8 @@ def _program(args):
 def _cores(args) -> List[int]:
     from .runtime import parse_core_spec
     if args.hostprocs is not None:
-        raise _Usage("host virtual cores (-h) are not supported on the emulator: run all "
-                     "the program on device cores (-d/-c), or use @offload from CPython")
+        raise _Usage("host virtual cores (-h) are not supported on the emulator: run the "
+                     "program on device cores (-d N or -c SPEC; help is -help)")
     if args.ndevice is not None and args.cores is not None:
         raise _Usage("give either -d or -c")
     try:
@@ -200,13 +214,33 @@ def _cores(args) -> List[int]:
     return list(range(16))
 
 
+def _check_outputs(args) -> None:
+    """The output files (--profile, --heatmap, --trace) can be written, --heatmap has
+    matplotlib, --trace-cores has --trace: checked before anything runs, as `load` does."""
+    from types import SimpleNamespace
+
+    from emu.runner import _check_outputs as check
+    err = check(SimpleNamespace(profile=args.profile, heatmap=args.heatmap, trace=args.trace,
+                                trace_cores=args.trace_cores, trace_range=None))
+    if err:
+        raise _Usage(err)
+
+
 def _main(args) -> int:
-    if args.max_cycles < 0:
-        raise _Usage("--max-cycles must be >= 0")
+    if not 0 <= args.max_cycles < MAX_CYCLES_LIMIT:
+        raise _Usage(f"--max-cycles must be between 0 and {MAX_CYCLES_LIMIT - 1}")
     if args.fullpython:
-        raise _Usage("-fullpython is ePython's CPython-2 bridge; from CPython 3 use "
-                     "`from epython import offload` (docs/epython.md)")
+        raise _Usage("-fullpython (ePython's CPython-2 bridge for its offload module) is not "
+                     "supported (docs/epython.md)")
+    if (args.file is None and args.profile and args.load is None and args.pipein is None
+            and not args.profile.lower().endswith(".json")):
+        # "--profile prog.py": the optional FILE.json swallowed the program
+        args.file, args.profile = args.profile, ""
     cores = _cores(args)
+    if args.firmware is not None and not os.path.isfile(args.firmware):
+        raise _Usage(f"--firmware {args.firmware}: no such file")
+    if args.out is None:
+        _check_outputs(args)
     prog = _program(args)
     if prog is None:
         return 1                     # the compile error was printed
@@ -286,7 +320,7 @@ def _report(args, chip, res, wall, firmware) -> int:
         for line in fault_report(res.fault, chip, img):
             print(line, file=sys.stderr)
     elif res.stop not in ("exit",) and res.message:
-        _err(res.message)
+        _err(res.message, args.prog)
     recs, total = chip.engine.unaligned_log()
     for line in unaligned_summary(recs, total, chip, img):
         print(line, file=sys.stderr)
@@ -302,7 +336,7 @@ def _report(args, chip, res, wall, firmware) -> int:
             if args.heatmap:
                 prof.heatmap(args.heatmap, args.heatmap_by)
         except OSError as e:
-            _err(f"cannot write {e.filename}: {e.strerror}")
+            _err(f"cannot write {e.filename}: {e.strerror}", args.prog)
             return 2
     if res.stop == "interrupted":
         return 130

@@ -17,8 +17,10 @@ ranges of the emulator (``Engine.watch_add``), so the run stops right after the 
 ``pending()`` looks at every active core's mailbox at once (one numpy read), ``serve()``
 answers the cores that asked, and the chip runs on.  No core is slowed by another's request
 and nothing polls while nobody asks; only a request the host cannot answer yet (a host
-virtual core that has nothing to send) is looked at again every ``poll_cycles``.  The answer
-is written at once: the host's own latency is not modelled.  Emulated time is the only
+virtual core that has nothing to send) is looked at again every ``poll_cycles``, or as soon
+as ``Monitor.wake()`` says it may be answerable; when every core waits for the host vcores,
+the chip is not run and ``HostVcores.idle`` may wait for the host (@offload's bridge does).
+The answer is written at once: the host's own latency is not modelled.  Emulated time is the only
 clock: ``-t`` reports each core's cycles at completion at 600 MHz.
 """
 from __future__ import annotations
@@ -204,7 +206,9 @@ class HostVcores:
     is one): ``count`` cores with ids ``len(device cores)`` .. ``+count-1`` that device cores
     message through commands 5-8.  Subclass and pass as ``Monitor(host_vcores=...)``.  A method
     returns None/False while it cannot complete (the device core keeps waiting and the call is
-    repeated at the next poll), otherwise the result."""
+    repeated at the next poll, or after ``idle`` returns or ``Monitor.wake()``), otherwise the
+    result.  The methods run in the thread that runs the monitor, with the chip stopped.
+    ``idle`` and ``finished`` are optional (an object without them works as before)."""
 
     count = 1
 
@@ -223,6 +227,16 @@ class HostVcores:
     def sync(self, core: int) -> bool:
         """The lowest active device core joins the host in a global barrier (command 8)."""
         return True
+
+    def idle(self, cores: Sequence[int]) -> None:
+        """Every live device core (``cores``) waits for an answer that only a host vcore can
+        give, so the chip has nothing to run.  Return when one of them may be answerable: the
+        monitor asks again before it runs the chip.  The default returns at once (the monitor
+        then polls every ``poll_cycles``); an implementation may block here, which freezes
+        emulated time while the host thinks, and may raise to end the run."""
+
+    def finished(self, core: int, outcome: "CoreOutcome") -> None:
+        """Device core ``core`` completed (also after a run-time error: ``outcome.errors``)."""
 
 
 # ---- the result ----------------------------------------------------------------------------------
@@ -315,6 +329,10 @@ class Monitor:
         self._run = as_strided(words[L.CC["core_run"].offset // 4:], (L.TOTAL_CORES,), stride)
         self._loaded = False
         self._deferred = False                           #: a request waits for the host
+        self._waiting: set = set()                       #: cores whose request waits for it
+        self._new_wait = False                           #: a core started waiting
+        self._wake = False                               #: wake() asked the run to look again
+        self._stop_asked = False                         #: stop() asked the run to end
         self._host_error = ""
         self.chip_result = None                          #: the last emu.chip.RunResult
 
@@ -492,10 +510,14 @@ class Monitor:
             out.finished = True
             out.cycles = int(self.chip.counters(core)["cycles"])
             self._live[core] = False
+            self._waiting.discard(core)
             if self.timing:
                 us = out.cycles * 1_000_000 // CLOCK_HZ
                 self._emit(self.stdout, f"Core {core} completed in {us // 1_000_000}."
                                         f"{us % 1_000_000:06d} seconds\n")
+            finished = getattr(self.host_vcores, "finished", None)
+            if finished is not None:
+                finished(core, out)
             return
         if cmd == 0:
             return                                  # busy = 0 before the first request
@@ -526,8 +548,12 @@ class Monitor:
                 self._set_data(core, 0, "B", VType.REAL)
                 self._set_data(core, 1, "I", r32)
         elif not self._vcore_request(core, cmd):
-            self._deferred = True                   # not answered (yet): the core waits
+            if core not in self._waiting:           # not answered (yet): the core waits
+                self._waiting.add(core)
+                self._new_wait = True
+            self._deferred = True
             return
+        self._waiting.discard(core)
         self._w(r + L.CC["core_command"].offset, "I", 0)
         self._counter[core] += 1
         self._w(r + L.CC["core_busy"].offset, "I", self._counter[core])
@@ -607,6 +633,19 @@ class Monitor:
         return 0
 
     # -- running ----------------------------------------------------------------------------------
+    def wake(self) -> None:
+        """A request that the host vcores could not answer may be answerable now: a run in
+        another thread serves it at its next slice boundary instead of at the next poll.
+        Safe to call from any thread."""
+        self._wake = True
+        self.chip.engine.request_stop()
+
+    def stop(self) -> None:
+        """End ``run`` (in another thread) with stop "interrupted" at its next slice boundary.
+        Safe to call from any thread; a ``HostVcores.idle`` that blocks must return too."""
+        self._stop_asked = True
+        self.chip.engine.request_stop()
+
     def run(self, max_cycles: int = 0) -> MonitorResult:
         """Run until every core completed (or a fault, a deadlock, ``max_cycles`` of global
         emulated time)."""
@@ -624,24 +663,49 @@ class Monitor:
             for w in watches:
                 engine.watch_remove(w)
 
-    def _serve_pending(self) -> int:
+    def _serve_pending(self, retry: bool = True) -> int:
+        """Serve the cores that asked; those already waiting for a host vcore only with
+        ``retry`` (at a poll, after wake() or idle())."""
         self._deferred = False
         n = 0
         for core in self.pending():
-            self.serve(int(core))
-            n += 1
+            core = int(core)
+            if retry or core not in self._waiting:
+                self.serve(core)
+                n += 1
+        self._deferred = bool(self._waiting)
         return n
 
     def _on_watch(self, k: int, info) -> bool:
-        """A core wrote its core_run or core_busy word: serve what is pending; go on unless the
-        host failed."""
-        self._serve_pending()
-        return not self._host_error
+        """A core wrote its core_run or core_busy word: serve the new requests; go on unless
+        the host failed or a core started waiting for a host vcore (the run loop then bounds
+        the run by the polling period, or lets the host vcores wait while every core waits)."""
+        self._new_wait = False
+        self._serve_pending(retry=False)
+        return not self._host_error and not self._new_wait
+
+    def _all_waiting(self) -> List[int]:
+        """The live cores, when every one of them waits for a host vcore (else [])."""
+        waiting = self.pending()
+        if not hasattr(self.host_vcores, "idle") or not len(waiting) or \
+                len(waiting) != int(np.count_nonzero(self._live)):
+            return []
+        return [int(c) for c in waiting]
 
     def _run_loop(self, max_cycles: int) -> MonitorResult:
         chip = self.chip
         engine = chip.engine
         while True:
+            if self._stop_asked:
+                return self._result("interrupted", None, "interrupted")
+            waiting = self._all_waiting() if self._deferred else []
+            if waiting:
+                self.host_vcores.idle(waiting)      # the chip has nothing to do meanwhile
+                if self._stop_asked:
+                    return self._result("interrupted", None, "interrupted")
+                self._serve_pending()
+                if self._host_error:
+                    return self._result("host_error", None, self._host_error)
             limit = max_cycles
             if self._deferred:
                 limit = engine.now + self.poll_cycles
@@ -649,7 +713,7 @@ class Monitor:
                     limit = min(limit, max_cycles)
             res = chip.run(max_cycles=limit)
             self.chip_result = res
-            served = self._serve_pending()
+            served = self._serve_pending(retry=res.stop != "watch")
             if self._host_error:
                 return self._result("host_error", None, self._host_error)
             stop = res.stop
@@ -662,12 +726,20 @@ class Monitor:
                 continue
             if stop in ("deadlock", "all_idle") and (served or self._deferred):
                 continue
+            if stop == "watch":
+                continue                            # a request waits for a host vcore
             if stop in ("deadlock", "all_idle"):
                 waiting = [c for c in self.cores if not self.outcomes[c].finished]
-                return self._result("deadlock", None,
-                                    "deadlock: cores " + ", ".join(map(str, waiting))
-                                    + " wait for each other forever")
+                if len(waiting) == 1:
+                    message = f"deadlock: core {waiting[0]} waits forever"
+                else:
+                    message = ("deadlock: cores " + ", ".join(map(str, waiting))
+                               + " wait for each other forever")
+                return self._result("deadlock", None, message)
             if stop == "user":
+                if self._wake and not self._stop_asked:
+                    self._wake = False              # wake(): look at the requests again
+                    continue
                 return self._result("interrupted", None, "interrupted")
             return self._result(stop, res.fault, _fault_line(chip, res.fault))
 

@@ -173,8 +173,15 @@ CONFIG_ARITHMODE_MASK = 0xF << 17
 ARITHMODE_FLOAT = 0
 ARITHMODE_INT = 4
 
-#: CTIMER event selectors (CONFIG.CTIMERn mode nibble; MAN §6): the ones the core counts.
-CTIMER_MODE = {"OFF": 0, "CLK": 1, "IDLE": 2, "IALU": 4, "FPU": 5}
+#: CTIMER event selectors (CONFIG.CTIMERn mode nibble; MAN §6, e-lib e_ctimers.h): IALU and
+#: FPU count the instructions of those issue groups (MAN §4 pipeline: IALU = ADD SUB ASR LSR
+#: LSL EOR AND ORR BITR MOVT MOV; FPU = the FPU/IALU2 ops), the stall events the cycles the
+#: timing model charges to that cause.  9 is reserved; 14/15 (mesh traffic monitors) are not
+#: modelled and count nothing.
+CTIMER_MODE = {"OFF": 0, "CLK": 1, "IDLE": 2, "IALU": 4, "FPU": 5, "DUAL": 6,
+               "LOAD_STALL": 7, "RA_STALL": 8, "LOCAL_FETCH_STALL": 10,
+               "LOCAL_LOAD_STALL": 11, "EXT_FETCH_STALL": 12, "EXT_LOAD_STALL": 13,
+               "MESH0": 14, "MESH1": 15}
 
 #: Interrupt vector numbers (ILAT/IMASK/IPEND bit; IVT entry at 4*n).
 IRQ = {"SYNC": 0, "SWEXC": 1, "MEMFAULT": 2, "TIMER0": 3, "TIMER1": 4, "MESSAGE": 5,

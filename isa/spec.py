@@ -335,11 +335,11 @@ _add(
          tclass="ialu", flags="L", asm=("bitr.l",)),
     # Epiphany-IV/V bit-field ops: decoded (binutils knows them) but unimplemented on E16G301
     Insn("fext32", "ddd nnn mmm 00 1 1010 ddd nnn mmm 000 1111", "fext {rd},{rn},{rm}",
-         sem="unimpl", tclass="sys", asm=("fext.l",)),
+         sem="iext", tclass="sys", asm=("fext.l",)),
     Insn("fdep32", "ddd nnn mmm 00 1 1010 ddd nnn mmm 001 1111", "fdep {rd},{rn},{rm}",
-         sem="unimpl", tclass="sys", asm=("fdep.l",)),
+         sem="iext", tclass="sys", asm=("fdep.l",)),
     Insn("lfsr32", "ddd nnn mmm 00 1 1010 ddd nnn mmm 010 1111", "lfsr {rd},{rn},{rm}",
-         sem="unimpl", tclass="sys", asm=("lfsr.l",)),
+         sem="iext", tclass="sys", asm=("lfsr.l",)),
 )
 
 # ---- FPU / IALU2 (CONFIG.ARITHMODE selects float or signed-integer meaning) -------------------
@@ -398,6 +398,9 @@ SEM_OPERANDS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "nop": ((), ()), "idle": ((), ()), "bkpt": ((), ()), "mbkpt": ((), ()), "rti": ((), ()),
     "wand": ((), ()), "sync": ((), ()), "gie": ((), ()), "gid": ((), ()), "swi": ((), ()),
     "trap": ((), ()), "unimpl": ((), ()),
+    # FEXT/FDEP/LFSR (Epiphany-V): what the GNU simulator does (CGEN epiphany.cpu): AZ/AN
+    # from RD, RD unchanged
+    "iext": (("rd",), ()),
 }
 
 

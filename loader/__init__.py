@@ -1,1 +1,1 @@
-"""ELF reading and placement onto the chip (pyelftools)."""
+"""ELF reading and placement onto the chip."""

@@ -7,7 +7,7 @@ file, so the CLI can print them without a traceback.
 """
 from __future__ import annotations
 
-import io
+import struct
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -46,6 +46,8 @@ class LoadImage:
     segments: List[Segment]
     symbols: List[Symbol]
     sections: Dict[str, Tuple[int, int]]        #: name -> (addr, size) of allocated sections
+    #: the strings of the .comment section (which compilers built the program)
+    comment: Tuple[str, ...] = ()
     _raw: bytes = field(repr=False, default=b"")
     #: its loader.symbols.Symbolizer, made on first use by loader.symbols.symbolizer
     _symbolizer: Optional[object] = field(repr=False, compare=False, default=None)
@@ -61,7 +63,8 @@ class LoadImage:
 
 
 def read_elf(path: str) -> LoadImage:
-    """Read an Epiphany executable.  Raises LoadError with a one-line message."""
+    """Read an Epiphany executable: ELF, or Motorola S-records (``epiphany-elf-objcopy -O
+    srec``; e-loader loads both).  Raises LoadError with a one-line message."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -71,6 +74,8 @@ def read_elf(path: str) -> LoadImage:
         raise LoadError(f"{path}: is a directory") from None
     except OSError as e:
         raise LoadError(f"{path}: cannot read: {e.strerror}") from None
+    if raw[:1] == b"S" and raw[1:2].isdigit():
+        return parse_srec(raw, path)
     return parse_elf(raw, path)
 
 
@@ -86,45 +91,145 @@ def parse_elf(raw: bytes, path: str = "<memory>") -> LoadImage:
         raise LoadError(f"{path}: ELF for another machine (e_machine {machine:#x}, "
                         f"Epiphany is {EM_EPIPHANY:#x})")
     try:
-        from elftools.common.exceptions import ELFError
-        from elftools.elf.elffile import ELFFile
-        from elftools.elf.sections import SymbolTableSection
-        ef = ELFFile(io.BytesIO(raw))
-        if ef.header.e_type not in ("ET_EXEC",):
-            raise LoadError(f"{path}: not an executable (ELF type {ef.header.e_type}); link it first")
-        segs = []
-        for seg in ef.iter_segments():
-            if seg.header.p_type != "PT_LOAD":
-                continue
-            h = seg.header
-            if h.p_offset + h.p_filesz > len(raw):
-                raise LoadError(f"{path}: truncated ELF file (segment at 0x{h.p_paddr:08x} "
-                                f"extends past the end of the file)")
-            data = raw[h.p_offset:h.p_offset + h.p_filesz]
-            segs.append(Segment(h.p_paddr, data, max(h.p_memsz, h.p_filesz), h.p_flags))
-        if not segs:
-            raise LoadError(f"{path}: no loadable segments")
-        syms: List[Symbol] = []
-        sections: Dict[str, Tuple[int, int]] = {}
-        secnames = []
-        for sec in ef.iter_sections():
-            secnames.append(sec.name)
-            if sec.header.sh_flags & 0x2:      # SHF_ALLOC
-                sections[sec.name] = (sec.header.sh_addr, sec.header.sh_size)
-        for sec in ef.iter_sections():
-            if isinstance(sec, SymbolTableSection):
-                for s in sec.iter_symbols():
-                    t = s.entry.st_info.type
-                    kind = {"STT_FUNC": "func", "STT_OBJECT": "object", "STT_NOTYPE": "notype",
-                            "STT_SECTION": "section"}.get(t)
-                    # linker constants (SHN_ABS) and undefined symbols name no location
-                    if kind is None or s.entry.st_shndx in ("SHN_UNDEF", "SHN_ABS", "SHN_COMMON"):
-                        continue
-                    shn = s.entry.st_shndx
-                    secname = secnames[shn] if isinstance(shn, int) and shn < len(secnames) else ""
-                    syms.append(Symbol(s.name, s.entry.st_value, s.entry.st_size, kind, secname))
-        return LoadImage(path, ef.header.e_entry, segs, syms, sections, _raw=raw)
+        return _parse_elf32(raw, path)
     except LoadError:
         raise
-    except (ELFError, Exception) as e:   # pyelftools raises many types on corrupt input
-        raise LoadError(f"{path}: corrupt or truncated ELF file ({type(e).__name__}: {e})") from None
+    except (struct.error, IndexError, ValueError, OverflowError) as e:
+        raise LoadError(f"{path}: corrupt or truncated ELF file ({type(e).__name__}: {e})") \
+            from None
+
+
+_SHT_SYMTAB, _SHT_NOBITS, _SHT_DYNSYM = 2, 8, 11
+_SHN_UNDEF, _SHN_LORESERVE, _SHN_ABS, _SHN_COMMON = 0, 0xFF00, 0xFFF1, 0xFFF2
+_SYMBOL_KINDS = {0: "notype", 1: "object", 2: "func", 3: "section"}     # STT_*
+
+
+def _cstr(raw: bytes, at: int) -> str:
+    """The NUL-terminated string at offset `at` (a string table entry)."""
+    if not 0 <= at < len(raw):
+        raise ValueError(f"string offset 0x{at:x} outside the file")
+    end = raw.find(b"\0", at)
+    return raw[at:end if end >= 0 else len(raw)].decode("utf-8", "replace")
+
+
+def _parse_elf32(raw: bytes, path: str) -> LoadImage:
+    """ELF32 little-endian, read with struct (the ELF specification's Elf32_Ehdr, Elf32_Phdr,
+    Elf32_Shdr, Elf32_Sym): no third-party parser to import on the start-up path."""
+    (e_type, _machine, _version, entry, phoff, shoff, _flags, _ehsize, phentsize, phnum,
+     shentsize, shnum, shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", raw, 16)
+    if e_type != 2:                                               # ET_EXEC
+        kind = {0: "ET_NONE", 1: "ET_REL", 3: "ET_DYN", 4: "ET_CORE"}.get(e_type, e_type)
+        raise LoadError(f"{path}: not an executable (ELF type {kind}); link it first")
+    segs: List[Segment] = []
+    if phnum and phentsize < 32:
+        raise ValueError(f"program header entries of {phentsize} bytes")
+    for i in range(phnum):
+        (p_type, p_offset, _vaddr, p_paddr, p_filesz, p_memsz, p_flags,
+         _align) = struct.unpack_from("<8I", raw, phoff + i * phentsize)
+        if p_type != 1:                                           # PT_LOAD
+            continue
+        if p_offset + p_filesz > len(raw):
+            raise LoadError(f"{path}: truncated ELF file (segment at 0x{p_paddr:08x} "
+                            f"extends past the end of the file)")
+        segs.append(Segment(p_paddr, raw[p_offset:p_offset + p_filesz],
+                            max(p_memsz, p_filesz), p_flags))
+    if not segs:
+        raise LoadError(f"{path}: no loadable segments")
+    if shnum and shentsize < 40:
+        raise ValueError(f"section header entries of {shentsize} bytes")
+    shdrs = [struct.unpack_from("<10I", raw, shoff + i * shentsize) for i in range(shnum)]
+    if shdrs and shstrndx >= len(shdrs):
+        raise ValueError(f"section name table index {shstrndx} of {len(shdrs)} sections")
+
+    def data(h) -> bytes:
+        if h[1] == _SHT_NOBITS:
+            return b""
+        if h[4] + h[5] > len(raw):
+            raise ValueError(f"section at file offset 0x{h[4]:x} extends past the end")
+        return raw[h[4]:h[4] + h[5]]
+
+    names_raw = data(shdrs[shstrndx]) if shdrs else b""
+    secnames = [_cstr(names_raw, h[0]) if h[0] or names_raw else "" for h in shdrs]
+    sections: Dict[str, Tuple[int, int]] = {}
+    comment: Tuple[str, ...] = ()
+    for name, h in zip(secnames, shdrs):
+        if h[2] & 0x2:                                            # SHF_ALLOC
+            sections[name] = (h[3], h[5])
+        elif name == ".comment" and h[1] != _SHT_NOBITS and h[5] <= 1 << 16:
+            comment = tuple(x.decode("utf-8", "replace") for x in data(h).split(b"\0") if x)
+    syms: List[Symbol] = []
+    for h in shdrs:
+        if h[1] not in (_SHT_SYMTAB, _SHT_DYNSYM):
+            continue
+        table = data(h)
+        if h[6] >= len(shdrs):
+            raise ValueError(f"symbol table's string table index {h[6]}")
+        strtab = data(shdrs[h[6]])
+        for off in range(0, len(table) - 15, 16):
+            st_name, value, size, info, _other, shn = struct.unpack_from("<IIIBBH", table, off)
+            kind = _SYMBOL_KINDS.get(info & 0xF)
+            # linker constants (SHN_ABS) and undefined symbols name no location
+            if kind is None or shn in (_SHN_UNDEF, _SHN_ABS, _SHN_COMMON):
+                continue
+            secname = secnames[shn] if shn < _SHN_LORESERVE and shn < len(secnames) else ""
+            name = _cstr(strtab, st_name) if st_name or strtab else ""
+            syms.append(Symbol(name, value, size, kind, secname))
+    return LoadImage(path, entry, segs, syms, sections, comment, _raw=raw)
+
+
+#: where e-loader writes its records in an S-record image, which has no section table
+#: (LIBS e-loader.c: "No symbol info in SREC files, use hard coded values")
+SREC_LOADER_SECTIONS = {"workgroup_cfg": (0x28, 0x28), "ext_mem_cfg": (0x50, 8),
+                        "loader_cfg": (0x58, 0x10)}
+
+
+def parse_srec(raw: bytes, path: str = "<memory>") -> LoadImage:
+    """Motorola S-records: S0 header, S1/S2/S3 data (16/24/32-bit addresses), S5/S6 counts,
+    S7/S8/S9 the entry point; every record's checksum is checked.  Adjacent data records
+    become one segment."""
+    chunks: List[Tuple[int, bytes]] = []
+    entry = 0
+    for lineno, line in enumerate(raw.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        where = f"{path}:{lineno}"
+        if line[:1] != b"S" or len(line) < 4 or not line[1:2].isdigit():
+            raise LoadError(f"{where}: not an S-record")
+        kind = line[1] - 0x30
+        try:
+            rec = bytes.fromhex(line[2:].decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            raise LoadError(f"{where}: S-record with non-hex characters") from None
+        if not rec or rec[0] != len(rec) - 1:
+            raise LoadError(f"{where}: S-record length byte does not match the record")
+        if (sum(rec[:-1]) + rec[-1]) & 0xFF != 0xFF:
+            raise LoadError(f"{where}: S-record checksum mismatch")
+        alen = {0: 2, 1: 2, 2: 3, 3: 4, 5: 2, 6: 3, 7: 4, 8: 3, 9: 2}.get(kind)
+        if alen is None or len(rec) < 2 + alen:
+            raise LoadError(f"{where}: unknown or short S-record type S{kind}")
+        addr = int.from_bytes(rec[1:1 + alen], "big")
+        data = rec[1 + alen:-1]
+        if kind in (1, 2, 3):
+            if addr + len(data) > 1 << 32:
+                raise LoadError(f"{where}: S-record data past the 4 GB address space")
+            chunks.append((addr, data))
+        elif kind in (7, 8, 9):
+            entry = addr
+    if not chunks:
+        raise LoadError(f"{path}: no data records in the S-record file")
+    chunks.sort(key=lambda c: c[0])
+    segs: List[Segment] = []
+    for addr, data in chunks:
+        last = segs[-1] if segs else None
+        if last is not None and addr < last.end:
+            raise LoadError(f"{path}: overlapping S-records at 0x{addr:08x}")
+        if last is not None and addr == last.end:
+            last.data += data
+            last.memsz += len(data)
+        else:
+            segs.append(Segment(addr, bytes(data), len(data), 0x7))
+    img = LoadImage(path, entry, segs, [], {}, _raw=raw)
+    if img.is_core_local():
+        img.sections = dict(SREC_LOADER_SECTIONS)
+    return img

@@ -26,6 +26,9 @@ it the way GNU objdump (binutils 2.40, ``binutils/objdump.c``) does:
   ``0x1c6`` when the file has no symbols.
 
 Relocations are not applied or printed (objdump ``-d`` without ``-r`` does neither).
+
+``epiphany-emu disasm`` also takes objdump's ``-S`` (source lines between the instructions:
+``loader.objdump_source``) and its header dumps ``-f -p -h -t -r -x`` (``loader.objdump_info``).
 """
 from __future__ import annotations
 
@@ -116,15 +119,43 @@ def _cstr(table: bytes, off: int) -> str:
     return table[off:end].decode("latin-1")
 
 
-def read_image(blob: bytes) -> Image:
-    """Parse an Epiphany ELF file (its bytes); raises ObjdumpError for anything else."""
+@dataclass
+class ElfTables:
+    """The raw tables of an ELF file and which section headers BFD makes sections of."""
+    blob: bytes
+    e_type: int
+    e_entry: int
+    e_flags: int
+    e_phoff: int
+    e_phnum: int
+    shdrs: List[Dict[str, int]]
+    shstr: bytes
+    symtab_idx: int
+    not_sections: set          #: section header indices that are no BFD section
+    has_reloc: bool            #: BFD's HAS_RELOC
+    reloc_for: Dict[int, List[int]]   #: section index -> its relocation sections
+
+    def contents(self, h) -> bytes:
+        if h["sh_type"] == _SHT_NOBITS:
+            return b""
+        off, size = h["sh_offset"], h["sh_size"]
+        if off + size > len(self.blob):
+            raise ObjdumpError("truncated ELF file (section data past end of file)")
+        return self.blob[off:off + size]
+
+    def secname(self, h) -> str:
+        return _cstr(self.shstr, h["sh_name"]) if self.shstr else ""
+
+
+def read_tables(blob: bytes) -> ElfTables:
+    """The ELF header, section headers and BFD's view of them; raises ObjdumpError."""
     if blob[:4] != b"\x7fELF":
         raise ObjdumpError("not an ELF file")
     if len(blob) < 52:
         raise ObjdumpError("truncated ELF file (incomplete ELF header)")
     if blob[4] != 1 or blob[5] != 1:
         raise ObjdumpError("not a 32-bit little-endian ELF file, so not Epiphany")
-    (e_type, e_machine, _ver, _entry, _phoff, e_shoff, _flags, _ehsize, _phentsize, _phnum,
+    (e_type, e_machine, _ver, e_entry, e_phoff, e_shoff, e_flags, _ehsize, _phentsize, e_phnum,
      e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", blob, 16)
     if e_machine != EM_EPIPHANY:
         raise ObjdumpError(f"ELF file for another machine (e_machine 0x{e_machine:x}), "
@@ -141,37 +172,26 @@ def read_image(blob: bytes) -> Image:
         e_shstrndx = struct.unpack_from("<I", blob, e_shoff + 24)[0]
     shdrs = [dict(zip(_SHDR_FIELDS, struct.unpack_from("<10I", blob, e_shoff + 40 * i)))
              for i in range(e_shnum)]
-
-    def contents(h) -> bytes:
-        if h["sh_type"] == _SHT_NOBITS:
-            return b""
-        off, size = h["sh_offset"], h["sh_size"]
-        if off + size > len(blob):
-            raise ObjdumpError("truncated ELF file (section data past end of file)")
-        return blob[off:off + size]
-
-    shstr = b""
+    t = ElfTables(blob, e_type, e_entry, e_flags, e_phoff, e_phnum, shdrs, b"", 0, set(),
+                  False, {})
     if 0 < e_shstrndx < len(shdrs):
-        shstr = contents(shdrs[e_shstrndx])
-
-    def secname(h) -> str:
-        return _cstr(shstr, h["sh_name"]) if shstr else ""
+        t.shstr = t.contents(shdrs[e_shstrndx])
 
     # the first SHT_SYMTAB is the symbol table (BFD's elf_onesymtab); its string table, the
     # section-name table and the relocation sections that apply to other sections are no
     # BFD sections (symbols "in" them count as absolute)
     symtab_idx = next((i for i, h in enumerate(shdrs) if h["sh_type"] == _SHT_SYMTAB), 0)
+    t.symtab_idx = symtab_idx
     not_sections = {0, symtab_idx}
-    has_reloc = False
     if symtab_idx:
         not_sections.add(shdrs[symtab_idx]["sh_link"])
     if e_shstrndx < len(shdrs):
         not_sections.add(e_shstrndx)
     for i, h in enumerate(shdrs):
-        t = h["sh_type"]
-        if t == _SHT_SYMTAB_SHNDX:
+        typ = h["sh_type"]
+        if typ == _SHT_SYMTAB_SHNDX:
             not_sections.add(i)
-        if t in (_SHT_REL, _SHT_RELA):
+        if typ in (_SHT_REL, _SHT_RELA):
             executable = e_type in (_ET_EXEC, _ET_DYN)
             info = h["sh_info"]
             if ((executable and h["sh_flags"] & _SHF_ALLOC) or h["sh_link"] == 0
@@ -179,7 +199,18 @@ def read_image(blob: bytes) -> Image:
                     or shdrs[info]["sh_type"] in (_SHT_REL, _SHT_RELA)):
                 continue            # BFD presents it as a normal section
             not_sections.add(i)
-            has_reloc = True
+            t.has_reloc = True
+            t.reloc_for.setdefault(info, []).append(i)
+    t.not_sections = not_sections
+    return t
+
+
+def read_image(blob: bytes) -> Image:
+    """Parse an Epiphany ELF file (its bytes); raises ObjdumpError for anything else."""
+    t = read_tables(blob)
+    shdrs, e_type, not_sections, has_reloc = t.shdrs, t.e_type, t.not_sections, t.has_reloc
+    symtab_idx = t.symtab_idx
+    contents, secname = t.contents, t.secname
 
     sections: List[Section] = []
     by_index: Dict[int, Section] = {}
@@ -341,6 +372,8 @@ class Lister:
         # disassemble_info.bytes_per_chunk survives across blocks and sections: 0 until the
         # first instruction is disassembled (then the Epiphany disassembler sets 2)
         self.bytes_per_chunk = 0
+        #: with a loader.objdump_source.SourceLines: -S, source lines before instructions
+        self.source = None
 
     # -- symbols (objdump's find_symbol_for_address and friends) ------------------------------
     def _ok(self, want_section: bool, i: int) -> bool:
@@ -430,6 +463,8 @@ class Lister:
                 out.append("\t...\n")
                 addr += nz
                 continue
+            if self.source is not None:
+                out.append(self.source.show(vma + addr))
             col = f"{(vma + addr) & 0xFFFFFFFF:08x}"[skip_addr_chars:]
             stripped = col.lstrip("0")
             if not stripped:
@@ -578,8 +613,31 @@ def _int(s: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {s!r}") from None
 
 
+#: the parser is made without -h/--help: -h is objdump's --section-headers (emu.cli)
+ADD_HELP = False
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="ELF file(s) to disassemble")
+    p.add_argument("--help", action="help", help="show this help message and exit")
+    p.add_argument("-d", "--disassemble", action="store_true",
+                   help="disassemble the code sections (the default without other options)")
+    p.add_argument("-S", "--source", action="store_true",
+                   help="disassemble with the source lines interleaved (DWARF line table; "
+                        "the sources are read from where the debug information says)")
+    p.add_argument("-f", "--file-headers", action="store_true",
+                   help="the file header: architecture, BFD flags, start address")
+    p.add_argument("-p", "--private-headers", action="store_true",
+                   help="the program header (segments)")
+    p.add_argument("-h", "--section-headers", "--headers", action="store_true",
+                   help="the section headers: size, VMA, LMA, file offset, alignment, flags")
+    p.add_argument("-t", "--syms", action="store_true", help="the symbol table")
+    p.add_argument("-r", "--reloc", action="store_true",
+                   help="the relocations of a relocatable file (not with -d)")
+    p.add_argument("-a", "--archive-headers", action="store_true",
+                   help="the file's name (objdump prints archive members here)")
+    p.add_argument("-x", "--all-headers", action="store_true",
+                   help="all of -a -f -p -h -r -t")
     p.add_argument("-j", "--section", action="append", metavar="NAME",
                    help="only this section (may be repeated; data sections too), like "
                         "objdump -j")
@@ -619,14 +677,35 @@ def _write(text: str) -> bool:
 def run(args) -> int:
     status = 0
     seen = set()
+    x = args.all_headers
+    heads = dict(archive=args.archive_headers or x, file_header=args.file_headers or x,
+                 private=args.private_headers or x, headers=args.section_headers or x,
+                 syms=args.syms or x, relocs=args.reloc or x)
+    dis = args.disassemble or args.source or not any(heads.values())
     for path in args.files:
         try:
-            image = load(path)
+            with open(path, "rb") as f:
+                blob = f.read()
+            tables = read_tables(blob)
+            image = read_image(blob)
             if args.section:
                 seen.update(s.name for s in image.sections if s.name in args.section)
-            text = disassemble(image, None if args.no_header else path,
-                               sections=args.section, start_address=args.start_address,
-                               stop_address=args.stop_address)
+            if dis and args.reloc and tables.has_reloc:
+                raise ObjdumpError("-r with -d (relocations inside the listing) is not "
+                                   "supported; use them one at a time")
+            text = ""
+            if any(heads.values()):
+                from .objdump_info import dump
+                text = dump(tables, path, sections=args.section, disassemble=dis, **heads)
+            if dis:
+                lister = Lister(image, args.start_address, args.stop_address)
+                if args.source:
+                    from .objdump_source import SourceLines
+                    lister.source = SourceLines(blob)
+                body = lister.listing(args.section)
+                if not text and not args.no_header:
+                    text = file_header(path)
+                text += body
         except OSError as exc:
             print(f"epiphany-emu: {path}: {_describe(exc)}", file=sys.stderr)
             status = 2

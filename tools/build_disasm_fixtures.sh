@@ -12,6 +12,9 @@
 #   asm_edges.elf             asm_edges.s assembled and linked with ld -Ttext=0
 #   FILE.dis                  `epiphany-elf-objdump -d FILE` for each FILE above
 #   FILE.*.dis                listings with -j / --start-address / --stop-address
+#   FILE.x.dis                `epiphany-elf-objdump -x FILE` (every header) for each FILE
+#   printf_loops-O2.elf.S.dis `epiphany-elf-objdump -S` (source interleaved; run here, where
+#                             the debug information finds printf_loops.c)
 # The build is reproducible byte for byte: it runs inside the fixture directory with relative
 # paths, and -fdebug-prefix-map removes the directory from the debug information.
 set -euo pipefail
@@ -52,7 +55,9 @@ epiphany-elf-ld -Ttext=0 --no-warn-rwx-segments "$tmp/asm_edges.o" -o asm_edges.
 
 for f in *.elf *.o; do
     epiphany-elf-objdump -d "$f" > "$f.dis"
+    epiphany-elf-objdump -x "$f" > "$f.x.dis"
 done
+epiphany-elf-objdump -S printf_loops-O2.elf > printf_loops-O2.elf.S.dis
 # listings with options (names listed in tests/loader/test_objdump.py OPTION_GOLDENS)
 epiphany-elf-objdump -d --start-address=0x42 --stop-address=0x70 asm_edges.elf \
     > asm_edges.elf.range.dis

@@ -18,6 +18,8 @@ API::
 """
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from typing import List, Optional, Sequence, Tuple
 
 from ..bytecode import Program
@@ -32,8 +34,39 @@ __all__ = ["compile_source", "compile_file", "preprocess_file", "preprocess_sour
            "CompileError", "BUNDLED_MODULES", "default_search_path"]
 
 
+#: Python frames the recursive-descent parser may use: about 8 per level of parentheses, so
+#: expressions nest some 2,500 deep (ePython's bison parser: about 10,000).  Python 3.11 runs
+#: Python-to-Python calls without C recursion; older versions get a limit their C stack holds.
+RECURSION_LIMIT = 20000 if sys.version_info >= (3, 11) else 8000
+
+
+@contextmanager
+def _deep_recursion():
+    old = sys.getrecursionlimit()
+    if old < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _parse_and_link(pre: "_pp.Preprocessed", linker):
+    """Parse and link; a program nested too deeply for the parser's stack is ePython's
+    ``memory exhausted`` error (bison's message when its stack is full) at the token
+    reached."""
+    parser = Parser(Lexer(pre.lines))
+    with _deep_recursion():
+        try:
+            return linker(parser.parse())
+        except RecursionError:
+            tok = parser.tok
+            raise CompileError(f"memory exhausted at line {tok.line} of file {tok.filename}",
+                               tok.filename, tok.line) from None
+
+
 def _compile(pre: "_pp.Preprocessed") -> Program:
-    return link(Parser(Lexer(pre.lines)).parse())
+    return _parse_and_link(pre, link)
 
 
 def compile_with_pads(text: str, filename: str = "<string>",
@@ -41,7 +74,7 @@ def compile_with_pads(text: str, filename: str = "<string>",
     """Like :func:`compile_source`, also giving the offsets of the bytes after while loops
     that ePython leaves uninitialised (for byte comparisons with ePython's output)."""
     pre = _pp.preprocess_source(text, filename, search_path)
-    return link_image(Parser(Lexer(pre.lines)).parse())
+    return _parse_and_link(pre, link_image)
 
 
 def compile_source(text: str, filename: str = "<string>",

@@ -103,3 +103,42 @@ def compare(exp: Expected, stdout: str, stderr: str) -> List[str]:
     if errs != sorted(exp.stderr):
         problems.append(f"errors: expected {exp.stderr}, got {errs}")
     return problems
+
+
+def compare_phases(phases: List[List[Tuple[int, str]]], errors: List[str], stdout: str,
+                   stderr: str) -> List[str]:
+    """Differences between a run's output and output given as *phases*: lists of (core,
+    text) printed one phase after the other (a ``sync()`` or a message orders them), in no
+    defined order across cores inside a phase.  ``text`` is what follows a ``[device N] ``
+    (or ``device N> ``) prefix up to the next prefix or line end.  Text before the first
+    prefix is a difference, so is output beyond the last phase.  ``errors``: the
+    ``Error from core N: ...`` lines expected on stderr, in any order."""
+    problems: List[str] = []
+    lines = [ln for ln in stdout.splitlines() if ln.strip()]
+    text = "\n".join(lines)
+    first = _PREFIX.search(text)
+    head = text if first is None else text[:first.start()]
+    if head.strip():
+        problems.append(f"output before the first [device N] prefix: {head!r}")
+    got = _pieces(lines)
+    pos = 0
+    for i, phase in enumerate(phases):
+        chunk = got[pos:pos + len(phase)]
+        pos += len(phase)
+        want, have = {}, {}
+        for core, t in phase:
+            want.setdefault(core, []).append(t)
+        for core, t in chunk:
+            have.setdefault(core, []).append(t)
+        for core in sorted(set(want) | set(have)):
+            if want.get(core, []) != have.get(core, []):
+                problems.append(f"phase {i}, core {core}: expected {want.get(core, [])}, "
+                                f"got {have.get(core, [])}")
+        if problems:
+            break
+    if not problems and pos < len(got):
+        problems.append(f"more output than expected: {got[pos:]}")
+    errs = sorted(ln for ln in stderr.splitlines() if _ERROR.match(ln))
+    if errs != sorted(errors):
+        problems.append(f"errors: expected {sorted(errors)}, got {errs}")
+    return problems

@@ -135,3 +135,16 @@ def test_global_assigned_before_the_def_is_shared():
 def test_parameter_is_local_even_with_a_global_of_that_name():
     p = compile_source("a=5\ndef f(a):\n    return a\nprint f(a)\n", "t.py")
     assert p.nsymbols == 3
+
+
+def test_deep_nesting_compiles_or_is_memory_exhausted():
+    """Regression: about 120 levels of parentheses raised Python's RecursionError (a
+    traceback from ``epython``).  Now some 2,500 levels compile, and deeper ones are
+    ePython's own message for a program its parser's stack cannot hold."""
+    import sys
+    limit = sys.getrecursionlimit()
+    prog = compile_source("x=" + "(" * 1000 + "1" + ")" * 1000 + "\n", "d.py")
+    assert prog.code[:2] == b"\x00\x0f"
+    e = error_of("a=1\nx=" + "1+(" * 6000 + "1" + ")" * 6000 + "\n", "d.py")
+    assert str(e) == "memory exhausted at line 2 of file d.py"
+    assert sys.getrecursionlimit() == limit          # restored

@@ -108,3 +108,69 @@ def test_request_stop_from_another_thread():
     assert (Stop(st), k) == (Stop.USER, -1)
     assert h.e.get_pc(0) in pcs[2:]
     assert h.chip.counters(0)["instructions"] > 1000
+
+
+# ---- host breakpoints ---------------------------------------------------------------------------
+
+def _counting_loop(h, n=10):
+    """r1 counts down from n; r2 += 3 each pass; then TRAP 0."""
+    pcs = h.asm(("mov_i16", dict(rd=1, imm=n)),
+                ("addi16", dict(rd=2, rn=2, imm=3)),           # loop body
+                ("subi16", dict(rd=1, rn=1, imm=1)),
+                ("bcond16", dict(cond=1, imm=-2)),              # bne body
+                ("trap16", dict(imm=0)))
+    h.start(r2=0)
+    return pcs
+
+
+@pytest.mark.parametrize("blocks", [True, False])
+def test_breakpoint_stops_before_the_instruction_and_continues_past_it(blocks):
+    h = Harness()
+    h.e.use_blocks = blocks
+    pcs = _counting_loop(h)
+    h.e.break_add(pcs[1])
+    hits = []
+    while True:
+        st, k = h.e.run(0)
+        if Stop(st) != Stop.BRK:
+            break
+        assert h.e.stop_info(0)["pc"] == pcs[1] and h.e.get_pc(0) == pcs[1]
+        hits.append(h.get("r2"))              # the add has not run yet
+    assert Stop(st) == Stop.TRAP
+    assert hits == [3 * i for i in range(10)]
+    assert h.get("r2") == 30
+
+
+def test_breakpoints_change_no_cycle():
+    """Self-consistency: a run stopped at a breakpoint ten times ends with the cycles and
+    counters of a run without it."""
+    def run(with_break):
+        h = Harness()
+        pcs = _counting_loop(h, 50)
+        if with_break:
+            h.e.break_add(pcs[2])
+        while Stop(h.e.run(0)[0]) == Stop.BRK:
+            pass
+        return h.chip.counters(0)
+    assert run(True) == run(False)
+
+
+def test_local_breakpoint_applies_to_every_core_and_can_be_removed():
+    h = Harness(rows=1, cols=2)
+    code = [("mov_i16", dict(rd=1, imm=1)), ("trap16", dict(imm=0))]
+    pcs = h.asm(*code)
+    for k in (0, 1):
+        h.e.mem_write(pcs[0], h.e.mem_read(pcs[0], 4, 0), k)
+        h.e.set_pc(k, pcs[0])
+        h.e.set_idle(k, False)
+    h.e.break_add(pcs[1])
+    seen = set()
+    for _ in range(2):
+        st, k = h.e.run(0)
+        assert Stop(st) == Stop.BRK
+        seen.add(k)
+        h.e.set_pc(k, pcs[1] + 2)              # skip the TRAP: the core runs off into 0xAA..
+        h.e.set_halted(k, True)
+    assert seen == {0, 1}
+    h.e.break_remove(pcs[1])
+    assert h.e.breaks() == []

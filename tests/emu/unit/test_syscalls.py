@@ -128,3 +128,143 @@ def test_gettimeofday_counts_at_the_models_clock(clock_hz):
     sec, usec = struct.unpack("<qi", h.mem(BUF, 12))
     assert sec == cycles // clock_hz
     assert usec == (cycles % clock_hz) * 1_000_000 // clock_hz
+
+
+# ---- every service the C libraries trap for (issue 15 item 3) --------------------------------
+
+ENOSYS, EFBIG, EISDIR, EEXIST = (NEWLIB_ERRNO[n] for n in ("ENOSYS", "EFBIG", "EISDIR",
+                                                           "EEXIST"))
+
+
+def cstr2(h, at, s):
+    h.poke(at, s.encode() + b"\0")
+    return at
+
+
+def notices(h):
+    return h.chip.io.stderr.getvalue().decode()
+
+
+def test_link_then_unlink_is_newlibs_rename(hs):
+    """newlib's rename() is link(old, new) then unlink(old) (toolchain libc.a __rename_r):
+    with SYS_link served the file moves; the source is gone only after the link succeeded."""
+    h, box = hs
+    (box / "old.txt").write_text("data")
+    assert trap(h, 7, cstr2(h, PATH, "old.txt"), cstr2(h, PATH + 64, "new.txt"), 0,
+                r3=21)[:2] == (0, 0)                                        # SYS_link
+    assert (box / "new.txt").read_text() == "data"
+    assert trap(h, 7, cstr2(h, PATH, "old.txt"), 0, 0, r3=7)[:2] == (0, 0)  # SYS_unlink
+    assert not (box / "old.txt").exists() and (box / "new.txt").read_text() == "data"
+
+
+def test_link_onto_an_existing_file_fails_with_eexist(hs):
+    h, box = hs
+    (box / "a").write_text("a")
+    (box / "b").write_text("b")
+    assert trap(h, 7, cstr2(h, PATH, "a"), cstr2(h, PATH + 64, "b"), 0, r3=21)[:2] == \
+        (-1, EEXIST)
+    assert (box / "b").read_text() == "b"
+
+
+def test_link_out_of_the_sandbox_is_refused(hs):
+    h, box = hs
+    (box / "a").write_text("a")
+    assert trap(h, 7, cstr2(h, PATH, "a"), cstr2(h, PATH + 64, "../a"), 0, r3=21)[:2] == \
+        (-1, EACCES)
+
+
+def test_stat_of_a_sandbox_file(hs):
+    h, box = hs
+    (box / "s.txt").write_bytes(b"x" * 1234)
+    assert trap(h, 7, cstr2(h, PATH, "s.txt"), BUF, 0, r3=15)[:2] == (0, 0)
+    st = h.mem(BUF, 88)
+    assert struct.unpack_from("<i", st, 16)[0] == 1234
+    assert struct.unpack_from("<I", st, 4)[0] & 0o170000 == 0o100000
+    assert struct.unpack_from("<q", st, 40)[0] == int(os.stat(box / "s.txt").st_mtime)
+
+
+def test_fstat_of_the_console_is_a_character_device():
+    """newlib 3.3's isatty() is fstat + S_ISCHR: stdout must look like a terminal device."""
+    h = Harness()
+    assert trap(h, 7, 1, BUF, 0, r3=10)[:2] == (0, 0)
+    assert struct.unpack_from("<I", h.mem(BUF, 88), 4)[0] & 0o170000 == 0o020000
+
+
+def test_lseek_bad_whence_is_einval_and_seek_past_2gb_is_eoverflow(hs):
+    h, box = hs
+    fd, _, _ = trap(h, 2, cstr(h, "f"), 2 | O_CREAT)
+    assert trap(h, 7, fd, 0, 7, r3=6)[:2] == (-1, NEWLIB_ERRNO["EINVAL"])
+    assert trap(h, 7, fd, 0x7FFFFFFF, 0, r3=6)[:2] == (0x7FFFFFFF, 0)
+    assert trap(h, 7, fd, 1, 1, r3=6)[:2] == (-1, NEWLIB_ERRNO["EOVERFLOW"])
+
+
+def test_fifo_in_the_sandbox_is_refused_without_blocking(hs):
+    """Opening a FIFO for reading would wait for a writer forever: only regular files."""
+    h, box = hs
+    os.mkfifo(box / "pipe")
+    (box / "dir").mkdir()
+    assert trap(h, 2, cstr(h, "pipe"), 0)[:2] == (-1, EACCES)
+    assert trap(h, 2, cstr(h, "pipe"), 1)[:2] == (-1, NEWLIB_ERRNO["ENXIO"])   # no reader
+    assert trap(h, 2, cstr(h, "dir"), 0)[:2] == (-1, EISDIR)
+    assert "only regular files" in notices(h)
+
+
+def test_file_size_cap(hs):
+    h, box = hs
+    h.chip.io.max_file_size = 10
+    fd, _, _ = trap(h, 2, cstr(h, "big"), 1 | O_CREAT)
+    h.poke(BUF, b"0123456789abcdef")
+    assert trap(h, 0, fd, BUF, 6)[:2] == (6, 0)
+    assert trap(h, 0, fd, BUF, 6)[:2] == (4, 0)            # up to the cap, like RLIMIT_FSIZE
+    assert trap(h, 0, fd, BUF, 6)[:2] == (-1, EFBIG)
+    assert (box / "big").read_bytes() == b"0123450123"
+    assert notices(h).count("--max-file-size") == 1
+
+
+def test_open_without_sandbox_says_once_how_to_allow_it():
+    h = Harness()
+    for _ in range(3):
+        assert trap(h, 2, cstr(h, "data.txt"), 0)[:2] == (-1, EACCES)
+    assert notices(h).count("--sandbox DIR") == 1 and "data.txt" in notices(h)
+
+
+def test_unknown_traps_and_subcodes_are_reported_once():
+    h = Harness()
+    for _ in range(3):
+        assert trap(h, 9)[:2] == (-1, 0)                     # esim-corner-cases 10a
+        assert trap(h, 7, 0, 0, 0, r3=77)[:2] == (-1, ENOSYS)
+    text = notices(h)
+    assert text.count("TRAP 9") == 1 and text.count("subcode 77") == 1
+
+
+def test_getpid_trap_is_enosys_as_in_the_gnu_simulator():
+    """errata: TRAP 7 SYS_getpid returns -1 with errno ENOSYS (88), as the GNU simulator does
+    (esim-corner-cases 10a); libgloss's own getpid() returns 1 without trapping."""
+    h = Harness()
+    assert trap(h, 7, 0, 0, 0, r3=8)[:2] == (-1, ENOSYS)
+
+
+def test_program_arguments_through_sys_argc_argnlen_argn():
+    h = Harness()
+    h.chip.io.argv = ["prog.elf", "first", "second arg"]
+    assert trap(h, 7, 0, 0, 0, r3=22)[:2] == (3, 0)                        # SYS_argc
+    assert trap(h, 7, 2, 0, 0, r3=23)[:2] == (10, 0)                       # SYS_argnlen
+    assert trap(h, 7, 1, BUF, 0, r3=24)[:2] == (BUF, 0)                    # SYS_argn
+    assert h.mem(BUF, 6) == b"first\0"
+    assert trap(h, 7, 3, BUF, 0, r3=24)[:2] == (-1, NEWLIB_ERRNO["EINVAL"])
+
+
+def test_time_writes_the_abis_time_t():
+    from emu.libc_abi import ABIS
+    h = Harness()
+    h.poke(BUF, b"\xee" * 8)
+    h.chip.syscalls.abi = ABIS["esdk-2016"]
+    assert trap(h, 7, BUF, 0, 0, r3=18)[:2] == (0, 0)
+    assert h.mem(BUF, 8) == b"\0\0\0\0\xee\xee\xee\xee"     # a 4-byte time_t, nothing more
+
+
+def test_huge_lengths_are_efault_without_allocating():
+    h = Harness()
+    for n in (0x7FFFFFFF, 0xFFFFFFFF):
+        assert trap(h, 0, 1, BUF, n)[:2] == (-1, NEWLIB_ERRNO["EFAULT"])
+        assert trap(h, 1, 0, BUF, n)[:2] == (-1, NEWLIB_ERRNO["EFAULT"])

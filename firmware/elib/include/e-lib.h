@@ -1,0 +1,2 @@
+/* e-lib.h -- the ESDK's other spelling of e_lib.h. */
+#include "e_lib.h"
