@@ -40,24 +40,15 @@ cdef inline uint64_t cyc_of(uint64_t q) noexcept nogil:
     return (q + MESH_TICK - 1) // MESH_TICK
 
 
-cdef inline uint64_t link_use(Link* L, uint64_t tq) noexcept nogil:
-    """A transaction enters link L at tick tq; returns the tick it starts crossing.  A link
-    carries one transaction per cycle in each direction, whatever its size (MAN §3: 8 bytes
-    per cycle; a byte costs a transaction as a double word does)."""
-    cdef uint64_t start = tq if tq > L.busy_until else L.busy_until
-    L.busy_until = start + MESH_TICK
-    L.busy_cycles += 1
-    L.packets += 1
-    return start
-
-
 cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int dcol,
                          uint64_t tq, uint32_t nbytes, uint32_t* hops) noexcept nogil:
     """Send a transaction from chip position (row, col) to (drow, dcol) by XY routing (first
     along the row, then along the column; MAN §3 table 3.1), through `links` (4 per core:
     N E S W), starting at tick tq.  dcol may be ch.cols for the chip's east edge (off-chip
     traffic leaves through the edge core's east link).  Returns the tick it arrives; *hops
-    receives the number of routers it crossed."""
+    receives the number of routers it crossed.  A link carries one transaction per cycle in
+    each direction, whatever its size (MAN §3: 8 bytes per cycle; a byte costs a transaction
+    as a double word does)."""
     cdef Link* L = &links[(row * ch.cols + (col if col < ch.cols else ch.cols - 1)) * 4]
     cdef uint32_t hq = ch.tm.hop_q
     cdef int n = 0, step
@@ -66,7 +57,7 @@ cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int 
         step = 1 if dcol > col else -1
         L += DIR_E if step > 0 else DIR_W
         while col != dcol:
-            s = tq if tq > L.busy_until else L.busy_until      # (link_use, inlined)
+            s = tq if tq > L.busy_until else L.busy_until      # (waits for the link)
             L.busy_until = s + MESH_TICK
             L.busy_cycles += 1
             L.packets += 1
