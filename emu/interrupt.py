@@ -39,11 +39,41 @@ def signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
+class EarlySignals:
+    """``with EarlySignals() as early:`` -- a stop signal that comes before the run starts
+    (while the program is being loaded, the output files opened) is kept in ``early.got``;
+    ``run_interruptible(..., early=early)`` then stops the run at once, so that the signal
+    ends the command the same way whenever it comes.  Outside the main thread it does
+    nothing."""
+
+    def __init__(self, signals: Sequence[int] = STOP_SIGNALS):
+        self.signals = signals
+        self.got: list = []
+        self._old: dict = {}
+
+    def _handler(self, signum, frame):
+        if self.got:
+            raise KeyboardInterrupt
+        self.got.append(signum)
+
+    def __enter__(self) -> "EarlySignals":
+        if threading.current_thread() is threading.main_thread():
+            for s in self.signals:
+                self._old[s] = signal.signal(s, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for s, h in self._old.items():
+            signal.signal(s, h)
+
+
 def run_interruptible(target: Callable[[], T], request_stop: Callable[[], None],
-                      signals: Sequence[int] = STOP_SIGNALS) -> Tuple[T, Optional[int]]:
+                      signals: Sequence[int] = STOP_SIGNALS,
+                      early: Optional[EarlySignals] = None) -> Tuple[T, Optional[int]]:
     """``target()`` run in a worker thread while the calling (main) thread turns any of
     ``signals`` into ``request_stop()``.  Returns (what ``target`` returned, the number of the
-    first signal received or None).  An exception raised by ``target`` is raised here."""
+    first signal received or None).  An exception raised by ``target`` is raised here.
+    ``early``: signals received before (see EarlySignals) stop the run at its start."""
     if threading.current_thread() is not threading.main_thread():
         return target(), None
     box: dict = {}
@@ -54,7 +84,9 @@ def run_interruptible(target: Callable[[], T], request_stop: Callable[[], None],
         except BaseException as e:        # handed to the caller below
             box["error"] = e
 
-    got: list = []
+    got: list = list(early.got) if early is not None else []
+    if got:
+        request_stop()
 
     def handler(signum, frame):
         if got:

@@ -10,7 +10,7 @@ from typing import Optional
 from loader.elf import LoadError, LoadImage, read_elf
 
 from .chip import Chip, ChipConfig
-from .interrupt import run_interruptible, signal_name
+from .interrupt import EarlySignals, run_interruptible, signal_name
 from .libc_abi import ABIS as LIBC_ABIS
 from .report import deadlock_report, fault_report, stop_report, unaligned_summary
 from .stops import Stop
@@ -157,7 +157,8 @@ def add_arguments(p):
                    help="what colours the cores of --heatmap (default: busy cycles)")
     o.add_argument("--metrics", metavar="FILE.json",
                    help="write the run's outcome as JSON: stop reason, exit status, emulated "
-                        "cycles, instructions (what `epiphany-emu batch` records)")
+                        "cycles, instructions, wall time and aggregate MIPS (what `epiphany-emu "
+                        "batch` records)")
     o.add_argument("--trace", metavar="FILE",
                    help="write one line per executed instruction to FILE: cycle, core id, PC, "
                         "disassembly, registers and memory written")
@@ -176,15 +177,16 @@ class _Usage(Exception):
 def run(args) -> int:
     """``epiphany-emu load``: options → chip → outputs → run → reports; the exit status."""
     outputs = _Outputs()
-    try:
-        img = _check_options(args)
-        chip = _make_chip(args, img)
-        _setup_outputs(args, chip, img, outputs)
-    except _Usage as e:
-        outputs.discard()
-        print(f"epiphany-emu: {e}", file=sys.stderr)
-        return 2
-    res, wall, sig = _run(chip, args.max_cycles, outputs)
+    with EarlySignals() as early:      # Ctrl-C while loading ends the run as during it
+        try:
+            img = _check_options(args)
+            chip = _make_chip(args, img)
+            _setup_outputs(args, chip, img, outputs)
+        except _Usage as e:
+            outputs.discard()
+            print(f"epiphany-emu: {e}", file=sys.stderr)
+            return 2
+        res, wall, sig = _run(chip, args.max_cycles, outputs, early)
     return _report(args, chip, img, res, wall, sig, outputs)
 
 
@@ -342,11 +344,12 @@ def _setup_outputs(args, chip: Chip, img: LoadImage, out: _Outputs) -> None:
     chip.engine.enable_trace(1 << 16, lo, hi, tcores)
 
 
-def _run(chip: Chip, max_cycles: int, out: _Outputs):
+def _run(chip: Chip, max_cycles: int, out: _Outputs, early=None):
     """Run to the end; (RunResult, wall-clock seconds, the signal that stopped it or None)."""
     t0 = time.perf_counter()
     try:
-        res, sig = run_interruptible(lambda: chip.run(max_cycles), chip.request_stop)
+        res, sig = run_interruptible(lambda: chip.run(max_cycles), chip.request_stop,
+                                     early=early)
     finally:
         wall = time.perf_counter() - t0
         if out.trace is not None:
@@ -422,9 +425,11 @@ def _report(args, chip: Chip, img: LoadImage, res, wall: float, sig, out: _Outpu
 def _write_metrics(path: str, chip: Chip, res, wall: float) -> None:
     import json
     cores = chip.loaded_cores or list(range(chip.ncores))
+    n = sum(chip.counters(k)["instructions"] for k in cores)
     doc = dict(stop=str(res.stop), exit_code=res.exit_code, cycles=res.cycles,
-               instructions=sum(chip.counters(k)["instructions"] for k in cores),
-               wall_seconds=round(wall, 6))
+               instructions=n, wall_seconds=round(wall, 6),
+               # aggregate emulated MIPS over every core of the run (host wall time)
+               mips=round(n / wall / 1e6, 3) if wall > 0 else None)
     try:
         with open(path, "w") as f:
             json.dump(doc, f)

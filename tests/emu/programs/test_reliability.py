@@ -93,6 +93,20 @@ def test_a_signal_stops_a_compute_bound_run_at_once(tmp_path):
     assert latency < 0.25          # ~0.02 s measured; the bound leaves room for a busy host
 
 
+def test_a_signal_while_loading_stops_the_run_at_its_start(tmp_path):
+    """A SIGINT that comes before the run starts (the CLI still loading) is kept and ends the
+    run as soon as it starts, reported like one during the run."""
+    from emu.interrupt import EarlySignals
+    chip = Chip(ChipConfig.flat(), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
+                                          stderr=io.BytesIO()))
+    with EarlySignals() as early:
+        os.kill(os.getpid(), signal.SIGINT)
+        chip.load_elf(program(tmp_path, "forever", FOREVER))
+        res, sig = run_interruptible(chip.run, chip.request_stop, early=early)
+    assert res.stop == Stop.USER and sig == signal.SIGINT
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def _start(args, stdin=None):
     return subprocess.Popen([sys.executable, "-m", "emu", *args], cwd=ROOT, env=ENV,
                             stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
