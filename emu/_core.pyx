@@ -15,6 +15,29 @@ cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
 
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
+from posix.mman cimport mmap, munmap, PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, \
+    MAP_NORESERVE, MAP_FAILED
+
+
+cdef void* lazy_zalloc(size_t n) noexcept nogil:
+    """n zeroed bytes, 64-byte aligned, straight from the kernel (anonymous mmap): pages the
+    program never touches cost nothing, whatever malloc's heap holds -- calloc hands out
+    recycled heap memory (zeroing it, so touching every page) once earlier frees have raised
+    glibc's mmap threshold, which made a 64x64 chip resident in full.  NULL on failure."""
+    cdef size_t total = n + 64
+    cdef uint8_t* raw = <uint8_t*>mmap(NULL, total, PROT_READ | PROT_WRITE,
+                                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+    if <void*>raw == MAP_FAILED:
+        return NULL
+    (<size_t*>raw)[0] = total
+    return raw + 64
+
+
+cdef void lazy_free(void* p) noexcept nogil:
+    cdef uint8_t* raw
+    if p != NULL:
+        raw = <uint8_t*>p - 64
+        munmap(raw, (<size_t*>raw)[0])
 
 
 include "_gen_regs.pxi"
@@ -1398,7 +1421,7 @@ cdef class RawMemory:
     cdef Py_ssize_t strides[2]
 
     def __cinit__(self, Py_ssize_t rows, Py_ssize_t size):
-        self.data = <uint8_t*>calloc(<size_t>(rows * size if rows * size else 1), 1)
+        self.data = <uint8_t*>lazy_zalloc(<size_t>(rows * size if rows * size else 1))
         if self.data == NULL:
             raise MemoryError()
         self.shape[0] = rows
@@ -1407,7 +1430,7 @@ cdef class RawMemory:
         self.strides[1] = 1
 
     def __dealloc__(self):
-        free(self.data)
+        lazy_free(self.data)
 
     def __getbuffer__(self, Py_buffer* view, int flags):
         view.buf = self.data

@@ -488,21 +488,13 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
 # ---- instruction fetch ------------------------------------------------------------------------
 
 cdef Insn* insn_array(size_t n) noexcept nogil:
-    """Zeroed predecode records, cache-line aligned (one 64-byte record per line).  calloc
-    keeps large arrays lazily zeroed (untouched pages cost nothing); the pointer before the
-    aligned array is the one to free (insn_array_free)."""
-    cdef uint8_t* raw = <uint8_t*>calloc(n * sizeof(Insn) + 64 + sizeof(void*), 1)
-    cdef uintptr_t a
-    if raw == NULL:
-        return NULL
-    a = (<uintptr_t>raw + sizeof(void*) + 63) & ~(<uintptr_t>63)
-    (<void**>a - 1)[0] = raw
-    return <Insn*>a
+    """Zeroed predecode records, cache-line aligned (one 64-byte record per line), lazily
+    zeroed (lazy_zalloc: untouched pages cost nothing; free with insn_array_free)."""
+    return <Insn*>lazy_zalloc(n * sizeof(Insn))
 
 
 cdef void insn_array_free(Insn* p) noexcept nogil:
-    if p != NULL:
-        free((<void**>p - 1)[0])
+    lazy_free(p)
 
 
 cdef inline int fetch_fault(Core* c, uint32_t pc) noexcept nogil:

@@ -125,7 +125,7 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
     elif off == MMR_IRET:
         t.iret = v
     elif off == MMR_IMASK:
-        t.imask = v & IRQ_ALL
+        t.imask = v          # kept whole, as the GNU simulator; only the IRQ bits mask
         irq_update(t)
     elif off == MMR_ILAT:
         t.ilat = v & IRQ_ALL

@@ -11,7 +11,10 @@ cdef inline int sem_movts(Core* c, const Insn* i) noexcept nogil:
 cdef inline int sem_movfs(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t off = <uint32_t>i.imm
     if off == MMR_PC:
-        c.r[i.rd] = c.pc + i.size  # PC reads as the next sequential PC (MAN §6)
+        # the MOVFS's own address, as the GNU simulator reads it (CGEN h-pc) and Adapteva's
+        # testsuite for it expects (movfs.cgs; hwloops.s computes position-independent loop
+        # bounds from it); docs/errata.md 14
+        c.r[i.rd] = c.pc
     else:
         c.r[i.rd] = mmr_read(c, off)
     return EXEC_OK

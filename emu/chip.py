@@ -267,8 +267,10 @@ class Chip:
             e.reset_core(k)
             if local:
                 e.sram(k)[:] = 0          # e-loader clears each core's SRAM
+            if local and img.has_loader_records():
                 # and leaves e-hal's register reset (ee_reset_regs): every interrupt but
-                # SYNC masked, MESHCONFIG 2 (fact sheet §6.4 step 2)
+                # SYNC masked, MESHCONFIG 2 (fact sheet §6.4 step 2).  A bare-metal image (no
+                # e-loader records) keeps the power-on state, as the GNU simulator runs it.
                 e.sreg_write(k, regs.SREG_BY_NAME["IMASK"].offset,
                              ((1 << regs.N_IRQ) - 1) & ~(1 << regs.IRQ["SYNC"]))
                 e.sreg_write(k, regs.SREG_BY_NAME["MESHCONFIG"].offset, 2)

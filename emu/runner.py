@@ -1,6 +1,7 @@
 """``epiphany-emu load``: run an Epiphany program like the board would."""
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -87,6 +88,24 @@ def group_shape(n):
     return rows, n // rows
 
 
+def _mem_size(text: str) -> int:
+    """'32768', '32kB', '32KB', '32k', '1MB', '1M' -> bytes (k = 1024, as the GNU simulator)."""
+    t = text.strip().lower().rstrip("b")
+    mult = 1
+    if t.endswith("k"):
+        t, mult = t[:-1], 1 << 10
+    elif t.endswith("m"):
+        t, mult = t[:-1], 1 << 20
+    try:
+        n = int(t, 0) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a memory size: {text!r} (e.g. 32kB, 1MB)")
+    if n < 0x100 or n > 0x100000 or n & (n - 1):
+        raise argparse.ArgumentTypeError(f"{text}: a core's memory is a power of two from "
+                                         f"256 B to 1 MB")
+    return n
+
+
 def add_arguments(p):
     # optional for argparse only so that "--profile app.elf" means the program (run checks)
     p.add_argument("elf", nargs="?",
@@ -96,6 +115,10 @@ def add_arguments(p):
                    help="chip geometry (default 4x4, the E16G301; 8x8 for an E64G401)")
     g.add_argument("--first-core", type=_pair, default=(32, 8), metavar="ROW,COL",
                    help="mesh coordinates of the chip's first core (default 32,8 = 0x808)")
+    g.add_argument("--core-mem", type=_mem_size, default=0x8000, metavar="SIZE",
+                   help="each core's local memory, a power of two from 256 B to 1 MB, in "
+                        "bytes or with kB/MB (default 32kB, the E16G301; the GNU "
+                        "simulator's option, e.g. --core-mem 1024kB)")
     g.add_argument("--rows", type=int, metavar="R", help="workgroup rows (default: all)")
     g.add_argument("--cols", type=int, metavar="C", help="workgroup columns (default: all)")
     g.add_argument("--cores", type=int, metavar="N",
@@ -124,8 +147,8 @@ def add_arguments(p):
                    help="instruction set: e3 = Epiphany-III/IV (default); ev = Epiphany-V, "
                         "whose FEXT/FDEP/LFSR execute instead of faulting")
     p.add_argument("--sandbox", metavar="DIR",
-                   help="directory the program may open files in (default: none, only "
-                        "stdin/stdout/stderr)")
+                   help="directory the program may open files in, as its root directory "
+                        "(/tmp/x is DIR/tmp/x; default: none, only stdin/stdout/stderr)")
     p.add_argument("--max-file-size", type=_size, metavar="SIZE",
                    help="largest size a file the program writes in the sandbox may reach, "
                         "e.g. 100M (writes beyond it fail with EFBIG; default: no limit)")
@@ -246,9 +269,13 @@ def _make_chip(args, img: LoadImage) -> Chip:
     if args.cores is not None:
         rows, cols = group_shape(args.cores)
     else:
-        # default workgroup: the whole chip for a core-local program, else one core
-        rows = args.rows if args.rows is not None else (crow if local else 1)
-        cols = args.cols if args.cols is not None else (ccol if local else 1)
+        # default workgroup: the whole chip for a program written for e-loader (its records
+        # tell each core its place), else one core -- a flat program, or a bare-metal
+        # core-local one (hand-written assembly, the GNU simulator's testsuite), which the
+        # GNU simulator also runs on one core unless told otherwise
+        whole = local and img.has_loader_records()
+        rows = args.rows if args.rows is not None else (crow if whole else 1)
+        cols = args.cols if args.cols is not None else (ccol if whole else 1)
     r0, c0 = args.origin
     if r0 < 0 or c0 < 0 or r0 + rows > crow or c0 + cols > ccol:
         raise _Usage(f"a {rows}x{cols} workgroup at ({r0},{c0}) does not fit the {crow}x{ccol} "
@@ -262,7 +289,7 @@ def _make_chip(args, img: LoadImage) -> Chip:
                                first_row=args.first_core[0], first_col=args.first_core[1],
                                unaligned=args.unaligned, invalid=args.invalid,
                                excause=args.excause, quantum=args.quantum, timing=timing,
-                               arch=args.arch)
+                               arch=args.arch, sram_size=getattr(args, "core_mem", 0x8000))
     argv = [args.elf] + list(args.program_args) if args.program_args else []
     hio = HostIO(sandbox=args.sandbox, prefix=args.prefix, max_file_size=args.max_file_size,
                  argv=argv)

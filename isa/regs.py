@@ -88,7 +88,9 @@ SREGS: Tuple[SReg, ...] = (
     SReg("LS", 0, 6, "ls"),
     SReg("LE", 0, 7, "le"),
     SReg("IRET", 0, 8, "iret"),
-    SReg("IMASK", 0, 9, "imask", width=10),
+    # IMASK keeps every bit written, as the GNU simulator does (Adapteva's movts16.cgs reads
+    # 0xffff back); only the N_IRQ interrupt bits mask anything
+    SReg("IMASK", 0, 9, "imask"),
     SReg("ILAT", 0, 10, "ilat", width=10),
     SReg("ILATST", 0, 11, "ilatst", ILATST_W),
     SReg("ILATCL", 0, 12, "ilatcl", ILATCL_W),

@@ -61,6 +61,13 @@ class LoadImage:
         """True when some segment is core-local (address < 1 MiB): the ESDK layouts."""
         return any(s.addr < 0x100000 for s in self.segments if s.memsz)
 
+    def has_loader_records(self) -> bool:
+        """True when the image carries e-loader's records (the workgroup_cfg, ext_mem_cfg,
+        loader_cfg sections of the ESDK's link scripts; an S-record image gets them at their
+        fixed addresses): a program written for e-loader.  A core-local image without them
+        is bare metal (hand-written assembly, the GNU simulator's testsuite)."""
+        return any(n in self.sections for n in ("workgroup_cfg", "ext_mem_cfg", "loader_cfg"))
+
 
 def read_elf(path: str) -> LoadImage:
     """Read an Epiphany executable: ELF, or Motorola S-records (``epiphany-elf-objcopy -O

@@ -24,6 +24,29 @@ def test_movts_movfs_roundtrip_all_groups():
         assert h.get(f"r{30 + k}") == 0x2A4 & ((1 << width) - 1), n
 
 
+def test_movfs_pc_reads_its_own_address():
+    """MOVFS rd,pc gives the address of the MOVFS itself: the GNU simulator's value, which
+    Adapteva's testsuite for it expects (movfs.cgs, hwloops.s); docs/errata.md 14."""
+    h = Harness()
+    pc = SR["PC"]
+    h.asm(("movfs32", dict(rd=20, imm=pc.index, group=pc.group)),
+          ("movfs16", dict(rd=1, imm=pc.index)))
+    h.start()
+    h.run_to_end()
+    assert h.get("r20") == CODE and h.get("r1") == CODE + 4
+
+
+def test_imask_keeps_what_was_written_and_masks_only_interrupts():
+    """As the GNU simulator (Adapteva's movts16.cgs writes 0xffff and reads it back)."""
+    h = Harness()
+    im = SR["IMASK"]
+    h.asm(("movts32", dict(rd=0, imm=im.index, group=im.group)),
+          ("movfs32", dict(rd=1, imm=im.index, group=im.group)))
+    h.start(r0=0xFFFF)
+    h.run_to_end()
+    assert h.get("r1") == 0xFFFF
+
+
 def test_mmr_reachable_by_load_store_local_and_self_global():
     h = Harness()
     gbase = h.e.coreid(0) << 20

@@ -42,11 +42,23 @@ def hs(tmp_path):
     return h, tmp_path
 
 
-@pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "a/../../x", ""])
+@pytest.mark.parametrize("path", ["../outside.txt", "/../outside.txt", "a/../../x", "", "/"])
 def test_paths_leaving_the_sandbox_are_refused(hs, path):
     h, _ = hs
     r0, r3, _ = trap(h, 2, cstr(h, path), 0)
     assert (r0, r3) == (-1, EACCES)
+
+
+def test_an_absolute_path_is_inside_the_sandbox(hs):
+    """The sandbox is the program's root: /etc/passwd is DIR/etc/passwd, never the host's."""
+    h, box = hs
+    r0, r3, _ = trap(h, 2, cstr(h, "/etc/passwd"), 0)
+    assert (r0, r3) == (-1, ENOENT)
+    (box / "etc").mkdir()
+    (box / "etc" / "passwd").write_text("guest")
+    fd, err, _ = trap(h, 2, cstr(h, "/etc/passwd"), 0)
+    assert fd >= 3 and err == 0
+    assert trap(h, 1, fd, BUF, 16)[:2] == (5, 0) and h.mem(BUF, 5) == b"guest"
 
 
 def test_symlink_out_of_the_sandbox_is_refused(hs, tmp_path_factory):
