@@ -21,10 +21,12 @@ with EPYTHON_GENUINE_FIRMWARE, ePython's genuine firmware), and the wall time of
 `epython examples/epython/hello.py` on 16 cores; its docstring says what a bytecode is.
 
 MIPS = emulated instructions / wall seconds of the run loop (loading excluded).  Each
-workload runs with the timing model on (the default: pipeline, mesh and eLink model) and off
-(every instruction its class cost; --timing off on the command line); the last column is the
-speed with timing on relative to off: the median over the repeats of the ratio of an "on"
-run to the "off" run right after it (robust to the machine's speed drifting).
+workload runs with the timing model on (the default: pipeline, mesh and eLink model), off
+(every instruction its class cost; --timing off on the command line) and on with the profile
+(--profile: counts per instruction address and per data block).  The last two columns are
+the speed with timing on relative to off, and the time of a profiled run relative to a plain
+one: medians over the repeats of the ratio between runs made back to back (robust to the
+machine's speed drifting).
 """
 from __future__ import annotations
 
@@ -57,13 +59,15 @@ WORKLOADS = {
 }
 
 
-def run_once(elf: str, ncores: int, timed: bool = True):
+def run_once(elf: str, ncores: int, timed: bool = True, profiled: bool = False):
     img = read_elf(os.path.join(PROG, elf))
     out = io.BytesIO()
     tm = dataclasses.replace(timing.DEFAULT, pipeline=timed)
     chip = Chip(ChipConfig.for_image(img, timing=tm), HostIO(stdout=out, stderr=io.BytesIO()))
     cores = chip.group(1, 1) if ncores == 1 else None      # None: the whole 4x4 chip
     chip.load_elf(img, cores)
+    if profiled:
+        chip.engine.enable_profiling()
     t0 = time.perf_counter()
     res = chip.run()
     dt = time.perf_counter() - t0
@@ -85,26 +89,31 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     names = a.workloads or list(WORKLOADS)
     print(f"{'workload':14s} {'instructions':>13s} {'cycles':>12s} {'wall s':>8s} {'MIPS':>8s}"
-          f" {'MIPS(off)':>10s} {'on/off':>7s}")
+          f" {'MIPS(off)':>10s} {'MIPS(prof)':>11s} {'on/off':>7s} {'prof/plain':>11s}")
     for name in names:
         elf, ncores = WORKLOADS[name]
         best = {}
         ratios = []
+        pratios = []
         for _ in range(max(1, a.repeat)):
-            # on and off back to back, so that both see the same machine: this VM's speed
+            # the modes back to back, so that they see the same machine: this VM's speed
             # drifts by tens of percent from minute to minute
             pair = {}
-            for timed in (True, False):
-                n, cyc, dt = run_once(elf, ncores, timed)
-                pair[timed] = dt
-                if timed not in best or dt < best[timed][2]:
-                    best[timed] = (n, cyc, dt)
-            ratios.append(pair[False] / pair[True])
-        n, cyc, dt = best[True]
-        dt_off = best[False][2]
+            for mode in ("on", "off", "prof"):
+                n, cyc, dt = run_once(elf, ncores, mode != "off", mode == "prof")
+                pair[mode] = dt
+                if mode not in best or dt < best[mode][2]:
+                    best[mode] = (n, cyc, dt)
+            ratios.append(pair["off"] / pair["on"])
+            pratios.append(pair["prof"] / pair["on"])
+        n, cyc, dt = best["on"]
+        dt_off = best["off"][2]
+        dt_prof = best["prof"][2]
         ratios.sort()
+        pratios.sort()
         print(f"{name:14s} {n:13d} {cyc:12d} {dt:8.3f} {n / dt / 1e6:8.1f}"
-              f" {n / dt_off / 1e6:10.1f} {ratios[len(ratios) // 2]:7.2f}")
+              f" {n / dt_off / 1e6:10.1f} {n / dt_prof / 1e6:11.1f}"
+              f" {ratios[len(ratios) // 2]:7.2f} {pratios[len(pratios) // 2]:11.2f}")
     return 0
 
 

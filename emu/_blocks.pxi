@@ -23,8 +23,10 @@
 # lands on the cycles the block used (Chip.blk_mismatch counts disagreements; tests keep it 0),
 # and tests compare whole runs with blocks on and off.
 #
-# Blocks are only used by timed runs that are not profiled or traced, and only while the core
-# needs no slow path (c.attn: interrupts, timers, hardware loops, DMA, single steps).  A block
+# Blocks are only used by timed runs that are not traced (a profiled run counts a block's
+# instructions when it completes: prof_block), and only while the core needs no slow path
+# (c.attn: interrupts, timers, hardware loops, DMA, single steps, code fetched from outside
+# the core's SRAM).  A block
 # is filed under the predecode entry it starts at (Insn.blk) and belongs to its start address
 # and to the chip's code generation (Chip.code_gen, bumped whenever a decoded instruction is
 # overwritten), so rewritten code and code run from another address get their own schedules.
@@ -48,10 +50,12 @@ cdef enum:
 
 
 cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
-    """Free block b and the blocks after it in its list."""
+    """Free block b and the blocks after it in its list (their profile counts go to the
+    profile first)."""
     cdef Block* nx
     while b != NULL:
         nx = b.next
+        prof_block_flush(b)
         ch.blk_bytes -= b.size
         free(b)
         b = nx
@@ -66,6 +70,19 @@ cdef void blocks_flush(Chip* ch) noexcept nogil:
         blocks_drop(ch, ch.blocks[k])
         ch.blocks[k] = NULL
     ch.blk_next = 1
+
+
+cdef void blocks_prof_flush(Chip* ch) noexcept nogil:
+    """Add the runs counted in every block to the profile (before it is read)."""
+    cdef uint32_t k
+    cdef Block* b
+    if ch.blocks == NULL:
+        return
+    for k in range(BLK_SLOTS):
+        b = ch.blocks[k]
+        while b != NULL:
+            prof_block_flush(b)
+            b = b.next
 
 
 cdef void blocks_free(Chip* ch) noexcept nogil:
@@ -248,6 +265,10 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.end_off = <int32_t>(cyc - BLK_BASE)
     b.last_cyc = last_cyc
     b.n = <uint16_t>n
+    for k in range(n - 1):
+        if b.meta[k].off + <int32_t>b.ins[k].cost < b.prof_pre:
+            b.prof_clamped |= 1u << k
+        b.prof_pre = prof_sched_end(b, k, b.prof_pre)
     b.nw = <uint16_t>nw
     b.nc = <uint16_t>nc
     b.pm = pm
@@ -348,9 +369,13 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
         t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
         if j < k:
+            if ch.profiling:
+                prof_insn(c, pc, cyc - cyc0)
             pc += ins.size
     c.cnt.n_insns += k + 1
     nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pm, &prev_dst, &prev_ialu)
+    if ch.profiling and (st == EXEC_OK or st == EXEC_TAKEN or c.stop == STOP_TRAP):
+        prof_insn(c, pc, cyc - cyc0)        # (as the per-instruction loop observes it)
     if st == EXEC_OK or st == EXEC_TAKEN:
         c.pc = nxt
     c.cnt.cycles = cyc
@@ -479,6 +504,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         prev_ialu = b.exit_pi
         pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc), &pm,
                         &prev_dst, &prev_ialu)
+        if ch.profiling:
+            prof_block_ran(c, b, start, cyc, shk, shs, nsh)
     c.pc = pc
     c.cnt.cycles = cyc
     c.cnt.n_insns += n

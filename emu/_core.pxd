@@ -153,8 +153,10 @@ ctypedef struct Counters:
     uint64_t dep_stall_cycles      # waiting for a register (RAW/WAW), not a load's data
     uint64_t load_stall_cycles     # waiting for the data of a load (load-use)
     uint64_t n_dual_issue          # instructions issued together with the previous one
-    uint64_t fetch_stall_cycles    # fetch line penalties, external fetch
+    uint64_t fetch_stall_cycles    # fetch line penalties, fetch from another core or off-chip
     uint64_t bank_conflict_cycles  # instruction fetch stalled behind a load/store in its bank
+    uint64_t n_fetch_remote        # 8-byte instruction lines fetched from another core's SRAM
+    uint64_t n_fetch_ext           # ... from off-chip memory (over the eLink)
 
 # one record of --unaligned=report
 ctypedef struct UnalignedRec:
@@ -184,6 +186,13 @@ ctypedef struct BlkCheck:    # a condition on a register pending when the block 
     uint16_t idx
     uint16_t exact       # 1: rdy[idx] == 2 * start + val; 0: landed, rdy[idx] < 2 * (start + val)
     uint32_t val
+
+# per-instruction-address profile (profiling only; parallel to the predecode cache)
+ctypedef struct ProfEntry:
+    uint64_t n_exec
+    uint64_t cycles      # cycles from this instruction's issue slot to the next one's
+    uint64_t n_remote    # accesses that went to another core
+    uint64_t n_ext       # accesses that went off-chip
 
 cdef struct Block:
     const Insn* entry    # the predecode entry it starts at (validity: also gen)
@@ -215,13 +224,13 @@ cdef struct Block:
     BlkCheck* cs
     BlkMeta* meta
     Insn* ins            # copies of its instructions
-
-# per-instruction-address profile (profiling only; parallel to the predecode cache)
-ctypedef struct ProfEntry:
-    uint64_t n_exec
-    uint64_t cycles      # cycles from this instruction's issue slot to the next one's
-    uint64_t n_remote    # accesses that went to another core
-    uint64_t n_ext       # accesses that went off-chip
+    # profiling (_observe.pxi prof_block_ran): its runs without a stall are counted here and
+    # added to the profile entries of its instructions later (prof_block_flush)
+    ProfEntry* prof      # the profile entry of its first instruction (set at a counted run)
+    uint64_t prof_runs   # runs not yet added
+    uint64_t prof_last   # ... the cycles of their last instruction, summed
+    int32_t prof_pre     # the end of its second-to-last instruction in its schedule
+    uint32_t prof_clamped  # bit k: instruction k (< n - 1) ends with the one before it
 
 # one executed instruction, for --trace (formatted by emu/trace.py)
 ctypedef struct TraceRec:
@@ -239,12 +248,24 @@ ctypedef struct TraceRec:
     uint32_t pad2
     uint64_t wval
 
-# one direction of one mesh link (or the eLink): when it is free, and what crossed it
+# one direction of one mesh link (or the eLink): when it is free, and what crossed it.  Mesh
+# links count time in ticks of a quarter cycle (MESH_TICK, emu/_mesh.pxi: a hop takes 0.75
+# cycles); busy_cycles and the eLink's busy_until are in cycles.
 ctypedef struct Link:
     uint64_t busy_until
     uint64_t bytes
     uint64_t busy_cycles
     uint64_t packets
+
+# a shared server booked by cores that may run out of step by up to a scheduling slice (the
+# eLink, the off-chip read path): requests in time order queue exactly behind each other;
+# a request earlier than ones already booked finds the load of its own CAL_BUCKET-cycle bucket
+# (emu/_mesh.pxi cal_book)
+ctypedef struct Cal:
+    uint64_t last_start  # the latest start booked (requests at or after it are in order)
+    uint64_t busy_until  # ... and when that booking ends
+    uint32_t* used       # busy cycles per bucket (CAL_BUCKETS of them, a ring)
+    uint64_t* tag        # the absolute bucket number each ring entry holds
 
 # a write in flight on the mesh or the eLink, visible at `arrival`
 ctypedef struct PendingWrite:
@@ -378,6 +399,14 @@ cdef struct Core:
     uint64_t now         # issue cycle of the instruction being executed (mesh timing)
     uint8_t lbank        # 0x80 | bank of the current instruction's local SRAM access
     uint8_t at_edge      # the timed run loop stopped after a taken jump to try a block
+    # mesh model (emu/_mesh.pxi), in ticks of a quarter cycle
+    uint64_t ni_free_q   # when the mesh interface can send this core's next write
+    uint64_t rd_free_q   # when this node can serve the next read request from the mesh
+    # instruction fetch from outside the core's SRAM (another core, off-chip): the 8-byte
+    # line in the fetch buffer (fetch_line - 1; 0 = none), and whether the window is far
+    uint32_t fetch_line
+    uint8_t win_far
+    uint8_t cut          # communication began in a coarse slice: stop at the slice's new end
     # the chip this core belongs to
     Chip* chip
     Counters cnt
@@ -391,16 +420,28 @@ ctypedef struct Timing:
     uint32_t lat_i[4]        # per LAT_* class: cycles after issue until an IALU consumer can issue
     uint32_t lat_f[4]        # ... until an FPU consumer can issue
     uint8_t pairs[4]         # per UNIT_*: bit set of units it may dual-issue with
-    uint32_t hop_cycles
-    uint32_t remote_access_cycles
-    uint32_t remote_read_overhead
-    uint32_t ext_read_cycles
-    uint32_t ext_write_cycles_per_byte
+    # mesh (ticks of a quarter cycle)
+    uint32_t hop_q           # per router hop, every mesh
+    uint32_t store_depart_q  # a store's transaction leaves the core this long after issue (E1)
+    uint32_t load_sample_q   # a load samples memory this long after issue (E2)
+    uint32_t ni_near_q       # the mesh interface sends a write every ni_near_q when it ends at
+    uint32_t ni_far_q        # the first router, every ni_far_q when it goes further
+    uint32_t read_service_q  # a node serves one read request from the mesh per read_service_q
+    uint32_t read_fixed_q    # the rest of a remote read's round trip (request out, data in)
+    uint32_t mesh_write_buffer   # cycles of writes the mesh interface queues before a core waits
+    # eLink and off-chip memory (cycles)
+    uint32_t elink_byte_cycles   # per byte on the eLink wires
+    uint32_t elink_packet_cycles # per packet, burst or not
+    uint32_t elink_frame_cycles  # per packet that starts a new frame (not a burst continuation)
+    uint32_t ext_read_cycles     # an off-chip read: from its request leaving the eLink to its
+                                 # answer starting back
+    uint32_t ext_read_interval   # the off-chip side serves one read per this many cycles
     uint32_t ext_write_latency
     uint32_t ext_write_buffer
-    uint32_t mesh_write_buffer
     uint32_t fine_quantum    # slice length while cores communicate
     uint32_t hot_window      # how long after the last remote access slices stay fine
+    uint32_t tight_quantum   # slice length right after a remote access
+    uint32_t tight_window    # ... for so many cycles
 
 cdef struct Chip:
     Core* cores
@@ -427,11 +468,18 @@ cdef struct Chip:
     uint32_t quantum
     Timing tm            # the timing parameters (emu/timing.py)
     # mesh and eLink model
-    Link* clinks         # cMesh (writes, read replies): 4 per core, N E S W
+    Link* clinks         # cMesh (on-chip writes, read replies): 4 per core, N E S W
     Link* rlinks         # rMesh (read requests)
-    Link elink_tx        # off-chip writes
-    Link elink_rx        # off-chip reads
+    Link* xlinks         # xMesh (off-chip writes)
+    Link elink_tx        # off-chip writes and read requests (counters; the wires are tx_cal)
+    Link elink_rx        # off-chip read answers (counters; the read path is rd_cal)
     uint64_t elink_rx_reads
+    Cal tx_cal           # the eLink's chip-to-FPGA wires
+    Cal rd_cal           # the off-chip read path (FPGA, DRAM, answers)
+    uint64_t tx_burst_addr   # the last 64-bit write on the eLink (a burst continues at +8)
+    uint64_t tx_burst_end    # ... and when its packet ends
+    uint64_t slice_end       # end of the scheduler's current slice (may be cut short)
+    uint32_t span_mult       # coarse slices last quantum * span_mult cycles (adapted)
     uint64_t last_comm      # last cycle a core touched another core or off-chip memory
     uint64_t last_deadlock_check
     uint64_t last_write_change

@@ -214,6 +214,13 @@ cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, u
     return nxt
 
 
+cdef enum:
+    # what run_core_impl observes: nothing, the profile only, or everything (observe_insn)
+    OBS_NONE = 0
+    OBS_PROF = 1
+    OBS_ALL = 2
+
+
 cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     """Run core c until its cycle count reaches `end` (see run_core_impl).  The loop is
     specialised for each combination of the timing model and observation, so neither costs a
@@ -221,11 +228,15 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     allocator does better with one copy of the loop per function)."""
     cdef Chip* ch = c.chip
     if ch.tm.timed:
-        if ch.observe:
+        if ch.tracing:
             return run_core_timed_observed(c, end)
+        if ch.profiling:
+            return run_core_timed_profiled(c, end)
         return run_core_timed(c, end)
-    if ch.observe:
+    if ch.tracing:
         return run_core_observed(c, end)
+    if ch.profiling:
+        return run_core_profiled(c, end)
     return run_core_plain(c, end)
 
 
@@ -234,30 +245,50 @@ cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
     instruction by instruction from where they do not to the next taken jump."""
     cdef int st
     if not c.chip.use_blocks:
-        return run_core_impl(c, end, 1, 0, 0)
+        return run_core_impl(c, end, 1, OBS_NONE, 0)
     c.stop = STOP_NONE
     while True:
         st = run_blocks(c, end)
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
-        st = run_core_impl(c, end, 1, 0, 1)
+        st = run_core_impl(c, end, 1, OBS_NONE, 1)
+        if st != STOP_NONE or not c.at_edge:
+            return st
+
+
+cdef int run_core_timed_profiled(Core* c, uint64_t end) noexcept nogil:
+    """Timed and profiled (not traced): as run_core_timed, the blocks counting their runs
+    for the profile (prof_block_ran), the per-instruction loop counting each instruction."""
+    cdef int st
+    if not c.chip.use_blocks:
+        return run_core_impl(c, end, 1, OBS_PROF, 0)
+    c.stop = STOP_NONE
+    while True:
+        st = run_blocks(c, end)
+        if st != STOP_NONE or c.cnt.cycles >= end:
+            return st
+        st = run_core_impl(c, end, 1, OBS_PROF, 1)
         if st != STOP_NONE or not c.at_edge:
             return st
 
 
 cdef int run_core_timed_observed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 1, 1, 0)
+    return run_core_impl(c, end, 1, OBS_ALL, 0)
+
+
+cdef int run_core_profiled(Core* c, uint64_t end) noexcept nogil:
+    return run_core_impl(c, end, 0, OBS_PROF, 0)
 
 
 cdef int run_core_observed(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, 1, 0)
+    return run_core_impl(c, end, 0, OBS_ALL, 0)
 
 
 cdef int run_core_plain(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, 0, 0)
+    return run_core_impl(c, end, 0, OBS_NONE, 0)
 
 
-cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
+cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                               bint edge) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
     stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).  With
@@ -301,6 +332,14 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                 st = dma_advance(c, cyc, 0)
                 if st != 0:
                     c.stop_pc = pc
+                    break
+            if c.cut:
+                # it began to communicate inside a coarse slice, which ends here (note_comm)
+                c.cut = 0
+                attn_update(c)
+                if end > ch.slice_end:
+                    end = ch.slice_end
+                if cyc >= end:
                     break
             if c.watch_hit:
                 c.watch_hit = 0
@@ -354,6 +393,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
                     c.brk_skip = pc         # continuing runs the instruction first
                     c.brk_armed = 1
                 break
+        if c.win_far:
+            cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM
         issue = cyc
         if timed:
             issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
@@ -374,16 +415,26 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, bint observe,
         nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pair_mask, &prev_dst, &prev_ialu)
         if st != EXEC_OK:
             if st != EXEC_TAKEN:
-                if observe and c.stop == STOP_TRAP:
+                if observe == OBS_PROF and c.stop == STOP_TRAP:
+                    prof_insn_at(c, off, cyc - cyc0)
+                elif observe and c.stop == STOP_TRAP:
                     c.cnt.cycles = cyc
                     observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
             wsize = c.win_size          # jumps to odd addresses invalidate the window
             if edge and not c.attn:
+                # (profiled: the jump is counted before a block)
+                if observe == OBS_PROF:
+                    prof_insn_at(c, off, cyc - cyc0)
+                elif observe:
+                    c.cnt.cycles = cyc
+                    observe_insn(c, ins, pc, off, cyc - cyc0)
                 c.at_edge = 1
                 pc = nxt
                 break
-        if observe:
+        if observe == OBS_PROF:
+            prof_insn_at(c, off, cyc - cyc0)
+        elif observe:
             c.cnt.cycles = cyc
             if observe_insn(c, ins, pc, off, cyc - cyc0):
                 pc = nxt
@@ -438,6 +489,12 @@ cdef uint64_t chip_state_hash(Chip* ch) noexcept nogil:
 
 cdef enum:
     DEADLOCK_QUIET = 50000          # cycles without any write before states are compared
+    # coarse slices (no communication) are quantum * Chip.span_mult long; span_mult doubles
+    # after a slice whose cores ran fewer than SPAN_GROW_BELOW instructions per run-loop
+    # entry, halves after one with more than SPAN_SHRINK_ABOVE
+    SPAN_GROW_BELOW = 128
+    SPAN_SHRINK_ABOVE = 2048
+    SPAN_MULT_MAX = 1024
 
 
 cdef uint64_t chip_writes(Chip* ch) noexcept nogil:
@@ -522,17 +579,25 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     deadlock checks as one by one; idle cores with nothing pending are advanced without
     entering the run loop."""
     cdef int k, st, live, busy
-    cdef uint64_t slice_end, span, t, n
+    cdef uint64_t slice_end, span, t, n, ran, calls
+    cdef bint coarse
     cdef Core* c
+    if ch.span_mult == 0:
+        ch.span_mult = 1
     while ch.now < limit:
         if ch.stop_request:
             ch.stop_request = 0
             which[0] = -1
             return STOP_USER
         pending_apply_until(ch, ch.now)
-        span = ch.quantum
+        span = ch.quantum * ch.span_mult
+        coarse = 1
         if ch.npend or ch.now < ch.last_comm + ch.tm.hot_window:
-            span = ch.tm.fine_quantum if ch.tm.fine_quantum < span else span
+            span = ch.tm.fine_quantum
+            if ch.now < ch.last_comm + ch.tm.tight_window:
+                span = ch.tm.tight_quantum
+            span = span if span < ch.quantum else ch.quantum
+            coarse = 0
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
@@ -558,17 +623,25 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                 live += 1
         ch.nlive = live          # cores that could observe a write (see chip_shared)
         ch.n_slices += 1
+        # a core that begins to communicate inside a coarse slice ends it there for the
+        # cores after it (note_comm lowers ch.slice_end)
+        ch.slice_end = slice_end
         live = 0
+        ran = 0
+        calls = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
             if core_live(c):
                 live += 1
-                if c.cnt.cycles < slice_end and core_inert(c):
-                    c.cnt.idle_cycles += slice_end - c.cnt.cycles     # as idle_until would
-                    c.cnt.cycles = slice_end
-                elif c.cnt.cycles < slice_end:
+                if c.cnt.cycles < ch.slice_end and core_inert(c):
+                    c.cnt.idle_cycles += ch.slice_end - c.cnt.cycles  # as idle_until would
+                    c.cnt.cycles = ch.slice_end
+                elif c.cnt.cycles < ch.slice_end:
                     ch.n_core_calls += 1
-                    st = run_core(c, slice_end)
+                    calls += 1
+                    t = c.cnt.n_insns
+                    st = run_core(c, ch.slice_end)
+                    ran += c.cnt.n_insns - t
                     if st != STOP_NONE:
                         # the host (trap service, reports) sees memory as the core left it
                         pending_apply_until(ch, 0xFFFFFFFFFFFFFFFFULL)
@@ -578,14 +651,23 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                     busy += 1
             if c.dma_active:
                 busy += 1
-                if c.dma_clock < slice_end:
-                    st = dma_advance(c, slice_end, 0)
+                if c.dma_clock < ch.slice_end:
+                    st = dma_advance(c, ch.slice_end, 0)
                     if st != 0:
                         which[0] = k
                         return st
             if c.timer_on and core_live(c):
                 busy += 1
-        ch.now = slice_end
+        ch.now = ch.slice_end
+        if coarse and calls:
+            # host work follows instructions: cores that stall for long (code or data off
+            # the core, with nobody to talk to) get longer coarse slices, cores that run
+            # freely the quantum
+            if ran < SPAN_GROW_BELOW * calls:
+                if ch.span_mult < SPAN_MULT_MAX:
+                    ch.span_mult *= 2
+            elif ran > SPAN_SHRINK_ABOVE * calls and ch.span_mult > 1:
+                ch.span_mult //= 2
         if ch.npend:
             busy += 1
         if live == 0:
@@ -691,10 +773,16 @@ cdef class Engine:
                 raise MemoryError()
         self.ch.clinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
         self.ch.rlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
-        if self.ch.clinks == NULL or self.ch.rlinks == NULL:
+        self.ch.xlinks = <Link*>calloc(self.ch.ncores * 4, sizeof(Link))
+        if self.ch.clinks == NULL or self.ch.rlinks == NULL or self.ch.xlinks == NULL:
             raise MemoryError()
+        if cal_init(&self.ch.tx_cal) or cal_init(&self.ch.rd_cal):
+            raise MemoryError()
+        self.ch.span_mult = 1
         self.ch.tm.fine_quantum = 8
         self.ch.tm.hot_window = 2000
+        self.ch.tm.tight_quantum = 1
+        self.ch.tm.tight_window = 32
         self.ch.nlive = self.ch.ncores
         self.ch.seen_cap = 4096
         self.ch.seen = <uint64_t*>calloc(self.ch.seen_cap, sizeof(uint64_t))
@@ -709,12 +797,15 @@ cdef class Engine:
             self.ch.tm.tc_cost[k] = 1
         self.ch.tm.fine_quantum = 8
         self.ch.tm.hot_window = 2000
+        self.ch.tm.tight_quantum = 1
+        self.ch.tm.tight_window = 32
         self.ch.use_blocks = 1
         self.ch.blk_memory = BLK_MEMORY
 
     def __dealloc__(self):
         cdef int k
         cdef uint32_t p
+        blocks_free(&self.ch)       # (first: dropping a block may add to the profile)
         if self.ch.cores != NULL:
             for k in range(self.ch.ncores):
                 insn_array_free(self.ch.cores[k].pd)
@@ -727,6 +818,9 @@ cdef class Engine:
         free(self.ch.seen)
         free(self.ch.clinks)
         free(self.ch.rlinks)
+        free(self.ch.xlinks)
+        cal_free(&self.ch.tx_cal)
+        cal_free(&self.ch.rd_cal)
         free(self.ch.pend)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
@@ -741,7 +835,6 @@ cdef class Engine:
         free(self.ch.trace)
         free(self.ch.watches)
         free(self.ch.brks)
-        blocks_free(&self.ch)
 
     # -- configuration ------------------------------------------------------------------------
     @property
@@ -775,6 +868,8 @@ cdef class Engine:
         cdef Core* c
         if tm.fine_quantum == 0:
             tm.fine_quantum = 1
+        if tm.tight_quantum == 0:
+            tm.tight_quantum = 1
         self.ch.tm = tm
         blocks_flush(&self.ch)          # schedules made with the old parameters
         self.ch.code_gen += 1
@@ -805,15 +900,16 @@ cdef class Engine:
         self.ch.ext[j].direct = direct
 
     def link_counters(self):
-        """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c' or
-        'r', bytes, busy_cycles, packets), and the eLink's."""
+        """Traffic per mesh link: list of dicts (core index, coreid, direction, mesh 'c', 'r'
+        or 'x', bytes, busy_cycles, packets), and the eLink's."""
         cdef int k, d
         cdef Link* L
         out = []
         for k in range(self.ch.ncores):
             for d in range(4):
-                for mesh, base in (("c", 0), ("r", 1)):
-                    L = &(self.ch.clinks if base == 0 else self.ch.rlinks)[k * 4 + d]
+                for mesh, base in (("c", 0), ("r", 1), ("x", 2)):
+                    L = &(self.ch.clinks if base == 0 else
+                          (self.ch.rlinks if base == 1 else self.ch.xlinks))[k * 4 + d]
                     if L.packets:
                         out.append(dict(core=k, coreid=self.ch.cores[k].coreid,
                                         dir="NESW"[d], mesh=mesh, bytes=L.bytes,
@@ -912,6 +1008,7 @@ cdef class Engine:
         n_ext) for every executed instruction address."""
         self._check(k)
         cdef Core* c = &self.ch.cores[k]
+        blocks_prof_flush(&self.ch)
         return self._prof_rows(c.prof, c.sram_size // 2, 0)
 
     def prof_ext_entries(self, int j):
@@ -919,6 +1016,7 @@ cdef class Engine:
         cdef uint32_t p
         cdef ExtRegion* r = &self.ch.ext[j]
         parts = []
+        blocks_prof_flush(&self.ch)
         if r.prof_pages != NULL:
             for p in range(r.size // 4096):
                 if r.prof_pages[p] != NULL:
@@ -1238,6 +1336,7 @@ cdef class Engine:
             dma_bytes_ext_read=n.dma_bytes_ext_read, dma_bytes_ext_written=n.dma_bytes_ext_written,
             dma_stall_cycles=n.dma_stall_cycles,
             dma_bank_conflict_cycles=n.dma_bank_conflict_cycles,
+            fetch_remote=n.n_fetch_remote, fetch_ext=n.n_fetch_ext,
             by_tclass=[n.n_by_tclass[j] for j in range(8)])
         return d
 

@@ -104,18 +104,22 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
                   uint64_t* done) noexcept nogil:
     """Move one element of 1 << lsz bytes from src to dst for core t's DMA engine, issued at
     cycle tt.  *next is when the engine can issue the next element: 1 cycle later, or later
-    when (mesh modelled) a link, the eLink queue or the local bank holds it back; *done is
-    when this element's data has landed.  Reads are pipelined (the engine waits for its
-    request to be accepted, not for the round trip); writes are posted and, when other cores
-    could observe them, become visible at their arrival like a core's stores.
-    Returns 0, or non-zero on a fault (t.fault_* set by mem_fault)."""
+    when (mesh modelled) its node's mesh interface, the node it reads from, the eLink or the
+    local bank holds it back; *done is when this element's data has landed.
+    A read from another node or off-chip is a request whose answer is written straight to
+    the destination (MAN §4 DMA table 1: the read's return address is the destination); the
+    engine only waits for its requests to be accepted.  A write of local data goes out through
+    the node's mesh interface like a core's store (ni_send) and, when other cores could observe
+    it, becomes visible at its arrival.  Returns 0, or non-zero on a fault (t.fault_* set by
+    mem_fault)."""
     cdef Chip* ch = t.chip
-    cdef uint64_t v = 0, ready = tt, fs, arr, start, occ, w
-    cdef uint32_t n = 1u << lsz, off
+    cdef uint64_t v = 0, fq, s, w, ans, arr, inj, vis
+    cdef uint32_t n = 1u << lsz, off, h
     cdef Core* o
-    cdef int k
+    cdef int k, frow = -1, fcol = -1     # the answer's origin (-1: the data is in the engine)
     cdef bint timed = ch.tm.timed
     next[0] = tt + 1
+    fq = q_of(tt)                        # when (ticks) the data is ready to go to the dst
     # ---- read ----
     if dma_decode(t, src, lsz, 0, &o, &k, &off):
         return 1
@@ -126,23 +130,20 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
         if not ch.ext[k].direct:
             t.cnt.dma_ext_reads += 1
             t.cnt.dma_bytes_ext_read += n
+            if chip_shared(ch):
+                note_comm(t, tt)
             if timed:
-                # requests queue for the eLink, which returns data at its bandwidth (our
-                # assumption: the write bandwidth, ext_write_cycles_per_byte, both ways)
                 arr = mesh_route(ch, ch.rlinks, core_pos_row(t), core_pos_col(t),
-                                 core_pos_row(t), ch.cols, tt, 8, &fs)
-                start = arr if arr > ch.elink_rx.busy_until else ch.elink_rx.busy_until
-                occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
-                ch.elink_rx.busy_until = start + occ
-                ch.elink_rx.busy_cycles += occ
-                ch.elink_rx.bytes += n
-                ch.elink_rx.packets += 1
-                ch.elink_rx_reads += 1
-                ready = mesh_route(ch, ch.clinks, core_pos_row(t), ch.cols - 1,
-                                   core_pos_row(t), core_pos_col(t),
-                                   start + occ + ch.tm.ext_read_cycles, n, &fs)
-                if start > tt + ch.tm.ext_write_buffer and start - ch.tm.ext_write_buffer > next[0]:
-                    next[0] = start - ch.tm.ext_write_buffer
+                                 core_pos_row(t), ch.cols, q_of(tt), 8, &h)
+                # the engine waits when its requests queue on the eLink or behind earlier
+                # reads (the eLink's read wait signal)
+                s = elink_read(ch, cyc_of(arr), n, &ans)
+                if s > ch.tm.ext_write_buffer and \
+                        tt + s - ch.tm.ext_write_buffer > next[0]:
+                    next[0] = tt + s - ch.tm.ext_write_buffer
+                frow = core_pos_row(t)
+                fcol = ch.cols - 1
+                fq = q_of(ans)
     else:
         if off < o.sram_size:
             v = rd_le(o.sram + off, lsz)
@@ -153,25 +154,28 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
         if o == t:
             if timed:
                 w = dma_local_bank(t, off, tt)
-                ready += w
+                fq += q_of(w)
                 next[0] += w
                 t.cnt.dma_bank_conflict_cycles += w
         else:
             t.cnt.dma_remote_reads += 1
             t.cnt.dma_bytes_remote_read += n
+            note_comm(t, tt)
             if timed:
                 arr = mesh_route(ch, ch.rlinks, core_pos_row(t), core_pos_col(t),
-                                 core_pos_row(o), core_pos_col(o), tt, 8, &fs)
-                if fs > next[0]:
-                    next[0] = fs
-                ready = mesh_route(ch, ch.clinks, core_pos_row(o), core_pos_col(o),
-                                   core_pos_row(t), core_pos_col(t),
-                                   arr + ch.tm.remote_access_cycles, n, &fs)
-            ch.last_comm = tt
+                                 core_pos_row(o), core_pos_col(o), q_of(tt), 8, &h)
+                fq = read_serve(o, arr)
+                # the engine waits when its requests queue at the node serving them
+                s = fq - ch.tm.read_service_q
+                if s > q_of(tt + ch.tm.mesh_write_buffer) and \
+                        cyc_of(s) - ch.tm.mesh_write_buffer > next[0]:
+                    next[0] = cyc_of(s) - ch.tm.mesh_write_buffer
+                frow = core_pos_row(o)
+                fcol = core_pos_col(o)
     # ---- write ----
     if dma_decode(t, dst, lsz, 1, &o, &k, &off):
         return 1
-    done[0] = ready
+    done[0] = cyc_of(fq)
     if o == NULL:
         if ch.observe:
             prof_data(ch.ext[k].dhist, off, 1)
@@ -181,19 +185,19 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             return 0
         t.cnt.dma_ext_writes += 1
         t.cnt.dma_bytes_ext_written += n
-        ch.last_comm = tt
+        if chip_shared(ch):
+            note_comm(t, tt)
         if timed:
-            arr = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
-                             core_pos_row(t), ch.cols, ready, n, &fs)
-            start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
-            occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
-            ch.elink_tx.busy_until = start + occ
-            ch.elink_tx.busy_cycles += occ
-            ch.elink_tx.bytes += n
-            ch.elink_tx.packets += 1
-            done[0] = start + occ + ch.tm.ext_write_latency
-            if start > tt + ch.tm.ext_write_buffer and start - ch.tm.ext_write_buffer > next[0]:
-                next[0] = start - ch.tm.ext_write_buffer
+            if frow < 0:                 # local data: through the mesh interface
+                frow = core_pos_row(t)
+                fcol = core_pos_col(t)
+                fq = ni_send(t, fq, route_hops(t, frow, ch.cols))
+                if t.ni_free_q // MESH_TICK > next[0]:
+                    next[0] = t.ni_free_q // MESH_TICK   # (the interface's pace, unrounded)
+            arr = mesh_route(ch, ch.xlinks, frow, fcol, frow, ch.cols, fq, n, &h)
+            s = elink_write(ch, cyc_of(arr), ch.ext[k].base + off, n, done)
+            if s > tt + ch.tm.ext_write_buffer and s - ch.tm.ext_write_buffer > next[0]:
+                next[0] = s - ch.tm.ext_write_buffer
         if chip_shared(ch):
             # src -1: not one of the core's own stores (no store-to-load forwarding)
             return pending_push(ch, done[0], PW_EXT, k, -1, off, lsz, v)
@@ -202,23 +206,29 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
         return 0
     if ch.observe and off < o.sram_size:
         prof_data(o.dhist, off, 1)
-    if o == t:
+    if o == t and frow < 0:
         if timed and off < o.sram_size:
-            w = dma_local_bank(t, off, ready)
+            w = dma_local_bank(t, off, cyc_of(fq))
             done[0] += w
-            if w and ready == tt:
+            if w and fq == q_of(tt):
                 next[0] += w
                 t.cnt.dma_bank_conflict_cycles += w
     else:
-        t.cnt.dma_remote_writes += 1
-        t.cnt.dma_bytes_remote_written += n
-        ch.last_comm = tt
+        if o != t:
+            t.cnt.dma_remote_writes += 1
+            t.cnt.dma_bytes_remote_written += n
+            note_comm(t, tt)
         if timed:
-            done[0] = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
-                                 core_pos_row(o), core_pos_col(o), ready, n, &fs)
-            if fs > tt + ch.tm.mesh_write_buffer and fs - ch.tm.mesh_write_buffer > next[0]:
-                next[0] = fs - ch.tm.mesh_write_buffer
-        if chip_shared(ch):
+            if frow < 0:                 # local data: through the mesh interface
+                frow = core_pos_row(t)
+                fcol = core_pos_col(t)
+                fq = ni_send(t, fq, route_hops(t, core_pos_row(o), core_pos_col(o)))
+                if t.ni_free_q // MESH_TICK > next[0]:
+                    next[0] = t.ni_free_q // MESH_TICK   # (the interface's pace, unrounded)
+            arr = mesh_route(ch, ch.clinks, frow, fcol, core_pos_row(o), core_pos_col(o), fq,
+                             n, &h)
+            done[0] = visible_at(ch, arr)
+        if o != t and chip_shared(ch):
             if off < o.sram_size:
                 return pending_push(ch, done[0], PW_SRAM, o.index, -1, off, lsz, v)
             return pending_push(ch, done[0], PW_MMR, o.index, t.index, off, lsz, v)

@@ -188,50 +188,72 @@ cdef inline bint chip_shared(Chip* ch) noexcept nogil:
     return ch.nlive > 1
 
 
-cdef uint64_t remote_read_stall(Core* c, Core* t, uint32_t n) noexcept nogil:
-    """Round trip of a blocking read of n bytes by core c from core t: the request on the
-    rMesh, the access, the reply on the cMesh (MAN §3), with link contention."""
+cdef uint64_t remote_read_rtt(Core* c, Core* t, uint32_t n, uint64_t t0) noexcept nogil:
+    """A blocking read of n bytes by core c from core t, issued at cycle t0: the request on the
+    rMesh, t's node serving it (one read at a time), the answer back on the cMesh (MAN §3),
+    with link contention.  Returns the cycles the reader waits."""
     cdef Chip* ch = c.chip
-    cdef uint64_t fs, t0 = c.now
-    cdef uint64_t arr = mesh_route(ch, ch.rlinks, core_pos_row(c), core_pos_col(c),
-                                   core_pos_row(t), core_pos_col(t), t0, 8, &fs)
-    cdef uint64_t back = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t),
-                                    core_pos_row(c), core_pos_col(c), arr + ch.tm.remote_access_cycles,
-                                    n, &fs)
-    return back - t0 + ch.tm.remote_read_overhead
+    cdef uint32_t h
+    cdef uint64_t arr, back
+    if not ch.tm.timed:
+        return cyc_of(ch.tm.read_fixed_q + ch.tm.read_service_q
+                      + 2 * ch.tm.hop_q * hops_between(c, t))
+    arr = mesh_route(ch, ch.rlinks, core_pos_row(c), core_pos_col(c), core_pos_row(t),
+                     core_pos_col(t), q_of(t0), 8, &h)
+    back = mesh_route(ch, ch.clinks, core_pos_row(t), core_pos_col(t), core_pos_row(c),
+                      core_pos_col(c), read_serve(t, arr), n, &h)
+    return cyc_of(back + ch.tm.read_fixed_q) - t0
 
 
-cdef uint64_t ext_read_stall(Core* c, uint32_t n) noexcept nogil:
-    """A blocking read from off-chip memory: to the chip's east edge on the rMesh, through
-    the eLink (read latency, one transaction at a time), and back."""
+cdef uint64_t ext_read_rtt(Core* c, ExtRegion* r, uint32_t n, uint64_t t0) noexcept nogil:
+    """A blocking read of n bytes from off-chip memory issued at cycle t0: the request to the
+    chip's east edge on the rMesh, through the eLink (request packet, the off-chip side, the
+    answer packet: elink_read), the answer back on the cMesh.  Returns the cycles the reader
+    waits."""
     cdef Chip* ch = c.chip
-    cdef uint64_t fs, t0 = c.now
+    cdef uint32_t h
     cdef int row = core_pos_row(c)
-    cdef uint64_t arr = mesh_route(ch, ch.rlinks, row, core_pos_col(c), row, ch.cols, t0, 8, &fs)
-    cdef uint64_t start = link_use(&ch.elink_rx, arr, n)
-    cdef uint64_t back = mesh_route(ch, ch.clinks, row, ch.cols - 1, row, core_pos_col(c),
-                                    start + ch.tm.ext_read_cycles, n, &fs)
-    ch.elink_rx_reads += 1
-    return back - t0
+    cdef uint64_t arr, ans, back
+    if not ch.tm.timed:
+        return r.load_latency
+    arr = mesh_route(ch, ch.rlinks, row, core_pos_col(c), row, ch.cols, q_of(t0), 8, &h)
+    elink_read(ch, cyc_of(arr), n, &ans)
+    back = mesh_route(ch, ch.clinks, row, ch.cols - 1, row, core_pos_col(c), q_of(ans), n, &h)
+    return cyc_of(back + ch.tm.read_fixed_q) - t0
 
 
-cdef uint64_t ext_write_issue(Core* c, uint32_t n, uint64_t* arrival) noexcept nogil:
-    """A posted write to off-chip memory: it crosses the mesh to the east edge and queues for
-    the eLink, which drains ext_write_cycles_per_byte; the core stalls once more than
-    ext_write_buffer cycles of writes are queued ahead of it.  Returns the stall."""
+cdef uint64_t ext_write_issue(Core* c, uint32_t addr, uint32_t n, uint64_t* arrival) noexcept nogil:
+    """A posted write of n bytes to off-chip address addr by core c: it leaves through the
+    mesh interface, crosses the xMesh to the east edge and goes out on the eLink
+    (elink_write); the core waits once more than ext_write_buffer cycles of writes are queued
+    ahead of it.  Returns the stall; *arrival is when the write is visible in DRAM."""
     cdef Chip* ch = c.chip
-    cdef uint64_t fs, t0 = c.now
+    cdef uint32_t h
     cdef int row = core_pos_row(c)
-    cdef uint64_t arr = mesh_route(ch, ch.clinks, row, core_pos_col(c), row, ch.cols, t0, n, &fs)
-    cdef uint64_t start = arr if arr > ch.elink_tx.busy_until else ch.elink_tx.busy_until
-    cdef uint64_t occ = <uint64_t>n * ch.tm.ext_write_cycles_per_byte
-    ch.elink_tx.busy_until = start + occ
-    ch.elink_tx.busy_cycles += occ
-    ch.elink_tx.bytes += n
-    ch.elink_tx.packets += 1
-    arrival[0] = start + occ + ch.tm.ext_write_latency
+    cdef uint64_t t0 = c.now
+    cdef uint64_t dep = q_of(t0) + ch.tm.store_depart_q
+    cdef uint64_t inj = ni_send(c, dep, route_hops(c, row, ch.cols))
+    cdef uint64_t arr = mesh_route(ch, ch.xlinks, row, core_pos_col(c), row, ch.cols, inj, n, &h)
+    cdef uint64_t start = elink_write(ch, cyc_of(arr), addr, n, arrival)
     if start > t0 + ch.tm.ext_write_buffer:
         return start - t0 - ch.tm.ext_write_buffer
+    return 0
+
+
+cdef uint64_t remote_write_issue(Core* c, Core* t, uint32_t n, uint64_t* arrival) noexcept nogil:
+    """A posted write of n bytes by core c to core t: it leaves in E1 through the mesh
+    interface (which paces the node's writes: ni_send) and crosses the cMesh; it is visible to
+    t's loads from *arrival.  The core waits only when the interface holds more than
+    mesh_write_buffer cycles of writes.  Returns the stall."""
+    cdef Chip* ch = c.chip
+    cdef uint32_t h
+    cdef int tr = core_pos_row(t), tc = core_pos_col(t)
+    cdef uint64_t dep = q_of(c.now) + ch.tm.store_depart_q
+    cdef uint64_t inj = ni_send(c, dep, route_hops(c, tr, tc))
+    arrival[0] = visible_at(ch, mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
+                                           tr, tc, inj, n, &h))
+    if inj > dep + q_of(ch.tm.mesh_write_buffer):
+        return cyc_of(inj - dep) - ch.tm.mesh_write_buffer
     return 0
 
 
@@ -253,14 +275,15 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
         if ch.observe:
             prof_data(r.dhist, w.off, 0)
         if not r.direct:
-            c.acc_ext += 1
+            if ch.profiling:
+                prof_access(c, 1)
             if ch.npend:
                 pending_forward(ch, c.index, PW_EXT, w.region, w.off, lsz, out)
-            stall = ext_read_stall(c, n) if ch.tm.timed else r.load_latency
+            stall = ext_read_rtt(c, r, n, c.now)
             c.cnt.ext_stall_cycles += stall
             c.stall_acc += stall
             if chip_shared(ch):
-                ch.last_comm = c.now    # (a lone core's off-chip traffic concerns nobody)
+                note_comm(c, c.now)     # (a lone core's off-chip traffic concerns nobody)
         return 0
     if w.kind == MK_NONE:
         return mem_fault(c, addr, lsz, 0)
@@ -279,18 +302,14 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
         out[0] = mmr_read(t, w.off)
         if t == c:
             return 0
-    c.acc_remote += 1
+    if ch.profiling:
+        prof_access(c, 0)
     c.cnt.n_loads_remote += 1
     c.cnt.bytes_loads_remote += n
-    if ch.tm.timed:
-        stall = remote_read_stall(c, t, n)
-    elif w.kind == MK_SRAM:
-        stall = ch.tm.remote_read_overhead + 2 * ch.tm.hop_cycles * hops_between(c, t)
-    else:
-        stall = ch.tm.remote_read_overhead
+    stall = remote_read_rtt(c, t, n, c.now)
     c.cnt.remote_stall_cycles += stall
     c.stall_acc += stall
-    ch.last_comm = c.now
+    note_comm(c, c.now)
     return 0
 
 
@@ -324,7 +343,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
     cdef Chip* ch = c.chip
     cdef Core* t
     cdef uint32_t n = 1 << lsz
-    cdef uint64_t stall, arrival, fs
+    cdef uint64_t stall, arrival
     cdef Loc w
     cdef ExtRegion* r
     addr_decode(ch, c, addr, n, &w)
@@ -342,16 +361,17 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             ext_code_written(ch, r, w.off, n)
             return 0
         if ch.tm.timed:
-            stall = ext_write_issue(c, n, &arrival)
+            stall = ext_write_issue(c, addr, n, &arrival)
         else:
             stall = r.store_cost
             arrival = c.now + stall
-        c.acc_ext += 1
+        if ch.profiling:
+            prof_access(c, 1)
         if stall:
             c.stall_acc += stall
             c.cnt.ext_stall_cycles += stall
         if chip_shared(ch):
-            ch.last_comm = c.now
+            note_comm(c, c.now)
             return 0 if pending_push(ch, arrival, PW_EXT, w.region, c.index, w.off, lsz, v) == 0 \
                 else mem_fault(c, addr, lsz, 1)
         wr_le(w.p, lsz, v)
@@ -373,20 +393,19 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             return 0
         return mmr_write(t, w.off, <uint32_t>v, c)
     # a posted write through the cMesh (MAN §3): it arrives after the hops and any
-    # queueing on the links; the core only waits when its first link is backed up
+    # queueing on the links; the core only waits when its mesh interface is backed up
     c.cnt.n_stores_remote += 1
     c.cnt.bytes_stores_remote += n
-    c.acc_remote += 1
-    ch.last_comm = c.now
+    if ch.profiling:
+        prof_access(c, 0)
+    note_comm(c, c.now)
     if ch.tm.timed:
-        arrival = mesh_route(ch, ch.clinks, core_pos_row(c), core_pos_col(c),
-                             core_pos_row(t), core_pos_col(t), c.now, n, &fs)
-        if fs > c.now + ch.tm.mesh_write_buffer:
-            stall = fs - c.now - ch.tm.mesh_write_buffer
+        stall = remote_write_issue(c, t, n, &arrival)
+        if stall:
             c.stall_acc += stall
             c.cnt.remote_stall_cycles += stall
     else:
-        arrival = c.now + ch.tm.hop_cycles * hops_between(c, t)
+        arrival = c.now + cyc_of(ch.tm.hop_q * hops_between(c, t))
     if chip_shared(ch):
         if pending_push(ch, arrival, PW_SRAM if w.kind == MK_SRAM else PW_MMR,
                         t.index, c.index, w.off, lsz, v) != 0:
@@ -416,11 +435,12 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
     if w.kind == MK_EXT:
         r = &ch.ext[w.region]
         if not r.direct:
-            stall = ext_read_stall(c, n) if ch.tm.timed else r.load_latency
+            stall = ext_read_rtt(c, r, n, c.now)
             c.cnt.ext_stall_cycles += stall
             c.cnt.n_ext_reads += 1
             c.cnt.bytes_ext_reads += n
-            c.acc_ext += 1
+            if ch.profiling:
+                prof_access(c, 1)
         if ch.observe:
             prof_data(r.dhist, w.off, 0)
     elif w.kind == MK_SRAM:
@@ -428,11 +448,12 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         if ch.observe:
             prof_data(t.dhist, w.off, 0)
         if t != c:
-            stall = remote_read_stall(c, t, n) if ch.tm.timed else ch.tm.remote_read_overhead
+            stall = remote_read_rtt(c, t, n, c.now)
             c.cnt.remote_stall_cycles += stall
             c.cnt.n_loads_remote += 1
             c.cnt.bytes_loads_remote += n
-            c.acc_remote += 1
+            if ch.profiling:
+                prof_access(c, 0)
         else:
             c.cnt.n_loads_local += 1
             c.cnt.bytes_loads_local += n
@@ -450,7 +471,8 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         else:
             sram_code_written(w.core, w.off, n)
     c.stall_acc += stall
-    ch.last_comm = c.now
+    if r == NULL or chip_shared(ch):
+        note_comm(c, c.now)
     return 0
 
 
@@ -532,6 +554,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
         c.win_pd = r.pages[page]
         c.win_blk = NULL
         c.win_prof = prof_window(c, NULL, r, page) if ch.profiling else NULL
+        fetch_window_far(c, not r.direct)
         return 0
     t = w.core
     c.win_base = pc - w.off         # 0 for local addresses, coreid << 20 for global ones
@@ -540,7 +563,44 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     c.win_pd = t.pd
     c.win_blk = t.code_blk
     c.win_prof = prof_window(c, t, NULL, 0) if ch.profiling else NULL
+    fetch_window_far(c, t != c)
     return 0
+
+
+cdef inline void fetch_window_far(Core* c, bint far) noexcept nogil:
+    """The fetch window is (not) outside the core's own SRAM: instructions from there cost
+    fetch_far's reads (and the run loop takes its slow path, which charges them)."""
+    c.win_far = far
+    c.fetch_line = 0
+    attn_update(c)
+
+
+cdef uint64_t fetch_far(Core* c, uint32_t pc, uint32_t size, uint64_t t) noexcept nogil:
+    """The cycles core c waits at cycle t to fetch the instruction at pc (size bytes) from
+    another core's SRAM or off-chip memory.  The fetch unit reads 8-byte lines (MAN §4: 8
+    bytes per fetch into the alignment buffer); from outside the core each line is a blocking
+    read over the mesh (or the mesh and the eLink), as a load's (MAN §4 table 10: "fetch
+    external 10+"); the buffer holds the last line fetched, and nothing is fetched ahead
+    (our assumption: no prefetch is documented)."""
+    cdef Chip* ch = c.chip
+    cdef uint32_t first = (pc >> 3) + 1
+    cdef uint32_t last = ((pc + size - 1) >> 3) + 1
+    cdef uint32_t line
+    cdef uint64_t t0 = t
+    cdef Loc w
+    for line in range(first, last + 1):
+        if line == c.fetch_line:
+            continue
+        c.fetch_line = line
+        addr_decode(ch, c, (line - 1) << 3, 8, &w)
+        if w.kind == MK_EXT:
+            t += ext_read_rtt(c, &ch.ext[w.region], 8, t)
+            c.cnt.n_fetch_ext += 1
+        elif w.kind == MK_SRAM and w.core != c:
+            t += remote_read_rtt(c, w.core, 8, t)
+            c.cnt.n_fetch_remote += 1
+    c.cnt.fetch_stall_cycles += t - t0
+    return t - t0
 
 
 cdef enum:

@@ -38,6 +38,7 @@ COUNTER_KEYS = (
     "dma_remote_reads", "dma_remote_writes", "dma_bytes_remote_read", "dma_bytes_remote_written",
     "dma_ext_reads", "dma_ext_writes", "dma_bytes_ext_read", "dma_bytes_ext_written",
     "dma_stall_cycles", "dma_bank_conflict_cycles",
+    "fetch_remote", "fetch_ext",
 )
 
 #: stall causes of a core entry's ``stalls`` (cycles), in display order, and their source
@@ -45,7 +46,8 @@ STALL_KEYS = (
     ("dependency", "dep_stall_cycles"),       # RAW/WAW interlocks on FPU/IALU2 results etc.
     ("load", "load_stall_cycles"),            # waiting for a load's data (load-use)
     ("branch", "branch_cycles"),              # taken-branch penalty
-    ("fetch", "fetch_stall_cycles"),          # 32-bit insn straddling a fetch line after a jump
+    ("fetch", "fetch_stall_cycles"),          # fetch line penalty after a jump; code fetched
+                                              # from another core or off-chip
     ("remote", "remote_stall_cycles"),        # remote reads (round trip) + blocked posted writes
     ("external", "ext_stall_cycles"),         # off-chip reads + eLink write buffer full
     ("bank_conflict", "bank_conflict_cycles"),  # fetch waiting behind a load/store, same bank
@@ -290,7 +292,7 @@ class Profile:
         for k, n in enumerate(raw):
             net = out.get(k, 0) - inn.get(k, 0)
             sent = (n["loads_remote"] + n["ext_reads"] + n["dma_remote_reads"]
-                    + n["dma_ext_reads"])
+                    + n["dma_ext_reads"] + n["fetch_remote"] + n["fetch_ext"])
             res.append(sent - net // 8 if net % 8 == 0 else None)
         return res
 
@@ -524,7 +526,9 @@ def text_summary_lines(doc: dict, top: int = 10) -> List[str]:
         links = doc["links"]
         cm = sum(L["bytes"] for L in links if L["mesh"] == "c")
         rm = sum(L["bytes"] for L in links if L["mesh"] == "r")
-        lines.append(f"  mesh: {len(links)} link(s) used, cMesh {cm} bytes, rMesh {rm} bytes; "
+        xm = sum(L["bytes"] for L in links if L["mesh"] == "x")
+        lines.append(f"  mesh: {len(links)} link(s) used, cMesh {cm} bytes, rMesh {rm} bytes, "
+                     f"xMesh {xm} bytes; "
                      f"eLink: {el['bytes_written']} bytes written ({el['writes']} writes, "
                      f"{_pct(el['write_busy_cycles'], doc['cycles']).strip()} busy), "
                      f"{el['bytes_read']} bytes read ({el['reads']} reads)")
@@ -637,26 +641,29 @@ def check_invariants(doc: dict) -> List[str]:
     if doc["config"]["mesh_modelled"]:
         links = doc["links"]
         el = doc["elink"]
-        east_c = [L for L in links if L["to"] is None and L["mesh"] == "c"]
+        east_x = [L for L in links if L["to"] is None and L["mesh"] == "x"]
         east_r = [L for L in links if L["to"] is None and L["mesh"] == "r"]
-        if any(L["dir"] != "E" for L in east_c + east_r):
+        if any(L["to"] is None for L in links if L["mesh"] == "c"):
+            bad.append("cMesh traffic leaves the chip (off-chip writes take the xMesh)")
+        if any(L["dir"] != "E" for L in east_x + east_r):
             bad.append("traffic leaves the chip elsewhere than the east edge")
-        if sum(L["bytes"] for L in east_c) != el["bytes_written"]:
-            bad.append(f"east-edge cMesh bytes {sum(L['bytes'] for L in east_c)} != eLink "
+        if sum(L["bytes"] for L in east_x) != el["bytes_written"]:
+            bad.append(f"east-edge xMesh bytes {sum(L['bytes'] for L in east_x)} != eLink "
                        f"bytes written {el['bytes_written']}")
-        if sum(L["packets"] for L in east_c) != el["writes"]:
-            bad.append("east-edge cMesh packets != eLink writes")
+        if sum(L["packets"] for L in east_x) != el["writes"]:
+            bad.append("east-edge xMesh packets != eLink writes")
         if sum(L["bytes"] for L in east_r) != 8 * el["reads"] or \
                 sum(L["packets"] for L in east_r) != el["reads"]:
             bad.append(f"east-edge rMesh traffic {sum(L['bytes'] for L in east_r)} bytes != "
                        f"8 x eLink reads {el['reads']}")
         direct = any(r["direct"] for r in doc["config"]["ext_regions"])
-        pairs = [("bytes_written", "bytes_ext_writes", "dma_bytes_ext_written"),
-                 ("writes", "ext_writes", "dma_ext_writes"),
-                 ("bytes_read", "bytes_ext_reads", "dma_bytes_ext_read"),
-                 ("reads", "ext_reads", "dma_ext_reads")]
-        for ek, ck, dk in pairs:
-            want = t[ck] + t[dk]
+        # (instruction fetch from off-chip reads 8-byte lines)
+        pairs = [("bytes_written", "bytes_ext_writes", "dma_bytes_ext_written", 0),
+                 ("writes", "ext_writes", "dma_ext_writes", 0),
+                 ("bytes_read", "bytes_ext_reads", "dma_bytes_ext_read", 8 * t["fetch_ext"]),
+                 ("reads", "ext_reads", "dma_ext_reads", t["fetch_ext"])]
+        for ek, ck, dk, fetched in pairs:
+            want = t[ck] + t[dk] + fetched
             if (el[ek] != want) if not direct else (el[ek] > want):
                 bad.append(f"eLink {ek} {el[ek]} vs cores' {ck} + {dk} {want}")
         for L in links:
@@ -669,9 +676,10 @@ def check_invariants(doc: dict) -> List[str]:
             served = [c.get("reads_served") for c in cores]
             if any(s is None or s < 0 for s in served):
                 bad.append(f"rMesh flow conservation: reads served {served}")
-            elif sum(served) != t["loads_remote"] + t["dma_remote_reads"]:
+            elif sum(served) != t["loads_remote"] + t["dma_remote_reads"] + t["fetch_remote"]:
                 bad.append(f"cores served {sum(served)} remote reads, issued "
-                           f"{t['loads_remote']} (+ {t['dma_remote_reads']} by DMA)")
+                           f"{t['loads_remote']} (+ {t['dma_remote_reads']} by DMA, "
+                           f"{t['fetch_remote']} instruction fetches)")
     return bad
 
 
@@ -738,15 +746,17 @@ def write_heatmap(doc: dict, path: str, metric: str = "cycles") -> None:
     for L in links:
         r, q = (L["from"] >> 6) - cfgd["first_row"], (L["from"] & 63) - cfgd["first_col"]
         dr, dq = _STEP[L["dir"]]
-        # four lanes per core pair: each direction on its own side, cMesh inside, rMesh out
-        side = (0.05 if L["mesh"] == "c" else 0.14) * (1 if L["dir"] in "EN" else -1)
+        # lanes per core pair: each direction on its own side, cMesh inside, then xMesh
+        # (off-chip writes), rMesh out
+        side = {"c": 0.05, "x": 0.095}.get(L["mesh"], 0.14) * (1 if L["dir"] in "EN" else -1)
         ox, oy = (0, -side) if dq else (side, 0)
         x0, y0 = q + 0.27 * dq + ox, r + 0.27 * dr + oy
         length = 0.46 if L["to"] is not None else 0.3
         w = 0.6 + 5.0 * L["bytes"] / lmax
         ax.annotate("", xy=(x0 + length * dq, y0 + length * dr), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="-|>", lw=w, color=lcmap(unorm(L["utilization"])),
-                                    linestyle="-" if L["mesh"] == "c" else (0, (2, 1)),
+                                    linestyle={"c": "-", "x": (0, (5, 1))}.get(
+                                        L["mesh"], (0, (2, 1))),
                                     shrinkA=0, shrinkB=0, mutation_scale=8 + w))
     el = doc["elink"]
     if el["bytes_written"] or el["bytes_read"]:

@@ -92,9 +92,10 @@ def test_remote_load_cost_grows_with_hops():
     three = _remote_load_cycles(0, 3)
     six = _remote_load_cycles(3, 3)
     assert 10 <= one < three < six
-    # request and reply each cross 5 more routers, 2 cycles each (MAN §3: 1.5 ns per hop at
-    # 1 GHz, charged as the next whole cycle)
-    assert six - one == 2 * 5 * 2
+    # request and reply each cross 5 more routers, 0.75 cycles each (measured: the fabigB
+    # round trips grow by 1.45 cycles per unit of distance; emu/timing.py hop_cycles); the
+    # mesh keeps quarter cycles, the core waits whole ones
+    assert abs((six - one) - 2 * 5 * 0.75) < 1
 
 
 def run_fixture(name, cores=None, quantum=1000):
@@ -192,28 +193,27 @@ def _dma_figures(quantum=1000, timing=None):
 
 
 @pytest.mark.parametrize("quantum", [1, 1000, 100000])
-def test_dma_moves_8_bytes_per_cycle_and_pays_for_banks_links_and_elink(quantum):
+def test_dma_rates_are_the_boards_and_pay_for_banks_links_and_elink(quantum):
     """4 KiB in doublewords (512 elements), timed by the guest with CTIMER0 around start and
-    wait: 8 bytes/cycle locally; the code's bank costs DMA every other cycle (lowest
-    priority, MAN §4); the mesh keeps up with one element per cycle; the eLink limits
-    off-chip transfers to its bandwidth.  The interrupt-driven wait wakes at the modelled
-    completion, whatever the scheduling quantum."""
+    wait.  Locally one element per cycle (MAN §4, nothing measured); the code's bank costs DMA
+    every other cycle (lowest priority, MAN §4).  The other four directions run at the rates
+    the Parallella showed for 8 KiB with e-bandwidth-test (Parallella forum t=307, cycles per
+    double word; tools/timing_calibration.py), within 15 %.  The interrupt-driven wait wakes
+    at the modelled completion, whatever the scheduling quantum."""
+    from tools.timing_calibration import EBW_DMA
     f = _dma_figures(quantum)
     assert 512 <= f["local"] <= 512 + 80
     assert f["code bank"] - f["local"] == pytest.approx(256, abs=16)
-    assert f["local"] <= f["to neighbour"] <= f["local"] + 40
-    assert f["local"] <= f["from neighbour"] <= f["local"] + 40
-    # the eLink (emu/timing.py): 4 cycles per byte (BENCH 143 MiB/s at 600 MHz), a write
-    # visible 270 cycles after it leaves, a read answered 530 cycles after its request
-    # (calibrated on BENCH), 32 cycles of writes queued before a core blocks
-    elink = 4096 * 4
-    assert elink <= f["to ERAM"] <= elink + 270 + 200
-    assert elink + 530 <= f["from ERAM"] <= elink + 530 + 200
+    for what, board in (("to neighbour", "to other core"), ("from neighbour", "from other core"),
+                        ("to ERAM", "to ERAM"), ("from ERAM", "from ERAM")):
+        assert f[what] == pytest.approx(512 * EBW_DMA[board] / 1024, rel=0.15), what
     assert f["local"] <= f["irq"] <= f["local"] + 40
     n = f["counters"]
     assert n["dma_bank_conflict_cycles"] == pytest.approx(256, abs=16)
-    # both off-chip transfers wait for the eLink: 4 cycles per byte instead of 1/8
-    assert n["dma_stall_cycles"] >= 2 * (elink - 512 - 2 * 32)
+    # beyond one element per cycle the engine waited for the mesh interface, the node
+    # serving the reads or the eLink (the rest is the wait for the last answers to land)
+    waits = sum(f[k] - 512 for k in ("to neighbour", "from neighbour", "to ERAM", "from ERAM"))
+    assert 0.85 * waits <= n["dma_stall_cycles"] <= waits
     assert n["dma_bytes_ext_read"] == n["dma_bytes_ext_written"] == 4096
     assert n["dma_bytes_remote_read"] == n["dma_bytes_remote_written"] == 4096
 
@@ -232,10 +232,10 @@ def test_timing_parameters_are_set_by_field_name():
     from emu import _core
     e = _core.Engine(1, 1, 32, 8)
     p = timing.DEFAULT.c_params()
-    p["hop_cycles"] = 7
+    p["hop_q"] = 7
     e.set_timing(p)
     got = e.timing_params()
-    assert got["hop_cycles"] == 7 and got["ext_read_cycles"] == timing.DEFAULT.ext_read_cycles
+    assert got["hop_q"] == 7 and got["ext_read_cycles"] == timing.DEFAULT.ext_read_cycles
     del p["ext_write_latency"]
     with pytest.raises((ValueError, KeyError, TypeError)):
         e.set_timing(p)
