@@ -20,6 +20,9 @@ per second and emulated cycles per bytecode for a loop, a Jacobi and a message r
 with EPYTHON_GENUINE_FIRMWARE, ePython's genuine firmware), and the wall time of
 `epython examples/epython/hello.py` on 16 cores; its docstring says what a bytecode is.
 
+The last line is the start-up time: the whole `epiphany-emu load examples/hello.elf`
+process, best of the repeats, with a bare interpreter's start for comparison.
+
 MIPS = emulated instructions / wall seconds of the run loop (loading excluded).  Each
 workload runs with the timing model on (the default: pipeline, mesh and eLink model), off
 (every instruction its class cost; --timing off on the command line) and on with the profile
@@ -114,7 +117,30 @@ def main(argv=None) -> int:
         print(f"{name:14s} {n:13d} {cyc:12d} {dt:8.3f} {n / dt / 1e6:8.1f}"
               f" {n / dt_off / 1e6:10.1f} {n / dt_prof / 1e6:11.1f}"
               f" {ratios[len(ratios) // 2]:7.2f} {pratios[len(pratios) // 2]:11.2f}")
+    if not a.workloads:
+        startup(a.repeat)
     return 0
+
+
+def startup(repeat: int) -> None:
+    """Wall time of the whole `epiphany-emu load examples/hello.elf` process (interpreter
+    start, imports, loading, the run, exit), best of `repeat`, next to a bare `python -c
+    pass` on the same machine (what no Python program can go below)."""
+    import subprocess
+    root = os.path.dirname(HERE)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+    def best(cmd):
+        times = []
+        for _ in range(max(3, repeat)):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+    load = best([sys.executable, "-m", "emu", "load", "examples/hello.elf"])
+    bare = best([sys.executable, "-c", "pass"])
+    print(f"start-up: epiphany-emu load examples/hello.elf {load * 1000:.0f} ms "
+          f"(python -c pass {bare * 1000:.0f} ms on this machine)")
 
 
 if __name__ == "__main__":
