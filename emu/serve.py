@@ -330,7 +330,8 @@ class Server:
             raise w.error
         return w.result
 
-    def _do_work(self):
+    def _do_work(self) -> int:
+        """Carry out the requests waiting; how many there were."""
         with self._cv:
             work, self._work = self._work, []
         for w in work:
@@ -341,6 +342,7 @@ class Server:
                 w.error = e
             self._parked = False                # a request may have made a core runnable
             w.done.set()
+        return len(work)
 
     def _chip_loop(self):
         try:
@@ -517,7 +519,8 @@ class Server:
         before = self._exited()
         waiting = False
         while True:
-            self._do_work()
+            if self._do_work():
+                waiting = False                 # a request may have made a core runnable
             self._forget_written_code()
             if t.between is not None:
                 t.between()
@@ -526,10 +529,9 @@ class Server:
             if t.interrupted:
                 self.engine.clear_stop_request()
                 return self.chip._result(Stop.USER)
-            if waiting:
+            if waiting:                         # (polling the client meanwhile)
                 with self._cv:
-                    waiting = not self._cv.wait_for(lambda: self._work or self._closing,
-                                                    timeout=0.05)
+                    self._cv.wait_for(lambda: self._work or self._closing, timeout=0.05)
                 continue
             now = self.engine.now
             limit = now + SLICE_CYCLES
