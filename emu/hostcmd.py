@@ -5,8 +5,8 @@ The command starts a server (emu/serve.py) on a socket of its own, runs the prog
 options of ``epiphany-emu load`` apply (``--chip``, ``--timing``, ``--profile``, ``--heatmap``,
 ``--trace`` ...); device output (newlib's printf) appears on stdout as with ``load``; the
 reports come at the end.  The exit status is the host program's (128 + signal if a signal
-ended it), 124 when ``--max-cycles`` ran out, 2 for a bad option or a program that cannot be
-started.
+ended it), 124 when ``--max-cycles`` ran out, 137 when GDB killed it (``--gdb``), 2 for a bad
+option or a program that cannot be started.
 """
 from __future__ import annotations
 

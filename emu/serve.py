@@ -16,7 +16,8 @@ The layout of the memory file and the protocol are defined in ``hal/src/ehal-pro
 module holds the same numbers (``tests/host/test_protocol.py`` compares them).
 
 ``epiphany-emu host ./prog`` (emu/hostcmd.py) runs one host program against a private
-server; ``docs/esdk-host.md`` shows both.
+server; ``docs/esdk-host.md`` shows both.  With ``--gdb [HOST:]PORT`` a GDB client can attach
+to the cores too (``Server(gdb=...)``; docs/debugging.md).
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """A GDB remote-serial-protocol server on the emulated chip (``epiphany-emu load app.elf --gdb
-[HOST:]PORT``, or ``emu.debug.serve`` from Python).
+[HOST:]PORT``, or ``emu.debug.serve`` from Python; ``epiphany-emu serve``/``host --gdb`` drive its
+sessions from the server's chip thread: ``GdbServer.call``).
 
 What a client sees, as it would see e-server on a Parallella (facts from Adapteva's GDB 8.2
 ``epiphany-tdep.c`` and epiphany-libs' ``e-server``; see docs/debugging.md):

@@ -229,8 +229,8 @@ def popen(*args):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-GREETINGS = [f"[0x{((32 + r) << 6) | (8 + c):03x}] Hello from core 0x{((32 + r) << 6) | (8 + c):03x}"
-             f" ({r},{c}) of 2x3: {1000 + 7 * (3 * r + c)}" for r in range(2) for c in range(3)]
+GREETINGS = [f"[0x{cid:03x}] Hello from core 0x{cid:03x} ({r},{c}) of 2x3: {1000 + 7 * (3 * r + c)}"
+             for r in range(2) for c in range(3) for cid in [((32 + r) << 6) | (8 + c)]]
 
 
 def test_host_gdb_breakpoint_in_the_device_program_then_its_usual_output(hello_host):
