@@ -79,6 +79,7 @@ def run(args) -> int:
             server = Server(cfg, hio, sock, max_cycles=args.max_cycles, on_limit=limit.set,
                             log=lambda m: print(f"epiphany-emu: {m}", file=sys.stderr),
                             gdb=args.gdb, gdb_wait=True, on_gdb_kill=killed.set)
+            server.libc_abi = args.libc_abi
             trace = setup_outputs(args, server)
             server.start()
         except (ServeError, ValueError, OSError) as e:

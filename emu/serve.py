@@ -141,6 +141,9 @@ class Server:
         self._write_header()
         self.faults: List[Fault] = []
         self.images = []                     #: every image loaded (newest last)
+        #: the C library ABI of the programs host programs load (emu.libc_abi; "auto": each
+        #: image's own)
+        self.libc_abi = "auto"
         self.sessions = 0                    #: host programs served so far
         self.limit_reached = False
         self._loaded: set = set()
@@ -591,7 +594,7 @@ class Server:
                            f"{c.rows}x{c.cols} chip")
         try:
             img = read_elf(path)
-            self.chip.load_elf(img, cores, start=False, group=group)
+            self.chip.load_elf(img, cores, start=False, group=group, libc_abi=self.libc_abi)
         except LoadError as e:
             raise _Refused(f"cannot load: {e}") from None
         self.images.append(img)
@@ -799,9 +802,10 @@ def chip_setup(args, stdin=None):
     cfg = ChipConfig(rows=args.chip[0], cols=args.chip[1], first_row=args.first_core[0],
                      first_col=args.first_core[1], unaligned=args.unaligned,
                      invalid=args.invalid, excause=args.excause,
-                     quantum=max(1, args.quantum), timing=timing)
+                     quantum=max(1, args.quantum), timing=timing, arch=args.arch,
+                     sram_size=args.core_mem)
     hio = HostIO(stdin=stdin if stdin is not None else open(os.devnull, "rb"),
-                 sandbox=args.sandbox, prefix=args.prefix)
+                 sandbox=args.sandbox, prefix=args.prefix, max_file_size=args.max_file_size)
     if args.wallclock:
         hio.clock = wall_clock()
     return cfg, hio
@@ -848,12 +852,15 @@ def final_reports(args, server: Server, wall: float) -> int:
     recs, total = chip.engine.unaligned_log()
     for line in unaligned_summary(recs, total, chip, img):
         print(line, file=sys.stderr)
-    if not (args.stats or args.profile is not None or args.heatmap):
-        return 0
-    from .profile import Profile
     loaded = chip.loaded_cores
     done = bool(loaded) and all(chip.engine.core_flags(k)["exited"] for k in loaded)
     res = chip._result(Stop.EXIT if done else Stop.USER)
+    if args.metrics:
+        from .runner import _write_metrics
+        _write_metrics(args.metrics, chip, res, wall)
+    if not (args.stats or args.profile is not None or args.heatmap):
+        return 0
+    from .profile import Profile
     prof = Profile.from_chip(chip, result=res, wall_seconds=wall, image=img)
     if args.stats or args.profile is not None:
         for line in prof.text_summary():
@@ -905,6 +912,7 @@ def run(args) -> int:
     cfg, hio = chip_setup(args)
     try:
         server = Server(cfg, hio, args.socket, max_cycles=args.max_cycles, gdb=args.gdb)
+        server.libc_abi = args.libc_abi
         trace = setup_outputs(args, server)
         server.start()
     except (ServeError, ValueError) as e:
