@@ -57,6 +57,7 @@ cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
         nx = b.next
         prof_block_flush(b)
         ch.blk_bytes -= b.size
+        ch.blk_frees += 1               # (links to blocks are stale)
         free(b)
         b = nx
 
@@ -112,7 +113,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef BlkWrite wr[REG_BFLAGS + 1]
     cdef BlkMeta meta[BLK_MAX]
     cdef Counters cnt
-    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s
+    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s, dead
     cdef uint32_t o = off, p, q
     cdef Insn* ins
     cdef uint64_t dep_union = 0, pend0, pend, pd = 0, pi = 0, cyc, issue, cand, t, v, bit
@@ -254,6 +255,26 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         memcpy(&b.ins[k], lst[k], sizeof(Insn))
         b.meta[k] = meta[k]
         b.meta[k].shift_ok = not unsafe[k]
+    # the runs of plain instructions (IALU class, not the last), which run_blocks executes
+    # back to back; and the flags nothing reads: those a plain instruction writes and a later
+    # one overwrites with only plain instructions that do not read them in between (nothing
+    # can observe them there) lose their writing (OP_NOFLAGS)
+    j = 0
+    dead = 0                            # the flags after instruction k are overwritten unread
+    for k in range(n - 1, -1, -1):
+        if k < n - 1 and b.ins[k].tclass == TC_IALU:
+            j += 1
+            q = OP_AFL[b.ins[k].op]
+            if q & AFL_W:
+                if dead:
+                    b.ins[k].op |= OP_NOFLAGS
+                dead = 1
+            elif q & AFL_R:
+                dead = 0
+        else:
+            j = 0
+            dead = 0
+        b.meta[k].run = <uint8_t>j
     for j in range(nw):
         b.w[j] = wr[j]
     for j in range(nc):
@@ -285,6 +306,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.fetch_stall = <uint32_t>cnt.fetch_stall_cycles
     b.stats = (cnt.n_dual_issue | cnt.dep_stall_cycles | cnt.load_stall_cycles
                | cnt.fetch_stall_cycles) != 0
+    b.bcond_exit = b.ins[n - 1].op == OP_BCOND16 or b.ins[n - 1].op == OP_BCOND32
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = ch.blocks[entry.blk] if entry.blk else NULL
     if old != NULL and old.entry == entry and old.gen == ch.code_gen:
@@ -387,13 +409,39 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     return c.stop
 
 
+cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t gen,
+                               uint64_t* base, uint64_t end, int* nsh, uint32_t* shk,
+                               uint64_t* shs) noexcept nogil:
+    """After instruction bm of block b completed (EXEC_OK) with something for the schedule
+    to look at (a stall, a bank conflict, the attention flag, code written): 1 when the block
+    must hand over to the per-instruction loop (block_deviate), else 0 with the stall taken
+    into the schedule (the rest of the block moved by it: shk/shs/nsh, *base)."""
+    cdef int k = bm - b.meta
+    cdef uint8_t conflict = c.lbank == bm.cbank
+    cdef uint64_t s = c.stall_acc + conflict
+    if c.attn or c.chip.code_gen != gen or (s and (
+            not bm.shift_ok or nsh[0] == BLK_SHIFTS
+            or (k + 1 < b.n and base[0] + s + <uint64_t>b.last_cyc >= end))):
+        return 1
+    c.stall_acc = 0
+    c.lbank = 0
+    if conflict:
+        c.cnt.bank_conflict_cycles += 1
+    if s:
+        shk[nsh[0]] = k
+        shs[nsh[0]] = s
+        nsh[0] += 1
+        base[0] += s
+    return 0
+
+
 cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     """Run core c block by block while it can (see above); returns STOP_NONE with the state
     in the core when the per-instruction loop must take over (or `end` is reached), or the
     reason it stopped."""
     cdef Chip* ch = c.chip
     cdef uint32_t pc = c.pc, off
-    cdef uint64_t cyc = c.cnt.cycles, base, start, s, n = 0, add
+    cdef uint64_t cyc = c.cnt.cycles, base, start, n = 0, add
     cdef uint8_t pm = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
     cdef uint64_t prev_dst = c.prev_dst
@@ -401,6 +449,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef uint64_t pend0, gen
     cdef Insn* e
     cdef const Insn* ins
+    cdef const Insn* ie
     cdef const BlkMeta* bm
     cdef const BlkMeta* last
     cdef Block* b
@@ -408,27 +457,41 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef int k, j, st, nsh, ret = STOP_NONE
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
-    cdef uint8_t conflict
+    cdef Block* prev = NULL             # the block that ran last, and how it left (its link)
+    cdef int way = 0
+    cdef uint64_t frees
     while cyc < end:
         if c.attn or prev_dst or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
             break
         off = pc - c.win_base
         if off >= c.win_size:
             break
-        e = &c.win_pd[off >> 1]
         pm &= ~BLOCK_EDGE
-        head = ch.blocks[e.blk] if ch.blocks != NULL else NULL
-        if head != NULL and (head.entry != e or e.size == 0):
-            head = NULL                 # (not decoded: block_build decodes it)
-        b = head
-        while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
-            b = b.next
+        # the block that followed the previous one the last time it left this way, if it
+        # fits; else the schedules filed under the entry
+        b = NULL
+        frees = ch.blk_frees
+        if prev != NULL and prev.link_frees[way] == frees:
+            b = prev.link[way]
+            if b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+                b = NULL
         if b == NULL:
-            if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
-                break                   # entered in ever new states: not worth a schedule
-            b = block_build(c, e, pc, off, pm, cyc, pending)
+            e = &c.win_pd[off >> 1]
+            head = ch.blocks[e.blk] if ch.blocks != NULL else NULL
+            if head != NULL and (head.entry != e or e.size == 0):
+                head = NULL                 # (not decoded: block_build decodes it)
+            b = head
+            while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+                b = b.next
             if b == NULL:
-                break
+                if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
+                    break                   # entered in ever new states: not worth a schedule
+                b = block_build(c, e, pc, off, pm, cyc, pending)
+                if b == NULL:
+                    break
+            if prev != NULL and ch.blk_frees == frees:      # (else prev may be gone)
+                prev.link[way] = b
+                prev.link_frees[way] = frees
         if cyc + <uint64_t>b.last_cyc >= end:
             break
         # run it
@@ -442,38 +505,41 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         bm = b.meta
         last = b.meta + (b.n - 1)
         while True:
+            j = bm.run
+            if j:
+                # plain instructions (IALU: they always complete, with EXEC_OK)
+                bm += j
+                ie = ins + j
+                while True:
+                    execute_plain(c, ins)
+                    ins += 1
+                    if ins == ie:
+                        break
             c.pc = bm.pc
-            c.now = <uint64_t>(<int64_t>base + bm.off)
-            st = execute(c, ins)
-            if st != EXEC_OK:
-                break
-            if bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != gen)):
-                k = bm - b.meta
-                conflict = c.lbank == bm.cbank
-                s = c.stall_acc + conflict
-                if c.attn or ch.code_gen != gen or (s and (
-                        not bm.shift_ok or nsh == BLK_SHIFTS
-                        or (k + 1 < b.n and base + s + <uint64_t>b.last_cyc >= end))):
-                    ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
-                    c.cnt.n_insns += n
-                    return ret
-                c.stall_acc = 0
-                c.lbank = 0
-                if conflict:
-                    c.cnt.bank_conflict_cycles += 1
-                if s:
-                    shk[nsh] = k
-                    shs[nsh] = s
-                    nsh += 1
-                    base += s
             if bm == last:
                 break
+            # one that may access memory or raise an exception (not a control instruction)
+            c.now = <uint64_t>(<int64_t>base + bm.off)
+            st = execute(c, ins)
+            if st != EXEC_OK or (
+                    bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != gen))
+                    and block_stalled(c, b, bm, gen, &base, end, &nsh, shk, shs)):
+                ret = block_deviate(c, b, bm - b.meta, st, start, pend0, shk, shs, nsh)
+                c.cnt.n_insns += n
+                return ret
             ins += 1
             bm += 1
-        if st != EXEC_OK:
-            k = bm - b.meta
-            if st != EXEC_TAKEN or bm != last or c.stall_acc or c.lbank:
-                ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
+        # the last instruction: a branch, a jump, or one that ends the block for another reason
+        if b.bcond_exit:
+            st = sem_bcond(c, ins)
+        else:
+            c.now = <uint64_t>(<int64_t>base + bm.off)
+            st = execute(c, ins)
+            if (st > EXEC_TAKEN or (st == EXEC_TAKEN and (c.stall_acc | c.lbank)) or (
+                    st == EXEC_OK and bm.chk
+                    and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != gen))
+                    and block_stalled(c, b, bm, gen, &base, end, &nsh, shk, shs))):
+                ret = block_deviate(c, b, bm - b.meta, st, start, pend0, shk, shs, nsh)
                 c.cnt.n_insns += n
                 return ret
         # the block ran to its schedule (moved by nsh stalls)
@@ -504,6 +570,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         prev_ialu = b.exit_pi
         pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc), &pm,
                         &prev_dst, &prev_ialu)
+        prev = b
+        way = st                        # (EXEC_OK 0: fell through, EXEC_TAKEN 1: jumped)
         if ch.profiling:
             prof_block_ran(c, b, start, cyc, shk, shs, nsh)
     c.pc = pc

@@ -14,6 +14,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from emu.chip import Chip, ChipConfig      # noqa: E402
 from emu.syscalls import HostIO            # noqa: E402
 from isa.encoder import encode             # noqa: E402
+from isa.regs import SREG_BY_NAME          # noqa: E402
+
+STATUS = SREG_BY_NAME["STATUS"].offset
 
 
 def _address(rnd):
@@ -70,7 +73,7 @@ _ST = ("strb_d32", "strh_d32", "str_d32", "strd_d32")
 
 def _loop_body(rnd):
     """Random valid 32-bit instructions for a loop body: integer and FPU arithmetic on their
-    own registers (and mixed), loads and stores to local data (r10, possibly in the code's
+    own registers (and mixed), conditional moves, loads and stores to local data (r10, possibly in the code's
     bank), another core (r11) and off-chip memory (r12), post-modified loads (r14), and
     forward conditional branches."""
     def g():
@@ -82,7 +85,9 @@ def _loop_body(rnd):
     n = rnd.randrange(3, 31)
     while len(body) < n:
         x = rnd.random()
-        if x < 0.35:
+        if x < 0.04:        # reads the flags the instructions before it leave
+            body.append(("mov_cc32", dict(rd=g(), rn=g(), cond=rnd.randrange(0, 14))))
+        elif x < 0.35:
             body.append((rnd.choice(_ALU), dict(rd=g(), rn=g(), rm=g())))
         elif x < 0.45:
             body.append((rnd.choice(("addi32", "subi32")), dict(rd=g(), rn=g(),
@@ -142,8 +147,8 @@ def snapshot(chip, res):
     """Everything a run leaves that the timed blocks must not change."""
     e = chip.engine
     return (res.stop, [e.counters(k) for k in range(4)], [[e.reg_read(k, r) for r in range(64)]
-            + [e.get_pc(k)] for k in range(4)], [bytes(e.sram(k)) for k in range(4)],
-            e.link_counters())
+            + [e.get_pc(k), e.sreg_read(k, STATUS)] for k in range(4)],
+            [bytes(e.sram(k)) for k in range(4)], e.link_counters())
 
 
 def blocks_differ(seed_value, gen=None) -> str:
