@@ -257,19 +257,27 @@ def generate() -> str:
         '    """Run the semantics of *i; returns an EXEC_* status."""',
         "    cdef uint16_t op = i.op",
     ]
-    first = True
+    out += ["    if op == OP_INVALID:", "        return sem_invalid(c, i)"]
     for r in INSNS:
-        out.append(f"    {'if' if first else 'elif'} op == {op_const(r)}:")
+        out.append(f"    elif op == {op_const(r)}:")
         out.append(f"        return {_sem_call(r)}")
-        first = False
-    out.append("    return sem_invalid(c, i)")
-    out.append("")
+    # (every op a decoder makes has an arm: the switch needs no range check)
+    out += ["    else:", "        __builtin_unreachable()", ""]
     # the plain instructions of the timed blocks (_blocks.pxi): the IALU class, which always
-    # completes and needs neither the PC nor the time, and its variants without the flags
-    plain = [r for r in INSNS if r.tclass == "ialu"]
+    # completes and needs neither the PC nor the time, and its variants without the flags;
+    # and the FPU class, which does too in the blocks the builder lets it be plain in
+    plain = [r for r in INSNS if r.tclass in ("ialu", "fpu")]
+    out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
+            "    AFL_W = 1            # writes them (spec flags A or L)",
+            "    AFL_R = 2            # reads them (a condition)",
+            "    OP_NOFLAGS = 0x100   # op bit: the variant that leaves them (AVS kept)"]
+    out += [f"    {op_const(r)}_NF = {op_const(r)} | OP_NOFLAGS" for r in plain
+            if writes_aflags(r)]
     out += [
+        "",
         "cdef inline void execute_plain(Core* c, const Insn* i) noexcept nogil:",
-        '    """Run the semantics of *i, an IALU-class instruction or its OP_NOFLAGS variant."""',
+        '    """Run the semantics of *i, a plain instruction of a timed block (IALU or FPU class; an',
+        "    IALU one may be its OP_NOFLAGS variant)." + '"""',
         "    cdef uint16_t op = i.op",
     ]
     first = True
@@ -278,18 +286,14 @@ def generate() -> str:
         out.append(f"        {_sem_call(r)}")
         first = False
         if writes_aflags(r):
-            out.append(f"    elif op == {op_const(r)} | OP_NOFLAGS:")
+            out.append(f"    elif op == {op_const(r)}_NF:")
             out.append(f"        {_sem_call(r, 0)}")
     # (no other op gets here: the switch needs no range check)
     out += ["    else:", "        __builtin_unreachable()", ""]
     # what each op does with the arithmetic flags (the blocks' dead-flag analysis)
     afl = ["AFL_W" if writes_aflags(r) else ("AFL_R" if reads_aflags(r) else "0")
            for r in INSNS]
-    out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
-            "    AFL_W = 1            # writes them (spec flags A or L)",
-            "    AFL_R = 2            # reads them (a condition)",
-            "    OP_NOFLAGS = 0x100   # op bit: the variant that leaves them (AVS kept)",
-            "cdef uint8_t[N_OPS] OP_AFL = ["]
+    out += ["cdef uint8_t[N_OPS] OP_AFL = ["]
     afl = ["0"] + afl
     for k in range(0, len(afl), 12):
         out.append("    " + ", ".join(afl[k:k + 12]) + ("," if k + 12 < len(afl) else "]"))
