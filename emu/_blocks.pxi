@@ -57,6 +57,7 @@ cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
         nx = b.next
         prof_block_flush(b)
         ch.blk_bytes -= b.size
+        ch.blk_frees += 1               # (links to blocks are stale)
         free(b)
         b = nx
 
@@ -97,6 +98,42 @@ cdef inline uint64_t tm_reg_bit(uint32_t q) noexcept nogil:
     return FLAGS_BIT if q == REG_BFLAGS else (<uint64_t>1) << q
 
 
+cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
+    """Block b ends in a branch back to its start, and a run of it that takes that branch
+    without a stall leaves the state it was built for (block_fits holds again): the pair
+    mask after a jump, the same registers pending, and each entry condition true of the
+    scoreboard the run leaves (a register it writes: from its schedule; one it does not: a
+    `landed` condition stays true, an `exact` one does not, time having moved on).  Returns
+    0 (no), 2 when runs with stalls leave it too (no `exact` condition: stalls only delay
+    the writes it leaves, and a `landed` condition holds the more), else 1."""
+    cdef const Insn* br = &b.ins[b.n - 1]
+    cdef int j, w
+    cdef uint32_t idx, reg, v
+    cdef int64_t period = b.end_off + <int64_t>bp
+    cdef bint found
+    cdef uint8_t ret = 2
+    if not b.bcond_exit or b.meta[b.n - 1].pc + <uint32_t>br.imm != b.pc:
+        return 0
+    if b.pm != AFTER_JUMP or b.pend_out != b.entry_pend:
+        return 0
+    for j in range(b.nc):
+        idx = b.cs[j].idx
+        reg = idx - RDY_F if idx >= RDY_F else idx
+        found = 0
+        v = 0
+        for w in range(b.nw):
+            if b.w[w].reg == reg:
+                found = 1
+                v = b.w[w].vf if idx >= RDY_F else b.w[w].vi
+        if b.cs[j].exact:
+            if not found or <int64_t>v != 2 * period + b.cs[j].val:
+                return 0
+            ret = 1
+        elif found and <int64_t>v >= 2 * (period + b.cs[j].val):
+            return 0
+    return ret
+
+
 cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
                         uint64_t start, uint64_t pending) noexcept nogil:
     """Build the block starting at the predecode entry `entry` (pc, window offset off) for the
@@ -112,7 +149,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef BlkWrite wr[REG_BFLAGS + 1]
     cdef BlkMeta meta[BLK_MAX]
     cdef Counters cnt
-    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s
+    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s, dead
     cdef uint32_t o = off, p, q
     cdef Insn* ins
     cdef uint64_t dep_union = 0, pend0, pend, pd = 0, pi = 0, cyc, issue, cand, t, v, bit
@@ -125,7 +162,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef uint8_t* raw
     cdef size_t size
     cdef uint8_t srcs[3]
-    cdef bint fpu_raises
+    cdef bint fpu_raises, fpu_plain
     if ch.blocks == NULL:
         ch.blocks = <Block**>calloc(BLK_SLOTS, sizeof(Block*))
         if ch.blocks == NULL:
@@ -254,6 +291,32 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         memcpy(&b.ins[k], lst[k], sizeof(Insn))
         b.meta[k] = meta[k]
         b.meta[k].shift_ok = not unsafe[k]
+    for k in range(n):
+        b.meta[k].last = k == n - 1
+    # the runs of plain instructions (not the last; the IALU class, and the FPU class in
+    # float mode with no exception enabled: they always complete, with EXEC_OK, and need
+    # neither c.pc nor c.now), which run_blocks executes back to back; and the flags nothing
+    # reads: those a plain instruction writes and a later one overwrites with only plain
+    # instructions that do not read them in between (nothing can observe them there) lose
+    # their writing (OP_NOFLAGS)
+    fpu_plain = c.int_mode == 0 and (c.config & FPX_ENABLES) == 0
+    j = 0
+    dead = 0                            # the flags after instruction k are overwritten unread
+    for k in range(n - 1, -1, -1):
+        if k < n - 1 and (b.ins[k].tclass == TC_IALU
+                          or (b.ins[k].tclass == TC_FPU and fpu_plain)):
+            j += 1
+            q = OP_AFL[b.ins[k].op]
+            if q & AFL_W:
+                if dead:
+                    b.ins[k].op |= OP_NOFLAGS
+                dead = 1
+            elif q & AFL_R:
+                dead = 0
+        else:
+            j = 0
+            dead = 0
+        b.meta[k].run = <uint8_t>j
     for j in range(nw):
         b.w[j] = wr[j]
     for j in range(nc):
@@ -285,6 +348,9 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.fetch_stall = <uint32_t>cnt.fetch_stall_cycles
     b.stats = (cnt.n_dual_issue | cnt.dep_stall_cycles | cnt.load_stall_cycles
                | cnt.fetch_stall_cycles) != 0
+    b.bcond_exit = b.ins[n - 1].op == OP_BCOND16 or b.ins[n - 1].op == OP_BCOND32
+    b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
+    b.period = b.end_off + <int32_t>ch.tm.branch_penalty
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = ch.blocks[entry.blk] if entry.blk else NULL
     if old != NULL and old.entry == entry and old.gen == ch.code_gen:
@@ -387,128 +453,261 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     return c.stop
 
 
+cdef inline void block_writes(Core* c, const Block* b, uint64_t start) noexcept nogil:
+    """The scoreboard entries block b leaves after a run from `start` without a stall."""
+    cdef int j
+    for j in range(b.nw):
+        c.rdy[b.w[j].reg] = 2 * start + b.w[j].vi
+        c.rdy[<size_t>RDY_F + b.w[j].reg] = 2 * start + b.w[j].vf
+
+
+cdef inline void block_writes_moved(Core* c, const Block* b, uint64_t start,
+                                    const uint32_t* shk, const uint64_t* shs,
+                                    int nsh) noexcept nogil:
+    """The scoreboard entries block b leaves after a run from `start` moved by nsh stalls
+    (stall k, of shs[k] cycles at instruction shk[k], delays the writes of the instructions
+    from shk[k] on)."""
+    cdef int j, k
+    cdef uint64_t add
+    for j in range(b.nw):
+        add = start
+        for k in range(nsh):
+            if shk[k] <= b.w[j].k:
+                add += shs[k]
+        c.rdy[b.w[j].reg] = 2 * add + b.w[j].vi
+        c.rdy[<size_t>RDY_F + b.w[j].reg] = 2 * add + b.w[j].vf
+
+
+cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t* base,
+                               uint64_t end, int* nsh, uint32_t* shk,
+                               uint64_t* shs) noexcept nogil:
+    """After instruction bm of block b completed (EXEC_OK) with something for the schedule
+    to look at (a stall, a bank conflict, the attention flag, code written): 1 when the block
+    must hand over to the per-instruction loop (block_deviate), else 0 with the stall taken
+    into the schedule (the rest of the block moved by it: shk/shs/nsh, *base)."""
+    cdef int k = bm - b.meta
+    cdef uint8_t conflict = c.lbank == bm.cbank
+    cdef uint64_t s = c.stall_acc + conflict
+    if c.attn or c.chip.code_gen != b.gen or (s and (
+            not bm.shift_ok or nsh[0] == BLK_SHIFTS
+            or (k + 1 < b.n and base[0] + s + <uint64_t>b.last_cyc >= end))):
+        return 1
+    c.stall_acc = 0
+    c.lbank = 0
+    if conflict:
+        c.cnt.bank_conflict_cycles += 1
+    if s:
+        shk[nsh[0]] = k
+        shs[nsh[0]] = s
+        nsh[0] += 1
+        base[0] += s
+    return 0
+
+
+cdef int execute_checked(Core* c, const Insn* i) noexcept nogil:
+    """execute, as a function of its own for the blocks' instructions that are not plain
+    (memory, FPU, control): the block loop keeps its few values in registers."""
+    return execute(c, i)
+
+
+cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t pending,
+                       uint64_t cyc) noexcept nogil:
+    """The schedule of the block at pc (window offset off) for this entry state: one filed
+    under the entry, or a new one; NULL when the per-instruction loop should run it."""
+    cdef Chip* ch = c.chip
+    cdef Insn* e = &c.win_pd[off >> 1]
+    cdef Block* head = ch.blocks[e.blk] if ch.blocks != NULL else NULL
+    cdef Block* b
+    if head != NULL and (head.entry != e or e.size == 0):
+        head = NULL                     # (not decoded: block_build decodes it)
+    b = head
+    while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+        b = b.next
+    if b == NULL:
+        if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
+            return NULL                 # entered in ever new states: not worth a schedule
+        b = block_build(c, e, pc, off, pm, cyc, pending)
+    return b
+
+
+cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept nogil:
+    """The counters of k runs of block b, a loop of one block, each jumping back to its start
+    as scheduled (run_blocks counts them when the loop ends)."""
+    cdef uint64_t bp = c.chip.tm.branch_penalty
+    c.cnt.n_insns += k * b.n
+    c.cnt.branch_cycles += k * bp
+    c.chip.blk_runs += k
+    c.chip.blk_loops += k
+    if b.stats:
+        c.cnt.n_dual_issue += k * b.n_dual
+        c.cnt.dep_stall_cycles += k * b.dep_stall
+        c.cnt.load_stall_cycles += k * b.load_stall
+        c.cnt.stall_cycles += k * (b.dep_stall + b.load_stall)
+        c.cnt.fetch_stall_cycles += k * b.fetch_stall
+
+
 cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     """Run core c block by block while it can (see above); returns STOP_NONE with the state
     in the core when the per-instruction loop must take over (or `end` is reached), or the
-    reason it stopped."""
+    reason it stopped.  While a block runs, cyc is its start (base: its start moved by the
+    stalls it absorbed) and `pending` its entry state.  A loop of one block (Block.self_loop)
+    runs again at once while it jumps back as scheduled: the counters of those runs are added
+    when it leaves (block_loops_done), the scoreboard entries of the last one written when
+    something may read them (dw)."""
     cdef Chip* ch = c.chip
     cdef uint32_t pc = c.pc, off
-    cdef uint64_t cyc = c.cnt.cycles, base, start, s, n = 0, add
+    cdef uint64_t cyc = c.cnt.cycles, base, add
     cdef uint8_t pm = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
     cdef uint64_t prev_dst = c.prev_dst
     cdef uint64_t prev_ialu = c.prev_ialu
-    cdef uint64_t pend0, gen
-    cdef Insn* e
     cdef const Insn* ins
+    cdef const Insn* ie
     cdef const BlkMeta* bm
-    cdef const BlkMeta* last
     cdef Block* b
-    cdef Block* head
-    cdef int k, j, st, nsh, ret = STOP_NONE
+    cdef int k, j, st, nsh
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
-    cdef uint8_t conflict
+    cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
+    cdef uint64_t frees
+    cdef uint64_t loops                 # runs of block b that jumped back to its start
+    cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
+                                        # not written yet
+    cdef uint64_t dw_start = 0
     while cyc < end:
         if c.attn or prev_dst or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
             break
         off = pc - c.win_base
         if off >= c.win_size:
             break
-        e = &c.win_pd[off >> 1]
         pm &= ~BLOCK_EDGE
-        head = ch.blocks[e.blk] if ch.blocks != NULL else NULL
-        if head != NULL and (head.entry != e or e.size == 0):
-            head = NULL                 # (not decoded: block_build decodes it)
-        b = head
-        while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
-            b = b.next
+        # the block that followed the previous one the last time it left this way, if it
+        # fits; else one filed under the entry, or a new one
+        b = NULL
+        if lk != NULL and lk.frees == ch.blk_frees:
+            b = lk.to
+            if b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+                b = NULL
         if b == NULL:
-            if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
-                break                   # entered in ever new states: not worth a schedule
-            b = block_build(c, e, pc, off, pm, cyc, pending)
+            frees = ch.blk_frees
+            b = block_find(c, pc, off, pm, pending, cyc)
             if b == NULL:
                 break
-        if cyc + <uint64_t>b.last_cyc >= end:
+            if lk != NULL and ch.blk_frees == frees:    # (else lk's block may be gone)
+                lk.to = b
+                lk.frees = frees
+        loops = 0
+        dw = 0
+        ran = 0
+        while cyc + <uint64_t>b.last_cyc < end:
+            # run it
+            base = cyc
+            nsh = 0
+            dev = 0
+            ins = b.ins
+            bm = b.meta
+            while True:
+                j = bm.run
+                if j:
+                    # plain instructions (they always complete, with EXEC_OK)
+                    bm += j
+                    ie = ins + j
+                    while True:
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                c.pc = bm.pc
+                if bm.last:
+                    break
+                # one that may access memory or raise an exception (not a control instruction)
+                c.now = <uint64_t>(<int64_t>base + bm.off)
+                st = execute_checked(c, ins)
+                if st != EXEC_OK or (
+                        bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != b.gen))
+                        and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)):
+                    dev = 1
+                    break
+                ins += 1
+                bm += 1
+            if dev:
+                pass
+            # the last instruction: a branch, a jump, or one that ends the block otherwise
+            elif b.bcond_exit:
+                st = sem_bcond(c, ins)
+            else:
+                c.now = <uint64_t>(<int64_t>base + bm.off)
+                st = execute_checked(c, ins)
+                dev = (st > EXEC_TAKEN or (st == EXEC_TAKEN and (c.stall_acc | c.lbank)) or (
+                    st == EXEC_OK and bm.chk
+                    and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != b.gen))
+                    and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)))
+            if dev:
+                # it stopped being its schedule: the per-instruction loop takes over
+                ch.blk_runs += 1
+                if loops:
+                    block_loops_done(c, b, loops)
+                if dw:
+                    block_writes(c, b, dw_start)
+                return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
+            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not (c.attn | ch.profiling):
+                # a loop of one block, jumping back as scheduled: it fits again
+                # (block_self_loop), so it runs again at once (what after_insn does after a
+                # jump, and the rest of the block's accounting below, when it leaves)
+                loops += 1
+                if b.nw:
+                    dw = nsh == 0
+                    dw_start = cyc
+                    if nsh:
+                        block_writes_moved(c, b, cyc, shk, shs, nsh)
+                cyc = base + <uint64_t>b.period
+                continue
+            # the run that leaves it (its scoreboard entries supersede those of the others)
+            if loops:
+                block_loops_done(c, b, loops)
+                loops = 0
+            dw = 0
+            ch.blk_runs += 1
+            c.cnt.n_insns += b.n
+            if b.nw:
+                if nsh == 0:
+                    block_writes(c, b, cyc)
+                else:
+                    block_writes_moved(c, b, cyc, shk, shs, nsh)
+            pending = (pending & ~b.dep_union) | b.pend_out
+            if b.stats:
+                c.cnt.n_dual_issue += b.n_dual
+                c.cnt.dep_stall_cycles += b.dep_stall
+                c.cnt.load_stall_cycles += b.load_stall
+                c.cnt.stall_cycles += b.dep_stall + b.load_stall
+                c.cnt.fetch_stall_cycles += b.fetch_stall
+            add = cyc                       # (its start, for prof_block_ran)
+            cyc = <uint64_t>(<int64_t>base + b.end_off)
+            pm = b.exit_pm | BLOCK_EDGE     # (a taken jump restarts the pipeline instead)
+            prev_dst = b.exit_pd
+            prev_ialu = b.exit_pi
+            pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc),
+                            &pm, &prev_dst, &prev_ialu)
+            lk = &b.link[st]                # (EXEC_OK 0: fell through, EXEC_TAKEN 1: jumped)
+            if ch.profiling:
+                prof_block_ran(c, b, add, cyc, shk, shs, nsh)
+            ran = 1
             break
-        # run it
-        ch.blk_runs += 1
-        start = cyc
-        base = cyc
-        pend0 = pending
-        gen = b.gen
-        nsh = 0
-        ins = b.ins
-        bm = b.meta
-        last = b.meta + (b.n - 1)
-        while True:
-            c.pc = bm.pc
-            c.now = <uint64_t>(<int64_t>base + bm.off)
-            st = execute(c, ins)
-            if st != EXEC_OK:
-                break
-            if bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != gen)):
-                k = bm - b.meta
-                conflict = c.lbank == bm.cbank
-                s = c.stall_acc + conflict
-                if c.attn or ch.code_gen != gen or (s and (
-                        not bm.shift_ok or nsh == BLK_SHIFTS
-                        or (k + 1 < b.n and base + s + <uint64_t>b.last_cyc >= end))):
-                    ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
-                    c.cnt.n_insns += n
-                    return ret
-                c.stall_acc = 0
-                c.lbank = 0
-                if conflict:
-                    c.cnt.bank_conflict_cycles += 1
-                if s:
-                    shk[nsh] = k
-                    shs[nsh] = s
-                    nsh += 1
-                    base += s
-            if bm == last:
-                break
-            ins += 1
-            bm += 1
-        if st != EXEC_OK:
-            k = bm - b.meta
-            if st != EXEC_TAKEN or bm != last or c.stall_acc or c.lbank:
-                ret = block_deviate(c, b, k, st, start, pend0, shk, shs, nsh)
-                c.cnt.n_insns += n
-                return ret
-        # the block ran to its schedule (moved by nsh stalls)
-        n += b.n
-        if nsh == 0:
-            add = 2 * start
-            for j in range(b.nw):
-                c.rdy[b.w[j].reg] = add + b.w[j].vi
-                c.rdy[<size_t>RDY_F + b.w[j].reg] = add + b.w[j].vf
-        else:
-            for j in range(b.nw):
-                add = start
-                for k in range(nsh):
-                    if shk[k] <= b.w[j].k:
-                        add += shs[k]
-                c.rdy[b.w[j].reg] = 2 * add + b.w[j].vi
-                c.rdy[<size_t>RDY_F + b.w[j].reg] = 2 * add + b.w[j].vf
-        pending = (pending & ~b.dep_union) | b.pend_out
-        if b.stats:
-            c.cnt.n_dual_issue += b.n_dual
-            c.cnt.dep_stall_cycles += b.dep_stall
-            c.cnt.load_stall_cycles += b.load_stall
-            c.cnt.stall_cycles += b.dep_stall + b.load_stall
-            c.cnt.fetch_stall_cycles += b.fetch_stall
-        cyc = <uint64_t>(<int64_t>base + b.end_off)
-        pm = b.exit_pm | BLOCK_EDGE          # (a taken jump restarts the pipeline instead)
-        prev_dst = b.exit_pd
-        prev_ialu = b.exit_pi
-        pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc), &pm,
-                        &prev_dst, &prev_ialu)
-        if ch.profiling:
-            prof_block_ran(c, b, start, cyc, shk, shs, nsh)
+        if loops:
+            # it jumped back to its start, and the slice ends before another run
+            block_loops_done(c, b, loops)
+            if dw:
+                block_writes(c, b, dw_start)
+            pc = b.pc
+            pm = AFTER_JUMP
+            prev_dst = 0
+            prev_ialu = 0
+            lk = &b.link[EXEC_TAKEN]
+            break
+        if not ran:
+            break                           # (the slice ends before it could run)
     c.pc = pc
     c.cnt.cycles = cyc
-    c.cnt.n_insns += n
     c.pending = pending
     c.prev_dst = prev_dst
     c.prev_ialu = prev_ialu

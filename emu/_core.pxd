@@ -175,6 +175,9 @@ ctypedef struct BlkMeta:
     uint8_t chk          # not IALU: look at the memory layer's stall, bank, attention after it
     uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
     uint8_t shift_ok     # a stall here delays everything after it by as much
+    uint8_t last         # the block's last instruction
+    uint8_t run          # plain instructions from this one on (IALU class, not the block's
+                         # last): they cannot stop and need neither c.pc nor c.now
 
 ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
     uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf
@@ -194,6 +197,12 @@ ctypedef struct ProfEntry:
     uint64_t n_remote    # accesses that went to another core
     uint64_t n_ext       # accesses that went off-chip
 
+cdef struct Block    # forward
+
+ctypedef struct BlkLink:      # a block that followed another one
+    Block* to
+    uint64_t frees       # valid while Chip.blk_frees is this (no block was freed since)
+
 cdef struct Block:
     const Insn* entry    # the predecode entry it starts at (validity: also gen)
     uint64_t gen         # Chip.code_gen when it was built
@@ -211,6 +220,7 @@ cdef struct Block:
     uint64_t exit_pd
     uint64_t exit_pi
     uint64_t dep_union   # registers its instructions read or write
+    BlkLink link[2]      # the block that followed it when it fell through (0) or jumped (1)
     uint64_t entry_pend  # ... of which pending at its start
     uint64_t pend_out    # ... of which pending at its end
     uint32_t n_dual      # its counters
@@ -218,6 +228,11 @@ cdef struct Block:
     uint32_t load_stall
     uint32_t fetch_stall
     uint8_t stats        # some counter above is not 0
+    uint8_t bcond_exit   # its last instruction is a B<cond> (run_blocks runs sem_bcond itself)
+    uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
+                         # (2: even with stalls) leaves the state it fits (run_blocks runs
+                         # it again at once; block_self_loop)
+    int32_t period       # the cycles of such a run (end_off and the taken-branch penalty)
     uint32_t builds      # schedules built for this entry (in the first block of its slot)
     uint32_t size        # bytes allocated for it
     BlkWrite* w
@@ -511,6 +526,8 @@ cdef struct Chip:
     int use_blocks       # run timed code block by block (same cycles; off only for tests)
     uint64_t blk_built
     uint64_t blk_runs
+    uint64_t blk_loops   # ... of which straight after the run before (Block.self_loop)
+    uint64_t blk_frees   # blocks freed so far (Block.link is valid while this is unchanged)
     uint64_t blk_deviations
     uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)
     PendingWrite* pend

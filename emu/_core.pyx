@@ -13,6 +13,7 @@ from libc.string cimport memcpy, memset
 
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
+    void __builtin_unreachable() nogil
 
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 from posix.mman cimport mmap, munmap, PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, \
@@ -940,9 +941,10 @@ cdef class Engine:
         return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls)
 
     def block_stats(self):
-        """Timed blocks: built, runs, deviations (handed over mid-block), mismatches
-        (replays that disagreed with a schedule: a bug if not 0), bytes held."""
-        return dict(built=self.ch.blk_built, runs=self.ch.blk_runs,
+        """Timed blocks: built, runs (loops: of which runs of a loop of one block straight
+        after the run before), deviations (handed over mid-block), mismatches (replays that
+        disagreed with a schedule: a bug if not 0), bytes held."""
+        return dict(built=self.ch.blk_built, runs=self.ch.blk_runs, loops=self.ch.blk_loops,
                     deviations=self.ch.blk_deviations, mismatches=self.ch.blk_mismatch,
                     bytes=self.ch.blk_bytes)
 

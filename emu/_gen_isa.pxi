@@ -2026,7 +2026,9 @@ cdef inline bint decode32(uint32_t w, Insn* o) noexcept nogil:
 cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
     """Run the semantics of *i; returns an EXEC_* status."""
     cdef uint16_t op = i.op
-    if op == OP_BCOND16:
+    if op == OP_INVALID:
+        return sem_invalid(c, i)
+    elif op == OP_BCOND16:
         return sem_bcond(c, i)
     elif op == OP_BCOND32:
         return sem_bcond(c, i)
@@ -2201,61 +2203,61 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
     elif op == OP_UNIMPL32:
         return sem_unimpl(c, i)
     elif op == OP_EOR16:
-        return sem_eor(c, i)
+        return sem_eor(c, i, 1)
     elif op == OP_EOR32:
-        return sem_eor(c, i)
+        return sem_eor(c, i, 1)
     elif op == OP_ADD16:
-        return sem_add(c, i)
+        return sem_add(c, i, 1)
     elif op == OP_ADD32:
-        return sem_add(c, i)
+        return sem_add(c, i, 1)
     elif op == OP_LSL16:
-        return sem_lsl(c, i)
+        return sem_lsl(c, i, 1)
     elif op == OP_LSL32:
-        return sem_lsl(c, i)
+        return sem_lsl(c, i, 1)
     elif op == OP_SUB16:
-        return sem_sub(c, i)
+        return sem_sub(c, i, 1)
     elif op == OP_SUB32:
-        return sem_sub(c, i)
+        return sem_sub(c, i, 1)
     elif op == OP_LSR16:
-        return sem_lsr(c, i)
+        return sem_lsr(c, i, 1)
     elif op == OP_LSR32:
-        return sem_lsr(c, i)
+        return sem_lsr(c, i, 1)
     elif op == OP_AND16:
-        return sem_and(c, i)
+        return sem_and(c, i, 1)
     elif op == OP_AND32:
-        return sem_and(c, i)
+        return sem_and(c, i, 1)
     elif op == OP_ASR16:
-        return sem_asr(c, i)
+        return sem_asr(c, i, 1)
     elif op == OP_ASR32:
-        return sem_asr(c, i)
+        return sem_asr(c, i, 1)
     elif op == OP_ORR16:
-        return sem_orr(c, i)
+        return sem_orr(c, i, 1)
     elif op == OP_ORR32:
-        return sem_orr(c, i)
+        return sem_orr(c, i, 1)
     elif op == OP_ADDI16:
-        return sem_addi(c, i)
+        return sem_addi(c, i, 1)
     elif op == OP_SUBI16:
-        return sem_subi(c, i)
+        return sem_subi(c, i, 1)
     elif op == OP_ADDI32:
-        return sem_addi(c, i)
+        return sem_addi(c, i, 1)
     elif op == OP_SUBI32:
-        return sem_subi(c, i)
+        return sem_subi(c, i, 1)
     elif op == OP_LSR_I16:
-        return sem_lsri(c, i)
+        return sem_lsri(c, i, 1)
     elif op == OP_LSL_I16:
-        return sem_lsli(c, i)
+        return sem_lsli(c, i, 1)
     elif op == OP_LSR_I32:
-        return sem_lsri(c, i)
+        return sem_lsri(c, i, 1)
     elif op == OP_LSL_I32:
-        return sem_lsli(c, i)
+        return sem_lsli(c, i, 1)
     elif op == OP_ASR_I16:
-        return sem_asri(c, i)
+        return sem_asri(c, i, 1)
     elif op == OP_ASR_I32:
-        return sem_asri(c, i)
+        return sem_asri(c, i, 1)
     elif op == OP_BITR16:
-        return sem_bitr(c, i)
+        return sem_bitr(c, i, 1)
     elif op == OP_BITR32:
-        return sem_bitr(c, i)
+        return sem_bitr(c, i, 1)
     elif op == OP_FEXT32:
         return sem_iext(c, i)
     elif op == OP_FDEP32:
@@ -2298,5 +2300,214 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
         return sem_unimpl(c, i)
     elif op == OP_FSQRT32:
         return sem_unimpl(c, i)
-    return sem_invalid(c, i)
+    else:
+        __builtin_unreachable()
+
+cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)
+    AFL_W = 1            # writes them (spec flags A or L)
+    AFL_R = 2            # reads them (a condition)
+    OP_NOFLAGS = 0x100   # op bit: the variant that leaves them (AVS kept)
+    OP_EOR16_NF = OP_EOR16 | OP_NOFLAGS
+    OP_EOR32_NF = OP_EOR32 | OP_NOFLAGS
+    OP_ADD16_NF = OP_ADD16 | OP_NOFLAGS
+    OP_ADD32_NF = OP_ADD32 | OP_NOFLAGS
+    OP_LSL16_NF = OP_LSL16 | OP_NOFLAGS
+    OP_LSL32_NF = OP_LSL32 | OP_NOFLAGS
+    OP_SUB16_NF = OP_SUB16 | OP_NOFLAGS
+    OP_SUB32_NF = OP_SUB32 | OP_NOFLAGS
+    OP_LSR16_NF = OP_LSR16 | OP_NOFLAGS
+    OP_LSR32_NF = OP_LSR32 | OP_NOFLAGS
+    OP_AND16_NF = OP_AND16 | OP_NOFLAGS
+    OP_AND32_NF = OP_AND32 | OP_NOFLAGS
+    OP_ASR16_NF = OP_ASR16 | OP_NOFLAGS
+    OP_ASR32_NF = OP_ASR32 | OP_NOFLAGS
+    OP_ORR16_NF = OP_ORR16 | OP_NOFLAGS
+    OP_ORR32_NF = OP_ORR32 | OP_NOFLAGS
+    OP_ADDI16_NF = OP_ADDI16 | OP_NOFLAGS
+    OP_SUBI16_NF = OP_SUBI16 | OP_NOFLAGS
+    OP_ADDI32_NF = OP_ADDI32 | OP_NOFLAGS
+    OP_SUBI32_NF = OP_SUBI32 | OP_NOFLAGS
+    OP_LSR_I16_NF = OP_LSR_I16 | OP_NOFLAGS
+    OP_LSL_I16_NF = OP_LSL_I16 | OP_NOFLAGS
+    OP_LSR_I32_NF = OP_LSR_I32 | OP_NOFLAGS
+    OP_LSL_I32_NF = OP_LSL_I32 | OP_NOFLAGS
+    OP_ASR_I16_NF = OP_ASR_I16 | OP_NOFLAGS
+    OP_ASR_I32_NF = OP_ASR_I32 | OP_NOFLAGS
+    OP_BITR16_NF = OP_BITR16 | OP_NOFLAGS
+    OP_BITR32_NF = OP_BITR32 | OP_NOFLAGS
+
+cdef inline void execute_plain(Core* c, const Insn* i) noexcept nogil:
+    """Run the semantics of *i, a plain instruction of a timed block (IALU or FPU class; an
+    IALU one may be its OP_NOFLAGS variant)."""
+    cdef uint16_t op = i.op
+    if op == OP_MOV_CC16:
+        sem_movcond(c, i)
+    elif op == OP_MOV_CC32:
+        sem_movcond(c, i)
+    elif op == OP_MOV_I16:
+        sem_movi(c, i)
+    elif op == OP_MOV_I32:
+        sem_movi(c, i)
+    elif op == OP_MOVT32:
+        sem_movt(c, i)
+    elif op == OP_EOR16:
+        sem_eor(c, i, 1)
+    elif op == OP_EOR16_NF:
+        sem_eor(c, i, 0)
+    elif op == OP_EOR32:
+        sem_eor(c, i, 1)
+    elif op == OP_EOR32_NF:
+        sem_eor(c, i, 0)
+    elif op == OP_ADD16:
+        sem_add(c, i, 1)
+    elif op == OP_ADD16_NF:
+        sem_add(c, i, 0)
+    elif op == OP_ADD32:
+        sem_add(c, i, 1)
+    elif op == OP_ADD32_NF:
+        sem_add(c, i, 0)
+    elif op == OP_LSL16:
+        sem_lsl(c, i, 1)
+    elif op == OP_LSL16_NF:
+        sem_lsl(c, i, 0)
+    elif op == OP_LSL32:
+        sem_lsl(c, i, 1)
+    elif op == OP_LSL32_NF:
+        sem_lsl(c, i, 0)
+    elif op == OP_SUB16:
+        sem_sub(c, i, 1)
+    elif op == OP_SUB16_NF:
+        sem_sub(c, i, 0)
+    elif op == OP_SUB32:
+        sem_sub(c, i, 1)
+    elif op == OP_SUB32_NF:
+        sem_sub(c, i, 0)
+    elif op == OP_LSR16:
+        sem_lsr(c, i, 1)
+    elif op == OP_LSR16_NF:
+        sem_lsr(c, i, 0)
+    elif op == OP_LSR32:
+        sem_lsr(c, i, 1)
+    elif op == OP_LSR32_NF:
+        sem_lsr(c, i, 0)
+    elif op == OP_AND16:
+        sem_and(c, i, 1)
+    elif op == OP_AND16_NF:
+        sem_and(c, i, 0)
+    elif op == OP_AND32:
+        sem_and(c, i, 1)
+    elif op == OP_AND32_NF:
+        sem_and(c, i, 0)
+    elif op == OP_ASR16:
+        sem_asr(c, i, 1)
+    elif op == OP_ASR16_NF:
+        sem_asr(c, i, 0)
+    elif op == OP_ASR32:
+        sem_asr(c, i, 1)
+    elif op == OP_ASR32_NF:
+        sem_asr(c, i, 0)
+    elif op == OP_ORR16:
+        sem_orr(c, i, 1)
+    elif op == OP_ORR16_NF:
+        sem_orr(c, i, 0)
+    elif op == OP_ORR32:
+        sem_orr(c, i, 1)
+    elif op == OP_ORR32_NF:
+        sem_orr(c, i, 0)
+    elif op == OP_ADDI16:
+        sem_addi(c, i, 1)
+    elif op == OP_ADDI16_NF:
+        sem_addi(c, i, 0)
+    elif op == OP_SUBI16:
+        sem_subi(c, i, 1)
+    elif op == OP_SUBI16_NF:
+        sem_subi(c, i, 0)
+    elif op == OP_ADDI32:
+        sem_addi(c, i, 1)
+    elif op == OP_ADDI32_NF:
+        sem_addi(c, i, 0)
+    elif op == OP_SUBI32:
+        sem_subi(c, i, 1)
+    elif op == OP_SUBI32_NF:
+        sem_subi(c, i, 0)
+    elif op == OP_LSR_I16:
+        sem_lsri(c, i, 1)
+    elif op == OP_LSR_I16_NF:
+        sem_lsri(c, i, 0)
+    elif op == OP_LSL_I16:
+        sem_lsli(c, i, 1)
+    elif op == OP_LSL_I16_NF:
+        sem_lsli(c, i, 0)
+    elif op == OP_LSR_I32:
+        sem_lsri(c, i, 1)
+    elif op == OP_LSR_I32_NF:
+        sem_lsri(c, i, 0)
+    elif op == OP_LSL_I32:
+        sem_lsli(c, i, 1)
+    elif op == OP_LSL_I32_NF:
+        sem_lsli(c, i, 0)
+    elif op == OP_ASR_I16:
+        sem_asri(c, i, 1)
+    elif op == OP_ASR_I16_NF:
+        sem_asri(c, i, 0)
+    elif op == OP_ASR_I32:
+        sem_asri(c, i, 1)
+    elif op == OP_ASR_I32_NF:
+        sem_asri(c, i, 0)
+    elif op == OP_BITR16:
+        sem_bitr(c, i, 1)
+    elif op == OP_BITR16_NF:
+        sem_bitr(c, i, 0)
+    elif op == OP_BITR32:
+        sem_bitr(c, i, 1)
+    elif op == OP_BITR32_NF:
+        sem_bitr(c, i, 0)
+    elif op == OP_FADD16:
+        sem_fadd(c, i)
+    elif op == OP_FADD32:
+        sem_fadd(c, i)
+    elif op == OP_FSUB16:
+        sem_fsub(c, i)
+    elif op == OP_FSUB32:
+        sem_fsub(c, i)
+    elif op == OP_FMUL16:
+        sem_fmul(c, i)
+    elif op == OP_FMUL32:
+        sem_fmul(c, i)
+    elif op == OP_FMADD16:
+        sem_fmadd(c, i)
+    elif op == OP_FMADD32:
+        sem_fmadd(c, i)
+    elif op == OP_FMSUB16:
+        sem_fmsub(c, i)
+    elif op == OP_FMSUB32:
+        sem_fmsub(c, i)
+    elif op == OP_FLOAT16:
+        sem_float(c, i)
+    elif op == OP_FLOAT32:
+        sem_float(c, i)
+    elif op == OP_FIX16:
+        sem_fix(c, i)
+    elif op == OP_FIX32:
+        sem_fix(c, i)
+    elif op == OP_FABS16:
+        sem_fabs(c, i)
+    elif op == OP_FABS32:
+        sem_fabs(c, i)
+    else:
+        __builtin_unreachable()
+
+cdef uint8_t[N_OPS] OP_AFL = [
+    0, AFL_R, AFL_R, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, AFL_R, AFL_R, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W,
+    AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W,
+    AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0]
 

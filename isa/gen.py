@@ -80,7 +80,20 @@ def op_const(ins: Insn) -> str:
     return "OP_" + ins.name.upper()
 
 
-def _sem_call(ins: Insn) -> str:
+def writes_aflags(ins: Insn) -> bool:
+    """The row writes the arithmetic flags AZ AN AC AV (spec flags A or L)."""
+    return ins.flags in ("A", "L")
+
+
+def reads_aflags(ins: Insn) -> bool:
+    """The row tests a condition (a cond field: B<cond>, MOV<cond>): it reads the flags."""
+    return "cond" in ins.fields
+
+
+def _sem_call(ins: Insn, flags: int = 1) -> str:
+    """The call of the row's semantic function.  A row that writes the arithmetic flags gets
+    one more constant argument: 1, or 0 for its variant whose flags nothing reads (the timed
+    blocks' OP_NOFLAGS ops: only the sticky AVS is kept)."""
     m = re.match(r"^(\w+)(?:\((.*)\))?$", ins.sem)
     name, args = m.group(1), m.group(2)
     call = f"sem_{name}(c, i"
@@ -90,6 +103,8 @@ def _sem_call(ins: Insn) -> str:
             a = a.strip()
             conv.append(f"AM_{a}" if a.isalpha() else a)
         call += ", " + ", ".join(conv)
+    if writes_aflags(ins):
+        call += f", {flags}"
     return call + ")"
 
 
@@ -242,12 +257,46 @@ def generate() -> str:
         '    """Run the semantics of *i; returns an EXEC_* status."""',
         "    cdef uint16_t op = i.op",
     ]
-    first = True
+    out += ["    if op == OP_INVALID:", "        return sem_invalid(c, i)"]
     for r in INSNS:
-        out.append(f"    {'if' if first else 'elif'} op == {op_const(r)}:")
+        out.append(f"    elif op == {op_const(r)}:")
         out.append(f"        return {_sem_call(r)}")
+    # (every op a decoder makes has an arm: the switch needs no range check)
+    out += ["    else:", "        __builtin_unreachable()", ""]
+    # the plain instructions of the timed blocks (_blocks.pxi): the IALU class, which always
+    # completes and needs neither the PC nor the time, and its variants without the flags;
+    # and the FPU class, which does too in the blocks the builder lets it be plain in
+    plain = [r for r in INSNS if r.tclass in ("ialu", "fpu")]
+    out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
+            "    AFL_W = 1            # writes them (spec flags A or L)",
+            "    AFL_R = 2            # reads them (a condition)",
+            "    OP_NOFLAGS = 0x100   # op bit: the variant that leaves them (AVS kept)"]
+    out += [f"    {op_const(r)}_NF = {op_const(r)} | OP_NOFLAGS" for r in plain
+            if writes_aflags(r)]
+    out += [
+        "",
+        "cdef inline void execute_plain(Core* c, const Insn* i) noexcept nogil:",
+        '    """Run the semantics of *i, a plain instruction of a timed block (IALU or FPU class; an',
+        "    IALU one may be its OP_NOFLAGS variant)." + '"""',
+        "    cdef uint16_t op = i.op",
+    ]
+    first = True
+    for r in plain:
+        out.append(f"    {'if' if first else 'elif'} op == {op_const(r)}:")
+        out.append(f"        {_sem_call(r)}")
         first = False
-    out.append("    return sem_invalid(c, i)")
+        if writes_aflags(r):
+            out.append(f"    elif op == {op_const(r)}_NF:")
+            out.append(f"        {_sem_call(r, 0)}")
+    # (no other op gets here: the switch needs no range check)
+    out += ["    else:", "        __builtin_unreachable()", ""]
+    # what each op does with the arithmetic flags (the blocks' dead-flag analysis)
+    afl = ["AFL_W" if writes_aflags(r) else ("AFL_R" if reads_aflags(r) else "0")
+           for r in INSNS]
+    out += ["cdef uint8_t[N_OPS] OP_AFL = ["]
+    afl = ["0"] + afl
+    for k in range(0, len(afl), 12):
+        out.append("    " + ", ".join(afl[k:k + 12]) + ("," if k + 12 < len(afl) else "]"))
     out.append("")
     # flags class per op (for the timing model / profiler)
     return "\n".join(out) + "\n"

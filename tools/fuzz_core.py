@@ -14,6 +14,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from emu.chip import Chip, ChipConfig      # noqa: E402
 from emu.syscalls import HostIO            # noqa: E402
 from isa.encoder import encode             # noqa: E402
+from isa.regs import SREG_BY_NAME          # noqa: E402
+
+STATUS = SREG_BY_NAME["STATUS"].offset
 
 
 def _address(rnd):
@@ -68,21 +71,26 @@ _LD = ("ldrb_d32", "ldrh_d32", "ldr_d32", "ldrd_d32")
 _ST = ("strb_d32", "strh_d32", "str_d32", "strd_d32")
 
 
-def _loop_body(rnd):
+def _loop_body(rnd, tight=False):
     """Random valid 32-bit instructions for a loop body: integer and FPU arithmetic on their
-    own registers (and mixed), loads and stores to local data (r10, possibly in the code's
-    bank), another core (r11) and off-chip memory (r12), post-modified loads (r14), and
-    forward conditional branches."""
+    own registers (and mixed), conditional moves, loads and stores to local data (r10,
+    possibly in the code's bank), another core (r11) and off-chip memory (r12), post-modified
+    loads (r14), and forward conditional branches.  `tight`: no branches and only local data,
+    at most 28 instructions (the loop is one timed block)."""
     def g():
         return rnd.randrange(16, 32)
 
     def f():
         return rnd.randrange(32, 48) if rnd.random() < 0.85 else g()
     body = []
-    n = rnd.randrange(3, 31)
+    n = rnd.randrange(3, 29 if tight else 31)
     while len(body) < n:
         x = rnd.random()
-        if x < 0.35:
+        if tight and x >= 0.92:
+            continue
+        if x < 0.04:        # reads the flags the instructions before it leave
+            body.append(("mov_cc32", dict(rd=g(), rn=g(), cond=rnd.randrange(0, 14))))
+        elif x < 0.35:
             body.append((rnd.choice(_ALU), dict(rd=g(), rn=g(), rm=g())))
         elif x < 0.45:
             body.append((rnd.choice(("addi32", "subi32")), dict(rd=g(), rn=g(),
@@ -92,7 +100,7 @@ def _loop_body(rnd):
         elif x < 0.85:
             sz = rnd.randrange(4)
             name = (_LD if rnd.random() < 0.6 else _ST)[sz]
-            base = rnd.choice((10, 10, 10, 11, 12))
+            base = 10 if tight else rnd.choice((10, 10, 10, 11, 12))
             rd = g() & ~1 if sz == 3 else (g() if rnd.random() < 0.7 else f())
             body.append((name, dict(rd=rd, rn=base, imm=rnd.randrange(0, 32))))
         elif x < 0.92:
@@ -103,15 +111,17 @@ def _loop_body(rnd):
     return body
 
 
-def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None):
+def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False):
     """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
-    quantum, timing on; runs to its exit."""
-    chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([1, 7, 100, 1000])),
+    quantum, timing on; runs to its exit.  `tight`: a loop of one block with a long
+    quantum (the blocks' Block.self_loop path)."""
+    chip = Chip(ChipConfig(rows=2, cols=2, quantum=1000 if tight else rnd.choice([1, 7, 100,
+                                                                                   1000])),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
         chip_out.append(chip)
-    body = _loop_body(rnd)
+    body = _loop_body(rnd, tight)
     code = [("addi32", dict(rd=14, rn=10, imm=0))] + body + [
         ("subi32", dict(rd=13, rn=13, imm=1)),
         ("bcond32", dict(cond=1, imm=-(2 * (len(body) + 2)))),
@@ -129,21 +139,25 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None):
         chip.engine.reg_write(k, 10, rnd.choice([0x800, 0x2400, 0x4000, 0x7000]))
         chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
         chip.engine.reg_write(k, 12, 0x8E000000 + 0x10000 * k)
-        chip.engine.reg_write(k, 13, rnd.randrange(3, 40))
+        chip.engine.reg_write(k, 13, rnd.randrange(3, 400 if tight else 40))
         chip.engine.set_pc(k, 0x100)
-        if k and rnd.random() < 0.3:        # run core 0's copy, from its global address
+        if k and not tight and rnd.random() < 0.3:  # run core 0's copy, from its global address
             chip.engine.set_pc(k, (chip.coreid(0) << 20) | 0x100)
         chip.engine.set_idle(k, False)
     chip.loaded_cores = [0, 1, 2, 3]
     return chip.run(2_000_000)
 
 
+def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None):
+    return one_loop(rnd, blocks, chip_out, tight=True)
+
+
 def snapshot(chip, res):
     """Everything a run leaves that the timed blocks must not change."""
     e = chip.engine
     return (res.stop, [e.counters(k) for k in range(4)], [[e.reg_read(k, r) for r in range(64)]
-            + [e.get_pc(k)] for k in range(4)], [bytes(e.sram(k)) for k in range(4)],
-            e.link_counters())
+            + [e.get_pc(k), e.sreg_read(k, STATUS)] for k in range(4)],
+            [bytes(e.sram(k)) for k in range(4)], e.link_counters())
 
 
 def blocks_differ(seed_value, gen=None) -> str:
@@ -166,7 +180,7 @@ def main(argv):
     stops = {}
     for it in range(count):
         if "--blocks" in argv:
-            for gen in (one, one_loop):
+            for gen in (one, one_loop, one_tight_loop):
                 diff = blocks_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: blocks on/off"

@@ -92,6 +92,8 @@ def test_benchmarks_run_mostly_in_blocks():
         # the kernels' blocks are 6-8 instructions long
         assert st["runs"] * 5 > cnt[0]["instructions"], (name, st)
         assert st["deviations"] * 100 < st["runs"], (name, st)
+        # their inner loops are loops of one block, run again without a lookup
+        assert st["loops"] * 2 > st["runs"], (name, st)
 
 
 def _patching_loop(blocks):
@@ -136,6 +138,21 @@ def test_random_loops_same_with_blocks_on_and_off():
     # to each other all the time (slices are a cycle long right after a remote access) or
     # run core 0's code from its SRAM (fetched line by line over the mesh, no blocks)
     assert ran >= 12
+
+
+def test_random_one_block_loops_same_with_blocks_on_and_off():
+    """Random loops that are one block (integer, FPU, local loads and stores: results in
+    flight across iterations, stalls), which run again without a lookup (Block.self_loop):
+    same stop, registers, STATUS, memory, counters with the blocks on and off."""
+    import random
+    from tools.fuzz_core import blocks_differ, one_tight_loop
+    looped = 0
+    for seed in range(30):
+        assert blocks_differ(7000 + seed, one_tight_loop) == "", seed
+        chips = []
+        one_tight_loop(random.Random(7000 + seed), True, chips)
+        looped += chips[0].engine.block_stats()["loops"] > 0
+    assert looped >= 25
 
 
 def test_blocks_over_their_memory_limit_are_dropped_and_rebuilt():
