@@ -609,10 +609,41 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             while True:
                 j = bm.run
                 if j:
-                    # plain instructions (they always complete, with EXEC_OK)
+                    # plain instructions (they always complete, with EXEC_OK), through eight
+                    # copies of the dispatch: the first eight of a run each have a jump of
+                    # their own on the host, which in a loop always goes to the same place
+                    # (one shared jump mispredicts whenever the next op differs)
                     bm += j
                     ie = ins + j
                     while True:
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
+                        execute_plain(c, ins)
+                        ins += 1
+                        if ins == ie:
+                            break
                         execute_plain(c, ins)
                         ins += 1
                         if ins == ie:
