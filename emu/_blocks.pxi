@@ -274,8 +274,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     # entries, entry conditions
     if ch.blk_bytes > ch.blk_memory:
         blocks_flush(ch)                # (a huge program: start over)
-    size = (sizeof(Block) + 64 + n * (sizeof(Insn) + sizeof(BlkMeta)) + nw * sizeof(BlkWrite)
-            + nc * sizeof(BlkCheck))
+    size = (sizeof(Block) + 64 + (n + 1) * sizeof(Insn) + n * sizeof(BlkMeta)
+            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck))
     raw = <uint8_t*>malloc(size)
     if raw == NULL:
         return NULL
@@ -284,29 +284,30 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     memset(b, 0, sizeof(Block))
     b.size = <uint32_t>size
     b.ins = <Insn*>((<uintptr_t>raw + sizeof(Block) + 63) & ~(<uintptr_t>63))
-    b.meta = <BlkMeta*>(<uint8_t*>b.ins + n * sizeof(Insn))
+    b.meta = <BlkMeta*>(<uint8_t*>b.ins + (n + 1) * sizeof(Insn))
     b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
     b.cs = <BlkCheck*>(<uint8_t*>b.w + nw * sizeof(BlkWrite))
     for k in range(n):
         memcpy(&b.ins[k], lst[k], sizeof(Insn))
         b.meta[k] = meta[k]
         b.meta[k].shift_ok = not unsafe[k]
+    memset(&b.ins[n], 0, sizeof(Insn))     # (OP_INVALID: ends a run of plain instructions)
     for k in range(n):
         b.meta[k].last = k == n - 1
-    # the runs of plain instructions (not the last; the IALU class, and the FPU class in
-    # float mode with no exception enabled: they always complete, with EXEC_OK, and need
-    # neither c.pc nor c.now), which run_blocks executes back to back; and the flags nothing
-    # reads: those a plain instruction writes and a later one overwrites with only plain
-    # instructions that do not read them in between (nothing can observe them there) lose
-    # their writing (OP_NOFLAGS)
+    # the plain instructions, which run_blocks executes back to back (execute_plain): the
+    # IALU class, and the FPU class (marked OP_PLAIN) in float mode with no exception
+    # enabled; they always complete, with EXEC_OK, and need neither c.pc nor c.now.  And the
+    # flags nothing reads: those a plain instruction (not the last) writes and a later one
+    # overwrites with only plain instructions that do not read them in between (nothing can
+    # observe them there) lose their writing (OP_NOFLAGS)
     fpu_plain = c.int_mode == 0 and (c.config & FPX_ENABLES) == 0
-    j = 0
     dead = 0                            # the flags after instruction k are overwritten unread
     for k in range(n - 1, -1, -1):
+        if b.ins[k].tclass == TC_FPU and fpu_plain:
+            b.ins[k].op |= OP_PLAIN
         if k < n - 1 and (b.ins[k].tclass == TC_IALU
                           or (b.ins[k].tclass == TC_FPU and fpu_plain)):
-            j += 1
-            q = OP_AFL[b.ins[k].op]
+            q = OP_AFL[b.ins[k].op & ~OP_PLAIN]
             if q & AFL_W:
                 if dead:
                     b.ins[k].op |= OP_NOFLAGS
@@ -314,9 +315,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             elif q & AFL_R:
                 dead = 0
         else:
-            j = 0
             dead = 0
-        b.meta[k].run = <uint8_t>j
     for j in range(nw):
         b.w[j] = wr[j]
     for j in range(nc):
@@ -562,7 +561,6 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef uint64_t prev_dst = c.prev_dst
     cdef uint64_t prev_ialu = c.prev_ialu
     cdef const Insn* ins
-    cdef const Insn* ie
     cdef const BlkMeta* bm
     cdef Block* b
     cdef int k, j, st, nsh
@@ -571,6 +569,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
+    cdef bint last_plain
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
     cdef uint64_t dw_start = 0
@@ -604,19 +603,42 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             base = cyc
             nsh = 0
             dev = 0
+            last_plain = 0
             ins = b.ins
-            bm = b.meta
             while True:
-                j = bm.run
-                if j:
-                    # plain instructions (they always complete, with EXEC_OK)
-                    bm += j
-                    ie = ins + j
-                    while True:
-                        execute_plain(c, ins)
-                        ins += 1
-                        if ins == ie:
-                            break
+                # plain instructions up to the next one that is not (execute_plain runs them),
+                # through eight copies of the dispatch: the first eight of a run each have a
+                # jump of their own on the host, which in a loop always goes to the same
+                # place (one shared jump mispredicts whenever the next op differs)
+                while execute_plain(c, ins):
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                    if not execute_plain(c, ins):
+                        break
+                    ins += 1
+                bm = &b.meta[ins - b.ins]
+                if ins == b.ins + b.n:
+                    last_plain = 1          # (the block's last instruction was plain)
+                    bm -= 1
+                    ins -= 1
+                    break
                 c.pc = bm.pc
                 if bm.last:
                     break
@@ -629,9 +651,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     dev = 1
                     break
                 ins += 1
-                bm += 1
             if dev:
                 pass
+            elif last_plain:
+                st = EXEC_OK
             # the last instruction: a branch, a jump, or one that ends the block otherwise
             elif b.bcond_exit:
                 st = sem_bcond(c, ins)

@@ -176,8 +176,6 @@ ctypedef struct BlkMeta:
     uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
     uint8_t shift_ok     # a stall here delays everything after it by as much
     uint8_t last         # the block's last instruction
-    uint8_t run          # plain instructions from this one on (IALU class, not the block's
-                         # last): they cannot stop and need neither c.pc nor c.now
 
 ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
     uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf

@@ -2303,10 +2303,9 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
     else:
         __builtin_unreachable()
 
-cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)
-    AFL_W = 1            # writes them (spec flags A or L)
-    AFL_R = 2            # reads them (a condition)
-    OP_NOFLAGS = 0x100   # op bit: the variant that leaves them (AVS kept)
+cdef enum:  # variants of ops in the timed blocks' copies of instructions
+    OP_NOFLAGS = 0x100   # an IALU op that leaves the arithmetic flags (AVS kept)
+    OP_PLAIN = 0x200     # an FPU op that runs as a plain instruction
     OP_EOR16_NF = OP_EOR16 | OP_NOFLAGS
     OP_EOR32_NF = OP_EOR32 | OP_NOFLAGS
     OP_ADD16_NF = OP_ADD16 | OP_NOFLAGS
@@ -2335,167 +2334,473 @@ cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)
     OP_ASR_I32_NF = OP_ASR_I32 | OP_NOFLAGS
     OP_BITR16_NF = OP_BITR16 | OP_NOFLAGS
     OP_BITR32_NF = OP_BITR32 | OP_NOFLAGS
+    OP_FADD16_P = OP_FADD16 | OP_PLAIN
+    OP_FADD32_P = OP_FADD32 | OP_PLAIN
+    OP_FSUB16_P = OP_FSUB16 | OP_PLAIN
+    OP_FSUB32_P = OP_FSUB32 | OP_PLAIN
+    OP_FMUL16_P = OP_FMUL16 | OP_PLAIN
+    OP_FMUL32_P = OP_FMUL32 | OP_PLAIN
+    OP_FMADD16_P = OP_FMADD16 | OP_PLAIN
+    OP_FMADD32_P = OP_FMADD32 | OP_PLAIN
+    OP_FMSUB16_P = OP_FMSUB16 | OP_PLAIN
+    OP_FMSUB32_P = OP_FMSUB32 | OP_PLAIN
+    OP_FLOAT16_P = OP_FLOAT16 | OP_PLAIN
+    OP_FLOAT32_P = OP_FLOAT32 | OP_PLAIN
+    OP_FIX16_P = OP_FIX16 | OP_PLAIN
+    OP_FIX32_P = OP_FIX32 | OP_PLAIN
+    OP_FABS16_P = OP_FABS16 | OP_PLAIN
+    OP_FABS32_P = OP_FABS32 | OP_PLAIN
 
-cdef inline void execute_plain(Core* c, const Insn* i) noexcept nogil:
-    """Run the semantics of *i, a plain instruction of a timed block (IALU or FPU class; an
-    IALU one may be its OP_NOFLAGS variant)."""
+cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
+    """Run *i if it is a plain instruction of a timed block and return 1, else return 0
+    (see above)."""
     cdef uint16_t op = i.op
-    if op == OP_MOV_CC16:
+    if op == OP_INVALID:
+        return 0
+    elif op == OP_BCOND16:
+        return 0
+    elif op == OP_BCOND32:
+        return 0
+    elif op == OP_JR16:
+        return 0
+    elif op == OP_JALR16:
+        return 0
+    elif op == OP_JR32:
+        return 0
+    elif op == OP_JALR32:
+        return 0
+    elif op == OP_LDRB_X16:
+        return 0
+    elif op == OP_LDRB_P16:
+        return 0
+    elif op == OP_LDRB_D16:
+        return 0
+    elif op == OP_LDRB_X32:
+        return 0
+    elif op == OP_LDRB_P32:
+        return 0
+    elif op == OP_LDRB_D32:
+        return 0
+    elif op == OP_LDRB_DPM32:
+        return 0
+    elif op == OP_LDRH_X16:
+        return 0
+    elif op == OP_LDRH_P16:
+        return 0
+    elif op == OP_LDRH_D16:
+        return 0
+    elif op == OP_LDRH_X32:
+        return 0
+    elif op == OP_LDRH_P32:
+        return 0
+    elif op == OP_LDRH_D32:
+        return 0
+    elif op == OP_LDRH_DPM32:
+        return 0
+    elif op == OP_LDR_X16:
+        return 0
+    elif op == OP_LDR_P16:
+        return 0
+    elif op == OP_LDR_D16:
+        return 0
+    elif op == OP_LDR_X32:
+        return 0
+    elif op == OP_LDR_P32:
+        return 0
+    elif op == OP_LDR_D32:
+        return 0
+    elif op == OP_LDR_DPM32:
+        return 0
+    elif op == OP_LDRD_X16:
+        return 0
+    elif op == OP_LDRD_P16:
+        return 0
+    elif op == OP_LDRD_D16:
+        return 0
+    elif op == OP_LDRD_X32:
+        return 0
+    elif op == OP_LDRD_P32:
+        return 0
+    elif op == OP_LDRD_D32:
+        return 0
+    elif op == OP_LDRD_DPM32:
+        return 0
+    elif op == OP_STRB_X16:
+        return 0
+    elif op == OP_STRB_P16:
+        return 0
+    elif op == OP_STRB_D16:
+        return 0
+    elif op == OP_STRB_X32:
+        return 0
+    elif op == OP_STRB_P32:
+        return 0
+    elif op == OP_STRB_D32:
+        return 0
+    elif op == OP_STRB_DPM32:
+        return 0
+    elif op == OP_STRH_X16:
+        return 0
+    elif op == OP_STRH_P16:
+        return 0
+    elif op == OP_STRH_D16:
+        return 0
+    elif op == OP_STRH_X32:
+        return 0
+    elif op == OP_STRH_P32:
+        return 0
+    elif op == OP_STRH_D32:
+        return 0
+    elif op == OP_STRH_DPM32:
+        return 0
+    elif op == OP_STR_X16:
+        return 0
+    elif op == OP_STR_P16:
+        return 0
+    elif op == OP_STR_D16:
+        return 0
+    elif op == OP_STR_X32:
+        return 0
+    elif op == OP_STR_P32:
+        return 0
+    elif op == OP_STR_D32:
+        return 0
+    elif op == OP_STR_DPM32:
+        return 0
+    elif op == OP_STRD_X16:
+        return 0
+    elif op == OP_STRD_P16:
+        return 0
+    elif op == OP_STRD_D16:
+        return 0
+    elif op == OP_STRD_X32:
+        return 0
+    elif op == OP_STRD_P32:
+        return 0
+    elif op == OP_STRD_D32:
+        return 0
+    elif op == OP_STRD_DPM32:
+        return 0
+    elif op == OP_TESTSETB32:
+        return 0
+    elif op == OP_TESTSETH32:
+        return 0
+    elif op == OP_TESTSET32:
+        return 0
+    elif op == OP_MOV_CC16:
         sem_movcond(c, i)
+        return 1
     elif op == OP_MOV_CC32:
         sem_movcond(c, i)
+        return 1
     elif op == OP_MOV_I16:
         sem_movi(c, i)
+        return 1
     elif op == OP_MOV_I32:
         sem_movi(c, i)
+        return 1
     elif op == OP_MOVT32:
         sem_movt(c, i)
+        return 1
+    elif op == OP_MOVTS16:
+        return 0
+    elif op == OP_MOVFS16:
+        return 0
+    elif op == OP_MOVTS32:
+        return 0
+    elif op == OP_MOVFS32:
+        return 0
+    elif op == OP_NOP16:
+        return 0
+    elif op == OP_SNOP16:
+        return 0
+    elif op == OP_IDLE16:
+        return 0
+    elif op == OP_BKPT16:
+        return 0
+    elif op == OP_MBKPT16:
+        return 0
+    elif op == OP_RTI16:
+        return 0
+    elif op == OP_WAND16:
+        return 0
+    elif op == OP_SYNC16:
+        return 0
+    elif op == OP_GIE16:
+        return 0
+    elif op == OP_GID16:
+        return 0
+    elif op == OP_SWI16:
+        return 0
+    elif op == OP_TRAP16:
+        return 0
+    elif op == OP_UNIMPL32:
+        return 0
     elif op == OP_EOR16:
         sem_eor(c, i, 1)
-    elif op == OP_EOR16_NF:
-        sem_eor(c, i, 0)
+        return 1
     elif op == OP_EOR32:
         sem_eor(c, i, 1)
-    elif op == OP_EOR32_NF:
-        sem_eor(c, i, 0)
+        return 1
     elif op == OP_ADD16:
         sem_add(c, i, 1)
-    elif op == OP_ADD16_NF:
-        sem_add(c, i, 0)
+        return 1
     elif op == OP_ADD32:
         sem_add(c, i, 1)
-    elif op == OP_ADD32_NF:
-        sem_add(c, i, 0)
+        return 1
     elif op == OP_LSL16:
         sem_lsl(c, i, 1)
-    elif op == OP_LSL16_NF:
-        sem_lsl(c, i, 0)
+        return 1
     elif op == OP_LSL32:
         sem_lsl(c, i, 1)
-    elif op == OP_LSL32_NF:
-        sem_lsl(c, i, 0)
+        return 1
     elif op == OP_SUB16:
         sem_sub(c, i, 1)
-    elif op == OP_SUB16_NF:
-        sem_sub(c, i, 0)
+        return 1
     elif op == OP_SUB32:
         sem_sub(c, i, 1)
-    elif op == OP_SUB32_NF:
-        sem_sub(c, i, 0)
+        return 1
     elif op == OP_LSR16:
         sem_lsr(c, i, 1)
-    elif op == OP_LSR16_NF:
-        sem_lsr(c, i, 0)
+        return 1
     elif op == OP_LSR32:
         sem_lsr(c, i, 1)
-    elif op == OP_LSR32_NF:
-        sem_lsr(c, i, 0)
+        return 1
     elif op == OP_AND16:
         sem_and(c, i, 1)
-    elif op == OP_AND16_NF:
-        sem_and(c, i, 0)
+        return 1
     elif op == OP_AND32:
         sem_and(c, i, 1)
-    elif op == OP_AND32_NF:
-        sem_and(c, i, 0)
+        return 1
     elif op == OP_ASR16:
         sem_asr(c, i, 1)
-    elif op == OP_ASR16_NF:
-        sem_asr(c, i, 0)
+        return 1
     elif op == OP_ASR32:
         sem_asr(c, i, 1)
-    elif op == OP_ASR32_NF:
-        sem_asr(c, i, 0)
+        return 1
     elif op == OP_ORR16:
         sem_orr(c, i, 1)
-    elif op == OP_ORR16_NF:
-        sem_orr(c, i, 0)
+        return 1
     elif op == OP_ORR32:
         sem_orr(c, i, 1)
-    elif op == OP_ORR32_NF:
-        sem_orr(c, i, 0)
+        return 1
     elif op == OP_ADDI16:
         sem_addi(c, i, 1)
-    elif op == OP_ADDI16_NF:
-        sem_addi(c, i, 0)
+        return 1
     elif op == OP_SUBI16:
         sem_subi(c, i, 1)
-    elif op == OP_SUBI16_NF:
-        sem_subi(c, i, 0)
+        return 1
     elif op == OP_ADDI32:
         sem_addi(c, i, 1)
-    elif op == OP_ADDI32_NF:
-        sem_addi(c, i, 0)
+        return 1
     elif op == OP_SUBI32:
         sem_subi(c, i, 1)
-    elif op == OP_SUBI32_NF:
-        sem_subi(c, i, 0)
+        return 1
     elif op == OP_LSR_I16:
         sem_lsri(c, i, 1)
-    elif op == OP_LSR_I16_NF:
-        sem_lsri(c, i, 0)
+        return 1
     elif op == OP_LSL_I16:
         sem_lsli(c, i, 1)
-    elif op == OP_LSL_I16_NF:
-        sem_lsli(c, i, 0)
+        return 1
     elif op == OP_LSR_I32:
         sem_lsri(c, i, 1)
-    elif op == OP_LSR_I32_NF:
-        sem_lsri(c, i, 0)
+        return 1
     elif op == OP_LSL_I32:
         sem_lsli(c, i, 1)
-    elif op == OP_LSL_I32_NF:
-        sem_lsli(c, i, 0)
+        return 1
     elif op == OP_ASR_I16:
         sem_asri(c, i, 1)
-    elif op == OP_ASR_I16_NF:
-        sem_asri(c, i, 0)
+        return 1
     elif op == OP_ASR_I32:
         sem_asri(c, i, 1)
-    elif op == OP_ASR_I32_NF:
-        sem_asri(c, i, 0)
+        return 1
     elif op == OP_BITR16:
         sem_bitr(c, i, 1)
-    elif op == OP_BITR16_NF:
-        sem_bitr(c, i, 0)
+        return 1
     elif op == OP_BITR32:
         sem_bitr(c, i, 1)
+        return 1
+    elif op == OP_FEXT32:
+        return 0
+    elif op == OP_FDEP32:
+        return 0
+    elif op == OP_LFSR32:
+        return 0
+    elif op == OP_FADD16:
+        return 0
+    elif op == OP_FADD32:
+        return 0
+    elif op == OP_FSUB16:
+        return 0
+    elif op == OP_FSUB32:
+        return 0
+    elif op == OP_FMUL16:
+        return 0
+    elif op == OP_FMUL32:
+        return 0
+    elif op == OP_FMADD16:
+        return 0
+    elif op == OP_FMADD32:
+        return 0
+    elif op == OP_FMSUB16:
+        return 0
+    elif op == OP_FMSUB32:
+        return 0
+    elif op == OP_FLOAT16:
+        return 0
+    elif op == OP_FLOAT32:
+        return 0
+    elif op == OP_FIX16:
+        return 0
+    elif op == OP_FIX32:
+        return 0
+    elif op == OP_FABS16:
+        return 0
+    elif op == OP_FABS32:
+        return 0
+    elif op == OP_FRECIP32:
+        return 0
+    elif op == OP_FSQRT32:
+        return 0
+    elif op == OP_EOR16_NF:
+        sem_eor(c, i, 0)
+        return 1
+    elif op == OP_EOR32_NF:
+        sem_eor(c, i, 0)
+        return 1
+    elif op == OP_ADD16_NF:
+        sem_add(c, i, 0)
+        return 1
+    elif op == OP_ADD32_NF:
+        sem_add(c, i, 0)
+        return 1
+    elif op == OP_LSL16_NF:
+        sem_lsl(c, i, 0)
+        return 1
+    elif op == OP_LSL32_NF:
+        sem_lsl(c, i, 0)
+        return 1
+    elif op == OP_SUB16_NF:
+        sem_sub(c, i, 0)
+        return 1
+    elif op == OP_SUB32_NF:
+        sem_sub(c, i, 0)
+        return 1
+    elif op == OP_LSR16_NF:
+        sem_lsr(c, i, 0)
+        return 1
+    elif op == OP_LSR32_NF:
+        sem_lsr(c, i, 0)
+        return 1
+    elif op == OP_AND16_NF:
+        sem_and(c, i, 0)
+        return 1
+    elif op == OP_AND32_NF:
+        sem_and(c, i, 0)
+        return 1
+    elif op == OP_ASR16_NF:
+        sem_asr(c, i, 0)
+        return 1
+    elif op == OP_ASR32_NF:
+        sem_asr(c, i, 0)
+        return 1
+    elif op == OP_ORR16_NF:
+        sem_orr(c, i, 0)
+        return 1
+    elif op == OP_ORR32_NF:
+        sem_orr(c, i, 0)
+        return 1
+    elif op == OP_ADDI16_NF:
+        sem_addi(c, i, 0)
+        return 1
+    elif op == OP_SUBI16_NF:
+        sem_subi(c, i, 0)
+        return 1
+    elif op == OP_ADDI32_NF:
+        sem_addi(c, i, 0)
+        return 1
+    elif op == OP_SUBI32_NF:
+        sem_subi(c, i, 0)
+        return 1
+    elif op == OP_LSR_I16_NF:
+        sem_lsri(c, i, 0)
+        return 1
+    elif op == OP_LSL_I16_NF:
+        sem_lsli(c, i, 0)
+        return 1
+    elif op == OP_LSR_I32_NF:
+        sem_lsri(c, i, 0)
+        return 1
+    elif op == OP_LSL_I32_NF:
+        sem_lsli(c, i, 0)
+        return 1
+    elif op == OP_ASR_I16_NF:
+        sem_asri(c, i, 0)
+        return 1
+    elif op == OP_ASR_I32_NF:
+        sem_asri(c, i, 0)
+        return 1
+    elif op == OP_BITR16_NF:
+        sem_bitr(c, i, 0)
+        return 1
     elif op == OP_BITR32_NF:
         sem_bitr(c, i, 0)
-    elif op == OP_FADD16:
+        return 1
+    elif op == OP_FADD16_P:
         sem_fadd(c, i)
-    elif op == OP_FADD32:
+        return 1
+    elif op == OP_FADD32_P:
         sem_fadd(c, i)
-    elif op == OP_FSUB16:
+        return 1
+    elif op == OP_FSUB16_P:
         sem_fsub(c, i)
-    elif op == OP_FSUB32:
+        return 1
+    elif op == OP_FSUB32_P:
         sem_fsub(c, i)
-    elif op == OP_FMUL16:
+        return 1
+    elif op == OP_FMUL16_P:
         sem_fmul(c, i)
-    elif op == OP_FMUL32:
+        return 1
+    elif op == OP_FMUL32_P:
         sem_fmul(c, i)
-    elif op == OP_FMADD16:
+        return 1
+    elif op == OP_FMADD16_P:
         sem_fmadd(c, i)
-    elif op == OP_FMADD32:
+        return 1
+    elif op == OP_FMADD32_P:
         sem_fmadd(c, i)
-    elif op == OP_FMSUB16:
+        return 1
+    elif op == OP_FMSUB16_P:
         sem_fmsub(c, i)
-    elif op == OP_FMSUB32:
+        return 1
+    elif op == OP_FMSUB32_P:
         sem_fmsub(c, i)
-    elif op == OP_FLOAT16:
+        return 1
+    elif op == OP_FLOAT16_P:
         sem_float(c, i)
-    elif op == OP_FLOAT32:
+        return 1
+    elif op == OP_FLOAT32_P:
         sem_float(c, i)
-    elif op == OP_FIX16:
+        return 1
+    elif op == OP_FIX16_P:
         sem_fix(c, i)
-    elif op == OP_FIX32:
+        return 1
+    elif op == OP_FIX32_P:
         sem_fix(c, i)
-    elif op == OP_FABS16:
+        return 1
+    elif op == OP_FABS16_P:
         sem_fabs(c, i)
-    elif op == OP_FABS32:
+        return 1
+    elif op == OP_FABS32_P:
         sem_fabs(c, i)
+        return 1
     else:
         __builtin_unreachable()
+        return 0
+
+cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)
+    AFL_W = 1            # writes them (spec flags A or L)
+    AFL_R = 2            # reads them (a condition)
 
 cdef uint8_t[N_OPS] OP_AFL = [
     0, AFL_R, AFL_R, 0, 0, 0, 0, 0, 0, 0, 0, 0,

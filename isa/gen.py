@@ -263,33 +263,46 @@ def generate() -> str:
         out.append(f"        return {_sem_call(r)}")
     # (every op a decoder makes has an arm: the switch needs no range check)
     out += ["    else:", "        __builtin_unreachable()", ""]
-    # the plain instructions of the timed blocks (_blocks.pxi): the IALU class, which always
-    # completes and needs neither the PC nor the time, and its variants without the flags;
-    # and the FPU class, which does too in the blocks the builder lets it be plain in
-    plain = [r for r in INSNS if r.tclass in ("ialu", "fpu")]
-    out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
-            "    AFL_W = 1            # writes them (spec flags A or L)",
-            "    AFL_R = 2            # reads them (a condition)",
-            "    OP_NOFLAGS = 0x100   # op bit: the variant that leaves them (AVS kept)"]
-    out += [f"    {op_const(r)}_NF = {op_const(r)} | OP_NOFLAGS" for r in plain
+    # the plain instructions of the timed blocks (_blocks.pxi): they always complete and need
+    # neither the PC nor the time.  The IALU class, and its variants without the flags; the
+    # FPU class in its OP_PLAIN variant (which the builder gives it where it is plain: float
+    # mode, no exception enabled).  execute_plain runs one and returns 1, or returns 0 for
+    # any other op (a control, memory or unmarked FPU instruction, or OP_INVALID: the
+    # sentinel after a block's last instruction), which ends a run of them.
+    ialu = [r for r in INSNS if r.tclass == "ialu"]
+    fpu = [r for r in INSNS if r.tclass == "fpu"]
+    out += ["cdef enum:  # variants of ops in the timed blocks' copies of instructions",
+            "    OP_NOFLAGS = 0x100   # an IALU op that leaves the arithmetic flags (AVS kept)",
+            "    OP_PLAIN = 0x200     # an FPU op that runs as a plain instruction"]
+    out += [f"    {op_const(r)}_NF = {op_const(r)} | OP_NOFLAGS" for r in ialu
             if writes_aflags(r)]
+    out += [f"    {op_const(r)}_P = {op_const(r)} | OP_PLAIN" for r in fpu]
     out += [
         "",
-        "cdef inline void execute_plain(Core* c, const Insn* i) noexcept nogil:",
-        '    """Run the semantics of *i, a plain instruction of a timed block (IALU or FPU class; an',
-        "    IALU one may be its OP_NOFLAGS variant)." + '"""',
+        "cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:",
+        '    """Run *i if it is a plain instruction of a timed block and return 1, else return 0',
+        "    (see above)." + '"""',
         "    cdef uint16_t op = i.op",
+        "    if op == OP_INVALID:",
+        "        return 0",
     ]
-    first = True
-    for r in plain:
-        out.append(f"    {'if' if first else 'elif'} op == {op_const(r)}:")
-        out.append(f"        {_sem_call(r)}")
-        first = False
+    for r in INSNS:
+        out.append(f"    elif op == {op_const(r)}:")
+        if r.tclass == "ialu":
+            out += [f"        {_sem_call(r)}", "        return 1"]
+        else:
+            out.append("        return 0")
+    for r in ialu:
         if writes_aflags(r):
-            out.append(f"    elif op == {op_const(r)}_NF:")
-            out.append(f"        {_sem_call(r, 0)}")
+            out += [f"    elif op == {op_const(r)}_NF:", f"        {_sem_call(r, 0)}",
+                    "        return 1"]
+    for r in fpu:
+        out += [f"    elif op == {op_const(r)}_P:", f"        {_sem_call(r)}", "        return 1"]
     # (no other op gets here: the switch needs no range check)
-    out += ["    else:", "        __builtin_unreachable()", ""]
+    out += ["    else:", "        __builtin_unreachable()", "        return 0", ""]
+    out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
+            "    AFL_W = 1            # writes them (spec flags A or L)",
+            "    AFL_R = 2            # reads them (a condition)", ""]
     # what each op does with the arithmetic flags (the blocks' dead-flag analysis)
     afl = ["AFL_W" if writes_aflags(r) else ("AFL_R" if reads_aflags(r) else "0")
            for r in INSNS]
