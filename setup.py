@@ -46,6 +46,7 @@ core = Extension(
     define_macros=macros,
     extra_compile_args=(os.environ.get("EMU_OPT", "-O1").split() if not debug
                         else ["-O0", "-g"]),
+    extra_link_args=["-pthread"],        # (the parallel phase's pool: emu/pool.h)
 )
 core.cython_directives = {"language_level": 3, "boundscheck": False, "wraparound": False,
                           "cdivision": True, "initializedcheck": False}

@@ -49,48 +49,69 @@ cdef enum:
     FPX_MASK = FPX_ENABLES | CFG_ARITHMODE_MASK
 
 
-cdef void blocks_drop(Chip* ch, Block* b) noexcept nogil:
-    """Free block b and the blocks after it in its list (their profile counts go to the
-    profile first)."""
+cdef void blocks_drop(Core* c, Block* b) noexcept nogil:
+    """Free block b of core c and the blocks after it in its list (their profile counts go
+    to the profile first)."""
     cdef Block* nx
     while b != NULL:
         nx = b.next
         prof_block_flush(b)
-        ch.blk_bytes -= b.size
-        ch.blk_frees += 1               # (links to blocks are stale)
+        c.blk_bytes -= b.size
+        c.blk_frees += 1                # (links to blocks are stale)
         free(b)
         b = nx
 
 
-cdef void blocks_flush(Chip* ch) noexcept nogil:
-    """Free every block; they are rebuilt as they are entered again."""
+cdef void blocks_flush_core(Core* c) noexcept nogil:
+    """Free every block of core c; they are rebuilt as they are entered again."""
     cdef uint32_t k
-    if ch.blocks == NULL:
+    if c.blocks == NULL:
         return
     for k in range(BLK_SLOTS):
-        blocks_drop(ch, ch.blocks[k])
-        ch.blocks[k] = NULL
-    ch.blk_next = 1
+        blocks_drop(c, c.blocks[k])
+        c.blocks[k] = NULL
+    c.blk_next = 1
+
+
+cdef void blocks_flush(Chip* ch) noexcept nogil:
+    """Free every block of every core."""
+    cdef int k
+    for k in range(ch.ncores):
+        blocks_flush_core(&ch.cores[k])
 
 
 cdef void blocks_prof_flush(Chip* ch) noexcept nogil:
     """Add the runs counted in every block to the profile (before it is read)."""
     cdef uint32_t k
+    cdef int j
     cdef Block* b
-    if ch.blocks == NULL:
-        return
-    for k in range(BLK_SLOTS):
-        b = ch.blocks[k]
-        while b != NULL:
-            prof_block_flush(b)
-            b = b.next
+    for j in range(ch.ncores):
+        if ch.cores[j].blocks == NULL:
+            continue
+        for k in range(BLK_SLOTS):
+            b = ch.cores[j].blocks[k]
+            while b != NULL:
+                prof_block_flush(b)
+                b = b.next
 
 
 cdef void blocks_free(Chip* ch) noexcept nogil:
     """Free every block (at teardown)."""
-    blocks_flush(ch)
-    free(ch.blocks)
-    ch.blocks = NULL
+    cdef int k
+    if ch.cores == NULL:
+        return
+    for k in range(ch.ncores):
+        blocks_flush_core(&ch.cores[k])
+        lazy_free(ch.cores[k].blocks)
+        ch.cores[k].blocks = NULL
+
+
+cdef void code_changed(Chip* ch) noexcept nogil:
+    """Decoded code changed for every core (off-chip code, the timing parameters, host
+    breakpoints): their blocks are stale."""
+    cdef int k
+    for k in range(ch.ncores):
+        ch.cores[k].code_gen += 1
 
 
 cdef inline uint64_t tm_reg_bit(uint32_t q) noexcept nogil:
@@ -163,11 +184,12 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef size_t size
     cdef uint8_t srcs[3]
     cdef bint fpu_raises, fpu_plain
-    if ch.blocks == NULL:
-        ch.blocks = <Block**>calloc(BLK_SLOTS, sizeof(Block*))
-        if ch.blocks == NULL:
+    if c.blocks == NULL:
+        # (mapped lazily: the pages of slots never used cost nothing, on a 64x64 chip too)
+        c.blocks = <Block**>lazy_zalloc(BLK_SLOTS * sizeof(Block*))
+        if c.blocks == NULL:
             return NULL
-        ch.blk_next = 1
+        c.blk_next = 1
     # the instructions
     while n < BLK_MAX and o < c.win_size:
         ins = &c.win_pd[o >> 1]
@@ -272,14 +294,14 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             nw += 1
     # one allocation: header, instruction copies (cache-line aligned), metadata, scoreboard
     # entries, entry conditions
-    if ch.blk_bytes > ch.blk_memory:
-        blocks_flush(ch)                # (a huge program: start over)
+    if c.blk_bytes > ch.blk_memory:
+        blocks_flush_core(c)                # (a huge program: start over)
     size = (sizeof(Block) + 64 + (n + 1) * sizeof(Insn) + n * sizeof(BlkMeta)
             + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck))
     raw = <uint8_t*>malloc(size)
     if raw == NULL:
         return NULL
-    ch.blk_bytes += size
+    c.blk_bytes += size
     b = <Block*>raw
     memset(b, 0, sizeof(Block))
     b.size = <uint32_t>size
@@ -321,7 +343,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     for j in range(nc):
         b.cs[j] = cs[j]
     b.entry = entry
-    b.gen = ch.code_gen
+    b.gen = c.code_gen
     b.pc = pc
     b.end_pc = p
     b.end_off = <int32_t>(cyc - BLK_BASE)
@@ -351,16 +373,16 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
     b.period = b.end_off + <int32_t>ch.tm.branch_penalty
     # file it: in front of the other schedules of this entry, or in a fresh slot
-    old = ch.blocks[entry.blk] if entry.blk else NULL
-    if old != NULL and old.entry == entry and old.gen == ch.code_gen:
+    old = c.blocks[entry.blk] if entry.blk else NULL
+    if old != NULL and old.entry == entry and old.gen == c.code_gen:
         b.builds = old.builds + 1
         b.next = old
-        ch.blocks[entry.blk] = b
+        c.blocks[entry.blk] = b
         k = 1
         prev = b
         while prev.next != NULL:
             if k == BLK_VARIANTS:
-                blocks_drop(ch, prev.next)
+                blocks_drop(c, prev.next)
                 prev.next = NULL
                 break
             prev = prev.next
@@ -369,13 +391,13 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         if old != NULL and old.entry == entry:
             j = entry.blk               # stale schedules of this entry: reuse their slot
         else:
-            j = ch.blk_next
-            ch.blk_next = ch.blk_next + 1 if ch.blk_next + 1 < BLK_SLOTS else 1
-        blocks_drop(ch, ch.blocks[j])
-        ch.blocks[j] = b
+            j = c.blk_next
+            c.blk_next = c.blk_next + 1 if c.blk_next + 1 < BLK_SLOTS else 1
+        blocks_drop(c, c.blocks[j])
+        c.blocks[j] = b
         b.builds = 1
         entry.blk = <uint16_t>j
-    ch.blk_built += 1
+    c.blk_built += 1
     return b
 
 
@@ -385,7 +407,7 @@ cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t
     another core may run the same decoded code from its global address.)"""
     cdef int j
     cdef uint64_t v
-    if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.chip.code_gen
+    if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.code_gen
             or b.pc != pc or (c.config & FPX_MASK) != b.fpx):
         return 0
     for j in range(b.nc):
@@ -416,7 +438,9 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     cdef int j, i = 0
     c.stall_acc = 0
     c.lbank = 0
-    ch.blk_deviations += 1
+    c.blk_deviations += 1
+    if st == EXEC_YIELD:
+        return block_yield(c, b, k, start, pend0, shk, shs, nsh)
     for j in range(k + 1):
         ins = &b.ins[j]
         cyc0 = cyc
@@ -428,7 +452,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
                 i += 1
         else:
             if issue != now_k:
-                ch.blk_mismatch += 1
+                c.blk_mismatch += 1
             t += sa
             c.lbank = lb
         t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
@@ -450,6 +474,45 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     c.after_jump = pm >> 7
     c.pair_mask = pm & ~AFTER_JUMP
     return c.stop
+
+
+cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
+                    const uint32_t* shk, const uint64_t* shs, int nsh) noexcept nogil:
+    """Instruction k of block b did not execute (EXEC_YIELD: the parallel phase of a slice,
+    and it touches shared state): replay the model over instructions 0..k-1 as block_deviate
+    does and leave the core before instruction k, for the serial phase."""
+    cdef Chip* ch = c.chip
+    cdef uint64_t cyc = start, t, issue = start - 1, cand, cyc0
+    cdef uint64_t pending = pend0, prev_dst = 0, prev_ialu = 0
+    cdef uint8_t pm = b.pm
+    cdef uint32_t pc = b.pc
+    cdef const Insn* ins
+    cdef int j, i = 0
+    for j in range(k):
+        ins = &b.ins[j]
+        cyc0 = cyc
+        issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu, &pm, &cand)
+        t = issue
+        if i < nsh and shk[i] == <uint32_t>j:
+            t += shs[i]
+            i += 1
+        t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
+        cyc = t + ins.cost
+        if ch.profiling:
+            prof_insn(c, pc, cyc - cyc0)
+        pc += ins.size
+    c.cnt.n_insns += k
+    c.now = issue            # (the last instruction it issued; before the block: at most this)
+    c.pc = pc
+    c.stop = STOP_YIELD
+    c.stop_pc = pc
+    c.cnt.cycles = cyc
+    c.pending = pending
+    c.prev_dst = prev_dst
+    c.prev_ialu = prev_ialu
+    c.after_jump = pm >> 7
+    c.pair_mask = pm & ~AFTER_JUMP
+    return STOP_YIELD
 
 
 cdef inline void block_writes(Core* c, const Block* b, uint64_t start) noexcept nogil:
@@ -487,7 +550,7 @@ cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t* b
     cdef int k = bm - b.meta
     cdef uint8_t conflict = c.lbank == bm.cbank
     cdef uint64_t s = c.stall_acc + conflict
-    if c.attn or c.chip.code_gen != b.gen or (s and (
+    if c.attn or c.code_gen != b.gen or (s and (
             not bm.shift_ok or nsh[0] == BLK_SHIFTS
             or (k + 1 < b.n and base[0] + s + <uint64_t>b.last_cyc >= end))):
         return 1
@@ -515,7 +578,7 @@ cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t 
     under the entry, or a new one; NULL when the per-instruction loop should run it."""
     cdef Chip* ch = c.chip
     cdef Insn* e = &c.win_pd[off >> 1]
-    cdef Block* head = ch.blocks[e.blk] if ch.blocks != NULL else NULL
+    cdef Block* head = c.blocks[e.blk] if c.blocks != NULL else NULL
     cdef Block* b
     if head != NULL and (head.entry != e or e.size == 0):
         head = NULL                     # (not decoded: block_build decodes it)
@@ -523,7 +586,7 @@ cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t 
     while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
         b = b.next
     if b == NULL:
-        if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
+        if head != NULL and head.builds >= BLK_REBUILDS and head.gen == c.code_gen:
             return NULL                 # entered in ever new states: not worth a schedule
         b = block_build(c, e, pc, off, pm, cyc, pending)
     return b
@@ -535,8 +598,8 @@ cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept 
     cdef uint64_t bp = c.chip.tm.branch_penalty
     c.cnt.n_insns += k * b.n
     c.cnt.branch_cycles += k * bp
-    c.chip.blk_runs += k
-    c.chip.blk_loops += k
+    c.blk_runs += k
+    c.blk_loops += k
     if b.stats:
         c.cnt.n_dual_issue += k * b.n_dual
         c.cnt.dep_stall_cycles += k * b.dep_stall
@@ -583,16 +646,16 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         # the block that followed the previous one the last time it left this way, if it
         # fits; else one filed under the entry, or a new one
         b = NULL
-        if lk != NULL and lk.frees == ch.blk_frees:
+        if lk != NULL and lk.frees == c.blk_frees:
             b = lk.to
             if b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
                 b = NULL
         if b == NULL:
-            frees = ch.blk_frees
+            frees = c.blk_frees
             b = block_find(c, pc, off, pm, pending, cyc)
             if b == NULL:
                 break
-            if lk != NULL and ch.blk_frees == frees:    # (else lk's block may be gone)
+            if lk != NULL and c.blk_frees == frees:    # (else lk's block may be gone)
                 lk.to = b
                 lk.frees = frees
         loops = 0
@@ -646,7 +709,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 c.now = <uint64_t>(<int64_t>base + bm.off)
                 st = execute_checked(c, ins)
                 if st != EXEC_OK or (
-                        bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != b.gen))
+                        bm.chk and (c.stall_acc | c.lbank | c.attn | (c.code_gen != b.gen))
                         and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)):
                     dev = 1
                     break
@@ -663,11 +726,11 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 st = execute_checked(c, ins)
                 dev = (st > EXEC_TAKEN or (st == EXEC_TAKEN and (c.stall_acc | c.lbank)) or (
                     st == EXEC_OK and bm.chk
-                    and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != b.gen))
+                    and (c.stall_acc | c.lbank | c.attn | (c.code_gen != b.gen))
                     and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)))
             if dev:
                 # it stopped being its schedule: the per-instruction loop takes over
-                ch.blk_runs += 1
+                c.blk_runs += 1
                 if loops:
                     block_loops_done(c, b, loops)
                 if dw:
@@ -690,7 +753,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 block_loops_done(c, b, loops)
                 loops = 0
             dw = 0
-            ch.blk_runs += 1
+            c.blk_runs += 1
             c.cnt.n_insns += b.n
             if b.nw:
                 if nsh == 0:

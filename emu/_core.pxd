@@ -46,6 +46,8 @@ cdef enum:
     EXEC_TAKEN = 1       # control transfer: npc was set by the semantics (taken-branch penalty)
     EXEC_STOP = 2        # leave the run loop; c.stop holds the reason
     EXEC_EXCEPTION = 3   # a software exception was raised (EXCAUSE set, ILAT[1] latched)
+    EXEC_YIELD = 4       # not executed: it touches shared state, and the core runs in the
+                         # parallel phase of a slice (Core.p1; chip_run)
 
 # ---- why the core hands control back to Python (one enum; emu/stops.py documents each) -------
 cdef enum:
@@ -66,6 +68,8 @@ cdef enum:
     STOP_FETCH_FAULT = 15
     STOP_DMA_FAULT = 16
     STOP_TRACE_FULL = 17
+    STOP_YIELD = 18      # (internal: the parallel phase of a core ends before an instruction
+                         # that touches shared state; chip_run goes on with it in the serial one)
 
 # SRAM block flags (Core.code_blk, one per 256 bytes)
 cdef enum:
@@ -429,6 +433,22 @@ cdef struct Core:
     uint32_t fetch_line
     uint8_t win_far
     uint8_t cut          # communication began in a coarse slice: stop at the slice's new end
+    uint8_t p1           # it runs in the parallel phase of a slice (chip_run): it stops before
+                         # anything that touches another core, off-chip memory or the chip
+    int p1_stop          # a stop met in the parallel phase, reported in the serial one
+    uint8_t p1_ran       # it ran in this slice's parallel phase (run calls are counted once)
+    # its timed blocks (emu/_blocks.pxi): its own, so that cores in the parallel phase of a
+    # slice build, run and drop blocks each on its own
+    Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
+    uint32_t blk_next    # the next slot to (re)use
+    uint64_t code_gen    # bumped whenever code it decoded changes: older blocks are stale
+    uint64_t blk_bytes   # memory held by blocks
+    uint64_t blk_built
+    uint64_t blk_runs
+    uint64_t blk_loops   # ... of which straight after the run before (Block.self_loop)
+    uint64_t blk_frees   # blocks freed so far (Block.link is valid while this is unchanged)
+    uint64_t blk_deviations
+    uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)
     # the chip this core belongs to
     Chip* chip
     Counters cnt
@@ -515,19 +535,9 @@ cdef struct Chip:
     uint32_t trace_len
     uint32_t trace_lo       # --trace address range [lo, hi)
     uint32_t trace_hi
-    # timed blocks (emu/_blocks.pxi)
-    Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
-    uint32_t blk_next    # the next slot to (re)use
-    uint64_t code_gen    # bumped whenever decoded code changes: older blocks are stale
-    uint64_t blk_bytes   # memory held by blocks
-    uint64_t blk_memory  # ... beyond which they are all dropped (and rebuilt as needed)
+    # timed blocks (emu/_blocks.pxi; each core has its own: Core.blocks)
+    uint64_t blk_memory  # bytes of blocks a core holds before they are all dropped
     int use_blocks       # run timed code block by block (same cycles; off only for tests)
-    uint64_t blk_built
-    uint64_t blk_runs
-    uint64_t blk_loops   # ... of which straight after the run before (Block.self_loop)
-    uint64_t blk_frees   # blocks freed so far (Block.link is valid while this is unchanged)
-    uint64_t blk_deviations
-    uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)
     PendingWrite* pend
     PairTime* pair_time  # ncores x ncores, [src * ncores + dst] (lazy: see causal_arrival)
     uint32_t npend
@@ -545,3 +555,8 @@ cdef struct Chip:
     int irq_stop             # stop the run whenever a core enters an interrupt (hooks)
     uint64_t n_slices        # scheduler slices run (host work that is not instructions)
     uint64_t n_core_calls    # ... and run_core calls in them
+    # the parallel phase of coarse slices (chip_run, chip_parallel_phase)
+    int threads              # host threads that run it (1: the calling thread alone)
+    void* pool               # epool* (emu/pool.h), made on first use
+    int* p1_list             # cores that run in it (ncores entries)
+    uint64_t p1_end          # ... until this cycle

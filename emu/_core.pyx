@@ -15,6 +15,15 @@ cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
     void __builtin_unreachable() nogil
 
+cdef extern from "pool.h" nogil:
+    ctypedef struct epool:
+        pass
+    ctypedef void (*epool_fn)(void* arg, int item) noexcept nogil
+    epool* epool_new(int nworkers)
+    int epool_usable(epool* P)
+    void epool_run(epool* P, int nitems, epool_fn fn, void* arg)
+    void epool_free(epool* P)
+
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 from posix.mman cimport mmap, munmap, PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, \
     MAP_NORESERVE, MAP_FAILED
@@ -84,6 +93,7 @@ cdef void core_reset(Core* c) noexcept nogil:
     c.halted = 0
     c.exited = 0
     c.exit_code = 0
+    c.p1_stop = 0        # (a stop it met in a parallel phase is void)
     attn_update(c)
 
 
@@ -310,7 +320,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
     cdef int st
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
-    cdef uint64_t t, issue, cyc0
+    cdef uint64_t t, issue, cyc0, pend_b, now_b
+    cdef uint8_t pm_b
     # issue units that may pair with the previous instruction; AFTER_JUMP: it was a taken jump
     cdef uint8_t pair_mask = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
@@ -330,6 +341,10 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
             if c.dma_active and c.dma_clock < cyc:
                 # the DMA engine runs in step with its core: status, data and interrupt
                 # are seen by the core at the modelled cycle
+                if c.p1:
+                    c.stop = STOP_YIELD     # (it moves data of the chip: the serial phase)
+                    c.stop_pc = pc
+                    break
                 st = dma_advance(c, cyc, 0)
                 if st != 0:
                     c.stop_pc = pc
@@ -397,12 +412,26 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
         if c.win_far:
             cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM
         issue = cyc
+        pend_b = pending
+        pm_b = pair_mask
         if timed:
             issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
                              &pair_mask, &t)
         c.pc = pc
+        now_b = c.now
         c.now = issue
         st = execute(c, ins)
+        if st == EXEC_YIELD:
+            # (the parallel phase: it touches shared state and did nothing) the core stops
+            # before it, as it was
+            c.now = now_b
+            if timed:
+                tm_issue_undo(ins, pc, cyc, c.rdy, &c.cnt, pend_b, prev_dst, prev_ialu, pm_b)
+            pending = pend_b
+            pair_mask = pm_b
+            c.stop = STOP_YIELD
+            c.stop_pc = pc
+            break
         n += 1
         t = issue
         if c.stall_acc:
@@ -566,6 +595,79 @@ cdef uint64_t chip_next_action(Chip* ch) noexcept nogil:
     return t
 
 
+cdef enum:
+    # the parallel phase uses the pool for slices of at least this many cycles (shorter ones
+    # cost more to hand out than they run); either way it computes the same
+    P1_POOL_MIN_SPAN = 200
+
+
+cdef void p1_run_one(void* arg, int item) noexcept nogil:
+    """The parallel phase of one core (chip_parallel_phase): run it with Core.p1 set."""
+    cdef Chip* ch = <Chip*>arg
+    cdef Core* c = &ch.cores[ch.p1_list[item]]
+    cdef int st
+    c.p1 = 1
+    st = run_core(c, ch.p1_end)
+    c.p1 = 0
+    c.p1_ran = 1
+    if st == STOP_YIELD:
+        c.stop = STOP_NONE
+    elif st != STOP_NONE:
+        c.p1_stop = st
+
+
+cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcept nogil:
+    """The first phase of a coarse slice: each core that can run goes on until `end` or
+    until the instruction before which it would touch shared state -- another core's memory
+    or registers, off-chip memory, the mesh, its DMA engine's transfers, the chip's other
+    cores (WAND, SYNC, MBKPT), the unaligned-access log (Core.p1: EXEC_YIELD, STOP_YIELD).
+    What it does touches only its own core (registers, SRAM, timers, interrupts, its blocks),
+    so the cores of this phase can run on several host threads (Chip.threads) in any order
+    with the same outcome; the serial phase (chip_run) then takes them one by one in core
+    order.  A stop met here (a trap, a fault, a breakpoint) is kept in Core.p1_stop and
+    reported in the serial phase, in core order.  Cores whose DMA engine is busy wait for the
+    serial phase.  Returns the cores it ran; adds their instructions to *ran."""
+    cdef int k, n = 0
+    cdef Core* c
+    cdef uint64_t before = 0, after = 0
+    cdef epool* P
+    for k in range(ch.ncores):
+        c = &ch.cores[k]
+        c.p1_ran = 0
+        if (core_live(c) and not core_inert(c) and c.cnt.cycles < end and not c.p1_stop
+                and not c.dma_active):
+            ch.p1_list[n] = k
+            n += 1
+            before += c.cnt.n_insns
+    if n < 2:
+        return 0                    # (one core alone: the serial phase runs it as before)
+    ch.p1_end = end
+    P = NULL
+    # (tracing writes one trace for the chip, and the profile of code in a plain external
+    # memory -- blocks may run there -- is one for all cores: then the calling thread runs
+    # them, in order)
+    if (ch.threads > 1 and not ch.tracing and end - ch.now >= P1_POOL_MIN_SPAN
+            and not (ch.profiling and (ch.ext[0].direct or ch.ext[1].direct or ch.ext[2].direct
+                                       or ch.ext[3].direct))):
+        P = <epool*>ch.pool
+        if P != NULL and not epool_usable(P):
+            epool_free(P)               # (made before a fork: its threads are not here)
+            P = NULL
+        if P == NULL:
+            P = epool_new(ch.threads - 1)
+            ch.pool = P
+    if P != NULL:
+        epool_run(P, n, p1_run_one, ch)
+    else:
+        for k in range(n):
+            p1_run_one(ch, k)
+    for k in range(n):
+        after += ch.cores[ch.p1_list[k]].cnt.n_insns
+    ran[0] += after - before
+    ch.n_core_calls += n
+    return n
+
+
 cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     """Run the cores round-robin in slices of global time until `limit` cycles, a stop, or no
     core can make progress.  Deterministic: the order and the slice lengths depend only on the
@@ -627,19 +729,32 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         # a core that begins to communicate inside a coarse slice ends it there for the
         # cores after it (note_comm lowers ch.slice_end)
         ch.slice_end = slice_end
-        live = 0
         ran = 0
         calls = 0
+        if coarse:
+            # the parallel phase: every core that can run goes as far as it can without
+            # touching shared state (chip_parallel_phase)
+            calls = chip_parallel_phase(ch, slice_end, &ran)
+        live = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
+            if c.p1_stop:
+                # it stopped in the parallel phase: reported in turn
+                st = c.p1_stop
+                c.p1_stop = 0
+                pending_apply_until(ch, 0xFFFFFFFFFFFFFFFFULL)
+                which[0] = k
+                return st
             if core_live(c):
                 live += 1
                 if c.cnt.cycles < ch.slice_end and core_inert(c):
                     c.cnt.idle_cycles += ch.slice_end - c.cnt.cycles  # as idle_until would
                     c.cnt.cycles = ch.slice_end
                 elif c.cnt.cycles < ch.slice_end:
-                    ch.n_core_calls += 1
-                    calls += 1
+                    if not c.p1_ran:
+                        ch.n_core_calls += 1
+                        calls += 1
+                    c.p1_ran = 0
                     t = c.cnt.n_insns
                     st = run_core(c, ch.slice_end)
                     ran += c.cnt.n_insns - t
@@ -802,10 +917,17 @@ cdef class Engine:
         self.ch.tm.tight_window = 32
         self.ch.use_blocks = 1
         self.ch.blk_memory = BLK_MEMORY
+        self.ch.threads = 1
+        self.ch.p1_list = <int*>calloc(self.ch.ncores, sizeof(int))
+        if self.ch.p1_list == NULL:
+            raise MemoryError("no memory for the chip")
 
     def __dealloc__(self):
         cdef int k
         cdef uint32_t p
+        epool_free(<epool*>self.ch.pool)     # (first: its threads run the cores)
+        self.ch.pool = NULL
+        free(self.ch.p1_list)
         blocks_free(&self.ch)       # (first: dropping a block may add to the profile)
         if self.ch.cores != NULL:
             for k in range(self.ch.ncores):
@@ -843,6 +965,21 @@ cdef class Engine:
     def ncores(self):
         return self.ch.ncores
 
+    @property
+    def threads(self):
+        """Host threads that run the parallel phase of coarse slices (chip_parallel_phase).
+        The outcome -- output, cycles, counters -- is the same for every value."""
+        return self.ch.threads
+
+    @threads.setter
+    def threads(self, int n):
+        if n < 1:
+            raise ValueError("threads must be at least 1")
+        if n != self.ch.threads:
+            epool_free(<epool*>self.ch.pool)
+            self.ch.pool = NULL
+            self.ch.threads = n
+
     def coreid(self, int k):
         self._check(k)
         return self.ch.cores[k].coreid
@@ -874,7 +1011,7 @@ cdef class Engine:
             tm.tight_quantum = 1
         self.ch.tm = tm
         blocks_flush(&self.ch)          # schedules made with the old parameters
-        self.ch.code_gen += 1
+        code_changed(&self.ch)
         for k in range(self.ch.ncores):     # decoded costs and latencies (where code was)
             c = &self.ch.cores[k]
             for p in range(c.sram_size // 256):
@@ -944,9 +1081,18 @@ cdef class Engine:
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight
         after the run before), deviations (handed over mid-block), mismatches (replays that
         disagreed with a schedule: a bug if not 0), bytes held."""
-        return dict(built=self.ch.blk_built, runs=self.ch.blk_runs, loops=self.ch.blk_loops,
-                    deviations=self.ch.blk_deviations, mismatches=self.ch.blk_mismatch,
-                    bytes=self.ch.blk_bytes)
+        cdef dict d = dict(built=0, runs=0, loops=0, deviations=0, mismatches=0, bytes=0)
+        cdef int k
+        cdef Core* c
+        for k in range(self.ch.ncores):
+            c = &self.ch.cores[k]
+            d["built"] += c.blk_built
+            d["runs"] += c.blk_runs
+            d["loops"] += c.blk_loops
+            d["deviations"] += c.blk_deviations
+            d["mismatches"] += c.blk_mismatch
+            d["bytes"] += c.blk_bytes
+        return d
 
     def set_block_memory(self, uint64_t limit):
         """Memory the timed blocks may hold before they are all dropped and rebuilt as they
@@ -1171,7 +1317,7 @@ cdef class Engine:
             w.core.pd[w.off >> 1].size = 0
         elif w.kind == MK_EXT and self.ch.ext[w.region].pages[w.off >> 12] != NULL:
             self.ch.ext[w.region].pages[w.off >> 12][(w.off & 0xFFF) >> 1].size = 0
-        self.ch.code_gen += 1
+        code_changed(&self.ch)
 
     def break_remove(self, uint32_t addr):
         cdef int j
@@ -1232,6 +1378,7 @@ cdef class Engine:
         """Execute one instruction (taking a pending interrupt first) on core k; for tests and
         debuggers.  Returns the STOP_* code (STOP_NONE normally)."""
         self._check(k)
+        self.ch.cores[k].p1_stop = 0    # (the host moves it on: a stop kept for it is void)
         return run_core_one(&self.ch.cores[k])
 
     # -- core state ---------------------------------------------------------------------------
@@ -1267,6 +1414,7 @@ cdef class Engine:
         self.ch.cores[k].pc = pc
         self.ch.cores[k].npc = pc
         self.ch.cores[k].brk_armed = 0
+        self.ch.cores[k].p1_stop = 0
 
     def set_ivt_base(self, int k, uint32_t addr):
         """Address of interrupt vector 0 for core k.  Hardware: 0 (core-local).  The flat
@@ -1291,6 +1439,7 @@ cdef class Engine:
         self._check(k)
         self.ch.cores[k].exited = 1
         self.ch.cores[k].exit_code = code
+        self.ch.cores[k].p1_stop = 0
 
     def set_idle(self, int k, bint idle):
         self._check(k)

@@ -86,6 +86,11 @@ cdef inline void rwatch_check(Core* c, uint32_t gaddr, uint32_t n) noexcept nogi
         watch_hit_at(c, gaddr, n, WATCH_READ)
 
 
+cdef enum:
+    MEM_YIELD = -1      # mem_load/mem_store: not done, the core is in a slice's parallel phase
+                        # (Core.p1) and the access is not to its own SRAM
+
+
 cdef inline int mem_fault(Core* c, uint32_t addr, int lsz, int store) noexcept nogil:
     c.fault_addr = addr
     c.fault_size = <uint8_t>lsz
@@ -162,7 +167,7 @@ cdef void sram_code_written(Core* t, uint32_t off, uint32_t n) noexcept nogil:
             while a < (b + 1) >> 1:
                 if t.pd[a].size:
                     t.pd[a].size = 0
-                    t.chip.code_gen += 1     # timed blocks holding it are stale
+                    t.code_gen += 1          # timed blocks holding it are stale
                 a += 1
         blk += 1
 
@@ -176,7 +181,7 @@ cdef inline void ext_code_written(Chip* ch, ExtRegion* r, uint32_t off, uint32_t
         page = r.pages[a >> 12]
         if page != NULL and page[(a & 0xFFF) >> 1].size:
             page[(a & 0xFFF) >> 1].size = 0
-            ch.code_gen += 1                 # timed blocks holding it are stale
+            code_changed(ch)                 # timed blocks holding it are stale
         a += 2
 
 
@@ -324,6 +329,8 @@ cdef inline int mem_load(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcep
             prof_data(c.dhist, addr, 0)
             rwatch_check(c, (c.coreid << 20) | addr, 1 << lsz)
         return 0
+    if c.p1:
+        return MEM_YIELD                # (not the core's own SRAM: shared)
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
     if e.direct and off < e.size and off + (1 << lsz) <= e.size:
@@ -493,6 +500,8 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
             prof_data(c.dhist, addr, 1)
             trace_store(c, addr, lsz, v)
         return 0
+    if c.p1:
+        return MEM_YIELD                # (not the core's own SRAM: shared)
     cdef ExtRegion* e = &c.chip.ext[0]
     cdef uint32_t off = addr - e.base
     if e.direct and off < e.size and off + (1 << lsz) <= e.size:
@@ -539,6 +548,9 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     cdef Loc w
     if pc & 1 or addr_decode(ch, c, pc, 2, &w) == MK_NONE or w.kind == MK_MMR:
         return fetch_fault(c, pc)
+    if c.p1 and (w.kind != MK_SRAM or w.core != c):
+        c.stop = STOP_YIELD             # (code outside the core's SRAM: fetched over the mesh)
+        return STOP_YIELD
     if w.kind == MK_EXT:
         r = &ch.ext[w.region]
         page = w.off >> 12

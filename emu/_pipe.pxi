@@ -64,6 +64,22 @@ cdef inline uint64_t tm_issue(const Insn* ins, uint32_t pc, uint64_t t, uint64_t
     return t
 
 
+cdef void tm_issue_undo(const Insn* ins, uint32_t pc, uint64_t t, uint64_t* rdy,
+                       Counters* cnt, uint64_t pending, uint64_t prev_dst, uint64_t prev_ialu,
+                       uint8_t pair_mask) noexcept nogil:
+    """Take back the counts of a tm_issue(ins, pc, t, ...) made in this state (pending and
+    pair_mask as they were before it) whose instruction then did not execute (EXEC_YIELD)."""
+    cdef Counters d
+    cdef uint64_t cand
+    memset(&d, 0, sizeof(Counters))
+    tm_issue(ins, pc, t, rdy, &d, &pending, prev_dst, prev_ialu, &pair_mask, &cand)
+    cnt.fetch_stall_cycles -= d.fetch_stall_cycles
+    cnt.n_dual_issue -= d.n_dual_issue
+    cnt.load_stall_cycles -= d.load_stall_cycles
+    cnt.dep_stall_cycles -= d.dep_stall_cycles
+    cnt.stall_cycles -= d.stall_cycles
+
+
 cdef inline uint64_t tm_retire(Core* c, const Insn* ins, uint32_t pc, uint64_t t,
                                uint64_t* rdy, uint64_t* pending, uint64_t* prev_dst,
                                uint64_t* prev_ialu) noexcept nogil:

@@ -72,6 +72,8 @@ cdef inline int sem_bkpt(Core* c, const Insn* i) noexcept nogil:
 
 cdef inline int sem_mbkpt(Core* c, const Insn* i) noexcept nogil:
     cdef int k
+    if c.p1:
+        return EXEC_YIELD               # (it touches every core)
     for k in range(c.chip.ncores):
         c.chip.cores[k].halted = 1
         c.chip.cores[k].debugstatus |= 1
@@ -84,6 +86,8 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
     """Set STATUS.WAND; when every core of the chip has it, all get the WAND interrupt."""
     cdef Chip* ch = c.chip
     cdef int k
+    if c.p1:
+        return EXEC_YIELD               # (it touches every core)
     c.status_rest |= ST_WAND
     for k in range(ch.ncores):
         if not (ch.cores[k].status_rest & ST_WAND) and not ch.cores[k].exited:
@@ -97,6 +101,8 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
 
 cdef inline int sem_sync(Core* c, const Insn* i) noexcept nogil:
     cdef int k
+    if c.p1:
+        return EXEC_YIELD               # (it touches every core)
     for k in range(c.chip.ncores):
         wake_at(&c.chip.cores[k], c.now)
         latch_irq(&c.chip.cores[k], 1u << IRQ_SYNC)

@@ -6,6 +6,8 @@ cdef inline int unaligned(Core* c, uint32_t ea, int lsz, int store) noexcept nog
     its low bits cleared, as the hardware does), or an EXEC_* status."""
     cdef Chip* ch = c.chip
     cdef UnalignedRec* rec
+    if c.p1:
+        return EXEC_YIELD               # (the policies log and count chip-wide)
     c.cnt.n_unaligned += 1
     c.fault_addr = ea
     c.fault_size = <uint8_t>lsz
@@ -59,8 +61,9 @@ cdef inline int sem_load(Core* c, const Insn* i, int lsz, int mode) noexcept nog
         if st:
             return st
         ea &= ~((1u << lsz) - 1)
-    if mem_load(c, ea, lsz, &v):
-        return EXEC_STOP
+    st = mem_load(c, ea, lsz, &v)
+    if st:
+        return EXEC_YIELD if st < 0 else EXEC_STOP
     if lsz == 3:
         c.r[i.rd] = <uint32_t>v
         c.r[i.rd + 1] = <uint32_t>(v >> 32)
@@ -104,8 +107,9 @@ cdef inline int sem_store(Core* c, const Insn* i, int lsz, int mode) noexcept no
         if st:
             return st
         ea &= ~((1u << lsz) - 1)
-    if mem_store(c, ea, lsz, v):
-        return EXEC_STOP
+    st = mem_store(c, ea, lsz, v)
+    if st:
+        return EXEC_YIELD if st < 0 else EXEC_STOP
     if mode == AM_PM or mode == AM_DPM:
         c.r[i.rn] = base + delta
     return EXEC_OK
@@ -116,6 +120,8 @@ cdef inline int sem_testset(Core* c, const Insn* i, int lsz) noexcept nogil:
     cdef uint32_t ea = c.r[i.rn] - c.r[i.rm] if i.sub else c.r[i.rn] + c.r[i.rm]
     cdef uint64_t old = 0
     cdef int st
+    if c.p1:
+        return EXEC_YIELD               # (always a global address: shared)
     if ea < LOCAL_SPACE:
         c.fault_word = 1    # report: TESTSET needs a global address
         mem_fault(c, ea, lsz, 0)
@@ -125,7 +131,8 @@ cdef inline int sem_testset(Core* c, const Insn* i, int lsz) noexcept nogil:
         if st:
             return st
         ea &= ~((1u << lsz) - 1)
-    if mem_testset(c, ea, lsz, c.r[i.rd], &old):
-        return EXEC_STOP
+    st = mem_testset(c, ea, lsz, c.r[i.rd], &old)
+    if st:
+        return EXEC_YIELD if st < 0 else EXEC_STOP
     c.r[i.rd] = <uint32_t>old
     return EXEC_OK
