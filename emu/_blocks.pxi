@@ -747,6 +747,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     if nsh:
                         block_writes_moved(c, b, cyc, shk, shs, nsh)
                 cyc = base + <uint64_t>b.period
+                if c.p1:
+                    p1_spin_check(c, b.pc)
+                    if c.p1_spin:
+                        break               # (as when the slice ends before another run)
                 continue
             # the run that leaves it (its scoreboard entries supersede those of the others)
             if loops:
@@ -772,6 +776,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             pm = b.exit_pm | BLOCK_EDGE     # (a taken jump restarts the pipeline instead)
             prev_dst = b.exit_pd
             prev_ialu = b.exit_pi
+            # (the issue cycle of its last instruction, as the per-instruction loop leaves it:
+            # causal_arrival reads it)
+            c.now = <uint64_t>(<int64_t>base + bm.off)
             pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc),
                             &pm, &prev_dst, &prev_ialu)
             lk = &b.link[st]                # (EXEC_OK 0: fell through, EXEC_TAKEN 1: jumped)
@@ -781,6 +788,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             break
         if loops:
             # it jumped back to its start, and the slice ends before another run
+            c.now = <uint64_t>(<int64_t>base + b.meta[b.n - 1].off)
             block_loops_done(c, b, loops)
             if dw:
                 block_writes(c, b, dw_start)

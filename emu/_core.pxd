@@ -437,6 +437,13 @@ cdef struct Core:
                          # anything that touches another core, off-chip memory or the chip
     int p1_stop          # a stop met in the parallel phase, reported in the serial one
     uint8_t p1_ran       # it ran in this slice's parallel phase (run calls are counted once)
+    uint8_t p1_spin      # it spins (p1_spin_check): it leaves the parallel phase
+    uint32_t p1_bb       # backward jumps taken in parallel phases (p1_spin_check samples them)
+    uint32_t sig_pc      # the state at the last sample: where the jump went, the registers,
+    uint32_t sig_lc      # flags and loop count, and the stores made so far
+    uint32_t sig_flags
+    uint64_t sig_stores
+    uint32_t sig_r[64]
     # its timed blocks (emu/_blocks.pxi): its own, so that cores in the parallel phase of a
     # slice build, run and drop blocks each on its own
     Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
@@ -560,3 +567,6 @@ cdef struct Chip:
     void* pool               # epool* (emu/pool.h), made on first use
     int* p1_list             # cores that run in it (ncores entries)
     uint64_t p1_end          # ... until this cycle
+    uint64_t n_parallel      # parallel phases run
+    uint64_t n_parallel_insns  # ... and the instructions run in them
+    int no_p1

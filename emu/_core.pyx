@@ -8,7 +8,7 @@ a Python object.
 """
 from libc.stdint cimport uint8_t, uint16_t, int16_t, uint32_t, int32_t, uint64_t, int64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memcmp, memcpy, memset
 
 
 cdef extern from *:
@@ -190,6 +190,42 @@ cdef int idle_until(Core* c, uint64_t end) noexcept nogil:
 
 # ---- the run loop -----------------------------------------------------------------------------
 
+cdef enum:
+    P1_SPIN_EVERY = 16      # p1_spin_check compares the state of two backward jumps in a row
+                            # once per this many
+
+
+cdef inline uint32_t p1_flags(Core* c) noexcept nogil:
+    return (c.af | (<uint32_t>c.bf << 4) | (<uint32_t>c.avs << 8) | (<uint32_t>c.bv << 9)
+            | (<uint32_t>c.bis << 10) | (<uint32_t>c.bvs << 11) | (<uint32_t>c.bus << 12))
+
+
+cdef void p1_spin_check(Core* c, uint32_t target) noexcept nogil:
+    """Core c, in the parallel phase of a slice, took a jump back to `target`.  Sampled every
+    P1_SPIN_EVERY such jumps: when one iteration from `target` back to it changed nothing --
+    registers, flags, loop count, no store -- the core waits for another core (a polling loop,
+    a lock): it stops (Core.p1_spin) and goes on in the serial phase, where what others write
+    reaches it on time.  (Run ahead to the slice's end, a poll would see a write issued early
+    in the slice only at that end.)  Every loop (run_core_impl, run_blocks, block_deviate)
+    calls it at the same jumps (after_insn, and run_blocks for loops of one block), so the
+    timed blocks change nothing."""
+    cdef uint32_t ph
+    c.p1_bb += 1
+    ph = c.p1_bb % P1_SPIN_EVERY
+    if ph == P1_SPIN_EVERY - 1:
+        if (c.sig_pc == target and c.sig_lc == c.lc and c.sig_flags == p1_flags(c)
+                and c.sig_stores == c.cnt.n_stores_local
+                and memcmp(c.sig_r, c.r, sizeof(c.r)) == 0):
+            c.p1_spin = 1
+            c.attn = 1
+    elif ph == P1_SPIN_EVERY - 2:
+        c.sig_pc = target
+        c.sig_lc = c.lc
+        c.sig_flags = p1_flags(c)
+        c.sig_stores = c.cnt.n_stores_local
+        memcpy(c.sig_r, c.r, sizeof(c.r))
+
+
 cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, uint64_t* cyc,
                                 uint64_t cyc0, uint8_t* pair_mask, uint64_t* prev_dst,
                                 uint64_t* prev_ialu) noexcept nogil:
@@ -214,6 +250,8 @@ cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, u
         pair_mask[0] = AFTER_JUMP
         prev_dst[0] = 0
         prev_ialu[0] = 0
+        if c.p1 and nxt <= pc:
+            p1_spin_check(c, nxt)
     if c.attn:
         if st == EXEC_OK and c.lc != 0 and pc == c.le:
             c.npc = nxt
@@ -338,6 +376,14 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
         if c.attn:
             c.cnt.cycles = cyc
             c.pc = pc
+            if c.p1 and (c.win_far or c.p1_spin or c.idle):
+                # code fetched over the mesh, or it waits (a polling loop, IDLE): the serial
+                # phase takes it
+                c.p1_spin = 0
+                attn_update(c)
+                c.stop = STOP_YIELD
+                c.stop_pc = pc
+                break
             if c.dma_active and c.dma_clock < cyc:
                 # the DMA engine runs in step with its core: status, data and interrupt
                 # are seen by the core at the modelled cycle
@@ -610,6 +656,9 @@ cdef void p1_run_one(void* arg, int item) noexcept nogil:
     st = run_core(c, ch.p1_end)
     c.p1 = 0
     c.p1_ran = 1
+    if c.p1_spin:
+        c.p1_spin = 0                   # (it reached the end first)
+        attn_update(c)
     if st == STOP_YIELD:
         c.stop = STOP_NONE
     elif st != STOP_NONE:
@@ -665,6 +714,8 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
         after += ch.cores[ch.p1_list[k]].cnt.n_insns
     ran[0] += after - before
     ch.n_core_calls += n
+    ch.n_parallel += 1
+    ch.n_parallel_insns += after - before
     return n
 
 
@@ -731,7 +782,7 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         ch.slice_end = slice_end
         ran = 0
         calls = 0
-        if coarse:
+        if coarse and not ch.no_p1:
             # the parallel phase: every core that can run goes as far as it can without
             # touching shared state (chip_parallel_phase)
             calls = chip_parallel_phase(ch, slice_end, &ran)
@@ -971,6 +1022,9 @@ cdef class Engine:
         The outcome -- output, cycles, counters -- is the same for every value."""
         return self.ch.threads
 
+    def set_no_p1(self, int v):
+        self.ch.no_p1 = v
+
     @threads.setter
     def threads(self, int n):
         if n < 1:
@@ -1075,7 +1129,8 @@ cdef class Engine:
     def sched_stats(self):
         """Scheduler work: slices run and run-loop entries (a measure of host time spent
         outside instructions)."""
-        return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls)
+        return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls,
+                    parallel=self.ch.n_parallel, parallel_insns=self.ch.n_parallel_insns)
 
     def block_stats(self):
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight

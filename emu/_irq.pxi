@@ -13,7 +13,7 @@ cdef inline void attn_update(Core* c) noexcept nogil:
     """The run loop takes its slow path only when this flag is set."""
     c.attn = 1 if (c.irq_pending or c.idle or c.timer_on or c.lc != 0 or c.halted
                    or c.single_step or c.dma_active or c.watch_hit or c.win_far
-                   or c.cut) else 0
+                   or c.cut or c.p1_spin) else 0
 
 
 cdef inline void irq_update(Core* c) noexcept nogil:

@@ -11,6 +11,8 @@ Python owns configuration, loading, syscalls, reports and statistics; the Cython
 """
 from __future__ import annotations
 
+import os
+
 import io
 import struct
 from dataclasses import dataclass
@@ -35,6 +37,24 @@ FLAT_SIZE = 32 << 20
 FLAT_EXT = ((FLAT_BASE, FLAT_SIZE, 0, 0), (DRAM_BASE, DRAM_SIZE, None, None))
 
 
+def default_threads() -> int:
+    """Host threads a chip uses when not told: EPIPHANY_THREADS if set (tests force a count
+    with it), else the host CPUs this process may run on."""
+    env = os.environ.get("EPIPHANY_THREADS", "")
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            raise ValueError(f"EPIPHANY_THREADS must be a number of threads, not {env!r}")
+        if n < 1:
+            raise ValueError("EPIPHANY_THREADS must be at least 1")
+        return n
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass
 class ChipConfig:
     """Geometry and policies.  Defaults: the Parallella's E16G301."""
@@ -54,6 +74,9 @@ class ChipConfig:
     #: FEXT/FDEP/LFSR execute (as the GNU simulator defines them) instead of faulting
     arch: str = "e3"
     timing: TimingModel = DEFAULT_TIMING
+    #: host threads for the cores' parallel phases (the outcome is the same for every value);
+    #: 0: the environment's EPIPHANY_THREADS, else the host's cores (default_threads)
+    threads: int = 0
 
     @classmethod
     def flat(cls, **kw) -> "ChipConfig":
@@ -151,6 +174,7 @@ class Chip:
             raise ValueError("arch must be e3 or ev")
         self.engine.set_policies(pol[c.unaligned], pol[c.invalid], c.excause == "e4",
                                  c.arch == "ev")
+        self.engine.threads = min(c.threads or default_threads(), self.engine.ncores)
         self.io = hostio or HostIO()
         self.io.core_label = lambda k: f"0x{self.coreid(k):03x}"
         self.syscalls = Syscalls(self, self.io)

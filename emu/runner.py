@@ -35,6 +35,7 @@ the run (the profile and trace are written up to that point)."""
 #: 64 x 64 core ids); the quantum also bounds how long a Ctrl-C takes to stop a run
 MAX_CYCLES_LIMIT = (1 << 64) - 1
 MAX_QUANTUM = 1_000_000
+MAX_THREADS = 256
 MESH = 64
 
 
@@ -142,6 +143,10 @@ def add_chip_arguments(p):
     g.add_argument("--quantum", type=int, default=1000, metavar="CYCLES",
                    help="scheduling quantum: cores run round-robin this many cycles at a "
                         "time (deterministic; default 1000)")
+    g.add_argument("--threads", type=int, default=0, metavar="N",
+                   help="host threads that run the cores (default: the host's CPUs, or "
+                        "EPIPHANY_THREADS); output, cycles and counters are the same for "
+                        "every N (docs/performance.md)")
     g.add_argument("--prefix", choices=["auto", "always", "never"], default="auto",
                    help="prefix output lines with the core id: when the program runs on "
                         "more than one core (auto, default), always, or never")
@@ -250,6 +255,8 @@ def _check_options(args) -> LoadImage:
         raise _Usage(f"--max-cycles must be between 0 (no limit) and {MAX_CYCLES_LIMIT}")
     if not 1 <= args.quantum <= MAX_QUANTUM:
         raise _Usage(f"--quantum must be between 1 and {MAX_QUANTUM} cycles")
+    if not 0 <= args.threads <= MAX_THREADS:
+        raise _Usage(f"--threads must be between 1 and {MAX_THREADS} (0: the host's CPUs)")
     crow, ccol = args.chip
     frow, fcol = args.first_core
     if not (0 <= frow < MESH and 0 <= fcol < MESH):
@@ -314,7 +321,8 @@ def _make_chip(args, img: LoadImage) -> Chip:
                                first_row=args.first_core[0], first_col=args.first_core[1],
                                unaligned=args.unaligned, invalid=args.invalid,
                                excause=args.excause, quantum=args.quantum, timing=timing,
-                               arch=args.arch, sram_size=getattr(args, "core_mem", 0x8000))
+                               arch=args.arch, sram_size=getattr(args, "core_mem", 0x8000),
+                               threads=args.threads)
     argv = [args.elf] + list(args.program_args) if args.program_args else []
     hio = HostIO(sandbox=args.sandbox, prefix=args.prefix, max_file_size=args.max_file_size,
                  argv=argv)

@@ -803,7 +803,7 @@ def chip_setup(args, stdin=None):
                      first_col=args.first_core[1], unaligned=args.unaligned,
                      invalid=args.invalid, excause=args.excause,
                      quantum=max(1, args.quantum), timing=timing, arch=args.arch,
-                     sram_size=args.core_mem)
+                     sram_size=args.core_mem, threads=args.threads)
     hio = HostIO(stdin=stdin if stdin is not None else open(os.devnull, "rb"),
                  sandbox=args.sandbox, prefix=args.prefix, max_file_size=args.max_file_size)
     if args.wallclock:
@@ -816,6 +816,9 @@ def check_chip_options(args) -> str:
     from .runner import _check_outputs
     if args.max_cycles < 0:
         return "--max-cycles must be >= 0"
+    from .runner import MAX_THREADS
+    if not 0 <= args.threads <= MAX_THREADS:
+        return f"--threads must be between 1 and {MAX_THREADS} (0: the host's CPUs)"
     if args.sandbox is not None and not os.path.isdir(args.sandbox):
         return f"--sandbox {args.sandbox}: not a directory"
     if args.trace_range is not None and isinstance(args.trace_range, str):

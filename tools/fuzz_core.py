@@ -3,7 +3,8 @@
 process must never crash: every outcome is a clean stop (fault report, exit, deadlock,
 max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the tests).
 `tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the timed blocks off
-and checks that the outcome, the registers, memory and every counter are the same."""
+and checks that the outcome, the registers, memory and every counter are the same;
+`--threads` runs each on 1, 2 and 4 host threads and checks the same."""
 import io
 import os
 import random
@@ -40,10 +41,10 @@ def start_random_dma(rnd, chip, k, ch):
     chip.engine.sreg_write(k, 0xF0500 + 0x20 * ch, (at << 16) | 8)
 
 
-def one(rnd: random.Random, blocks: bool = True, chip_out=None):
+def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
     chip = Chip(ChipConfig(rows=2, cols=2, unaligned=rnd.choice(["stop", "report", "trap"]),
                            invalid=rnd.choice(["stop", "trap"]),
-                           quantum=rnd.choice([1, 7, 100, 1000])),
+                           quantum=rnd.choice([1, 7, 100, 1000]), threads=threads),
                 HostIO(stdin=io.BytesIO(b"abc"), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -111,12 +112,14 @@ def _loop_body(rnd, tight=False):
     return body
 
 
-def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False):
+def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False,
+             threads: int = 0):
     """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
     quantum, timing on; runs to its exit.  `tight`: a loop of one block with a long
     quantum (the blocks' Block.self_loop path)."""
     chip = Chip(ChipConfig(rows=2, cols=2, quantum=1000 if tight else rnd.choice([1, 7, 100,
-                                                                                   1000])),
+                                                                                   1000]),
+                           threads=threads),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -148,8 +151,8 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
     return chip.run(2_000_000)
 
 
-def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None):
-    return one_loop(rnd, blocks, chip_out, tight=True)
+def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
+    return one_loop(rnd, blocks, chip_out, tight=True, threads=threads)
 
 
 def snapshot(chip, res):
@@ -174,6 +177,19 @@ def blocks_differ(seed_value, gen=None) -> str:
     return ", ".join(n for n, a, b in zip(names, out[0], out[1]) if a != b)
 
 
+def threads_differ(seed_value, gen=None, counts=(1, 2, 4)) -> str:
+    """Run one random program (from `gen`: one, one_loop or one_tight_loop) on each number of
+    host threads in `counts`: '' if every run agrees with the first, else what differs."""
+    out = []
+    for n in counts:
+        chips = []
+        res = (gen or one)(random.Random(seed_value), True, chips, threads=n)
+        out.append(snapshot(chips[0], res))
+    names = ("stop", "counters", "registers", "memory", "links")
+    return ", ".join(f"{n} ({counts[0]} and {m} threads)" for j, m in enumerate(counts[1:], 1)
+                     for n, a, b in zip(names, out[0], out[j]) if a != b)
+
+
 def main(argv):
     seed = int(argv[1]) if len(argv) > 1 else 1
     count = int(argv[2]) if len(argv) > 2 else 1000
@@ -184,6 +200,13 @@ def main(argv):
                 diff = blocks_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: blocks on/off"
+                          f" differ in {diff}")
+                    return 1
+        if "--threads" in argv:
+            for gen in (one, one_loop, one_tight_loop):
+                diff = threads_differ(seed * 1_000_003 + it, gen)
+                if diff:
+                    print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"
                           f" differ in {diff}")
                     return 1
         res = one(random.Random(seed * 1_000_003 + it))
