@@ -151,6 +151,59 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
     return chip.run(2_000_000)
 
 
+def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
+    """Compute phases and exchanges, on each core of a 2x2 chip: an inner loop of local work
+    (a loop of one block) run K times, a random loop body that may touch the neighbour (core
+    k ^ 1) and off-chip memory, then the iteration number written into the neighbour's flag
+    word and a poll of its own until the neighbour has got as far -- the parallel phase's
+    cases: long private runs, first messages after them, polling loops.  Timing on, random
+    quantum; runs to its exit."""
+    chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([100, 300, 1000, 4000]),
+                           threads=threads),
+                HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
+    chip.engine.use_blocks = blocks
+    if chip_out is not None:
+        chip_out.append(chip)
+    inner = _loop_body(rnd, True)
+    comm = _loop_body(rnd, False) if rnd.random() < 0.7 else []
+    code = [("addi32", dict(rd=14, rn=10, imm=0)),
+            ("addi32", dict(rd=15, rn=8, imm=0))] + inner + [
+        ("subi32", dict(rd=15, rn=15, imm=1)),
+        ("bcond32", dict(cond=1, imm=-(2 * (len(inner) + 1))))] + comm + [
+        ("addi32", dict(rd=9, rn=9, imm=1)),
+        ("str_d32", dict(rd=9, rn=7, imm=0)),
+        ("ldr_d32", dict(rd=6, rn=5, imm=0)),
+        ("sub32", dict(rd=6, rn=6, rm=9)),
+        ("bcond32", dict(cond=8, imm=-4)),                  # LT: back to the load
+        ("subi32", dict(rd=13, rn=13, imm=1))]
+    code.append(("bcond32", dict(cond=1, imm=-2 * len(code))))      # (all 32-bit)
+    code.append(("trap16", dict(imm=3)))
+    blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
+                    for nm, fl in code)
+    rounds = rnd.randrange(2, 12)
+    for k in range(4):
+        chip.engine.sram(k)[:] = 0
+        chip.mem_write(0x100, blob, k)
+        chip.mem_write(0x800, bytes(rnd.getrandbits(8) for _ in range(0x800)), k)
+        for r in range(64):
+            chip.engine.reg_write(k, r, rnd.choice([
+                rnd.getrandbits(32), rnd.getrandbits(5),
+                0x3F800000 + (rnd.getrandbits(20) << 3)]))        # around 1.0f
+        chip.engine.reg_write(k, 5, 0x3000)                           # its flag word
+        chip.engine.reg_write(k, 6, 0)
+        chip.engine.reg_write(k, 7, (chip.coreid(k ^ 1) << 20) | 0x3000)
+        chip.engine.reg_write(k, 8, rnd.randrange(1, 400))          # K
+        chip.engine.reg_write(k, 9, 0)
+        chip.engine.reg_write(k, 10, rnd.choice([0x800, 0x2400, 0x4000, 0x7000]))
+        chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
+        chip.engine.reg_write(k, 12, 0x8E000000 + 0x10000 * k)
+        chip.engine.reg_write(k, 13, rounds)
+        chip.engine.set_pc(k, 0x100)
+        chip.engine.set_idle(k, False)
+    chip.loaded_cores = [0, 1, 2, 3]
+    return chip.run(20_000_000)
+
+
 def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
     return one_loop(rnd, blocks, chip_out, tight=True, threads=threads)
 
@@ -203,7 +256,7 @@ def main(argv):
                           f" differ in {diff}")
                     return 1
         if "--threads" in argv:
-            for gen in (one, one_loop, one_tight_loop):
+            for gen in (one, one_loop, one_tight_loop, one_phased):
                 diff = threads_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"
