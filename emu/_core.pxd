@@ -569,4 +569,3 @@ cdef struct Chip:
     uint64_t p1_end          # ... until this cycle
     uint64_t n_parallel      # parallel phases run
     uint64_t n_parallel_insns  # ... and the instructions run in them
-    int no_p1

@@ -782,7 +782,7 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         ch.slice_end = slice_end
         ran = 0
         calls = 0
-        if coarse and not ch.no_p1:
+        if coarse:
             # the parallel phase: every core that can run goes as far as it can without
             # touching shared state (chip_parallel_phase)
             calls = chip_parallel_phase(ch, slice_end, &ran)
@@ -1021,9 +1021,6 @@ cdef class Engine:
         """Host threads that run the parallel phase of coarse slices (chip_parallel_phase).
         The outcome -- output, cycles, counters -- is the same for every value."""
         return self.ch.threads
-
-    def set_no_p1(self, int v):
-        self.ch.no_p1 = v
 
     @threads.setter
     def threads(self, int n):

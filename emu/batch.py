@@ -46,8 +46,10 @@ def run_one(program: str, options: str, timeout: float = 600.0,
                                   wall_seconds=None, error="")
     t0 = time.perf_counter()
     try:
+        # one host thread per run: the runs themselves keep the host's cores busy (an
+        # option set may still say --threads N)
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=timeout)
+                           timeout=timeout, env=dict(os.environ, EPIPHANY_THREADS="1"))
         row["exit_code"] = p.returncode
         row["stdout_sha256"] = hashlib.sha256(p.stdout).hexdigest()
         try:

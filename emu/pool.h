@@ -39,7 +39,7 @@ typedef struct epool {
     atomic_int quit;
 } epool;
 
-#define EPOOL_SPIN 200000    /* polls (with a pause each) before a worker sleeps */
+#define EPOOL_SPIN 30000     /* polls (with a pause each) before a worker sleeps */
 
 static inline void epool__relax(void)
 {

@@ -146,7 +146,7 @@ def add_chip_arguments(p):
     g.add_argument("--threads", type=int, default=0, metavar="N",
                    help="host threads that run the cores (default: the host's CPUs, or "
                         "EPIPHANY_THREADS); output, cycles and counters are the same for "
-                        "every N (docs/performance.md)")
+                        "every N (docs/threads.md)")
     g.add_argument("--prefix", choices=["auto", "always", "never"], default="auto",
                    help="prefix output lines with the core id: when the program runs on "
                         "more than one core (auto, default), always, or never")
