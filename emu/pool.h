@@ -1,14 +1,13 @@
 /* A small pool of host threads for the parallel phase of a slice (chip_run in _core.pyx).
  *
  * epool_run(P, n, fn, arg) calls fn(arg, i) for i in 0..n-1, spread over the calling thread
- * and the pool's workers (each item is claimed once, through an atomic counter), and returns
- * when all are done.  Which thread runs which item is not decided in advance; the callers make
- * sure it does not matter (each item touches only its own core).
+ * and the pool's workers (each item is claimed once, by a compare-and-swap of the job word),
+ * and returns when all are done.  Which thread runs which item is not decided in advance; the
+ * callers make sure it does not matter (each item touches only its own core).
  *
  * Workers spin for a while after a job (slices follow each other within microseconds while a
- * chip runs), then sleep on a condition variable.  Every worker takes part in every job (it
- * decrements `pending` once per job, items or not), so the caller never sets up a job while a
- * worker is still in the previous one.
+ * chip runs), then sleep on a condition variable.  A worker that is slow to wake (the host's
+ * CPUs busy with other work) costs nothing: the caller takes the items nobody claimed.
  *
  * A pool belongs to the process that made it: after a fork, the child's copy has no threads
  * (epool_usable says so, and the caller makes a new pool instead of waiting forever).
@@ -30,10 +29,12 @@ typedef struct epool {
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    atomic_ulong gen;        /* bumped for each job */
-    atomic_int next;         /* the next item to claim */
-    atomic_int pending;      /* workers not yet done with the current job */
-    int nitems;
+    /* the current job in one word: generation (high 16 bits), number of items (next 16),
+     * the next item to claim (low 32).  An item is claimed by a compare-and-swap of this word,
+     * so a worker that wakes up late can never claim an item of a job that is over, nor one
+     * of the next job with the previous job's count. */
+    atomic_ullong job;
+    atomic_int done;         /* items of the current job finished */
     epool_fn fn;
     void *arg;
     atomic_int quit;
@@ -50,32 +51,49 @@ static inline void epool__relax(void)
 #endif
 }
 
-static inline void epool__items(epool *P)
+/* Claim and run items of job generation `gen` until none is left. */
+static inline void epool__items(epool *P, unsigned long long gen)
 {
+    unsigned long long w, n, i;
+    epool_fn fn = P->fn;
+    void *arg = P->arg;
     for (;;) {
-        int i = atomic_fetch_add(&P->next, 1);
-        if (i >= P->nitems)
-            return;
-        P->fn(P->arg, i);
+        w = atomic_load(&P->job);
+        for (;;) {
+            if ((w >> 48) != gen)
+                return;
+            n = (w >> 32) & 0xFFFF;
+            i = w & 0xFFFFFFFFull;
+            if (i >= n)
+                return;
+            if (atomic_compare_exchange_weak(&P->job, &w, w + 1))
+                break;
+        }
+        if (fn == NULL) {           /* (read the job's function only once we own an item) */
+            fn = P->fn;
+            arg = P->arg;
+        }
+        fn(arg, (int)i);
+        atomic_fetch_add(&P->done, 1);
     }
 }
 
 static void *epool__worker(void *p)
 {
     epool *P = (epool *)p;
-    unsigned long seen = 0, g;
+    unsigned long long seen = 0, g;
     long spins;
     for (;;) {
         spins = 0;
-        while ((g = atomic_load(&P->gen)) == seen && !atomic_load(&P->quit)) {
+        while ((g = atomic_load(&P->job) >> 48) == seen && !atomic_load(&P->quit)) {
             if (++spins < EPOOL_SPIN) {
                 epool__relax();
-                if ((spins & 1023) == 0)
+                if ((spins & 255) == 0)
                     sched_yield();      /* (more threads than host cores: let others run) */
                 continue;
             }
             pthread_mutex_lock(&P->mu);
-            while (atomic_load(&P->gen) == seen && !atomic_load(&P->quit))
+            while ((atomic_load(&P->job) >> 48) == seen && !atomic_load(&P->quit))
                 pthread_cond_wait(&P->cv, &P->mu);
             pthread_mutex_unlock(&P->mu);
             spins = 0;
@@ -83,8 +101,9 @@ static void *epool__worker(void *p)
         if (atomic_load(&P->quit))
             return NULL;
         seen = g;
-        epool__items(P);
-        atomic_fetch_sub(&P->pending, 1);
+        /* fn and arg were written before the job word that announced this generation; a
+         * worker only uses them for an item it claimed in this generation */
+        epool__items(P, g);
     }
 }
 
@@ -105,9 +124,8 @@ static epool *epool_new(int nworkers)
     }
     pthread_mutex_init(&P->mu, NULL);
     pthread_cond_init(&P->cv, NULL);
-    atomic_init(&P->gen, 0);
-    atomic_init(&P->next, 0);
-    atomic_init(&P->pending, 0);
+    atomic_init(&P->job, 0);
+    atomic_init(&P->done, 0);
     atomic_init(&P->quit, 0);
     P->pid = getpid();
     for (k = 0; k < nworkers; k++) {
@@ -128,22 +146,26 @@ static inline int epool_usable(epool *P)
     return P != NULL && P->pid == getpid();
 }
 
+/* Run fn(arg, i) for i in 0..nitems-1 (nitems < 65536) on the caller and the workers;
+ * returns when all are done.  The caller waits only for items a worker has claimed: a worker
+ * that is not running (the host's CPUs busy elsewhere) leaves its share to the caller. */
 static void epool_run(epool *P, int nitems, epool_fn fn, void *arg)
 {
     long spins = 0;
+    unsigned long long gen = ((atomic_load(&P->job) >> 48) + 1) & 0xFFFF;
+    if (gen == 0)
+        gen = 1;                    /* (0 is the workers' initial "seen") */
     P->fn = fn;
     P->arg = arg;
-    P->nitems = nitems;
-    atomic_store(&P->next, 0);
-    atomic_store(&P->pending, P->nworkers);
+    atomic_store(&P->done, 0);
     pthread_mutex_lock(&P->mu);
-    atomic_fetch_add(&P->gen, 1);
+    atomic_store(&P->job, (gen << 48) | ((unsigned long long)nitems << 32));
     pthread_cond_broadcast(&P->cv);
     pthread_mutex_unlock(&P->mu);
-    epool__items(P);
-    while (atomic_load(&P->pending) > 0) {
+    epool__items(P, gen);
+    while (atomic_load(&P->done) < nitems) {
         epool__relax();
-        if ((++spins & 1023) == 0)
+        if ((++spins & 255) == 0)
             sched_yield();
     }
 }
