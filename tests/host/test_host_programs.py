@@ -263,7 +263,11 @@ def test_host_honours_the_chip_options_of_load(host_bins, tmp_path):
              "newlib-3.3", "--max-file-size", "1M", host_bins["hello"], device("hello"))
     assert r.returncode == 0, r.stderr
     m = json.loads(met.read_text())
-    assert m["stop"] == "exit" and m["exit_code"] == 0 and m["instructions"] > 0, m
+    # the chip's outcome when the host program ended: its cores' exit, or -- when the host
+    # program, having seen every done flag, ends before the last core has left main -- the
+    # stop of a chip whose program went away (a race of the program's, not a fault)
+    assert (m["stop"], m["exit_code"]) in (("exit", 0), ("user", 130)), m
+    assert m["instructions"] > 0, m
 
 
 def test_serve_options_reach_the_chip():
