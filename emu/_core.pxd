@@ -568,4 +568,7 @@ cdef struct Chip:
     int* p1_list             # cores that run in it (ncores entries)
     uint64_t p1_end          # ... until this cycle
     uint64_t n_parallel      # parallel phases run
+    uint64_t n_pool_phases   # ... of which on the pool's threads
+    uint64_t p1_avg          # instructions per parallel phase, a running average
+    int pool_failed          # no thread could be started: the calling thread runs them
     uint64_t n_parallel_insns  # ... and the instructions run in them

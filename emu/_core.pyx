@@ -23,6 +23,7 @@ cdef extern from "pool.h" nogil:
     int epool_usable(epool* P)
     void epool_run(epool* P, int nitems, epool_fn fn, void* arg)
     void epool_free(epool* P)
+    int epool_host_cpus()
 
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 from posix.mman cimport mmap, munmap, PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS, \
@@ -642,9 +643,11 @@ cdef uint64_t chip_next_action(Chip* ch) noexcept nogil:
 
 
 cdef enum:
-    # the parallel phase uses the pool for slices of at least this many cycles (shorter ones
-    # cost more to hand out than they run); either way it computes the same
+    # the parallel phase uses the pool for slices of at least this many cycles, while its
+    # phases run at least P1_POOL_MIN_INSNS instructions on average (shorter ones cost more
+    # to hand out than they run); either way it computes the same
     P1_POOL_MIN_SPAN = 200
+    P1_POOL_MIN_INSNS = 2000
 
 
 cdef void p1_run_one(void* arg, int item) noexcept nogil:
@@ -684,7 +687,8 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
         c = &ch.cores[k]
         c.p1_ran = 0
         if (core_live(c) and not core_inert(c) and c.cnt.cycles < end and not c.p1_stop
-                and not c.dma_active):
+                and not c.dma_active and not c.win_far):
+            # (a core fetching from outside its SRAM would stop at once: c.win_far)
             ch.p1_list[n] = k
             n += 1
             before += c.cnt.n_insns
@@ -696,17 +700,21 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
     # memory -- blocks may run there -- is one for all cores: then the calling thread runs
     # them, in order)
     if (ch.threads > 1 and not ch.tracing and end - ch.now >= P1_POOL_MIN_SPAN
+            and ch.p1_avg >= P1_POOL_MIN_INSNS
             and not (ch.profiling and (ch.ext[0].direct or ch.ext[1].direct or ch.ext[2].direct
                                        or ch.ext[3].direct))):
         P = <epool*>ch.pool
         if P != NULL and not epool_usable(P):
             epool_free(P)               # (made before a fork: its threads are not here)
             P = NULL
-        if P == NULL:
-            P = epool_new(ch.threads - 1)
+        if P == NULL and not ch.pool_failed:
+            # (no more threads than the host has CPUs: they would only wait for each other)
+            P = epool_new(min(ch.threads, epool_host_cpus()) - 1)
             ch.pool = P
+            ch.pool_failed = P == NULL
     if P != NULL:
         epool_run(P, n, p1_run_one, ch)
+        ch.n_pool_phases += 1
     else:
         for k in range(n):
             p1_run_one(ch, k)
@@ -716,6 +724,8 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
     ch.n_core_calls += n
     ch.n_parallel += 1
     ch.n_parallel_insns += after - before
+    # (the average per phase, over the last few: whether the pool pays)
+    ch.p1_avg = (ch.p1_avg * 3 + (after - before)) // 4
     return n
 
 
@@ -969,6 +979,7 @@ cdef class Engine:
         self.ch.use_blocks = 1
         self.ch.blk_memory = BLK_MEMORY
         self.ch.threads = 1
+        self.ch.p1_avg = P1_POOL_MIN_INSNS
         self.ch.p1_list = <int*>calloc(self.ch.ncores, sizeof(int))
         if self.ch.p1_list == NULL:
             raise MemoryError("no memory for the chip")
@@ -1029,6 +1040,7 @@ cdef class Engine:
         if n != self.ch.threads:
             epool_free(<epool*>self.ch.pool)
             self.ch.pool = NULL
+            self.ch.pool_failed = 0
             self.ch.threads = n
 
     def coreid(self, int k):
@@ -1127,7 +1139,8 @@ cdef class Engine:
         """Scheduler work: slices run and run-loop entries (a measure of host time spent
         outside instructions)."""
         return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls,
-                    parallel=self.ch.n_parallel, parallel_insns=self.ch.n_parallel_insns)
+                    parallel=self.ch.n_parallel, parallel_insns=self.ch.n_parallel_insns,
+                    pool=self.ch.n_pool_phases)
 
     def block_stats(self):
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight

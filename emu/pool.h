@@ -141,6 +141,20 @@ static epool *epool_new(int nworkers)
     return P;
 }
 
+/* The host CPUs this process may run on (more threads than that would only wait for each
+ * other: spinning workers take turns with the thread they wait for). */
+static int epool_host_cpus(void)
+{
+    long n;
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+#endif
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
 static inline int epool_usable(epool *P)
 {
     return P != NULL && P->pid == getpid();
