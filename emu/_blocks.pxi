@@ -529,6 +529,37 @@ cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t 
     return b
 
 
+cdef inline const Insn* run_plain(Core* c, const Insn* ins) noexcept nogil:
+    """Run the plain instructions from *ins up to the next one that is not (execute_plain);
+    returns where it stopped.  Through eight copies of the dispatch: the first eight of a
+    run each have a jump of their own on the host, which in a loop always goes to the same
+    place (one shared jump mispredicts whenever the next op differs)."""
+    while execute_plain(c, ins):
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+    return ins
+
+
 cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept nogil:
     """The counters of k runs of block b, a loop of one block, each jumping back to its start
     as scheduled (run_blocks counts them when the loop ends)."""
@@ -606,33 +637,12 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             last_plain = 0
             ins = b.ins
             while True:
-                # plain instructions up to the next one that is not (execute_plain runs them),
-                # through eight copies of the dispatch: the first eight of a run each have a
-                # jump of their own on the host, which in a loop always goes to the same
-                # place (one shared jump mispredicts whenever the next op differs)
-                while execute_plain(c, ins):
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
+                # plain instructions up to the next one that is not; a loop of one block
+                # running again has copies of the dispatch of its own (run_plain)
+                if loops:
+                    ins = run_plain(c, ins)
+                else:
+                    ins = run_plain(c, ins)
                 bm = &b.meta[ins - b.ins]
                 if ins == b.ins + b.n:
                     last_plain = 1          # (the block's last instruction was plain)
