@@ -305,6 +305,11 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     for k in range(n - 1, -1, -1):
         if b.ins[k].tclass == TC_FPU and fpu_plain:
             b.ins[k].op |= OP_PLAIN
+        q = b.ins[k].tclass == TC_IALU or (b.ins[k].tclass == TC_FPU and fpu_plain)
+        if k:
+            b.meta[k - 1].plain_next = q
+        else:
+            b.plain0 = q
         if k < n - 1 and (b.ins[k].tclass == TC_IALU
                           or (b.ins[k].tclass == TC_FPU and fpu_plain)):
             q = OP_AFL[b.ins[k].op & ~OP_PLAIN]
@@ -477,6 +482,12 @@ cdef inline void block_writes_moved(Core* c, const Block* b, uint64_t start,
         c.rdy[<size_t>RDY_F + b.w[j].reg] = 2 * add + b.w[j].vf
 
 
+cdef inline bint block_event(Core* c, const Block* b, const BlkMeta* bm) noexcept nogil:
+    """After instruction bm of block b completed: something for its schedule to look at (a
+    stall, a bank conflict, the attention flag, code written: block_stalled)."""
+    return (c.stall_acc | (c.lbank == bm.cbank) | c.attn | (c.chip.code_gen != b.gen)) != 0
+
+
 cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t* base,
                                uint64_t end, int* nsh, uint32_t* shk,
                                uint64_t* shs) noexcept nogil:
@@ -600,10 +611,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
-    cdef bint last_plain
+    cdef bint last_plain, plain
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
     cdef uint64_t dw_start = 0
+    cdef int dw_nsh = 0
+    cdef uint32_t dw_shk[BLK_SHIFTS]
+    cdef uint64_t dw_shs[BLK_SHIFTS]
     while cyc < end:
         if c.attn or prev_dst or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
             break
@@ -636,31 +650,40 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             dev = 0
             last_plain = 0
             ins = b.ins
+            bm = b.meta
+            plain = b.plain0
             while True:
-                # plain instructions up to the next one that is not; a loop of one block
-                # running again has copies of the dispatch of its own (run_plain)
-                if loops:
-                    ins = run_plain(c, ins)
-                else:
-                    ins = run_plain(c, ins)
-                bm = &b.meta[ins - b.ins]
-                if ins == b.ins + b.n:
-                    last_plain = 1          # (the block's last instruction was plain)
-                    bm -= 1
-                    ins -= 1
-                    break
+                if plain:
+                    # plain instructions up to the next one that is not; a loop of one block
+                    # running again has copies of the dispatch of its own (run_plain)
+                    if loops:
+                        ins = run_plain(c, ins)
+                    else:
+                        ins = run_plain(c, ins)
+                    bm = &b.meta[ins - b.ins]
+                    if ins == b.ins + b.n:
+                        last_plain = 1          # (the block's last instruction was plain)
+                        bm -= 1
+                        ins -= 1
+                        break
                 c.pc = bm.pc
                 if bm.last:
                     break
-                # one that may access memory or raise an exception (not a control instruction)
+                # one that may access memory or raise an exception (not a control instruction):
+                # a load or store runs here (the memory fast path in the block loop), any
+                # other through execute_checked; then the memory layer's report (block_event)
                 c.now = <uint64_t>(<int64_t>base + bm.off)
-                st = execute_checked(c, ins)
-                if st != EXEC_OK or (
-                        bm.chk and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != b.gen))
-                        and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)):
+                st = execute_ldst(c, ins)
+                if st == EXEC_OTHER:
+                    st = execute_checked(c, ins)
+                if st != EXEC_OK or (bm.chk and block_event(c, b, bm) and
+                                     block_stalled(c, b, bm, &base, end, &nsh, shk, shs)):
                     dev = 1
                     break
+                c.lbank = 0
+                plain = bm.plain_next
                 ins += 1
+                bm += 1
             if dev:
                 pass
             elif last_plain:
@@ -672,16 +695,17 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 c.now = <uint64_t>(<int64_t>base + bm.off)
                 st = execute_checked(c, ins)
                 dev = (st > EXEC_TAKEN or (st == EXEC_TAKEN and (c.stall_acc | c.lbank)) or (
-                    st == EXEC_OK and bm.chk
-                    and (c.stall_acc | c.lbank | c.attn | (ch.code_gen != b.gen))
+                    st == EXEC_OK and bm.chk and block_event(c, b, bm)
                     and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)))
+                if not dev:
+                    c.lbank = 0
             if dev:
                 # it stopped being its schedule: the per-instruction loop takes over
                 ch.blk_runs += 1
                 if loops:
                     block_loops_done(c, b, loops)
                 if dw:
-                    block_writes(c, b, dw_start)
+                    block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
             if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not (c.attn | ch.profiling):
                 # a loop of one block, jumping back as scheduled: it fits again
@@ -689,10 +713,12 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 # jump, and the rest of the block's accounting below, when it leaves)
                 loops += 1
                 if b.nw:
-                    dw = nsh == 0
+                    dw = 1
                     dw_start = cyc
-                    if nsh:
-                        block_writes_moved(c, b, cyc, shk, shs, nsh)
+                    dw_nsh = nsh
+                    for k in range(nsh):
+                        dw_shk[k] = shk[k]
+                        dw_shs[k] = shs[k]
                 cyc = base + <uint64_t>b.period
                 continue
             # the run that leaves it (its scoreboard entries supersede those of the others)
@@ -730,7 +756,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             # it jumped back to its start, and the slice ends before another run
             block_loops_done(c, b, loops)
             if dw:
-                block_writes(c, b, dw_start)
+                block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
             pc = b.pc
             pm = AFTER_JUMP
             prev_dst = 0

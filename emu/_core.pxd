@@ -46,6 +46,7 @@ cdef enum:
     EXEC_TAKEN = 1       # control transfer: npc was set by the semantics (taken-branch penalty)
     EXEC_STOP = 2        # leave the run loop; c.stop holds the reason
     EXEC_EXCEPTION = 3   # a software exception was raised (EXCAUSE set, ILAT[1] latched)
+    EXEC_OTHER = -1      # execute_ldst: not a load or store (nothing ran)
 
 # ---- why the core hands control back to Python (one enum; emu/stops.py documents each) -------
 cdef enum:
@@ -176,6 +177,7 @@ ctypedef struct BlkMeta:
     uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
     uint8_t shift_ok     # a stall here delays everything after it by as much
     uint8_t last         # the block's last instruction
+    uint8_t plain_next   # the instruction after it is plain (execute_plain runs it)
 
 ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
     uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf
@@ -227,6 +229,7 @@ cdef struct Block:
     uint32_t fetch_stall
     uint8_t stats        # some counter above is not 0
     uint8_t bcond_exit   # its last instruction is a B<cond> (run_blocks runs sem_bcond itself)
+    uint8_t plain0       # its first instruction is plain
     uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
                          # (2: even with stalls) leaves the state it fits (run_blocks runs
                          # it again at once; block_self_loop)

@@ -2391,6 +2391,119 @@ cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
         __builtin_unreachable()
     return 0
 
+cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:
+    """Run *i if it is a load or a store and return its EXEC_* status, else return
+    EXEC_OTHER (the timed blocks run those through execute_checked)."""
+    cdef uint16_t op = i.op
+    if op == OP_INVALID:
+        return EXEC_OTHER
+    elif (op == OP_BCOND16 or op == OP_BCOND32 or op == OP_JR16 or op == OP_JALR16 or
+            op == OP_JR32 or op == OP_JALR32 or op == OP_MOV_CC16 or op == OP_MOV_CC32 or
+            op == OP_MOV_I16 or op == OP_MOV_I32 or op == OP_MOVT32 or op == OP_MOVTS16 or
+            op == OP_MOVFS16 or op == OP_MOVTS32 or op == OP_MOVFS32 or op == OP_NOP16 or
+            op == OP_SNOP16 or op == OP_IDLE16 or op == OP_BKPT16 or op == OP_MBKPT16 or
+            op == OP_RTI16 or op == OP_WAND16 or op == OP_SYNC16 or op == OP_GIE16 or
+            op == OP_GID16 or op == OP_SWI16 or op == OP_TRAP16 or op == OP_UNIMPL32 or
+            op == OP_EOR16 or op == OP_EOR32 or op == OP_ADD16 or op == OP_ADD32 or
+            op == OP_LSL16 or op == OP_LSL32 or op == OP_SUB16 or op == OP_SUB32 or
+            op == OP_LSR16 or op == OP_LSR32 or op == OP_AND16 or op == OP_AND32 or
+            op == OP_ASR16 or op == OP_ASR32 or op == OP_ORR16 or op == OP_ORR32 or
+            op == OP_ADDI16 or op == OP_SUBI16 or op == OP_ADDI32 or op == OP_SUBI32 or
+            op == OP_LSR_I16 or op == OP_LSL_I16 or op == OP_LSR_I32 or op == OP_LSL_I32 or
+            op == OP_ASR_I16 or op == OP_ASR_I32 or op == OP_BITR16 or op == OP_BITR32 or
+            op == OP_FEXT32 or op == OP_FDEP32 or op == OP_LFSR32 or op == OP_FADD16 or
+            op == OP_FADD32 or op == OP_FSUB16 or op == OP_FSUB32 or op == OP_FMUL16 or
+            op == OP_FMUL32 or op == OP_FMADD16 or op == OP_FMADD32 or op == OP_FMSUB16 or
+            op == OP_FMSUB32 or op == OP_FLOAT16 or op == OP_FLOAT32 or op == OP_FIX16 or
+            op == OP_FIX32 or op == OP_FABS16 or op == OP_FABS32 or op == OP_FRECIP32 or
+            op == OP_FSQRT32 or op == OP_EOR16_NF or op == OP_EOR32_NF or op == OP_ADD16_NF or
+            op == OP_ADD32_NF or op == OP_LSL16_NF or op == OP_LSL32_NF or op == OP_SUB16_NF or
+            op == OP_SUB32_NF or op == OP_LSR16_NF or op == OP_LSR32_NF or op == OP_AND16_NF or
+            op == OP_AND32_NF or op == OP_ASR16_NF or op == OP_ASR32_NF or op == OP_ORR16_NF or
+            op == OP_ORR32_NF or op == OP_ADDI16_NF or op == OP_SUBI16_NF or
+            op == OP_ADDI32_NF or op == OP_SUBI32_NF or op == OP_LSR_I16_NF or
+            op == OP_LSL_I16_NF or op == OP_LSR_I32_NF or op == OP_LSL_I32_NF or
+            op == OP_ASR_I16_NF or op == OP_ASR_I32_NF or op == OP_BITR16_NF or
+            op == OP_BITR32_NF or op == OP_FADD16_P or op == OP_FADD32_P or
+            op == OP_FSUB16_P or op == OP_FSUB32_P or op == OP_FMUL16_P or op == OP_FMUL32_P or
+            op == OP_FMADD16_P or op == OP_FMADD32_P or op == OP_FMSUB16_P or
+            op == OP_FMSUB32_P or op == OP_FLOAT16_P or op == OP_FLOAT32_P or
+            op == OP_FIX16_P or op == OP_FIX32_P or op == OP_FABS16_P or op == OP_FABS32_P):
+        return EXEC_OTHER
+    elif op == OP_LDRB_X16 or op == OP_LDRB_X32:
+        return sem_load(c, i, 0, AM_IDX)
+    elif op == OP_LDRB_P16 or op == OP_LDRB_P32:
+        return sem_load(c, i, 0, AM_PM)
+    elif op == OP_LDRB_D16 or op == OP_LDRB_D32:
+        return sem_load(c, i, 0, AM_DISP)
+    elif op == OP_LDRB_DPM32:
+        return sem_load(c, i, 0, AM_DPM)
+    elif op == OP_LDRH_X16 or op == OP_LDRH_X32:
+        return sem_load(c, i, 1, AM_IDX)
+    elif op == OP_LDRH_P16 or op == OP_LDRH_P32:
+        return sem_load(c, i, 1, AM_PM)
+    elif op == OP_LDRH_D16 or op == OP_LDRH_D32:
+        return sem_load(c, i, 1, AM_DISP)
+    elif op == OP_LDRH_DPM32:
+        return sem_load(c, i, 1, AM_DPM)
+    elif op == OP_LDR_X16 or op == OP_LDR_X32:
+        return sem_load(c, i, 2, AM_IDX)
+    elif op == OP_LDR_P16 or op == OP_LDR_P32:
+        return sem_load(c, i, 2, AM_PM)
+    elif op == OP_LDR_D16 or op == OP_LDR_D32:
+        return sem_load(c, i, 2, AM_DISP)
+    elif op == OP_LDR_DPM32:
+        return sem_load(c, i, 2, AM_DPM)
+    elif op == OP_LDRD_X16 or op == OP_LDRD_X32:
+        return sem_load(c, i, 3, AM_IDX)
+    elif op == OP_LDRD_P16 or op == OP_LDRD_P32:
+        return sem_load(c, i, 3, AM_PM)
+    elif op == OP_LDRD_D16 or op == OP_LDRD_D32:
+        return sem_load(c, i, 3, AM_DISP)
+    elif op == OP_LDRD_DPM32:
+        return sem_load(c, i, 3, AM_DPM)
+    elif op == OP_STRB_X16 or op == OP_STRB_X32:
+        return sem_store(c, i, 0, AM_IDX)
+    elif op == OP_STRB_P16 or op == OP_STRB_P32:
+        return sem_store(c, i, 0, AM_PM)
+    elif op == OP_STRB_D16 or op == OP_STRB_D32:
+        return sem_store(c, i, 0, AM_DISP)
+    elif op == OP_STRB_DPM32:
+        return sem_store(c, i, 0, AM_DPM)
+    elif op == OP_STRH_X16 or op == OP_STRH_X32:
+        return sem_store(c, i, 1, AM_IDX)
+    elif op == OP_STRH_P16 or op == OP_STRH_P32:
+        return sem_store(c, i, 1, AM_PM)
+    elif op == OP_STRH_D16 or op == OP_STRH_D32:
+        return sem_store(c, i, 1, AM_DISP)
+    elif op == OP_STRH_DPM32:
+        return sem_store(c, i, 1, AM_DPM)
+    elif op == OP_STR_X16 or op == OP_STR_X32:
+        return sem_store(c, i, 2, AM_IDX)
+    elif op == OP_STR_P16 or op == OP_STR_P32:
+        return sem_store(c, i, 2, AM_PM)
+    elif op == OP_STR_D16 or op == OP_STR_D32:
+        return sem_store(c, i, 2, AM_DISP)
+    elif op == OP_STR_DPM32:
+        return sem_store(c, i, 2, AM_DPM)
+    elif op == OP_STRD_X16 or op == OP_STRD_X32:
+        return sem_store(c, i, 3, AM_IDX)
+    elif op == OP_STRD_P16 or op == OP_STRD_P32:
+        return sem_store(c, i, 3, AM_PM)
+    elif op == OP_STRD_D16 or op == OP_STRD_D32:
+        return sem_store(c, i, 3, AM_DISP)
+    elif op == OP_STRD_DPM32:
+        return sem_store(c, i, 3, AM_DPM)
+    elif op == OP_TESTSETB32:
+        return sem_testset(c, i, 0)
+    elif op == OP_TESTSETH32:
+        return sem_testset(c, i, 1)
+    elif op == OP_TESTSET32:
+        return sem_testset(c, i, 2)
+    else:
+        __builtin_unreachable()
+    return EXEC_OTHER
+
 cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)
     AFL_W = 1            # writes them (spec flags A or L)
     AFL_R = 2            # reads them (a condition)

@@ -321,6 +321,17 @@ def generate() -> str:
              if writes_aflags(r)]
     arms += [(op_const(r) + "_P", [_sem_call(r, plain=1), "return 1"]) for r in fpu]
     out += _switch(arms, ["return 0"]) + ["    return 0", ""]
+    # the loads and stores of the timed blocks, dispatched in the block loop itself
+    ldst = ("load", "store")
+    out += ["cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:",
+            '    """Run *i if it is a load or a store and return its EXEC_* status, else return',
+            '    EXEC_OTHER (the timed blocks run those through execute_checked)."""',
+            "    cdef uint16_t op = i.op"]
+    arms = [(op_const(r), [f"return {_sem_call(r)}" if r.tclass in ldst else "return EXEC_OTHER"])
+            for r in INSNS]
+    arms += [(op_const(r) + "_NF", ["return EXEC_OTHER"]) for r in ialu if writes_aflags(r)]
+    arms += [(op_const(r) + "_P", ["return EXEC_OTHER"]) for r in fpu]
+    out += _switch(arms, ["return EXEC_OTHER"]) + ["    return EXEC_OTHER", ""]
     out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
             "    AFL_W = 1            # writes them (spec flags A or L)",
             "    AFL_R = 2            # reads them (a condition)", ""]
