@@ -707,11 +707,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if dw:
                     block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
-            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not (c.attn | ch.profiling):
+            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not c.attn:
                 # a loop of one block, jumping back as scheduled: it fits again
                 # (block_self_loop), so it runs again at once (what after_insn does after a
                 # jump, and the rest of the block's accounting below, when it leaves)
                 loops += 1
+                if ch.profiling:
+                    prof_block_ran(c, b, cyc, base + <uint64_t>b.period, shk, shs, nsh)
                 if b.nw:
                     dw = 1
                     dw_start = cyc
