@@ -269,9 +269,14 @@ ctypedef struct TraceRec:
 # cycles); busy_cycles and the eLink's busy_until are in cycles.
 ctypedef struct Link:
     uint64_t busy_until
+    uint64_t last_start  # the latest start booked (transactions at or after it are in order)
     uint64_t bytes
     uint64_t busy_cycles
     uint64_t packets
+    # a mesh link's load in the recent past (link_book: LINK_BUCKETS buckets of LINK_BUCKET
+    # cycles, a ring): where a transaction earlier than the latest booking finds its slot
+    uint32_t tag[16]     # the absolute bucket number + 1 each entry holds
+    uint8_t used[16]     # transactions booked in it
 
 # a shared server booked by cores that may run out of step by up to a scheduling slice (the
 # eLink, the off-chip read path): requests in time order queue exactly behind each other;
@@ -293,6 +298,10 @@ ctypedef struct PendingWrite:
     int16_t src          # writing core
     uint8_t lsz
     uint8_t kind         # PW_SRAM / PW_MMR / PW_EXT
+
+ctypedef struct PairTime:
+    uint64_t modelled    # the modelled arrival of the last write from one core to another
+    uint64_t arrival     # ... and when it was made visible (later if the target ran ahead)
 
 ctypedef struct ExtRegion:
     uint32_t base
@@ -523,6 +532,7 @@ cdef struct Chip:
     uint64_t blk_deviations
     uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)
     PendingWrite* pend
+    PairTime* pair_time  # ncores x ncores, [src * ncores + dst] (lazy: see causal_arrival)
     uint32_t npend
     uint32_t pend_cap
     uint64_t pend_seq

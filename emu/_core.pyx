@@ -823,6 +823,7 @@ cdef class Engine:
         cal_free(&self.ch.tx_cal)
         cal_free(&self.ch.rd_cal)
         free(self.ch.pend)
+        lazy_free(self.ch.pair_time)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):

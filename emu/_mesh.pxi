@@ -40,6 +40,57 @@ cdef inline uint64_t cyc_of(uint64_t q) noexcept nogil:
     return (q + MESH_TICK - 1) // MESH_TICK
 
 
+cdef enum:
+    LINK_BUCKET = 32     # cycles per bucket of a link's recent load (Link.used: <= 255)
+    LINK_BUCKETS = 16    # ... buckets: a window of 512 cycles (Link.tag, Link.used)
+
+
+cdef inline uint64_t link_book(Link* L, uint64_t tq) noexcept nogil:
+    """Book link L for one transaction (a cycle) ready at tick tq; returns the tick it goes.
+
+    Cores run out of step by up to a scheduling slice, so transactions do not reach a link in
+    time order.  One at or after the latest booking queues behind it (first come, first
+    served: a link carries one transaction per cycle).  One from the past -- a core that lags
+    behind the ones that booked the link before it -- does not wait behind traffic of its own
+    future (a receiver's answers booked hundreds of cycles ahead held up the sender's writes
+    and bunched them): it takes a free cycle in its bucket of the link's recent load, as the
+    eLink's calendars do (cal_book).  Either way a bucket already full waits for the next:
+    streams booked in either order share the link."""
+    cdef uint64_t s, b, base
+    cdef uint32_t i, n
+    cdef bint in_order = tq >= L.last_start
+    if in_order:
+        s = tq if tq > L.busy_until else L.busy_until
+    else:
+        s = tq
+    # the first bucket from s on with a free cycle (transactions from the past take the
+    # first free cycle of theirs; in order, a bucket filled by them is full too)
+    b = s // (MESH_TICK * LINK_BUCKET)
+    for n in range(LINK_BUCKETS):
+        i = <uint32_t>(b % LINK_BUCKETS)
+        if L.tag[i] != <uint32_t>(b + 1):
+            break                                   # nothing booked there: free
+        if L.used[i] < LINK_BUCKET:
+            if not in_order:
+                base = (b * LINK_BUCKET + L.used[i]) * MESH_TICK
+                if base > s:
+                    s = base
+            break
+        b += 1
+        s = b * LINK_BUCKET * MESH_TICK
+    if in_order:
+        L.last_start = s
+        L.busy_until = s + MESH_TICK
+    b = s // (MESH_TICK * LINK_BUCKET)
+    i = <uint32_t>(b % LINK_BUCKETS)
+    if L.tag[i] != <uint32_t>(b + 1):
+        L.tag[i] = <uint32_t>(b + 1)
+        L.used[i] = 0
+    if L.used[i] < LINK_BUCKET:
+        L.used[i] += 1
+    return s
+
+
 cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int dcol,
                          uint64_t tq, uint32_t nbytes, uint32_t* hops) noexcept nogil:
     """Send a transaction from chip position (row, col) to (drow, dcol) by XY routing (first
@@ -57,8 +108,7 @@ cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int 
         step = 1 if dcol > col else -1
         L += DIR_E if step > 0 else DIR_W
         while col != dcol:
-            s = tq if tq > L.busy_until else L.busy_until      # (waits for the link)
-            L.busy_until = s + MESH_TICK
+            s = link_book(L, tq)                               # (waits for the link)
             L.busy_cycles += 1
             L.packets += 1
             L.bytes += nbytes
@@ -74,8 +124,7 @@ cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int 
         step = 1 if drow > row else -1
         L += DIR_S if step > 0 else DIR_N
         while row != drow:
-            s = tq if tq > L.busy_until else L.busy_until
-            L.busy_until = s + MESH_TICK
+            s = link_book(L, tq)
             L.busy_cycles += 1
             L.packets += 1
             L.bytes += nbytes
@@ -283,15 +332,53 @@ cdef void pw_apply(Chip* ch, PendingWrite* p) noexcept nogil:
         ext_code_written(ch, r, p.off, 1u << p.lsz)
 
 
+cdef uint64_t causal_arrival(Chip* ch, int src, int dst, uint64_t arrival) noexcept nogil:
+    """When a write from core src (src < 0: a DMA engine) into core dst's memory or registers
+    becomes visible, given its modelled arrival.
+
+    The cores run one after the other through a slice of time: a core earlier in the order may
+    have run past the modelled arrival of a write that a later one issues into it, and loaded
+    from its memory after that.  The write is then made visible just after the target's last
+    instruction -- causally the same as a sender that was late by as much -- so that no core
+    sees a write after it has read the memory as it would be after the write's arrival.
+    The writes that follow from the same sender, as long as the target has not run into them,
+    keep their spacing (they are late by as much): a receiver that copies a message byte by
+    byte while it lands (ePython's postboxes: six bytes, the sequence byte last) sees the bytes
+    arrive one by one as on the chip, never all at once in the middle of its copy.  Writes from
+    one core to another stay in order."""
+    cdef Core* d = &ch.cores[dst]
+    cdef uint64_t t = d.now + 1          # the target's loads so far issued before this cycle
+    cdef uint64_t a = arrival
+    cdef PairTime* p
+    if src >= 0:
+        if ch.pair_time == NULL:
+            ch.pair_time = <PairTime*>lazy_zalloc(<size_t>ch.ncores * ch.ncores * sizeof(PairTime))
+        if ch.pair_time != NULL:
+            p = &ch.pair_time[src * ch.ncores + dst]
+            if p.arrival > p.modelled and p.arrival >= t and arrival > p.modelled:
+                a = arrival + (p.arrival - p.modelled)     # the previous one is still ahead
+            if a < p.arrival:
+                a = p.arrival
+            if a < t:
+                a = t
+            p.modelled = arrival
+            p.arrival = a
+            return a
+    return a if a >= t else t
+
+
 cdef int pending_push(Chip* ch, uint64_t arrival, int kind, int dst, int src, uint32_t off,
                       int lsz, uint64_t value) noexcept nogil:
-    """Queue a write that becomes visible at `arrival` (binary heap on (arrival, seq)).  When
-    it arrives inside the current slice, the slice ends there for the cores that have not run
-    yet, so that they see it from its arrival on (chip_run applies it at the next slice)."""
+    """Queue a write that becomes visible at `arrival` (binary heap on (arrival, seq)); into a
+    core, no earlier than causal_arrival allows.  When it arrives inside the current slice,
+    the slice ends there for the cores that have not run yet, so that they see it from its
+    arrival on (chip_run applies it at the next slice)."""
     cdef PendingWrite* p
     cdef uint32_t i, parent
     cdef PendingWrite tmp
     cdef PendingWrite now_w
+    if kind != PW_EXT:
+        arrival = causal_arrival(ch, src, dst, arrival)
     if arrival <= ch.now:
         # already there for every core (none is behind the slice's start): visible at once
         now_w.arrival = arrival

@@ -37,9 +37,13 @@ COMMANDS = [
       "epiphany-emu epython -d 4 -t prog.py"]),
     ("host", "emu.hostcmd", "run an ESDK host program (built against our e-hal) on a private "
      "emulated chip", ["epiphany-emu host ./matmul_host", "epiphany-emu host --profile p.json "
-                       "./host arg1"]),
+                       "./host arg1",
+                       "epiphany-emu host --gdb :2345 ./host dev.elf   # then: epiphany-elf-gdb "
+                       "dev.elf -ex 'target remote :2345'"]),
     ("serve", "emu.serve", "serve the emulated chip to ESDK host programs (libe-hal)",
-     ["epiphany-emu serve", "epiphany-emu serve --socket /tmp/chip.sock --chip 8x8"]),
+     ["epiphany-emu serve", "epiphany-emu serve --socket /tmp/chip.sock --chip 8x8",
+      "epiphany-emu serve --gdb :2345     # GDB too: epiphany-elf-gdb dev.elf "
+      "-ex 'target remote :2345'"]),
     ("hal-config", "emu.halconfig", "compiler flags for ESDK host programs (our libe-hal)",
      ["gcc host.c -o host $(epiphany-emu hal-config --cflags --libs)"]),
     ("batch", "emu.batch", "run a matrix of programs x options, one table row per run "

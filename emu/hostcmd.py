@@ -5,8 +5,8 @@ The command starts a server (emu/serve.py) on a socket of its own, runs the prog
 options of ``epiphany-emu load`` apply (``--chip``, ``--timing``, ``--profile``, ``--heatmap``,
 ``--trace`` ...); device output (newlib's printf) appears on stdout as with ``load``; the
 reports come at the end.  The exit status is the host program's (128 + signal if a signal
-ended it), 124 when ``--max-cycles`` ran out, 2 for a bad option or a program that cannot be
-started.
+ended it), 124 when ``--max-cycles`` ran out, 137 when GDB killed it (``--gdb``), 2 for a bad
+option or a program that cannot be started.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import threading
 import time
 
 from .serve import (Server, ServeError, add_chip_options, check_chip_options, chip_setup,
-                    final_reports, setup_outputs)
+                    final_reports, set_gdb_help, setup_outputs)
 
 
 def add_arguments(p):
@@ -31,11 +31,16 @@ def add_arguments(p):
     p.add_argument("args", nargs=argparse.REMAINDER,
                    help="its arguments (everything after the program)")
     add_chip_options(p)
+    set_gdb_help(p, "let GDB attach to the cores (Epiphany GDB: epiphany-elf-gdb / e-gdb, "
+                    "'target remote HOST:PORT'): the host program starts at once, but no core "
+                    "runs an instruction before a client has connected and continued; the "
+                    "cores the program loads are threads; when the client detaches the chip "
+                    "runs on.  HOST defaults to localhost, port 0 picks a free one (printed)")
     p.epilog = (p.epilog or "") + """
 
 exit status: the host program's (128 + N when signal N ended it); 124 when --max-cycles ran
-out (the program is stopped); 2 for a bad option or a program that cannot be run.
-docs/esdk-host.md"""
+out (the program is stopped); 137 when GDB killed it; 2 for a bad option or a program that
+cannot be run.  docs/esdk-host.md, docs/debugging.md (--gdb)"""
     p.set_defaults(func=run)
 
 
@@ -68,14 +73,21 @@ def run(args) -> int:
     sock = os.path.join(tmp, "serve.sock")
     proc = None
     limit = threading.Event()
+    killed = threading.Event()
     try:
         try:
             server = Server(cfg, hio, sock, max_cycles=args.max_cycles, on_limit=limit.set,
-                            log=lambda m: print(f"epiphany-emu: {m}", file=sys.stderr))
+                            log=lambda m: print(f"epiphany-emu: {m}", file=sys.stderr),
+                            gdb=args.gdb, gdb_wait=True, on_gdb_kill=killed.set)
+            server.libc_abi = args.libc_abi
             trace = setup_outputs(args, server)
             server.start()
         except (ServeError, ValueError, OSError) as e:
             return _usage(str(e))
+        if server.gdb_address is not None:
+            h, port = server.gdb_address
+            print(f"epiphany-emu: waiting for GDB on {h}:{port} (target remote {h}:{port}); "
+                  "the host program runs, its cores wait for GDB", file=sys.stderr, flush=True)
         env = dict(os.environ, EPIPHANY_EMU_SOCKET=sock)
         # programs linked without -rpath (ESDK makefiles) find libe-hal.so
         env["LD_LIBRARY_PATH"] = os.pathsep.join(
@@ -86,12 +98,15 @@ def run(args) -> int:
         except OSError as e:
             server.shutdown()
             return _usage(f"{args.program}: cannot run: {e.strerror}")
-        status = _wait(proc, limit)
+        status = _wait(proc, limit, killed)
         wall = time.perf_counter() - t0
         server.shutdown()
         if trace is not None:
             trace.close()
         sys.stdout.flush()
+        if killed.is_set():
+            print("epiphany-emu: killed by GDB", file=sys.stderr)
+            return 128 + signal.SIGKILL
         rep = final_reports(args, server, wall)
         if limit.is_set():
             return 124
@@ -112,15 +127,15 @@ def _libdirs():
         return []
 
 
-def _wait(proc: subprocess.Popen, limit: threading.Event) -> int:
-    """The program's exit status; it is stopped when --max-cycles ran out."""
+def _wait(proc: subprocess.Popen, limit: threading.Event, killed: threading.Event) -> int:
+    """The program's exit status; it is stopped when --max-cycles ran out or GDB killed it."""
     try:
         while True:
             try:
                 rc = proc.wait(0.05)
                 break
             except subprocess.TimeoutExpired:
-                if limit.is_set():
+                if limit.is_set() or killed.is_set():
                     proc.terminate()
                     try:
                         rc = proc.wait(5)

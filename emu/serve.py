@@ -16,7 +16,8 @@ The layout of the memory file and the protocol are defined in ``hal/src/ehal-pro
 module holds the same numbers (``tests/host/test_protocol.py`` compares them).
 
 ``epiphany-emu host ./prog`` (emu/hostcmd.py) runs one host program against a private
-server; ``docs/esdk-host.md`` shows both.
+server; ``docs/esdk-host.md`` shows both.  With ``--gdb [HOST:]PORT`` a GDB client can attach
+to the cores too (``Server(gdb=...)``; docs/debugging.md).
 """
 from __future__ import annotations
 
@@ -108,12 +109,23 @@ class Server:
     (newlib's printf through TRAP) goes to ``hostio`` as with ``epiphany-emu load``.
     ``max_cycles``: the chip stops advancing at that emulated time (``on_limit`` is called
     once).  Faults are reported on stderr (``report_image`` names the program for symbols);
-    the faulting core is halted and the others run on."""
+    the faulting core is halted and the others run on.
+
+    ``gdb``: (host, port) or "[HOST:]PORT" where GDB clients can attach too, one at a time
+    (``gdb_address`` once listening).  A client that connects stops the chip at the end of a
+    time slice and has it all-stop: the chip runs only while the client says so, in the chip
+    thread, and host requests are served between slices as ever -- also while the client
+    has it stopped (only the running waits).  When the client leaves, the chip runs on for
+    the host program.  ``gdb_wait``: no core runs an instruction before a client has
+    connected and let it run (``epiphany-emu host --gdb``).  ``on_gdb_kill`` is called when
+    a client kills the program (its cores are halted)."""
 
     def __init__(self, config: Optional[ChipConfig] = None, hostio: Optional[HostIO] = None,
                  socket_path: Optional[str] = None, *, max_cycles: int = 0,
                  on_limit: Optional[Callable[[], None]] = None,
-                 log: Optional[Callable[[str], None]] = None):
+                 log: Optional[Callable[[str], None]] = None,
+                 gdb=None, gdb_wait: bool = False,
+                 on_gdb_kill: Optional[Callable[[], None]] = None):
         self.config = config or ChipConfig()
         self.socket_path = socket_path or default_socket_path()
         self.max_cycles = max_cycles
@@ -129,6 +141,9 @@ class Server:
         self._write_header()
         self.faults: List[Fault] = []
         self.images = []                     #: every image loaded (newest last)
+        #: the C library ABI of the programs host programs load (emu.libc_abi; "auto": each
+        #: image's own)
+        self.libc_abi = "auto"
         self.sessions = 0                    #: host programs served so far
         self.limit_reached = False
         self._loaded: set = set()
@@ -143,6 +158,14 @@ class Server:
         self._clients: List[socket.socket] = []
         self._sock: Optional[socket.socket] = None
         self._threads: List[threading.Thread] = []
+        # GDB (see the class); _gdb_target is set and cleared in the chip thread only
+        self._gdb_at = gdb
+        self._gdb = None                     #: the GdbServer
+        self._gdb_target = None              #: the Target of the attached client's session
+        self._gdb_conn = None
+        self._gdb_hold = bool(gdb is not None and gdb_wait)   #: no client has come yet
+        self.on_gdb_kill = on_gdb_kill
+        self.gdb_address: Optional[Tuple[str, int]] = None
 
     # -- memory ------------------------------------------------------------------------------
     def _layout(self) -> Tuple[int, List[int], int]:
@@ -209,9 +232,19 @@ class Server:
 
     # -- life cycle ------------------------------------------------------------------------
     def start(self) -> "Server":
-        """Listen on the socket and start the chip thread."""
-        self._sock = self._listen()
-        for target, name in ((self._chip_loop, "chip"), (self._accept_loop, "accept")):
+        """Listen on the socket (and for GDB) and start the chip thread."""
+        if self._gdb_at is not None:
+            self._listen_gdb()
+        try:
+            self._sock = self._listen()
+        except ServeError:
+            if self._gdb is not None:
+                self._gdb.close()
+            raise
+        loops = [(self._chip_loop, "chip"), (self._accept_loop, "accept")]
+        if self._gdb is not None:
+            loops.append((self._gdb_loop, "gdb"))
+        for target, name in loops:
             t = threading.Thread(target=target, name=f"epiphany-emu serve {name}", daemon=True)
             t.start()
             self._threads.append(t)
@@ -263,6 +296,13 @@ class Server:
                 c.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        if self._gdb is not None:
+            self._gdb.close()
+            conn, t = self._gdb_conn, self._gdb_target
+            if t is not None:
+                t.interrupt()                   # a run for GDB ends
+            if conn is not None:
+                conn.close()                    # its session ends
         with self._cv:
             self._cv.notify_all()
         self.engine.request_stop()
@@ -294,7 +334,8 @@ class Server:
             raise w.error
         return w.result
 
-    def _do_work(self):
+    def _do_work(self) -> int:
+        """Carry out the requests waiting; how many there were."""
         with self._cv:
             work, self._work = self._work, []
         for w in work:
@@ -305,13 +346,16 @@ class Server:
                 w.error = e
             self._parked = False                # a request may have made a core runnable
             w.done.set()
+        return len(work)
 
     def _chip_loop(self):
         try:
             while not self._closing:
                 self._do_work()
                 self._forget_written_code()
-                if not self._active or self._parked or self.limit_reached:
+                # while a GDB client is attached, the chip runs only for it (_gdb_run)
+                held = self._gdb_target is not None or self._gdb_hold
+                if not self._active or self._parked or self.limit_reached or held:
                     with self._cv:
                         self._cv.wait_for(lambda: self._work or self._closing, timeout=1.0)
                     continue
@@ -351,16 +395,22 @@ class Server:
         if stop in (Stop.EXIT, Stop.ALL_IDLE):
             self._parked = True                 # until the host starts or signals a core
         elif stop == Stop.DEADLOCK:
-            if self._all_asleep():
-                self._parked = True
-            elif self._u32(OFF_HOST_WRITES) != writes:
-                self._spins = 0
-            elif self._spins > 1:
-                # every core spins on memory nothing on the chip will change: wait a little
-                # for the host program (whose writes the chip cannot see coming)
-                pause = min(SPIN_PAUSE_MAX, SPIN_PAUSE_MIN * 2 ** (self._spins - 2))
-                with self._cv:
-                    self._cv.wait_for(lambda: self._work or self._closing, timeout=pause)
+            self._parked = self._stuck(writes)
+
+    def _stuck(self, writes: int) -> bool:
+        """After a DEADLOCK stop: True when every core sleeps (nothing can run before a host
+        request); else False, after a pause when the cores have been spinning a while."""
+        if self._all_asleep():
+            return True
+        if self._u32(OFF_HOST_WRITES) != writes:
+            self._spins = 0
+        elif self._spins > 1:
+            # every core spins on memory nothing on the chip will change: wait a little for
+            # the host program (whose writes the chip cannot see coming)
+            pause = min(SPIN_PAUSE_MAX, SPIN_PAUSE_MIN * 2 ** (self._spins - 2))
+            with self._cv:
+                self._cv.wait_for(lambda: self._work or self._closing, timeout=pause)
+        return False
 
     def _all_asleep(self) -> bool:
         for k in range(self.chip.ncores):
@@ -384,6 +434,131 @@ class Server:
         self.log(f"stopped after --max-cycles {self.max_cycles}")
         if self.on_limit is not None:
             self.on_limit()
+
+    # -- GDB -----------------------------------------------------------------------------------
+    def _listen_gdb(self):
+        from .debug.server import GdbServer, parse_address
+        at = self._gdb_at
+        try:
+            host, port = parse_address(at) if isinstance(at, str) else at
+        except ValueError as e:
+            raise ServeError(f"--gdb: {e}") from None
+        self._gdb = GdbServer(None, console=sys.stderr, call=self._call)
+        try:
+            self.gdb_address = self._gdb.listen(host, port)
+        except OSError as e:
+            raise ServeError(f"--gdb {host}:{port}: {e.strerror}") from None
+
+    def _gdb_loop(self):
+        """GDB clients, one at a time: each session's packets are handled in the chip
+        thread (GdbServer.call = _call)."""
+        from .debug import rsp
+        while not self._closing:
+            c = self._gdb.next_client(0.2)
+            if c is None:
+                continue
+            conn = rsp.Connection(c)
+            self._gdb_conn = conn
+            outcome = "disconnected"
+            try:
+                session = self._call(lambda: self._gdb_attach(conn))
+                outcome = session.run()
+            except _Refused:
+                pass                            # shutting down
+            except Exception:                   # a bug of ours: end the session, serve on
+                import traceback
+                traceback.print_exc()
+            finally:
+                conn.close()
+                try:
+                    self._call(lambda: self._gdb_detach(outcome))
+                except _Refused:
+                    pass
+                self._gdb_conn = None
+                self._gdb.release()
+
+    def _gdb_attach(self, conn):
+        """(chip thread) A client connected: the chip, stopped between two slices, is its."""
+        from .debug.server import Session
+        from .debug.target import Target
+        t = Target(self.chip, max_cycles=self.max_cycles, follow=True)
+        t.run_chip = self._gdb_run
+        self._gdb_target = self._gdb.target = t
+        self._gdb_hold = False
+        self.log("GDB attached: the chip runs only when GDB lets it; host requests are "
+                 "served meanwhile")
+        return Session(self._gdb, conn)
+
+    def _gdb_detach(self, outcome: str):
+        """(chip thread) The client left: its breakpoints and watchpoints go; the chip runs on
+        for host programs (a kill halts the workgroup's cores first)."""
+        t = self._gdb_target
+        if t is None:
+            return
+        self._gdb_target = self._gdb.target = None
+        t.close()
+        self._parked = False
+        if outcome == "killed":
+            for k in t.threads():
+                self.engine.set_halted(k, True)
+            if self.on_gdb_kill is not None:
+                self.on_gdb_kill()
+            else:
+                self.log("killed by GDB: the workgroup's cores are halted (e_reset_system / "
+                         "e_load start again)")
+        elif not self._closing:
+            self.log(f"GDB {outcome}: the chip runs on")
+
+    def _exited(self) -> set:
+        return {k for k in range(self.chip.ncores) if self.engine.core_flags(k)["exited"]}
+
+    def _gdb_run(self, _max_cycles: int = 0):
+        """(chip thread) The attached client's Target.run_chip: time slices until a stop the
+        client is to see -- a breakpoint, watchpoint, step, fault, Ctrl-C (the target's
+        `between` polls the client between slices), --max-cycles, or the exit of the last
+        loaded core while it ran.  Between two slices host requests are served; while no
+        core can run (nothing loaded or started yet, every core done or asleep) the run
+        waits for a host request, as the chip does without GDB."""
+        t = self._gdb_target
+        before = self._exited()
+        waiting = False
+        while True:
+            if self._do_work():
+                waiting = False                 # a request may have made a core runnable
+            self._forget_written_code()
+            if t.between is not None:
+                t.between()
+            if self._closing:
+                t.interrupt()
+            if t.interrupted:
+                self.engine.clear_stop_request()
+                return self.chip._result(Stop.USER)
+            if waiting:                         # (polling the client meanwhile)
+                with self._cv:
+                    self._cv.wait_for(lambda: self._work or self._closing, timeout=0.05)
+                continue
+            now = self.engine.now
+            limit = now + SLICE_CYCLES
+            if self.max_cycles:
+                if now >= self.max_cycles:
+                    if not self.limit_reached:
+                        self._limit()
+                    return self.chip._result(Stop.MAX_CYCLES)
+                limit = min(limit, self.max_cycles)
+            writes = self._u32(OFF_HOST_WRITES)
+            res = self.chip.run(max_cycles=limit)
+            stop = res.stop
+            self._spins = self._spins + 1 if stop == Stop.DEADLOCK else 0
+            if stop in (Stop.MAX_CYCLES, Stop.USER):
+                continue                        # a slice's end, a host request
+            if stop in (Stop.EXIT, Stop.ALL_IDLE):
+                if self._exited() - before:
+                    return res                  # the program exited: W for the client
+                waiting = True                  # done before: until the host starts cores
+            elif stop == Stop.DEADLOCK:
+                waiting = self._stuck(writes)
+            else:
+                return res
 
     # -- requests (run in the chip thread) ---------------------------------------------------
     def _cores(self, row, col, rows, cols) -> List[int]:
@@ -419,7 +594,7 @@ class Server:
                            f"{c.rows}x{c.cols} chip")
         try:
             img = read_elf(path)
-            self.chip.load_elf(img, cores, start=False, group=group)
+            self.chip.load_elf(img, cores, start=False, group=group, libc_abi=self.libc_abi)
         except LoadError as e:
             raise _Refused(f"cannot load: {e}") from None
         self.images.append(img)
@@ -627,9 +802,10 @@ def chip_setup(args, stdin=None):
     cfg = ChipConfig(rows=args.chip[0], cols=args.chip[1], first_row=args.first_core[0],
                      first_col=args.first_core[1], unaligned=args.unaligned,
                      invalid=args.invalid, excause=args.excause,
-                     quantum=max(1, args.quantum), timing=timing)
+                     quantum=max(1, args.quantum), timing=timing, arch=args.arch,
+                     sram_size=args.core_mem)
     hio = HostIO(stdin=stdin if stdin is not None else open(os.devnull, "rb"),
-                 sandbox=args.sandbox, prefix=args.prefix)
+                 sandbox=args.sandbox, prefix=args.prefix, max_file_size=args.max_file_size)
     if args.wallclock:
         hio.clock = wall_clock()
     return cfg, hio
@@ -676,12 +852,15 @@ def final_reports(args, server: Server, wall: float) -> int:
     recs, total = chip.engine.unaligned_log()
     for line in unaligned_summary(recs, total, chip, img):
         print(line, file=sys.stderr)
-    if not (args.stats or args.profile is not None or args.heatmap):
-        return 0
-    from .profile import Profile
     loaded = chip.loaded_cores
     done = bool(loaded) and all(chip.engine.core_flags(k)["exited"] for k in loaded)
     res = chip._result(Stop.EXIT if done else Stop.USER)
+    if args.metrics:
+        from .runner import _write_metrics
+        _write_metrics(args.metrics, chip, res, wall)
+    if not (args.stats or args.profile is not None or args.heatmap):
+        return 0
+    from .profile import Profile
     prof = Profile.from_chip(chip, result=res, wall_seconds=wall, image=img)
     if args.stats or args.profile is not None:
         for line in prof.text_summary():
@@ -697,17 +876,30 @@ def final_reports(args, server: Server, wall: float) -> int:
     return 0
 
 
+def set_gdb_help(p, text: str) -> None:
+    """The help of --gdb (taken from ``load`` by add_chip_options) for this command."""
+    for a in p._actions:
+        if a.dest == "gdb":
+            a.help = text
+
+
 def add_arguments(p):
     p.add_argument("--socket", metavar="PATH",
                    help="Unix socket to listen on (default: $EPIPHANY_EMU_SOCKET, else "
                         "/tmp/epiphany-emu-UID/serve.sock; host programs look there too)")
     add_chip_options(p)
+    set_gdb_help(p, "serve the chip to GDB too (Epiphany GDB: epiphany-elf-gdb / e-gdb, "
+                    "'target remote HOST:PORT'): a client that connects stops the chip and "
+                    "has its cores as threads (the cores host programs loaded); host requests "
+                    "are served meanwhile; when it detaches the chip runs on.  HOST defaults "
+                    "to localhost, port 0 picks a free one (printed)")
     p.epilog = (p.epilog or "") + """
 
 Host programs built with `epiphany-emu hal-config --cflags --libs` connect to the server,
 one at a time (others wait for their turn), and find the chip as the previous one left it.
 Device output (newlib printf) appears on this command's stdout.  Stop with Ctrl-C; the
-reports of --stats/--profile/--heatmap are written then.  docs/esdk-host.md"""
+reports of --stats/--profile/--heatmap are written then.  With --gdb, GDB attaches to the
+cores at any time (docs/debugging.md).  docs/esdk-host.md"""
     p.set_defaults(func=run)
 
 
@@ -719,7 +911,8 @@ def run(args) -> int:
         return 2
     cfg, hio = chip_setup(args)
     try:
-        server = Server(cfg, hio, args.socket, max_cycles=args.max_cycles)
+        server = Server(cfg, hio, args.socket, max_cycles=args.max_cycles, gdb=args.gdb)
+        server.libc_abi = args.libc_abi
         trace = setup_outputs(args, server)
         server.start()
     except (ServeError, ValueError) as e:
@@ -730,6 +923,10 @@ def run(args) -> int:
           f"at ({c.first_row},{c.first_col}), "
           + ", ".join(f"{s >> 20} MB at 0x{b:08x}" for b, s, _, _ in c.ext)
           + "); Ctrl-C to stop", file=sys.stderr, flush=True)
+    if server.gdb_address is not None:
+        h, port = server.gdb_address
+        print(f"epiphany-emu serve: GDB on {h}:{port} (target remote {h}:{port}): a client "
+              "stops the chip and takes over its cores", file=sys.stderr, flush=True)
     stop = threading.Event()
 
     def on_term(signum, frame):

@@ -43,6 +43,7 @@ PROGRAMS=(
     timer_irq:internal
     signal:internal
     wand:internal
+    postbox:internal
     deadlock:internal
     deadlock_idle:internal
     scripts_internal:internal

@@ -127,6 +127,29 @@ def reduce(g: Group):
             "mutex word after the last unlock: 0"]
 
 
+def postbox(g: Group):
+    rounds = 12
+    n = g.n
+
+    def value(k, r):
+        x = (((k + 1) * 0x9E3779B9) ^ ((r + 1) * 0x85EBCA6B)) & M
+        x ^= x >> 15
+        x = (x * 0x2C1B3C6D) & M
+        x ^= x >> 12
+        return x
+
+    out = [f"postbox: {n} cores, {rounds} rounds, byte-wise 6-byte messages"]
+    for k in range(n):
+        cs = 0
+        for r in range(rounds):
+            for j in range(n):
+                if j != k:
+                    cs = rotl(cs, 3) ^ value(j, r)
+        out.append(f"core {k:2d}: received {(n - 1) * rounds}, wrong 0, checksum {cs:08x}")
+    out.append("wrong values in all: 0")
+    return out
+
+
 def phased(g: Group, phases: int):
     n = g.n
     x = [[((k + 1) * 0x9E3779B9) & M] for k in range(n)]
@@ -293,6 +316,13 @@ PROGRAMS = {
                 "loads/stores to external DRAM (0x8F000000)", "barrier"],
                "4 locked additions per core into a DRAM counter; after each update the core "
                "reads the counter back until it sees its write, then unlocks"),
+    "postbox": (postbox, STANDARD, RUN_OK, 100_000_000,
+                ["byte stores through the mesh copied into another core's SRAM while it "
+                 "copies them out byte by byte (ePython's postbox protocol)",
+                 "remote byte loads", "uneven compute phases between rounds"],
+                "a receiver that takes the sequence byte as new must also have taken the "
+                "value bytes sent before it: the sender's byte stores land in order and "
+                "spaced by its copy loop, never all at once"),
     "barrier": (barrier, STANDARD, RUN_OK, 20_000_000,
                 ["eprt_barrier (remote writes, local spinning)", "remote loads"],
                 "8 phases with uneven work; every core checks every other core's phase word "

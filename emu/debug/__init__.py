@@ -5,7 +5,8 @@ both on the engine's hooks (host breakpoints, watched ranges, interrupt-entry st
     serve(chip, "localhost:2345")         # GDB: target remote localhost:2345
 
 ``epiphany-emu load app.elf --gdb [HOST:]PORT`` and ``epiphany-emu debug app.elf`` are the
-command lines; docs/debugging.md describes both.
+command lines (and ``--gdb`` of ``epiphany-emu host``/``serve``, emu/serve.py, for the cores of
+host programs); docs/debugging.md describes them.
 """
 from .server import GdbServer, serve
 from .target import REG_NAMES, StopEvent, Target, TargetError

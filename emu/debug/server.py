@@ -1,5 +1,6 @@
 """A GDB remote-serial-protocol server on the emulated chip (``epiphany-emu load app.elf --gdb
-[HOST:]PORT``, or ``emu.debug.serve`` from Python).
+[HOST:]PORT``, or ``emu.debug.serve`` from Python; ``epiphany-emu serve``/``host --gdb`` drive its
+sessions from the server's chip thread: ``GdbServer.call``).
 
 What a client sees, as it would see e-server on a Parallella (facts from Adapteva's GDB 8.2
 ``epiphany-tdep.c`` and epiphany-libs' ``e-server``; see docs/debugging.md):
@@ -57,9 +58,16 @@ class GdbServer:
     #: seconds a second client waits for the first one's session to end before it is refused
     GRACE = 1.0
 
-    def __init__(self, target: Target, log: Optional[Callable[[str], None]] = None,
-                 console=None):
+    def __init__(self, target: Optional[Target], log: Optional[Callable[[str], None]] = None,
+                 console=None, call: Optional[Callable] = None):
         self.target = target
+        #: None: a session runs the target itself (a resume in a worker thread while the
+        #: session watches its client).  Else call(fn) runs fn() in the thread that owns the
+        #: chip and returns its result: every packet is handled there, and a resume runs there
+        #: through the target's run_chip, which calls target.between (the client is polled
+        #: for Ctrl-C then) -- ``epiphany-emu serve --gdb``, whose chip thread also serves
+        #: host programs
+        self.call = call
         self.log = log
         self.console = console if console is not None else sys.stderr
         self.sock: Optional[socket.socket] = None
@@ -125,14 +133,29 @@ class GdbServer:
             except OSError:
                 pass
 
+    def next_client(self, timeout: Optional[float] = None) -> Optional[socket.socket]:
+        """The socket of the next client to serve (it has the target: call ``release`` when
+        its session ended), or None after timeout seconds."""
+        try:
+            c = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        self.sessions += 1
+        return c
+
+    def release(self) -> None:
+        """A session ended: the next client may have the target."""
+        self._busy.clear()
+
     def serve(self) -> str:
         """Sessions until one ends the debugging (see the class)."""
         try:
             while True:
-                c = self._queue.get()
-                self.sessions += 1
-                outcome = Session(self, rsp.Connection(c, self.log)).run()
-                self._busy.clear()
+                c = self.next_client()
+                try:
+                    outcome = Session(self, rsp.Connection(c, self.log)).run()
+                finally:
+                    self.release()
                 if outcome != "disconnected":
                     return outcome
                 if self.target.finished is not None:
@@ -163,33 +186,44 @@ class Session:
         self.outcome: Optional[str] = None
 
     # -- the loop ------------------------------------------------------------------------------
+    def _exec(self, fn):
+        """fn() where the target is to be touched (see GdbServer.call)."""
+        return fn() if self.server.call is None else self.server.call(fn)
+
     def run(self) -> str:
+        """Packets until the client detaches, kills, or goes away; that outcome ("detached",
+        "killed", "disconnected")."""
         while self.outcome is None:
             pkt = self.conn.read_packet()
             if pkt is None:
-                self.t.clear()
+                self._exec(self.t.clear)
                 return "disconnected"
             if pkt == rsp.INTERRUPT:
                 continue                      # stopped already
-            try:
-                reply = self.dispatch(pkt)
-            except TargetError as e:
-                reply = b"E01"
-                if self.server.log:
-                    self.server.log(f"error: {e}")
-            except (ValueError, IndexError, KeyError, OverflowError, UnicodeError) as e:
-                reply = b"E02"                # a malformed packet
-                if self.server.log:
-                    self.server.log(f"malformed packet {pkt[:40]!r}: {e}")
+            reply = self._exec(lambda: self.handle(pkt))
             if reply is not None and not self.conn.closed:
                 self.conn.send(reply)
             if self.conn.closed and self.outcome is None:
-                self.t.clear()
+                self._exec(self.t.clear)
                 return "disconnected"
         if self.outcome == "detached":
-            self.t.clear()
+            self._exec(self.t.clear)
         self.conn.close()
         return self.outcome
+
+    def handle(self, pkt: bytes) -> Optional[bytes]:
+        """The reply to one packet (None: none); a refused or malformed request is an error
+        reply, never the end of the session."""
+        try:
+            return self.dispatch(pkt)
+        except TargetError as e:
+            if self.server.log:
+                self.server.log(f"error: {e}")
+            return b"E01"
+        except (ValueError, IndexError, KeyError, OverflowError, UnicodeError) as e:
+            if self.server.log:
+                self.server.log(f"malformed packet {pkt[:40]!r}: {e}")
+            return b"E02"
 
     def dispatch(self, pkt: bytes) -> Optional[bytes]:
         c = pkt[:1]
@@ -427,8 +461,41 @@ class Session:
         return self.resume(None, None)
 
     def resume(self, run, step) -> Optional[bytes]:
-        """Run the target in a worker thread while watching the connection for Ctrl-C and
-        for the client leaving (the run is then stopped and nothing is reported)."""
+        """Run the target while watching the connection for Ctrl-C and for the client leaving
+        (the run is then stopped and nothing is reported); the stop reply."""
+        if self.server.call is None:
+            ev, gone = self._resume_in_thread(run, step)
+        else:
+            ev, gone = self._resume_here(run, step)
+        if gone:
+            return None
+        if ev.report:
+            self.server.say(ev.report)
+            self.console_out("\n".join(ev.report) + "\n")
+        return self.stop_reply(ev)
+
+    def _resume_here(self, run, step) -> Tuple[Optional[StopEvent], bool]:
+        """In the thread that owns the chip (GdbServer.call): the target's run_chip polls the
+        client between two time slices (target.between)."""
+        gone = []
+
+        def between():
+            r = self.conn.poll_interrupt(0)
+            if r == "interrupt":
+                self.t.interrupt()
+            elif r == "eof":
+                gone.append(True)
+                self.t.interrupt()
+        self.t.between = between
+        try:
+            # GDB steps a thread over the breakpoint it resumes at itself (see below)
+            ev = self.t.resume(run, step, over=None)
+        finally:
+            self.t.between = None
+        return ev, bool(gone)
+
+    def _resume_in_thread(self, run, step) -> Tuple[Optional[StopEvent], bool]:
+        """The run in a worker thread; this one watches the client meanwhile."""
         box = {}
 
         def work():
@@ -452,13 +519,7 @@ class Session:
         th.join()
         if "err" in box:
             raise box["err"]
-        if gone:
-            return None
-        ev = box["ev"]
-        if ev.report:
-            self.server.say(ev.report)
-            self.console_out("\n".join(ev.report) + "\n")
-        return self.stop_reply(ev)
+        return box.get("ev"), gone
 
     def initial_stop(self) -> bytes:
         return self.stop_reply(StopEvent("signal", self.g_core, SIGTRAP))

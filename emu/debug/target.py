@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from isa import regs as isa_regs
 from isa.decoder import decode
@@ -103,17 +103,25 @@ class Watchpoint:
 
 
 class Target:
-    """A chip with its program loaded, stopped before its first instruction."""
+    """A chip with its program loaded, stopped before its first instruction.
+
+    ``follow``: the threads are the cores loaded on the chip as they change (its
+    ``loaded_cores``; every core while there is none), and the image is the one loaded last
+    (``epiphany-emu serve --gdb``: a host program loads and starts cores while a debugger is
+    attached).  ``run_chip`` is what runs the chip for the debugger (``Chip.run`` unless the
+    owner of the chip runs it its own way: the server runs it in time slices, serving host
+    requests between them, and calls ``between`` there)."""
 
     def __init__(self, chip: Chip, image=None, cores: Optional[Sequence[int]] = None,
-                 max_cycles: int = 0):
+                 max_cycles: int = 0, follow: bool = False):
         self.chip = chip
         self.engine = chip.engine
-        self.image = image if image is not None else chip.image
-        self.symbols = symbolizer(self.image)
-        self.cores: List[int] = list(cores if cores is not None else
-                                     (chip.loaded_cores or range(chip.ncores)))
+        self._image = None if follow else (image if image is not None else chip.image)
+        self._cores: Optional[List[int]] = None if follow else list(
+            cores if cores is not None else (chip.loaded_cores or range(chip.ncores)))
         self.max_cycles = max_cycles
+        self.run_chip: Callable[[int], RunResult] = chip.run
+        self.between: Optional[Callable[[], None]] = None
         self.breaks: Dict[int, int] = {}      # address -> references (user and temporary)
         self.user_breaks: Dict[int, int] = {}  # address -> references (debugger breakpoints)
         self.watches: List[Watchpoint] = []
@@ -129,6 +137,21 @@ class Target:
         # theirs; ours stop the run
         self._outer_watch = chip.watch_handler
         chip.watch_handler = self._on_watch
+
+    @property
+    def cores(self) -> List[int]:
+        """The cores of the workgroup (GDB's threads, with the exited ones)."""
+        if self._cores is not None:
+            return self._cores
+        return list(self.chip.loaded_cores) or list(range(self.chip.ncores))
+
+    @property
+    def image(self):
+        return self._image if self._cores is not None else self.chip.image
+
+    @property
+    def symbols(self):
+        return symbolizer(self.image)
 
     def close(self) -> None:
         """Leave the chip as it was found: no debugger breakpoint or watchpoint, the watch
@@ -390,6 +413,12 @@ class Target:
             if self._running:
                 self.engine.request_stop()
 
+    @property
+    def interrupted(self) -> bool:
+        """A resume in progress was asked to stop (interrupt)."""
+        with self._lock:
+            return self._interrupted
+
     LAST = "last"
 
     def resume(self, run: Optional[Sequence[int]] = None,
@@ -513,7 +542,7 @@ class Target:
                 return StopEvent("interrupt", None, SIGINT)
             self._running = True
         try:
-            res = self.chip.run(self.max_cycles)
+            res = self.run_chip(self.max_cycles)
         finally:
             with self._lock:
                 self._running = False

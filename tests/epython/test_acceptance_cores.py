@@ -87,24 +87,13 @@ def test_program_on_our_firmware(name, n):
     _run(name, n)
 
 
-#: runs where ePython's genuine firmware gets it wrong.  Its receive copies a postbox slot
-#: byte by byte, the type and value bytes before the sequence byte, and stops when the
-#: sequence byte is the one it waits for: when the sender's six byte stores land during the
-#: copy, it takes the new sequence number with the previous message's value.  On 16 cores
-#: the odd-even sort hits this: a trace of cores 6-8 shows core 6 storing 22 with sequence
-#: 9 into core 7's slot and core 7 acknowledging sequence 9 with the value 48 it had been
-#: sent with sequence 7 (its acknowledgement writes back the bytes it read); 22 is lost and
-#: 48 doubled.  Stores from one core to another arrive in order, as on the chip; with
-#: --timing off (other arrival cycles) the race is not hit.
-GENUINE_RACES = {("oddeven_sort", 16)}
-
-
 @pytest.mark.skipif(not GENUINE, reason="set EPYTHON_GENUINE_FIRMWARE to ePython's device ELF")
 @pytest.mark.parametrize("n", CORES)
 @pytest.mark.parametrize("name", NAMES)
 def test_program_on_the_genuine_firmware(name, n):
-    if (name, n) in GENUINE_RACES:
-        pytest.xfail("ePython's receive reads the value before the sequence byte (a race)")
+    # ePython's receive copies a postbox slot byte by byte, the sequence byte last: it needs
+    # the sender's byte stores to land one by one, in order (tests/fixtures/multicore/postbox.c
+    # checks that with a program of ours)
     _run(name, n, firmware=GENUINE)
 
 

@@ -252,3 +252,29 @@ def test_epython_genuine_host_and_firmware(tmp_path):
     # what ePython prints on the board: each core's line, tagged with its id, and the reduction
     assert {f"[device {k}] core {k}" for k in range(16)} <= lines, r.stdout
     assert "[device 0] sum 120" in lines, r.stdout
+
+
+def test_host_honours_the_chip_options_of_load(host_bins, tmp_path):
+    """Every option `host` takes from `load` does something: --metrics writes the run's
+    outcome, --core-mem sizes the cores' memory (the device program's 32 KB fit in 64 KB),
+    --arch, --libc-abi and --max-file-size reach the chip and the host services."""
+    met = tmp_path / "m.json"
+    r = host("--metrics", str(met), "--core-mem", "64K", "--arch", "ev", "--libc-abi",
+             "newlib-3.3", "--max-file-size", "1M", host_bins["hello"], device("hello"))
+    assert r.returncode == 0, r.stderr
+    m = json.loads(met.read_text())
+    assert m["stop"] == "exit" and m["exit_code"] == 0 and m["instructions"] > 0, m
+
+
+def test_serve_options_reach_the_chip():
+    """The chip options of `serve`/`host` (taken from `load`) are all used: none is accepted
+    and then silently dropped."""
+    import argparse
+    from emu import serve
+    p = argparse.ArgumentParser()
+    serve.add_chip_options(p)
+    args = p.parse_args(["--core-mem", "64K", "--arch", "ev", "--max-file-size", "1M",
+                         "--libc-abi", "esdk-2016"])
+    cfg, hio = serve.chip_setup(args)
+    assert cfg.sram_size == 64 * 1024 and cfg.arch == "ev"
+    assert hio.max_file_size == 1 << 20
