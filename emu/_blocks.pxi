@@ -114,7 +114,7 @@ cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
     cdef uint8_t ret = 2
     if not b.bcond_exit or b.meta[b.n - 1].pc + <uint32_t>br.imm != b.pc:
         return 0
-    if b.pm != AFTER_JUMP or b.pend_out != b.entry_pend:
+    if b.pm != AFTER_JUMP or b.entry_pd or b.entry_pi or b.pend_out != b.entry_pend:
         return 0
     for j in range(b.nc):
         idx = b.cs[j].idx
@@ -135,7 +135,8 @@ cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
 
 
 cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
-                        uint64_t start, uint64_t pending) noexcept nogil:
+                        uint64_t pd0, uint64_t pi0, uint64_t start,
+                        uint64_t pending) noexcept nogil:
     """Build the block starting at the predecode entry `entry` (pc, window offset off) for the
     entry state (pm, the scoreboard c.rdy and `pending` at cycle `start`) and file it under
     the entry.  NULL when there is nothing to build (undecodable code) or no memory."""
@@ -152,7 +153,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef int n = 0, k, j, nw = 0, nc = 0, idx, s, dead
     cdef uint32_t o = off, p, q
     cdef Insn* ins
-    cdef uint64_t dep_union = 0, pend0, pend, pd = 0, pi = 0, cyc, issue, cand, t, v, bit
+    cdef uint64_t dep_union = 0, pend0, pend, pd = pd0, pi = pi0, cyc, issue, cand, t, v, bit
     cdef uint8_t pmk = pm
     cdef int32_t last_cyc = 0
     cdef int save_stop = c.stop
@@ -339,6 +340,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.nw = <uint16_t>nw
     b.nc = <uint16_t>nc
     b.pm = pm
+    b.entry_pd = pd0
+    b.entry_pi = pi0
     b.fpx = c.config & FPX_MASK
     b.exit_pm = pmk
     b.exit_pd = pd
@@ -384,14 +387,15 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     return b
 
 
-cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pending,
-                            uint64_t start) noexcept nogil:
+cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pd,
+                            uint64_t pi, uint64_t pending, uint64_t start) noexcept nogil:
     """Block b's schedule holds when it starts at `start` in this state.  (The pc matters:
     another core may run the same decoded code from its global address.)"""
     cdef int j
     cdef uint64_t v
     if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.chip.code_gen
-            or b.pc != pc or (c.config & FPX_MASK) != b.fpx):
+            or b.pc != pc or (c.config & FPX_MASK) != b.fpx or b.entry_pd != pd
+            or b.entry_pi != pi):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -411,7 +415,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     for the per-instruction loop; returns its stop reason (STOP_NONE to go on)."""
     cdef Chip* ch = c.chip
     cdef uint64_t cyc = start, t, issue, cand, cyc0 = start
-    cdef uint64_t pending = pend0, prev_dst = 0, prev_ialu = 0
+    cdef uint64_t pending = pend0, prev_dst = b.entry_pd, prev_ialu = b.entry_pi
     cdef uint64_t now_k = c.now
     cdef uint64_t sa = c.stall_acc
     cdef uint8_t lb = c.lbank
@@ -520,8 +524,8 @@ cdef int execute_checked(Core* c, const Insn* i) noexcept nogil:
     return execute(c, i)
 
 
-cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t pending,
-                       uint64_t cyc) noexcept nogil:
+cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t pd,
+                       uint64_t pi, uint64_t pending, uint64_t cyc) noexcept nogil:
     """The schedule of the block at pc (window offset off) for this entry state: one filed
     under the entry, or a new one; NULL when the per-instruction loop should run it."""
     cdef Chip* ch = c.chip
@@ -531,12 +535,12 @@ cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t 
     if head != NULL and (head.entry != e or e.size == 0):
         head = NULL                     # (not decoded: block_build decodes it)
     b = head
-    while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+    while b != NULL and not block_fits(c, b, pc, pm, pd, pi, pending, cyc):
         b = b.next
     if b == NULL:
         if head != NULL and head.builds >= BLK_REBUILDS and head.gen == ch.code_gen:
             return NULL                 # entered in ever new states: not worth a schedule
-        b = block_build(c, e, pc, off, pm, cyc, pending)
+        b = block_build(c, e, pc, off, pm, pd, pi, cyc, pending)
     return b
 
 
@@ -619,7 +623,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef uint32_t dw_shk[BLK_SHIFTS]
     cdef uint64_t dw_shs[BLK_SHIFTS]
     while cyc < end:
-        if c.attn or prev_dst or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
+        if c.attn or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
             break
         off = pc - c.win_base
         if off >= c.win_size:
@@ -630,11 +634,11 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
         b = NULL
         if lk != NULL and lk.frees == ch.blk_frees:
             b = lk.to
-            if b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+            if b != NULL and not block_fits(c, b, pc, pm, prev_dst, prev_ialu, pending, cyc):
                 b = NULL
         if b == NULL:
             frees = ch.blk_frees
-            b = block_find(c, pc, off, pm, pending, cyc)
+            b = block_find(c, pc, off, pm, prev_dst, prev_ialu, pending, cyc)
             if b == NULL:
                 break
             if lk != NULL and ch.blk_frees == frees:    # (else lk's block may be gone)

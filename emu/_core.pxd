@@ -219,6 +219,8 @@ cdef struct Block:
     uint8_t exit_pm      # pair_mask, prev_dst, prev_ialu after it (when it falls through)
     uint64_t exit_pd
     uint64_t exit_pi
+    uint64_t entry_pd    # prev_dst, prev_ialu it was built for (0 after a jump)
+    uint64_t entry_pi
     uint64_t dep_union   # registers its instructions read or write
     BlkLink link[2]      # the block that followed it when it fell through (0) or jumped (1)
     uint64_t entry_pend  # ... of which pending at its start
