@@ -627,7 +627,11 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             break
         off = pc - c.win_base
         if off >= c.win_size:
-            break
+            # another page of external memory, or back in the core's SRAM: the fetch window
+            # the per-instruction loop would point there (a far one sets the attention flag)
+            if set_fetch_window(c, pc) or c.attn:
+                break
+            off = pc - c.win_base
         pm &= ~BLOCK_EDGE
         # the block that followed the previous one the last time it left this way, if it
         # fits; else one filed under the entry, or a new one
