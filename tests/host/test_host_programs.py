@@ -263,7 +263,10 @@ def test_host_honours_the_chip_options_of_load(host_bins, tmp_path):
              "newlib-3.3", "--max-file-size", "1M", host_bins["hello"], device("hello"))
     assert r.returncode == 0, r.stderr
     m = json.loads(met.read_text())
-    assert m["stop"] == "exit" and m["exit_code"] == 0 and m["instructions"] > 0, m
+    # hello exits once it has seen every core's done flag, and `host` then stops the chip: the
+    # cores' own exit, which comes after the flag, may or may not happen first
+    assert (m["stop"], m["exit_code"]) in (("exit", 0), ("user", 130)), m
+    assert m["instructions"] > 0, m
 
 
 def test_serve_options_reach_the_chip():
