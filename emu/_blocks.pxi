@@ -135,7 +135,7 @@ cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
     cdef uint8_t ret = 2
     if not b.bcond_exit or b.meta[b.n - 1].pc + <uint32_t>br.imm != b.pc:
         return 0
-    if b.pm != AFTER_JUMP or b.pend_out != b.entry_pend:
+    if b.pm != AFTER_JUMP or b.entry_pd or b.entry_pi or b.pend_out != b.entry_pend:
         return 0
     for j in range(b.nc):
         idx = b.cs[j].idx
@@ -156,7 +156,8 @@ cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
 
 
 cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
-                        uint64_t start, uint64_t pending) noexcept nogil:
+                        uint64_t pd0, uint64_t pi0, uint64_t start,
+                        uint64_t pending) noexcept nogil:
     """Build the block starting at the predecode entry `entry` (pc, window offset off) for the
     entry state (pm, the scoreboard c.rdy and `pending` at cycle `start`) and file it under
     the entry.  NULL when there is nothing to build (undecodable code) or no memory."""
@@ -173,7 +174,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef int n = 0, k, j, nw = 0, nc = 0, idx, s, dead
     cdef uint32_t o = off, p, q
     cdef Insn* ins
-    cdef uint64_t dep_union = 0, pend0, pend, pd = 0, pi = 0, cyc, issue, cand, t, v, bit
+    cdef uint64_t dep_union = 0, pend0, pend, pd = pd0, pi = pi0, cyc, issue, cand, t, v, bit
     cdef uint8_t pmk = pm
     cdef int32_t last_cyc = 0
     cdef int save_stop = c.stop
@@ -327,6 +328,11 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     for k in range(n - 1, -1, -1):
         if b.ins[k].tclass == TC_FPU and fpu_plain:
             b.ins[k].op |= OP_PLAIN
+        q = b.ins[k].tclass == TC_IALU or (b.ins[k].tclass == TC_FPU and fpu_plain)
+        if k:
+            b.meta[k - 1].plain_next = q
+        else:
+            b.plain0 = q
         if k < n - 1 and (b.ins[k].tclass == TC_IALU
                           or (b.ins[k].tclass == TC_FPU and fpu_plain)):
             q = OP_AFL[b.ins[k].op & ~OP_PLAIN]
@@ -356,6 +362,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.nw = <uint16_t>nw
     b.nc = <uint16_t>nc
     b.pm = pm
+    b.entry_pd = pd0
+    b.entry_pi = pi0
     b.fpx = c.config & FPX_MASK
     b.exit_pm = pmk
     b.exit_pd = pd
@@ -401,14 +409,15 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     return b
 
 
-cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pending,
-                            uint64_t start) noexcept nogil:
+cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pd,
+                            uint64_t pi, uint64_t pending, uint64_t start) noexcept nogil:
     """Block b's schedule holds when it starts at `start` in this state.  (The pc matters:
     another core may run the same decoded code from its global address.)"""
     cdef int j
     cdef uint64_t v
     if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.code_gen
-            or b.pc != pc or (c.config & FPX_MASK) != b.fpx):
+            or b.pc != pc or (c.config & FPX_MASK) != b.fpx or b.entry_pd != pd
+            or b.entry_pi != pi):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -428,7 +437,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     for the per-instruction loop; returns its stop reason (STOP_NONE to go on)."""
     cdef Chip* ch = c.chip
     cdef uint64_t cyc = start, t, issue, cand, cyc0 = start
-    cdef uint64_t pending = pend0, prev_dst = 0, prev_ialu = 0
+    cdef uint64_t pending = pend0, prev_dst = b.entry_pd, prev_ialu = b.entry_pi
     cdef uint64_t now_k = c.now
     cdef uint64_t sa = c.stall_acc
     cdef uint8_t lb = c.lbank
@@ -482,8 +491,8 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
     and it touches shared state): replay the model over instructions 0..k-1 as block_deviate
     does and leave the core before instruction k, for the serial phase."""
     cdef Chip* ch = c.chip
-    cdef uint64_t cyc = start, t, issue = start - 1, cand, cyc0
-    cdef uint64_t pending = pend0, prev_dst = 0, prev_ialu = 0
+    cdef uint64_t cyc = start, t, issue, cand, cyc0
+    cdef uint64_t pending = pend0, prev_dst = b.entry_pd, prev_ialu = b.entry_pi
     cdef uint8_t pm = b.pm
     cdef uint32_t pc = b.pc
     cdef const Insn* ins
@@ -502,7 +511,7 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
             prof_insn(c, pc, cyc - cyc0)
         pc += ins.size
     c.cnt.n_insns += k
-    c.now = issue            # (the last instruction it issued; before the block: at most this)
+    c.now = cyc - 1          # (as run_core_impl leaves a core that yields: nothing after)
     c.pc = pc
     c.stop = STOP_YIELD
     c.stop_pc = pc
@@ -540,6 +549,12 @@ cdef inline void block_writes_moved(Core* c, const Block* b, uint64_t start,
         c.rdy[<size_t>RDY_F + b.w[j].reg] = 2 * add + b.w[j].vf
 
 
+cdef inline bint block_event(Core* c, const Block* b, const BlkMeta* bm) noexcept nogil:
+    """After instruction bm of block b completed: something for its schedule to look at (a
+    stall, a bank conflict, the attention flag, code written: block_stalled)."""
+    return (c.stall_acc | (c.lbank == bm.cbank) | c.attn | (c.code_gen != b.gen)) != 0
+
+
 cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t* base,
                                uint64_t end, int* nsh, uint32_t* shk,
                                uint64_t* shs) noexcept nogil:
@@ -572,8 +587,8 @@ cdef int execute_checked(Core* c, const Insn* i) noexcept nogil:
     return execute(c, i)
 
 
-cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t pending,
-                       uint64_t cyc) noexcept nogil:
+cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t pd,
+                       uint64_t pi, uint64_t pending, uint64_t cyc) noexcept nogil:
     """The schedule of the block at pc (window offset off) for this entry state: one filed
     under the entry, or a new one; NULL when the per-instruction loop should run it."""
     cdef Chip* ch = c.chip
@@ -583,13 +598,44 @@ cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t 
     if head != NULL and (head.entry != e or e.size == 0):
         head = NULL                     # (not decoded: block_build decodes it)
     b = head
-    while b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+    while b != NULL and not block_fits(c, b, pc, pm, pd, pi, pending, cyc):
         b = b.next
     if b == NULL:
         if head != NULL and head.builds >= BLK_REBUILDS and head.gen == c.code_gen:
             return NULL                 # entered in ever new states: not worth a schedule
-        b = block_build(c, e, pc, off, pm, cyc, pending)
+        b = block_build(c, e, pc, off, pm, pd, pi, cyc, pending)
     return b
+
+
+cdef inline const Insn* run_plain(Core* c, const Insn* ins) noexcept nogil:
+    """Run the plain instructions from *ins up to the next one that is not (execute_plain);
+    returns where it stopped.  Through eight copies of the dispatch: the first eight of a
+    run each have a jump of their own on the host, which in a loop always goes to the same
+    place (one shared jump mispredicts whenever the next op differs)."""
+    while execute_plain(c, ins):
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+        if not execute_plain(c, ins):
+            break
+        ins += 1
+    return ins
 
 
 cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept nogil:
@@ -632,27 +678,34 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
-    cdef bint last_plain
+    cdef bint last_plain, plain
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
     cdef uint64_t dw_start = 0
+    cdef int dw_nsh = 0
+    cdef uint32_t dw_shk[BLK_SHIFTS]
+    cdef uint64_t dw_shs[BLK_SHIFTS]
     while cyc < end:
-        if c.attn or prev_dst or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
+        if c.attn or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
             break
         off = pc - c.win_base
         if off >= c.win_size:
-            break
+            # another page of external memory, or back in the core's SRAM: the fetch window
+            # the per-instruction loop would point there (a far one sets the attention flag)
+            if set_fetch_window(c, pc) or c.attn:
+                break
+            off = pc - c.win_base
         pm &= ~BLOCK_EDGE
         # the block that followed the previous one the last time it left this way, if it
         # fits; else one filed under the entry, or a new one
         b = NULL
         if lk != NULL and lk.frees == c.blk_frees:
             b = lk.to
-            if b != NULL and not block_fits(c, b, pc, pm, pending, cyc):
+            if b != NULL and not block_fits(c, b, pc, pm, prev_dst, prev_ialu, pending, cyc):
                 b = NULL
         if b == NULL:
             frees = c.blk_frees
-            b = block_find(c, pc, off, pm, pending, cyc)
+            b = block_find(c, pc, off, pm, prev_dst, prev_ialu, pending, cyc)
             if b == NULL:
                 break
             if lk != NULL and c.blk_frees == frees:    # (else lk's block may be gone)
@@ -668,52 +721,40 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             dev = 0
             last_plain = 0
             ins = b.ins
+            bm = b.meta
+            plain = b.plain0
             while True:
-                # plain instructions up to the next one that is not (execute_plain runs them),
-                # through eight copies of the dispatch: the first eight of a run each have a
-                # jump of their own on the host, which in a loop always goes to the same
-                # place (one shared jump mispredicts whenever the next op differs)
-                while execute_plain(c, ins):
-                    ins += 1
-                    if not execute_plain(c, ins):
+                if plain:
+                    # plain instructions up to the next one that is not; a loop of one block
+                    # running again has copies of the dispatch of its own (run_plain)
+                    if loops:
+                        ins = run_plain(c, ins)
+                    else:
+                        ins = run_plain(c, ins)
+                    bm = &b.meta[ins - b.ins]
+                    if ins == b.ins + b.n:
+                        last_plain = 1          # (the block's last instruction was plain)
+                        bm -= 1
+                        ins -= 1
                         break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                    if not execute_plain(c, ins):
-                        break
-                    ins += 1
-                bm = &b.meta[ins - b.ins]
-                if ins == b.ins + b.n:
-                    last_plain = 1          # (the block's last instruction was plain)
-                    bm -= 1
-                    ins -= 1
-                    break
                 c.pc = bm.pc
                 if bm.last:
                     break
-                # one that may access memory or raise an exception (not a control instruction)
+                # one that may access memory or raise an exception (not a control instruction):
+                # a load or store runs here (the memory fast path in the block loop), any
+                # other through execute_checked; then the memory layer's report (block_event)
                 c.now = <uint64_t>(<int64_t>base + bm.off)
-                st = execute_checked(c, ins)
-                if st != EXEC_OK or (
-                        bm.chk and (c.stall_acc | c.lbank | c.attn | (c.code_gen != b.gen))
-                        and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)):
+                st = execute_ldst(c, ins)
+                if st == EXEC_OTHER:
+                    st = execute_checked(c, ins)
+                if st != EXEC_OK or (bm.chk and block_event(c, b, bm) and
+                                     block_stalled(c, b, bm, &base, end, &nsh, shk, shs)):
                     dev = 1
                     break
+                c.lbank = 0
+                plain = bm.plain_next
                 ins += 1
+                bm += 1
             if dev:
                 pass
             elif last_plain:
@@ -725,27 +766,32 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 c.now = <uint64_t>(<int64_t>base + bm.off)
                 st = execute_checked(c, ins)
                 dev = (st > EXEC_TAKEN or (st == EXEC_TAKEN and (c.stall_acc | c.lbank)) or (
-                    st == EXEC_OK and bm.chk
-                    and (c.stall_acc | c.lbank | c.attn | (c.code_gen != b.gen))
+                    st == EXEC_OK and bm.chk and block_event(c, b, bm)
                     and block_stalled(c, b, bm, &base, end, &nsh, shk, shs)))
+                if not dev:
+                    c.lbank = 0
             if dev:
                 # it stopped being its schedule: the per-instruction loop takes over
                 c.blk_runs += 1
                 if loops:
                     block_loops_done(c, b, loops)
                 if dw:
-                    block_writes(c, b, dw_start)
+                    block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
-            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not (c.attn | ch.profiling):
+            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not c.attn:
                 # a loop of one block, jumping back as scheduled: it fits again
                 # (block_self_loop), so it runs again at once (what after_insn does after a
                 # jump, and the rest of the block's accounting below, when it leaves)
                 loops += 1
+                if ch.profiling:
+                    prof_block_ran(c, b, cyc, base + <uint64_t>b.period, shk, shs, nsh)
                 if b.nw:
-                    dw = nsh == 0
+                    dw = 1
                     dw_start = cyc
-                    if nsh:
-                        block_writes_moved(c, b, cyc, shk, shs, nsh)
+                    dw_nsh = nsh
+                    for k in range(nsh):
+                        dw_shk[k] = shk[k]
+                        dw_shs[k] = shs[k]
                 cyc = base + <uint64_t>b.period
                 if c.p1:
                     p1_spin_check(c, b.pc)
@@ -791,7 +837,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             c.now = <uint64_t>(<int64_t>base + b.meta[b.n - 1].off)
             block_loops_done(c, b, loops)
             if dw:
-                block_writes(c, b, dw_start)
+                block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
             pc = b.pc
             pm = AFTER_JUMP
             prev_dst = 0

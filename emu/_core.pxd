@@ -48,6 +48,7 @@ cdef enum:
     EXEC_EXCEPTION = 3   # a software exception was raised (EXCAUSE set, ILAT[1] latched)
     EXEC_YIELD = 4       # not executed: it touches shared state, and the core runs in the
                          # parallel phase of a slice (Core.p1; chip_run)
+    EXEC_OTHER = -1      # execute_ldst: not a load or store (nothing ran)
 
 # ---- why the core hands control back to Python (one enum; emu/stops.py documents each) -------
 cdef enum:
@@ -180,6 +181,7 @@ ctypedef struct BlkMeta:
     uint8_t cbank        # 0x80 | bank if a local access here delays the next fetch (else 1)
     uint8_t shift_ok     # a stall here delays everything after it by as much
     uint8_t last         # the block's last instruction
+    uint8_t plain_next   # the instruction after it is plain (execute_plain runs it)
 
 ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
     uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf
@@ -221,6 +223,8 @@ cdef struct Block:
     uint8_t exit_pm      # pair_mask, prev_dst, prev_ialu after it (when it falls through)
     uint64_t exit_pd
     uint64_t exit_pi
+    uint64_t entry_pd    # prev_dst, prev_ialu it was built for (0 after a jump)
+    uint64_t entry_pi
     uint64_t dep_union   # registers its instructions read or write
     BlkLink link[2]      # the block that followed it when it fell through (0) or jumped (1)
     uint64_t entry_pend  # ... of which pending at its start
@@ -231,6 +235,7 @@ cdef struct Block:
     uint32_t fetch_stall
     uint8_t stats        # some counter above is not 0
     uint8_t bcond_exit   # its last instruction is a B<cond> (run_blocks runs sem_bcond itself)
+    uint8_t plain0       # its first instruction is plain
     uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
                          # (2: even with stalls) leaves the state it fits (run_blocks runs
                          # it again at once; block_self_loop)

@@ -359,7 +359,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
     cdef int st
     cdef uint64_t cyc = c.cnt.cycles     # the core's time
     cdef uint64_t n = 0                  # instructions executed in this call
-    cdef uint64_t t, issue, cyc0, pend_b, now_b
+    cdef uint64_t t, issue, cyc0, pend_b
     cdef uint8_t pm_b
     # issue units that may pair with the previous instruction; AFTER_JUMP: it was a taken jump
     cdef uint8_t pair_mask = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
@@ -465,13 +465,14 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
             issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
                              &pair_mask, &t)
         c.pc = pc
-        now_b = c.now
         c.now = issue
         st = execute(c, ins)
         if st == EXEC_YIELD:
             # (the parallel phase: it touches shared state and did nothing) the core stops
             # before it, as it was
-            c.now = now_b
+            # (c.now: no instruction of the core issues from cyc on -- a write that arrives
+            # then is in its future; the timed blocks leave the same, block_yield)
+            c.now = cyc - 1
             if timed:
                 tm_issue_undo(ins, pc, cyc, c.rdy, &c.cnt, pend_b, prev_dst, prev_ialu, pm_b)
             pending = pend_b

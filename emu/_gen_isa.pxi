@@ -2028,127 +2028,73 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
     cdef uint16_t op = i.op
     if op == OP_INVALID:
         return sem_invalid(c, i)
-    elif op == OP_BCOND16:
+    elif op == OP_BCOND16 or op == OP_BCOND32:
         return sem_bcond(c, i)
-    elif op == OP_BCOND32:
-        return sem_bcond(c, i)
-    elif op == OP_JR16:
+    elif op == OP_JR16 or op == OP_JR32:
         return sem_jr(c, i)
-    elif op == OP_JALR16:
+    elif op == OP_JALR16 or op == OP_JALR32:
         return sem_jalr(c, i)
-    elif op == OP_JR32:
-        return sem_jr(c, i)
-    elif op == OP_JALR32:
-        return sem_jalr(c, i)
-    elif op == OP_LDRB_X16:
+    elif op == OP_LDRB_X16 or op == OP_LDRB_X32:
         return sem_load(c, i, 0, AM_IDX)
-    elif op == OP_LDRB_P16:
+    elif op == OP_LDRB_P16 or op == OP_LDRB_P32:
         return sem_load(c, i, 0, AM_PM)
-    elif op == OP_LDRB_D16:
-        return sem_load(c, i, 0, AM_DISP)
-    elif op == OP_LDRB_X32:
-        return sem_load(c, i, 0, AM_IDX)
-    elif op == OP_LDRB_P32:
-        return sem_load(c, i, 0, AM_PM)
-    elif op == OP_LDRB_D32:
+    elif op == OP_LDRB_D16 or op == OP_LDRB_D32:
         return sem_load(c, i, 0, AM_DISP)
     elif op == OP_LDRB_DPM32:
         return sem_load(c, i, 0, AM_DPM)
-    elif op == OP_LDRH_X16:
+    elif op == OP_LDRH_X16 or op == OP_LDRH_X32:
         return sem_load(c, i, 1, AM_IDX)
-    elif op == OP_LDRH_P16:
+    elif op == OP_LDRH_P16 or op == OP_LDRH_P32:
         return sem_load(c, i, 1, AM_PM)
-    elif op == OP_LDRH_D16:
-        return sem_load(c, i, 1, AM_DISP)
-    elif op == OP_LDRH_X32:
-        return sem_load(c, i, 1, AM_IDX)
-    elif op == OP_LDRH_P32:
-        return sem_load(c, i, 1, AM_PM)
-    elif op == OP_LDRH_D32:
+    elif op == OP_LDRH_D16 or op == OP_LDRH_D32:
         return sem_load(c, i, 1, AM_DISP)
     elif op == OP_LDRH_DPM32:
         return sem_load(c, i, 1, AM_DPM)
-    elif op == OP_LDR_X16:
+    elif op == OP_LDR_X16 or op == OP_LDR_X32:
         return sem_load(c, i, 2, AM_IDX)
-    elif op == OP_LDR_P16:
+    elif op == OP_LDR_P16 or op == OP_LDR_P32:
         return sem_load(c, i, 2, AM_PM)
-    elif op == OP_LDR_D16:
-        return sem_load(c, i, 2, AM_DISP)
-    elif op == OP_LDR_X32:
-        return sem_load(c, i, 2, AM_IDX)
-    elif op == OP_LDR_P32:
-        return sem_load(c, i, 2, AM_PM)
-    elif op == OP_LDR_D32:
+    elif op == OP_LDR_D16 or op == OP_LDR_D32:
         return sem_load(c, i, 2, AM_DISP)
     elif op == OP_LDR_DPM32:
         return sem_load(c, i, 2, AM_DPM)
-    elif op == OP_LDRD_X16:
+    elif op == OP_LDRD_X16 or op == OP_LDRD_X32:
         return sem_load(c, i, 3, AM_IDX)
-    elif op == OP_LDRD_P16:
+    elif op == OP_LDRD_P16 or op == OP_LDRD_P32:
         return sem_load(c, i, 3, AM_PM)
-    elif op == OP_LDRD_D16:
-        return sem_load(c, i, 3, AM_DISP)
-    elif op == OP_LDRD_X32:
-        return sem_load(c, i, 3, AM_IDX)
-    elif op == OP_LDRD_P32:
-        return sem_load(c, i, 3, AM_PM)
-    elif op == OP_LDRD_D32:
+    elif op == OP_LDRD_D16 or op == OP_LDRD_D32:
         return sem_load(c, i, 3, AM_DISP)
     elif op == OP_LDRD_DPM32:
         return sem_load(c, i, 3, AM_DPM)
-    elif op == OP_STRB_X16:
+    elif op == OP_STRB_X16 or op == OP_STRB_X32:
         return sem_store(c, i, 0, AM_IDX)
-    elif op == OP_STRB_P16:
+    elif op == OP_STRB_P16 or op == OP_STRB_P32:
         return sem_store(c, i, 0, AM_PM)
-    elif op == OP_STRB_D16:
-        return sem_store(c, i, 0, AM_DISP)
-    elif op == OP_STRB_X32:
-        return sem_store(c, i, 0, AM_IDX)
-    elif op == OP_STRB_P32:
-        return sem_store(c, i, 0, AM_PM)
-    elif op == OP_STRB_D32:
+    elif op == OP_STRB_D16 or op == OP_STRB_D32:
         return sem_store(c, i, 0, AM_DISP)
     elif op == OP_STRB_DPM32:
         return sem_store(c, i, 0, AM_DPM)
-    elif op == OP_STRH_X16:
+    elif op == OP_STRH_X16 or op == OP_STRH_X32:
         return sem_store(c, i, 1, AM_IDX)
-    elif op == OP_STRH_P16:
+    elif op == OP_STRH_P16 or op == OP_STRH_P32:
         return sem_store(c, i, 1, AM_PM)
-    elif op == OP_STRH_D16:
-        return sem_store(c, i, 1, AM_DISP)
-    elif op == OP_STRH_X32:
-        return sem_store(c, i, 1, AM_IDX)
-    elif op == OP_STRH_P32:
-        return sem_store(c, i, 1, AM_PM)
-    elif op == OP_STRH_D32:
+    elif op == OP_STRH_D16 or op == OP_STRH_D32:
         return sem_store(c, i, 1, AM_DISP)
     elif op == OP_STRH_DPM32:
         return sem_store(c, i, 1, AM_DPM)
-    elif op == OP_STR_X16:
+    elif op == OP_STR_X16 or op == OP_STR_X32:
         return sem_store(c, i, 2, AM_IDX)
-    elif op == OP_STR_P16:
+    elif op == OP_STR_P16 or op == OP_STR_P32:
         return sem_store(c, i, 2, AM_PM)
-    elif op == OP_STR_D16:
-        return sem_store(c, i, 2, AM_DISP)
-    elif op == OP_STR_X32:
-        return sem_store(c, i, 2, AM_IDX)
-    elif op == OP_STR_P32:
-        return sem_store(c, i, 2, AM_PM)
-    elif op == OP_STR_D32:
+    elif op == OP_STR_D16 or op == OP_STR_D32:
         return sem_store(c, i, 2, AM_DISP)
     elif op == OP_STR_DPM32:
         return sem_store(c, i, 2, AM_DPM)
-    elif op == OP_STRD_X16:
+    elif op == OP_STRD_X16 or op == OP_STRD_X32:
         return sem_store(c, i, 3, AM_IDX)
-    elif op == OP_STRD_P16:
+    elif op == OP_STRD_P16 or op == OP_STRD_P32:
         return sem_store(c, i, 3, AM_PM)
-    elif op == OP_STRD_D16:
-        return sem_store(c, i, 3, AM_DISP)
-    elif op == OP_STRD_X32:
-        return sem_store(c, i, 3, AM_IDX)
-    elif op == OP_STRD_P32:
-        return sem_store(c, i, 3, AM_PM)
-    elif op == OP_STRD_D32:
+    elif op == OP_STRD_D16 or op == OP_STRD_D32:
         return sem_store(c, i, 3, AM_DISP)
     elif op == OP_STRD_DPM32:
         return sem_store(c, i, 3, AM_DPM)
@@ -2158,27 +2104,17 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
         return sem_testset(c, i, 1)
     elif op == OP_TESTSET32:
         return sem_testset(c, i, 2)
-    elif op == OP_MOV_CC16:
+    elif op == OP_MOV_CC16 or op == OP_MOV_CC32:
         return sem_movcond(c, i)
-    elif op == OP_MOV_CC32:
-        return sem_movcond(c, i)
-    elif op == OP_MOV_I16:
-        return sem_movi(c, i)
-    elif op == OP_MOV_I32:
+    elif op == OP_MOV_I16 or op == OP_MOV_I32:
         return sem_movi(c, i)
     elif op == OP_MOVT32:
         return sem_movt(c, i)
-    elif op == OP_MOVTS16:
+    elif op == OP_MOVTS16 or op == OP_MOVTS32:
         return sem_movts(c, i)
-    elif op == OP_MOVFS16:
+    elif op == OP_MOVFS16 or op == OP_MOVFS32:
         return sem_movfs(c, i)
-    elif op == OP_MOVTS32:
-        return sem_movts(c, i)
-    elif op == OP_MOVFS32:
-        return sem_movfs(c, i)
-    elif op == OP_NOP16:
-        return sem_nop(c, i)
-    elif op == OP_SNOP16:
+    elif op == OP_NOP16 or op == OP_SNOP16:
         return sem_nop(c, i)
     elif op == OP_IDLE16:
         return sem_idle(c, i)
@@ -2200,106 +2136,54 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
         return sem_swi(c, i)
     elif op == OP_TRAP16:
         return sem_trap(c, i)
-    elif op == OP_UNIMPL32:
+    elif op == OP_UNIMPL32 or op == OP_FRECIP32 or op == OP_FSQRT32:
         return sem_unimpl(c, i)
-    elif op == OP_EOR16:
+    elif op == OP_EOR16 or op == OP_EOR32:
         return sem_eor(c, i, 1)
-    elif op == OP_EOR32:
-        return sem_eor(c, i, 1)
-    elif op == OP_ADD16:
+    elif op == OP_ADD16 or op == OP_ADD32:
         return sem_add(c, i, 1)
-    elif op == OP_ADD32:
-        return sem_add(c, i, 1)
-    elif op == OP_LSL16:
+    elif op == OP_LSL16 or op == OP_LSL32:
         return sem_lsl(c, i, 1)
-    elif op == OP_LSL32:
-        return sem_lsl(c, i, 1)
-    elif op == OP_SUB16:
+    elif op == OP_SUB16 or op == OP_SUB32:
         return sem_sub(c, i, 1)
-    elif op == OP_SUB32:
-        return sem_sub(c, i, 1)
-    elif op == OP_LSR16:
+    elif op == OP_LSR16 or op == OP_LSR32:
         return sem_lsr(c, i, 1)
-    elif op == OP_LSR32:
-        return sem_lsr(c, i, 1)
-    elif op == OP_AND16:
+    elif op == OP_AND16 or op == OP_AND32:
         return sem_and(c, i, 1)
-    elif op == OP_AND32:
-        return sem_and(c, i, 1)
-    elif op == OP_ASR16:
+    elif op == OP_ASR16 or op == OP_ASR32:
         return sem_asr(c, i, 1)
-    elif op == OP_ASR32:
-        return sem_asr(c, i, 1)
-    elif op == OP_ORR16:
+    elif op == OP_ORR16 or op == OP_ORR32:
         return sem_orr(c, i, 1)
-    elif op == OP_ORR32:
-        return sem_orr(c, i, 1)
-    elif op == OP_ADDI16:
+    elif op == OP_ADDI16 or op == OP_ADDI32:
         return sem_addi(c, i, 1)
-    elif op == OP_SUBI16:
+    elif op == OP_SUBI16 or op == OP_SUBI32:
         return sem_subi(c, i, 1)
-    elif op == OP_ADDI32:
-        return sem_addi(c, i, 1)
-    elif op == OP_SUBI32:
-        return sem_subi(c, i, 1)
-    elif op == OP_LSR_I16:
+    elif op == OP_LSR_I16 or op == OP_LSR_I32:
         return sem_lsri(c, i, 1)
-    elif op == OP_LSL_I16:
+    elif op == OP_LSL_I16 or op == OP_LSL_I32:
         return sem_lsli(c, i, 1)
-    elif op == OP_LSR_I32:
-        return sem_lsri(c, i, 1)
-    elif op == OP_LSL_I32:
-        return sem_lsli(c, i, 1)
-    elif op == OP_ASR_I16:
+    elif op == OP_ASR_I16 or op == OP_ASR_I32:
         return sem_asri(c, i, 1)
-    elif op == OP_ASR_I32:
-        return sem_asri(c, i, 1)
-    elif op == OP_BITR16:
+    elif op == OP_BITR16 or op == OP_BITR32:
         return sem_bitr(c, i, 1)
-    elif op == OP_BITR32:
-        return sem_bitr(c, i, 1)
-    elif op == OP_FEXT32:
+    elif op == OP_FEXT32 or op == OP_FDEP32 or op == OP_LFSR32:
         return sem_iext(c, i)
-    elif op == OP_FDEP32:
-        return sem_iext(c, i)
-    elif op == OP_LFSR32:
-        return sem_iext(c, i)
-    elif op == OP_FADD16:
-        return sem_fadd(c, i)
-    elif op == OP_FADD32:
-        return sem_fadd(c, i)
-    elif op == OP_FSUB16:
-        return sem_fsub(c, i)
-    elif op == OP_FSUB32:
-        return sem_fsub(c, i)
-    elif op == OP_FMUL16:
-        return sem_fmul(c, i)
-    elif op == OP_FMUL32:
-        return sem_fmul(c, i)
-    elif op == OP_FMADD16:
-        return sem_fmadd(c, i)
-    elif op == OP_FMADD32:
-        return sem_fmadd(c, i)
-    elif op == OP_FMSUB16:
-        return sem_fmsub(c, i)
-    elif op == OP_FMSUB32:
-        return sem_fmsub(c, i)
-    elif op == OP_FLOAT16:
-        return sem_float(c, i)
-    elif op == OP_FLOAT32:
-        return sem_float(c, i)
-    elif op == OP_FIX16:
-        return sem_fix(c, i)
-    elif op == OP_FIX32:
-        return sem_fix(c, i)
-    elif op == OP_FABS16:
-        return sem_fabs(c, i)
-    elif op == OP_FABS32:
-        return sem_fabs(c, i)
-    elif op == OP_FRECIP32:
-        return sem_unimpl(c, i)
-    elif op == OP_FSQRT32:
-        return sem_unimpl(c, i)
+    elif op == OP_FADD16 or op == OP_FADD32:
+        return sem_fadd(c, i, 0)
+    elif op == OP_FSUB16 or op == OP_FSUB32:
+        return sem_fsub(c, i, 0)
+    elif op == OP_FMUL16 or op == OP_FMUL32:
+        return sem_fmul(c, i, 0)
+    elif op == OP_FMADD16 or op == OP_FMADD32:
+        return sem_fmadd(c, i, 0)
+    elif op == OP_FMSUB16 or op == OP_FMSUB32:
+        return sem_fmsub(c, i, 0)
+    elif op == OP_FLOAT16 or op == OP_FLOAT32:
+        return sem_float(c, i, 0)
+    elif op == OP_FIX16 or op == OP_FIX32:
+        return sem_fix(c, i, 0)
+    elif op == OP_FABS16 or op == OP_FABS32:
+        return sem_fabs(c, i, 0)
     else:
         __builtin_unreachable()
 
@@ -2357,446 +2241,268 @@ cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
     cdef uint16_t op = i.op
     if op == OP_INVALID:
         return 0
-    elif op == OP_BCOND16:
-        return 0
-    elif op == OP_BCOND32:
-        return 0
-    elif op == OP_JR16:
-        return 0
-    elif op == OP_JALR16:
-        return 0
-    elif op == OP_JR32:
-        return 0
-    elif op == OP_JALR32:
-        return 0
-    elif op == OP_LDRB_X16:
-        return 0
-    elif op == OP_LDRB_P16:
-        return 0
-    elif op == OP_LDRB_D16:
-        return 0
-    elif op == OP_LDRB_X32:
-        return 0
-    elif op == OP_LDRB_P32:
-        return 0
-    elif op == OP_LDRB_D32:
-        return 0
-    elif op == OP_LDRB_DPM32:
-        return 0
-    elif op == OP_LDRH_X16:
-        return 0
-    elif op == OP_LDRH_P16:
-        return 0
-    elif op == OP_LDRH_D16:
-        return 0
-    elif op == OP_LDRH_X32:
-        return 0
-    elif op == OP_LDRH_P32:
-        return 0
-    elif op == OP_LDRH_D32:
-        return 0
-    elif op == OP_LDRH_DPM32:
-        return 0
-    elif op == OP_LDR_X16:
-        return 0
-    elif op == OP_LDR_P16:
-        return 0
-    elif op == OP_LDR_D16:
-        return 0
-    elif op == OP_LDR_X32:
-        return 0
-    elif op == OP_LDR_P32:
-        return 0
-    elif op == OP_LDR_D32:
-        return 0
-    elif op == OP_LDR_DPM32:
-        return 0
-    elif op == OP_LDRD_X16:
-        return 0
-    elif op == OP_LDRD_P16:
-        return 0
-    elif op == OP_LDRD_D16:
-        return 0
-    elif op == OP_LDRD_X32:
-        return 0
-    elif op == OP_LDRD_P32:
-        return 0
-    elif op == OP_LDRD_D32:
-        return 0
-    elif op == OP_LDRD_DPM32:
-        return 0
-    elif op == OP_STRB_X16:
-        return 0
-    elif op == OP_STRB_P16:
-        return 0
-    elif op == OP_STRB_D16:
-        return 0
-    elif op == OP_STRB_X32:
-        return 0
-    elif op == OP_STRB_P32:
-        return 0
-    elif op == OP_STRB_D32:
-        return 0
-    elif op == OP_STRB_DPM32:
-        return 0
-    elif op == OP_STRH_X16:
-        return 0
-    elif op == OP_STRH_P16:
-        return 0
-    elif op == OP_STRH_D16:
-        return 0
-    elif op == OP_STRH_X32:
-        return 0
-    elif op == OP_STRH_P32:
-        return 0
-    elif op == OP_STRH_D32:
-        return 0
-    elif op == OP_STRH_DPM32:
-        return 0
-    elif op == OP_STR_X16:
-        return 0
-    elif op == OP_STR_P16:
-        return 0
-    elif op == OP_STR_D16:
-        return 0
-    elif op == OP_STR_X32:
-        return 0
-    elif op == OP_STR_P32:
-        return 0
-    elif op == OP_STR_D32:
-        return 0
-    elif op == OP_STR_DPM32:
-        return 0
-    elif op == OP_STRD_X16:
-        return 0
-    elif op == OP_STRD_P16:
-        return 0
-    elif op == OP_STRD_D16:
-        return 0
-    elif op == OP_STRD_X32:
-        return 0
-    elif op == OP_STRD_P32:
-        return 0
-    elif op == OP_STRD_D32:
-        return 0
-    elif op == OP_STRD_DPM32:
-        return 0
-    elif op == OP_TESTSETB32:
-        return 0
-    elif op == OP_TESTSETH32:
-        return 0
-    elif op == OP_TESTSET32:
-        return 0
-    elif op == OP_MOV_CC16:
+    elif (op == OP_BCOND16 or op == OP_BCOND32 or op == OP_JR16 or op == OP_JALR16 or
+            op == OP_JR32 or op == OP_JALR32 or op == OP_LDRB_X16 or op == OP_LDRB_P16 or
+            op == OP_LDRB_D16 or op == OP_LDRB_X32 or op == OP_LDRB_P32 or op == OP_LDRB_D32 or
+            op == OP_LDRB_DPM32 or op == OP_LDRH_X16 or op == OP_LDRH_P16 or
+            op == OP_LDRH_D16 or op == OP_LDRH_X32 or op == OP_LDRH_P32 or op == OP_LDRH_D32 or
+            op == OP_LDRH_DPM32 or op == OP_LDR_X16 or op == OP_LDR_P16 or op == OP_LDR_D16 or
+            op == OP_LDR_X32 or op == OP_LDR_P32 or op == OP_LDR_D32 or op == OP_LDR_DPM32 or
+            op == OP_LDRD_X16 or op == OP_LDRD_P16 or op == OP_LDRD_D16 or op == OP_LDRD_X32 or
+            op == OP_LDRD_P32 or op == OP_LDRD_D32 or op == OP_LDRD_DPM32 or
+            op == OP_STRB_X16 or op == OP_STRB_P16 or op == OP_STRB_D16 or op == OP_STRB_X32 or
+            op == OP_STRB_P32 or op == OP_STRB_D32 or op == OP_STRB_DPM32 or
+            op == OP_STRH_X16 or op == OP_STRH_P16 or op == OP_STRH_D16 or op == OP_STRH_X32 or
+            op == OP_STRH_P32 or op == OP_STRH_D32 or op == OP_STRH_DPM32 or
+            op == OP_STR_X16 or op == OP_STR_P16 or op == OP_STR_D16 or op == OP_STR_X32 or
+            op == OP_STR_P32 or op == OP_STR_D32 or op == OP_STR_DPM32 or op == OP_STRD_X16 or
+            op == OP_STRD_P16 or op == OP_STRD_D16 or op == OP_STRD_X32 or op == OP_STRD_P32 or
+            op == OP_STRD_D32 or op == OP_STRD_DPM32 or op == OP_TESTSETB32 or
+            op == OP_TESTSETH32 or op == OP_TESTSET32 or op == OP_MOVTS16 or
+            op == OP_MOVFS16 or op == OP_MOVTS32 or op == OP_MOVFS32 or op == OP_NOP16 or
+            op == OP_SNOP16 or op == OP_IDLE16 or op == OP_BKPT16 or op == OP_MBKPT16 or
+            op == OP_RTI16 or op == OP_WAND16 or op == OP_SYNC16 or op == OP_GIE16 or
+            op == OP_GID16 or op == OP_SWI16 or op == OP_TRAP16 or op == OP_UNIMPL32 or
+            op == OP_FEXT32 or op == OP_FDEP32 or op == OP_LFSR32 or op == OP_FADD16 or
+            op == OP_FADD32 or op == OP_FSUB16 or op == OP_FSUB32 or op == OP_FMUL16 or
+            op == OP_FMUL32 or op == OP_FMADD16 or op == OP_FMADD32 or op == OP_FMSUB16 or
+            op == OP_FMSUB32 or op == OP_FLOAT16 or op == OP_FLOAT32 or op == OP_FIX16 or
+            op == OP_FIX32 or op == OP_FABS16 or op == OP_FABS32 or op == OP_FRECIP32 or
+            op == OP_FSQRT32):
+        return 0
+    elif op == OP_MOV_CC16 or op == OP_MOV_CC32:
         sem_movcond(c, i)
         return 1
-    elif op == OP_MOV_CC32:
-        sem_movcond(c, i)
-        return 1
-    elif op == OP_MOV_I16:
-        sem_movi(c, i)
-        return 1
-    elif op == OP_MOV_I32:
+    elif op == OP_MOV_I16 or op == OP_MOV_I32:
         sem_movi(c, i)
         return 1
     elif op == OP_MOVT32:
         sem_movt(c, i)
         return 1
-    elif op == OP_MOVTS16:
-        return 0
-    elif op == OP_MOVFS16:
-        return 0
-    elif op == OP_MOVTS32:
-        return 0
-    elif op == OP_MOVFS32:
-        return 0
-    elif op == OP_NOP16:
-        return 0
-    elif op == OP_SNOP16:
-        return 0
-    elif op == OP_IDLE16:
-        return 0
-    elif op == OP_BKPT16:
-        return 0
-    elif op == OP_MBKPT16:
-        return 0
-    elif op == OP_RTI16:
-        return 0
-    elif op == OP_WAND16:
-        return 0
-    elif op == OP_SYNC16:
-        return 0
-    elif op == OP_GIE16:
-        return 0
-    elif op == OP_GID16:
-        return 0
-    elif op == OP_SWI16:
-        return 0
-    elif op == OP_TRAP16:
-        return 0
-    elif op == OP_UNIMPL32:
-        return 0
-    elif op == OP_EOR16:
+    elif op == OP_EOR16 or op == OP_EOR32:
         sem_eor(c, i, 1)
         return 1
-    elif op == OP_EOR32:
-        sem_eor(c, i, 1)
-        return 1
-    elif op == OP_ADD16:
+    elif op == OP_ADD16 or op == OP_ADD32:
         sem_add(c, i, 1)
         return 1
-    elif op == OP_ADD32:
-        sem_add(c, i, 1)
-        return 1
-    elif op == OP_LSL16:
+    elif op == OP_LSL16 or op == OP_LSL32:
         sem_lsl(c, i, 1)
         return 1
-    elif op == OP_LSL32:
-        sem_lsl(c, i, 1)
-        return 1
-    elif op == OP_SUB16:
+    elif op == OP_SUB16 or op == OP_SUB32:
         sem_sub(c, i, 1)
         return 1
-    elif op == OP_SUB32:
-        sem_sub(c, i, 1)
-        return 1
-    elif op == OP_LSR16:
+    elif op == OP_LSR16 or op == OP_LSR32:
         sem_lsr(c, i, 1)
         return 1
-    elif op == OP_LSR32:
-        sem_lsr(c, i, 1)
-        return 1
-    elif op == OP_AND16:
+    elif op == OP_AND16 or op == OP_AND32:
         sem_and(c, i, 1)
         return 1
-    elif op == OP_AND32:
-        sem_and(c, i, 1)
-        return 1
-    elif op == OP_ASR16:
+    elif op == OP_ASR16 or op == OP_ASR32:
         sem_asr(c, i, 1)
         return 1
-    elif op == OP_ASR32:
-        sem_asr(c, i, 1)
-        return 1
-    elif op == OP_ORR16:
+    elif op == OP_ORR16 or op == OP_ORR32:
         sem_orr(c, i, 1)
         return 1
-    elif op == OP_ORR32:
-        sem_orr(c, i, 1)
-        return 1
-    elif op == OP_ADDI16:
+    elif op == OP_ADDI16 or op == OP_ADDI32:
         sem_addi(c, i, 1)
         return 1
-    elif op == OP_SUBI16:
+    elif op == OP_SUBI16 or op == OP_SUBI32:
         sem_subi(c, i, 1)
         return 1
-    elif op == OP_ADDI32:
-        sem_addi(c, i, 1)
-        return 1
-    elif op == OP_SUBI32:
-        sem_subi(c, i, 1)
-        return 1
-    elif op == OP_LSR_I16:
+    elif op == OP_LSR_I16 or op == OP_LSR_I32:
         sem_lsri(c, i, 1)
         return 1
-    elif op == OP_LSL_I16:
+    elif op == OP_LSL_I16 or op == OP_LSL_I32:
         sem_lsli(c, i, 1)
         return 1
-    elif op == OP_LSR_I32:
-        sem_lsri(c, i, 1)
-        return 1
-    elif op == OP_LSL_I32:
-        sem_lsli(c, i, 1)
-        return 1
-    elif op == OP_ASR_I16:
+    elif op == OP_ASR_I16 or op == OP_ASR_I32:
         sem_asri(c, i, 1)
         return 1
-    elif op == OP_ASR_I32:
-        sem_asri(c, i, 1)
-        return 1
-    elif op == OP_BITR16:
+    elif op == OP_BITR16 or op == OP_BITR32:
         sem_bitr(c, i, 1)
         return 1
-    elif op == OP_BITR32:
-        sem_bitr(c, i, 1)
-        return 1
-    elif op == OP_FEXT32:
-        return 0
-    elif op == OP_FDEP32:
-        return 0
-    elif op == OP_LFSR32:
-        return 0
-    elif op == OP_FADD16:
-        return 0
-    elif op == OP_FADD32:
-        return 0
-    elif op == OP_FSUB16:
-        return 0
-    elif op == OP_FSUB32:
-        return 0
-    elif op == OP_FMUL16:
-        return 0
-    elif op == OP_FMUL32:
-        return 0
-    elif op == OP_FMADD16:
-        return 0
-    elif op == OP_FMADD32:
-        return 0
-    elif op == OP_FMSUB16:
-        return 0
-    elif op == OP_FMSUB32:
-        return 0
-    elif op == OP_FLOAT16:
-        return 0
-    elif op == OP_FLOAT32:
-        return 0
-    elif op == OP_FIX16:
-        return 0
-    elif op == OP_FIX32:
-        return 0
-    elif op == OP_FABS16:
-        return 0
-    elif op == OP_FABS32:
-        return 0
-    elif op == OP_FRECIP32:
-        return 0
-    elif op == OP_FSQRT32:
-        return 0
-    elif op == OP_EOR16_NF:
+    elif op == OP_EOR16_NF or op == OP_EOR32_NF:
         sem_eor(c, i, 0)
         return 1
-    elif op == OP_EOR32_NF:
-        sem_eor(c, i, 0)
-        return 1
-    elif op == OP_ADD16_NF:
+    elif op == OP_ADD16_NF or op == OP_ADD32_NF:
         sem_add(c, i, 0)
         return 1
-    elif op == OP_ADD32_NF:
-        sem_add(c, i, 0)
-        return 1
-    elif op == OP_LSL16_NF:
+    elif op == OP_LSL16_NF or op == OP_LSL32_NF:
         sem_lsl(c, i, 0)
         return 1
-    elif op == OP_LSL32_NF:
-        sem_lsl(c, i, 0)
-        return 1
-    elif op == OP_SUB16_NF:
+    elif op == OP_SUB16_NF or op == OP_SUB32_NF:
         sem_sub(c, i, 0)
         return 1
-    elif op == OP_SUB32_NF:
-        sem_sub(c, i, 0)
-        return 1
-    elif op == OP_LSR16_NF:
+    elif op == OP_LSR16_NF or op == OP_LSR32_NF:
         sem_lsr(c, i, 0)
         return 1
-    elif op == OP_LSR32_NF:
-        sem_lsr(c, i, 0)
-        return 1
-    elif op == OP_AND16_NF:
+    elif op == OP_AND16_NF or op == OP_AND32_NF:
         sem_and(c, i, 0)
         return 1
-    elif op == OP_AND32_NF:
-        sem_and(c, i, 0)
-        return 1
-    elif op == OP_ASR16_NF:
+    elif op == OP_ASR16_NF or op == OP_ASR32_NF:
         sem_asr(c, i, 0)
         return 1
-    elif op == OP_ASR32_NF:
-        sem_asr(c, i, 0)
-        return 1
-    elif op == OP_ORR16_NF:
+    elif op == OP_ORR16_NF or op == OP_ORR32_NF:
         sem_orr(c, i, 0)
         return 1
-    elif op == OP_ORR32_NF:
-        sem_orr(c, i, 0)
-        return 1
-    elif op == OP_ADDI16_NF:
+    elif op == OP_ADDI16_NF or op == OP_ADDI32_NF:
         sem_addi(c, i, 0)
         return 1
-    elif op == OP_SUBI16_NF:
+    elif op == OP_SUBI16_NF or op == OP_SUBI32_NF:
         sem_subi(c, i, 0)
         return 1
-    elif op == OP_ADDI32_NF:
-        sem_addi(c, i, 0)
-        return 1
-    elif op == OP_SUBI32_NF:
-        sem_subi(c, i, 0)
-        return 1
-    elif op == OP_LSR_I16_NF:
+    elif op == OP_LSR_I16_NF or op == OP_LSR_I32_NF:
         sem_lsri(c, i, 0)
         return 1
-    elif op == OP_LSL_I16_NF:
+    elif op == OP_LSL_I16_NF or op == OP_LSL_I32_NF:
         sem_lsli(c, i, 0)
         return 1
-    elif op == OP_LSR_I32_NF:
-        sem_lsri(c, i, 0)
-        return 1
-    elif op == OP_LSL_I32_NF:
-        sem_lsli(c, i, 0)
-        return 1
-    elif op == OP_ASR_I16_NF:
+    elif op == OP_ASR_I16_NF or op == OP_ASR_I32_NF:
         sem_asri(c, i, 0)
         return 1
-    elif op == OP_ASR_I32_NF:
-        sem_asri(c, i, 0)
-        return 1
-    elif op == OP_BITR16_NF:
+    elif op == OP_BITR16_NF or op == OP_BITR32_NF:
         sem_bitr(c, i, 0)
         return 1
-    elif op == OP_BITR32_NF:
-        sem_bitr(c, i, 0)
+    elif op == OP_FADD16_P or op == OP_FADD32_P:
+        sem_fadd(c, i, 1)
         return 1
-    elif op == OP_FADD16_P:
-        sem_fadd(c, i)
+    elif op == OP_FSUB16_P or op == OP_FSUB32_P:
+        sem_fsub(c, i, 1)
         return 1
-    elif op == OP_FADD32_P:
-        sem_fadd(c, i)
+    elif op == OP_FMUL16_P or op == OP_FMUL32_P:
+        sem_fmul(c, i, 1)
         return 1
-    elif op == OP_FSUB16_P:
-        sem_fsub(c, i)
+    elif op == OP_FMADD16_P or op == OP_FMADD32_P:
+        sem_fmadd(c, i, 1)
         return 1
-    elif op == OP_FSUB32_P:
-        sem_fsub(c, i)
+    elif op == OP_FMSUB16_P or op == OP_FMSUB32_P:
+        sem_fmsub(c, i, 1)
         return 1
-    elif op == OP_FMUL16_P:
-        sem_fmul(c, i)
+    elif op == OP_FLOAT16_P or op == OP_FLOAT32_P:
+        sem_float(c, i, 1)
         return 1
-    elif op == OP_FMUL32_P:
-        sem_fmul(c, i)
+    elif op == OP_FIX16_P or op == OP_FIX32_P:
+        sem_fix(c, i, 1)
         return 1
-    elif op == OP_FMADD16_P:
-        sem_fmadd(c, i)
-        return 1
-    elif op == OP_FMADD32_P:
-        sem_fmadd(c, i)
-        return 1
-    elif op == OP_FMSUB16_P:
-        sem_fmsub(c, i)
-        return 1
-    elif op == OP_FMSUB32_P:
-        sem_fmsub(c, i)
-        return 1
-    elif op == OP_FLOAT16_P:
-        sem_float(c, i)
-        return 1
-    elif op == OP_FLOAT32_P:
-        sem_float(c, i)
-        return 1
-    elif op == OP_FIX16_P:
-        sem_fix(c, i)
-        return 1
-    elif op == OP_FIX32_P:
-        sem_fix(c, i)
-        return 1
-    elif op == OP_FABS16_P:
-        sem_fabs(c, i)
-        return 1
-    elif op == OP_FABS32_P:
-        sem_fabs(c, i)
+    elif op == OP_FABS16_P or op == OP_FABS32_P:
+        sem_fabs(c, i, 1)
         return 1
     else:
         __builtin_unreachable()
-        return 0
+    return 0
+
+cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:
+    """Run *i if it is a load or a store and return its EXEC_* status, else return
+    EXEC_OTHER (the timed blocks run those through execute_checked)."""
+    cdef uint16_t op = i.op
+    if op == OP_INVALID:
+        return EXEC_OTHER
+    elif (op == OP_BCOND16 or op == OP_BCOND32 or op == OP_JR16 or op == OP_JALR16 or
+            op == OP_JR32 or op == OP_JALR32 or op == OP_MOV_CC16 or op == OP_MOV_CC32 or
+            op == OP_MOV_I16 or op == OP_MOV_I32 or op == OP_MOVT32 or op == OP_MOVTS16 or
+            op == OP_MOVFS16 or op == OP_MOVTS32 or op == OP_MOVFS32 or op == OP_NOP16 or
+            op == OP_SNOP16 or op == OP_IDLE16 or op == OP_BKPT16 or op == OP_MBKPT16 or
+            op == OP_RTI16 or op == OP_WAND16 or op == OP_SYNC16 or op == OP_GIE16 or
+            op == OP_GID16 or op == OP_SWI16 or op == OP_TRAP16 or op == OP_UNIMPL32 or
+            op == OP_EOR16 or op == OP_EOR32 or op == OP_ADD16 or op == OP_ADD32 or
+            op == OP_LSL16 or op == OP_LSL32 or op == OP_SUB16 or op == OP_SUB32 or
+            op == OP_LSR16 or op == OP_LSR32 or op == OP_AND16 or op == OP_AND32 or
+            op == OP_ASR16 or op == OP_ASR32 or op == OP_ORR16 or op == OP_ORR32 or
+            op == OP_ADDI16 or op == OP_SUBI16 or op == OP_ADDI32 or op == OP_SUBI32 or
+            op == OP_LSR_I16 or op == OP_LSL_I16 or op == OP_LSR_I32 or op == OP_LSL_I32 or
+            op == OP_ASR_I16 or op == OP_ASR_I32 or op == OP_BITR16 or op == OP_BITR32 or
+            op == OP_FEXT32 or op == OP_FDEP32 or op == OP_LFSR32 or op == OP_FADD16 or
+            op == OP_FADD32 or op == OP_FSUB16 or op == OP_FSUB32 or op == OP_FMUL16 or
+            op == OP_FMUL32 or op == OP_FMADD16 or op == OP_FMADD32 or op == OP_FMSUB16 or
+            op == OP_FMSUB32 or op == OP_FLOAT16 or op == OP_FLOAT32 or op == OP_FIX16 or
+            op == OP_FIX32 or op == OP_FABS16 or op == OP_FABS32 or op == OP_FRECIP32 or
+            op == OP_FSQRT32 or op == OP_EOR16_NF or op == OP_EOR32_NF or op == OP_ADD16_NF or
+            op == OP_ADD32_NF or op == OP_LSL16_NF or op == OP_LSL32_NF or op == OP_SUB16_NF or
+            op == OP_SUB32_NF or op == OP_LSR16_NF or op == OP_LSR32_NF or op == OP_AND16_NF or
+            op == OP_AND32_NF or op == OP_ASR16_NF or op == OP_ASR32_NF or op == OP_ORR16_NF or
+            op == OP_ORR32_NF or op == OP_ADDI16_NF or op == OP_SUBI16_NF or
+            op == OP_ADDI32_NF or op == OP_SUBI32_NF or op == OP_LSR_I16_NF or
+            op == OP_LSL_I16_NF or op == OP_LSR_I32_NF or op == OP_LSL_I32_NF or
+            op == OP_ASR_I16_NF or op == OP_ASR_I32_NF or op == OP_BITR16_NF or
+            op == OP_BITR32_NF or op == OP_FADD16_P or op == OP_FADD32_P or
+            op == OP_FSUB16_P or op == OP_FSUB32_P or op == OP_FMUL16_P or op == OP_FMUL32_P or
+            op == OP_FMADD16_P or op == OP_FMADD32_P or op == OP_FMSUB16_P or
+            op == OP_FMSUB32_P or op == OP_FLOAT16_P or op == OP_FLOAT32_P or
+            op == OP_FIX16_P or op == OP_FIX32_P or op == OP_FABS16_P or op == OP_FABS32_P):
+        return EXEC_OTHER
+    elif op == OP_LDRB_X16 or op == OP_LDRB_X32:
+        return sem_load(c, i, 0, AM_IDX)
+    elif op == OP_LDRB_P16 or op == OP_LDRB_P32:
+        return sem_load(c, i, 0, AM_PM)
+    elif op == OP_LDRB_D16 or op == OP_LDRB_D32:
+        return sem_load(c, i, 0, AM_DISP)
+    elif op == OP_LDRB_DPM32:
+        return sem_load(c, i, 0, AM_DPM)
+    elif op == OP_LDRH_X16 or op == OP_LDRH_X32:
+        return sem_load(c, i, 1, AM_IDX)
+    elif op == OP_LDRH_P16 or op == OP_LDRH_P32:
+        return sem_load(c, i, 1, AM_PM)
+    elif op == OP_LDRH_D16 or op == OP_LDRH_D32:
+        return sem_load(c, i, 1, AM_DISP)
+    elif op == OP_LDRH_DPM32:
+        return sem_load(c, i, 1, AM_DPM)
+    elif op == OP_LDR_X16 or op == OP_LDR_X32:
+        return sem_load(c, i, 2, AM_IDX)
+    elif op == OP_LDR_P16 or op == OP_LDR_P32:
+        return sem_load(c, i, 2, AM_PM)
+    elif op == OP_LDR_D16 or op == OP_LDR_D32:
+        return sem_load(c, i, 2, AM_DISP)
+    elif op == OP_LDR_DPM32:
+        return sem_load(c, i, 2, AM_DPM)
+    elif op == OP_LDRD_X16 or op == OP_LDRD_X32:
+        return sem_load(c, i, 3, AM_IDX)
+    elif op == OP_LDRD_P16 or op == OP_LDRD_P32:
+        return sem_load(c, i, 3, AM_PM)
+    elif op == OP_LDRD_D16 or op == OP_LDRD_D32:
+        return sem_load(c, i, 3, AM_DISP)
+    elif op == OP_LDRD_DPM32:
+        return sem_load(c, i, 3, AM_DPM)
+    elif op == OP_STRB_X16 or op == OP_STRB_X32:
+        return sem_store(c, i, 0, AM_IDX)
+    elif op == OP_STRB_P16 or op == OP_STRB_P32:
+        return sem_store(c, i, 0, AM_PM)
+    elif op == OP_STRB_D16 or op == OP_STRB_D32:
+        return sem_store(c, i, 0, AM_DISP)
+    elif op == OP_STRB_DPM32:
+        return sem_store(c, i, 0, AM_DPM)
+    elif op == OP_STRH_X16 or op == OP_STRH_X32:
+        return sem_store(c, i, 1, AM_IDX)
+    elif op == OP_STRH_P16 or op == OP_STRH_P32:
+        return sem_store(c, i, 1, AM_PM)
+    elif op == OP_STRH_D16 or op == OP_STRH_D32:
+        return sem_store(c, i, 1, AM_DISP)
+    elif op == OP_STRH_DPM32:
+        return sem_store(c, i, 1, AM_DPM)
+    elif op == OP_STR_X16 or op == OP_STR_X32:
+        return sem_store(c, i, 2, AM_IDX)
+    elif op == OP_STR_P16 or op == OP_STR_P32:
+        return sem_store(c, i, 2, AM_PM)
+    elif op == OP_STR_D16 or op == OP_STR_D32:
+        return sem_store(c, i, 2, AM_DISP)
+    elif op == OP_STR_DPM32:
+        return sem_store(c, i, 2, AM_DPM)
+    elif op == OP_STRD_X16 or op == OP_STRD_X32:
+        return sem_store(c, i, 3, AM_IDX)
+    elif op == OP_STRD_P16 or op == OP_STRD_P32:
+        return sem_store(c, i, 3, AM_PM)
+    elif op == OP_STRD_D16 or op == OP_STRD_D32:
+        return sem_store(c, i, 3, AM_DISP)
+    elif op == OP_STRD_DPM32:
+        return sem_store(c, i, 3, AM_DPM)
+    elif op == OP_TESTSETB32:
+        return sem_testset(c, i, 0)
+    elif op == OP_TESTSETH32:
+        return sem_testset(c, i, 1)
+    elif op == OP_TESTSET32:
+        return sem_testset(c, i, 2)
+    else:
+        __builtin_unreachable()
+    return EXEC_OTHER
 
 cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)
     AFL_W = 1            # writes them (spec flags A or L)

@@ -335,10 +335,20 @@ class Server:
         return w.result
 
     def _do_work(self) -> int:
-        """Carry out the requests waiting; how many there were."""
+        """Carry out the requests waiting (those queued when it is called); how many there
+        were.  One at a time, each taken from the queue when its turn comes: a request may
+        run the chip for GDB (_gdb_run), which carries out the requests queued behind it
+        meanwhile.  (Taken all at once, a host request queued together with GDB's
+        `continue` waited for the very run it should have fed, until the client's time-out.)"""
         with self._cv:
-            work, self._work = self._work, []
-        for w in work:
+            todo = len(self._work)
+        n = 0
+        while n < todo:
+            with self._cv:
+                if not self._work:
+                    break                       # (carried out by a run for GDB)
+                w = self._work.pop(0)
+            n += 1
             try:
                 self._forget_written_code()
                 w.result = w.fn()
@@ -346,7 +356,7 @@ class Server:
                 w.error = e
             self._parked = False                # a request may have made a core runnable
             w.done.set()
-        return len(work)
+        return n
 
     def _chip_loop(self):
         try:

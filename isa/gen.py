@@ -90,10 +90,11 @@ def reads_aflags(ins: Insn) -> bool:
     return "cond" in ins.fields
 
 
-def _sem_call(ins: Insn, flags: int = 1) -> str:
+def _sem_call(ins: Insn, flags: int = 1, plain: int = 0) -> str:
     """The call of the row's semantic function.  A row that writes the arithmetic flags gets
     one more constant argument: 1, or 0 for its variant whose flags nothing reads (the timed
-    blocks' OP_NOFLAGS ops: only the sticky AVS is kept)."""
+    blocks' OP_NOFLAGS ops: only the sticky AVS is kept).  An FPU-class row gets `plain`: 1
+    for its timed blocks' OP_PLAIN variant (float mode, no exception enabled), else 0."""
     m = re.match(r"^(\w+)(?:\((.*)\))?$", ins.sem)
     name, args = m.group(1), m.group(2)
     call = f"sem_{name}(c, i"
@@ -105,7 +106,40 @@ def _sem_call(ins: Insn, flags: int = 1) -> str:
         call += ", " + ", ".join(conv)
     if writes_aflags(ins):
         call += f", {flags}"
+    if ins.tclass == "fpu":
+        call += f", {plain}"
     return call + ")"
+
+
+def _switch(arms, first: str) -> List[str]:
+    """An if/elif chain on `op` (Cython makes it a C switch): arms is a list of (op constant,
+    body lines); ops with the same body share one arm (one copy of the code: the chains are
+    inlined into every loop that dispatches).  `first` is the body of the OP_INVALID arm."""
+    groups: Dict[str, List[str]] = {}
+    bodies: Dict[str, List[str]] = {}
+    for const, body in arms:
+        key = "\n".join(body)
+        groups.setdefault(key, []).append(const)
+        bodies[key] = body
+    out = ["    if op == OP_INVALID:"] + [f"        {ln}" for ln in first]
+    for key, consts in groups.items():
+        conds = [f"op == {k}" for k in consts]
+        lines = []
+        line = "    elif "
+        for k, cond in enumerate(conds):
+            piece = cond + (" or " if k + 1 < len(conds) else ":")
+            if len(line) + len(piece) > 96:
+                lines.append(line.rstrip())
+                line = "            "
+            line += piece
+        lines.append(line)
+        if len(lines) > 1:          # (a parenthesised condition over several lines)
+            lines[0] = lines[0].replace("elif ", "elif (", 1)
+            lines[-1] = lines[-1][:-1] + "):"
+        out += lines + [f"        {ln}" for ln in bodies[key]]
+    # (every op that can get here has an arm: the switch needs no range check)
+    out += ["    else:", "        __builtin_unreachable()"]
+    return out
 
 
 def _decoder(width: int) -> List[str]:
@@ -257,12 +291,9 @@ def generate() -> str:
         '    """Run the semantics of *i; returns an EXEC_* status."""',
         "    cdef uint16_t op = i.op",
     ]
-    out += ["    if op == OP_INVALID:", "        return sem_invalid(c, i)"]
-    for r in INSNS:
-        out.append(f"    elif op == {op_const(r)}:")
-        out.append(f"        return {_sem_call(r)}")
-    # (every op a decoder makes has an arm: the switch needs no range check)
-    out += ["    else:", "        __builtin_unreachable()", ""]
+    out += _switch([(op_const(r), [f"return {_sem_call(r)}"]) for r in INSNS],
+                   ["return sem_invalid(c, i)"])
+    out.append("")
     # the plain instructions of the timed blocks (_blocks.pxi): they always complete and need
     # neither the PC nor the time.  The IALU class, and its variants without the flags; the
     # FPU class in its OP_PLAIN variant (which the builder gives it where it is plain: float
@@ -283,23 +314,24 @@ def generate() -> str:
         '    """Run *i if it is a plain instruction of a timed block and return 1, else return 0',
         "    (see above)." + '"""',
         "    cdef uint16_t op = i.op",
-        "    if op == OP_INVALID:",
-        "        return 0",
     ]
-    for r in INSNS:
-        out.append(f"    elif op == {op_const(r)}:")
-        if r.tclass == "ialu":
-            out += [f"        {_sem_call(r)}", "        return 1"]
-        else:
-            out.append("        return 0")
-    for r in ialu:
-        if writes_aflags(r):
-            out += [f"    elif op == {op_const(r)}_NF:", f"        {_sem_call(r, 0)}",
-                    "        return 1"]
-    for r in fpu:
-        out += [f"    elif op == {op_const(r)}_P:", f"        {_sem_call(r)}", "        return 1"]
-    # (no other op gets here: the switch needs no range check)
-    out += ["    else:", "        __builtin_unreachable()", "        return 0", ""]
+    arms = [(op_const(r), [_sem_call(r), "return 1"] if r.tclass == "ialu" else ["return 0"])
+            for r in INSNS]
+    arms += [(op_const(r) + "_NF", [_sem_call(r, 0), "return 1"]) for r in ialu
+             if writes_aflags(r)]
+    arms += [(op_const(r) + "_P", [_sem_call(r, plain=1), "return 1"]) for r in fpu]
+    out += _switch(arms, ["return 0"]) + ["    return 0", ""]
+    # the loads and stores of the timed blocks, dispatched in the block loop itself
+    ldst = ("load", "store")
+    out += ["cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:",
+            '    """Run *i if it is a load or a store and return its EXEC_* status, else return',
+            '    EXEC_OTHER (the timed blocks run those through execute_checked)."""',
+            "    cdef uint16_t op = i.op"]
+    arms = [(op_const(r), [f"return {_sem_call(r)}" if r.tclass in ldst else "return EXEC_OTHER"])
+            for r in INSNS]
+    arms += [(op_const(r) + "_NF", ["return EXEC_OTHER"]) for r in ialu if writes_aflags(r)]
+    arms += [(op_const(r) + "_P", ["return EXEC_OTHER"]) for r in fpu]
+    out += _switch(arms, ["return EXEC_OTHER"]) + ["    return EXEC_OTHER", ""]
     out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
             "    AFL_W = 1            # writes them (spec flags A or L)",
             "    AFL_R = 2            # reads them (a condition)", ""]

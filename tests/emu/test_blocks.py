@@ -72,8 +72,8 @@ def _profiled(path, blocks):
     return prof, hist, e.block_stats()
 
 
-@pytest.mark.parametrize("path", [p for p in _programs() if "bench" in p or "timing" in p
-                                  or "multicore" in p][::2])
+@pytest.mark.parametrize("path", [p for p in _programs() if "bench" in p]
+                         + [p for p in _programs() if "timing" in p or "multicore" in p][::2])
 def test_profile_same_with_blocks_on_and_off(path):
     """A profiled run counts a block's runs in the block and adds them to the instructions'
     entries when the profile is read (_observe.pxi prof_block_ran): the same profile as the

@@ -53,7 +53,10 @@ def test_programs_same_on_one_and_four_threads(path):
     got, st4 = _run(path, 4)
     names = ("stop", "exit code", "output", "counters", "links", "registers", "memory")
     assert [n for n, a, b in zip(names, ref, got) if a != b] == []
-    # the same algorithm: as many parallel phases with one thread as with four
+    # the same algorithm: as many parallel phases with one thread as with four (only whether
+    # they ran on the pool's threads differs)
+    assert st1.pop("pool") == 0
+    st4.pop("pool")
     assert st1 == st4
 
 
@@ -68,6 +71,8 @@ def test_sixteen_core_kernel_runs_mostly_in_parallel_phases():
     st = chip.engine.sched_stats()
     n = sum(chip.counters(k)["instructions"] for k in range(chip.ncores))
     assert st["parallel_insns"] > 0.9 * n
+    if len(os.sched_getaffinity(0)) > 1:
+        assert st["pool"] > 0.9 * st["parallel"]     # (on the pool's threads)
 
 
 @pytest.mark.parametrize("gen", ["one", "one_loop", "one_tight_loop", "one_phased"])

@@ -263,9 +263,8 @@ def test_host_honours_the_chip_options_of_load(host_bins, tmp_path):
              "newlib-3.3", "--max-file-size", "1M", host_bins["hello"], device("hello"))
     assert r.returncode == 0, r.stderr
     m = json.loads(met.read_text())
-    # the chip's outcome when the host program ended: its cores' exit, or -- when the host
-    # program, having seen every done flag, ends before the last core has left main -- the
-    # stop of a chip whose program went away (a race of the program's, not a fault)
+    # hello exits once it has seen every core's done flag, and `host` then stops the chip: the
+    # cores' own exit, which comes after the flag, may or may not happen first
     assert (m["stop"], m["exit_code"]) in (("exit", 0), ("user", 130)), m
     assert m["instructions"] > 0, m
 
