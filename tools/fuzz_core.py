@@ -249,7 +249,7 @@ def main(argv):
     stops = {}
     for it in range(count):
         if "--blocks" in argv:
-            for gen in (one, one_loop, one_tight_loop):
+            for gen in (one, one_loop, one_tight_loop, one_phased):
                 diff = blocks_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: blocks on/off"
