@@ -20,6 +20,7 @@ COMMANDS = [
       "epiphany-emu load app.elf --unaligned=report --sandbox ./data",
       "epiphany-emu load app.elf --sandbox ./data --max-file-size 10M -- in.txt out.txt",
       "epiphany-emu load app.elf --stats --timing off",
+      "epiphany-emu load app.elf --cores 16 --threads 2   # two host threads, same results",
       "epiphany-emu load app.elf --profile run.json --heatmap mesh.png --heatmap-by traffic",
       "epiphany-emu load app.elf --trace run.trace --trace-cores 0x808,0x809 "
       "--trace-range 0x100:0x400"]),
