@@ -19,7 +19,7 @@ cdef extern from "pool.h" nogil:
     ctypedef struct epool:
         pass
     ctypedef void (*epool_fn)(void* arg, int item) noexcept nogil
-    epool* epool_new(int nworkers)
+    epool* epool_new(int nworkers, int cap)
     int epool_usable(epool* P)
     void epool_run(epool* P, int nitems, epool_fn fn, void* arg)
     void epool_free(epool* P)
@@ -710,7 +710,7 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
             P = NULL
         if P == NULL and not ch.pool_failed:
             # (no more threads than the host has CPUs: they would only wait for each other)
-            P = epool_new(min(ch.threads, epool_host_cpus()) - 1)
+            P = epool_new(min(ch.threads, epool_host_cpus()) - 1, ch.ncores)
             ch.pool = P
             ch.pool_failed = P == NULL
     if P != NULL:
