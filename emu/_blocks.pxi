@@ -23,7 +23,11 @@
 # lands on the cycles the block used (Chip.blk_mismatch counts disagreements; tests keep it 0),
 # and tests compare whole runs with blocks on and off.
 #
-# Blocks are only used by timed runs that are not traced (a profiled run counts a block's
+# With the timing model off (--timing off) the blocks are the same, their schedule the untimed
+# one (blk_issue, blk_retire: an instruction issues when the previous one completed; no
+# scoreboard, pairing or bank conflict, so a stall only moves the rest of the block).
+#
+# Blocks are only used by runs that are not traced (a profiled run counts a block's
 # instructions when it completes: prof_block), and only while the core needs no slow path
 # (c.attn: interrupts, timers, hardware loops, DMA, single steps, code fetched from outside
 # the core's SRAM).  A block
@@ -119,6 +123,29 @@ cdef inline uint64_t tm_reg_bit(uint32_t q) noexcept nogil:
     return FLAGS_BIT if q == REG_BFLAGS else (<uint64_t>1) << q
 
 
+cdef inline uint64_t blk_issue(bint timed, const Insn* ins, uint32_t pc, uint64_t t,
+                               uint64_t* rdy, Counters* cnt, uint64_t* pending,
+                               uint64_t prev_dst, uint64_t prev_ialu, uint8_t* pair_mask,
+                               uint64_t* cand) noexcept nogil:
+    """tm_issue in a timed run; with the timing model off (--timing off), as the
+    per-instruction loop: an instruction issues when the previous one completed."""
+    if timed:
+        return tm_issue(ins, pc, t, rdy, cnt, pending, prev_dst, prev_ialu, pair_mask, cand)
+    cand[0] = t
+    return t
+
+
+cdef inline uint64_t blk_retire(bint timed, Core* c, const Insn* ins, uint32_t pc, uint64_t t,
+                                uint64_t* rdy, uint64_t* pending, uint64_t* prev_dst,
+                                uint64_t* prev_ialu) noexcept nogil:
+    """tm_retire in a timed run; untimed, as the per-instruction loop: nothing (no bank
+    conflict, no scoreboard)."""
+    if timed:
+        return tm_retire(c, ins, pc, t, rdy, pending, prev_dst, prev_ialu)
+    c.lbank = 0
+    return t
+
+
 cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
     """Block b ends in a branch back to its start, and a run of it that takes that branch
     without a stall leaves the state it was built for (block_fits holds again): the pair
@@ -185,6 +212,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef size_t size
     cdef uint8_t srcs[3]
     cdef bint fpu_raises, fpu_plain
+    cdef bint timed = ch.tm.timed
     if c.blocks == NULL:
         # (mapped lazily: the pages of slots never used cost nothing, on a 64x64 chip too)
         c.blocks = <Block**>lazy_zalloc(BLK_SLOTS * sizeof(Block*))
@@ -210,6 +238,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         return NULL
     fpu_raises = ((c.config & FPX_ENABLES) != 0 if c.int_mode == 0
                   else ch.fault_policy == POLICY_TRAP)
+    if not timed:
+        dep_union = 0                   # (no scoreboard: `pending` is not the block's)
     # the schedule, from BLK_BASE: the scoreboard entries of the registers pending at entry
     # relative to it (those in the past as "long ago")
     pend0 = pending & dep_union
@@ -231,6 +261,15 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     for k in range(n):
         ins = lst[k]
         last_cyc = <int32_t>(cyc - BLK_BASE)
+        if not timed:
+            # (--timing off: each instruction issues when the previous one completed)
+            meta[k].pc = p
+            meta[k].off = <int32_t>(cyc - BLK_BASE)
+            meta[k].chk = ins.tclass != TC_IALU and (ins.tclass != TC_FPU or fpu_raises)
+            meta[k].cbank = 1               # (no bank conflicts untimed)
+            cyc = cyc + ins.cost
+            p += ins.size
+            continue
         issue = tm_issue(ins, p, cyc, R, &cnt, &pend, pd, pi, &pmk, &cand)
         # what the schedule assumed about the registers it read
         srcs[0] = ins.s0
@@ -436,6 +475,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     happened, and finish instruction k as the run loop would.  Leaves the state in the core
     for the per-instruction loop; returns its stop reason (STOP_NONE to go on)."""
     cdef Chip* ch = c.chip
+    cdef bint timed = ch.tm.timed
     cdef uint64_t cyc = start, t, issue, cand, cyc0 = start
     cdef uint64_t pending = pend0, prev_dst = b.entry_pd, prev_ialu = b.entry_pi
     cdef uint64_t now_k = c.now
@@ -453,7 +493,8 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
     for j in range(k + 1):
         ins = &b.ins[j]
         cyc0 = cyc
-        issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu, &pm, &cand)
+        issue = blk_issue(timed, ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
+                          &pm, &cand)
         t = issue
         if j < k:
             if i < nsh and shk[i] == <uint32_t>j:
@@ -464,7 +505,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
                 c.blk_mismatch += 1
             t += sa
             c.lbank = lb
-        t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
+        t = blk_retire(timed, c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
         if j < k:
             if ch.profiling:
@@ -491,6 +532,7 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
     and it touches shared state): replay the model over instructions 0..k-1 as block_deviate
     does and leave the core before instruction k, for the serial phase."""
     cdef Chip* ch = c.chip
+    cdef bint timed = ch.tm.timed
     cdef uint64_t cyc = start, t, issue, cand, cyc0
     cdef uint64_t pending = pend0, prev_dst = b.entry_pd, prev_ialu = b.entry_pi
     cdef uint8_t pm = b.pm
@@ -500,12 +542,13 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
     for j in range(k):
         ins = &b.ins[j]
         cyc0 = cyc
-        issue = tm_issue(ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu, &pm, &cand)
+        issue = blk_issue(timed, ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
+                          &pm, &cand)
         t = issue
         if i < nsh and shk[i] == <uint32_t>j:
             t += shs[i]
             i += 1
-        t = tm_retire(c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
+        t = blk_retire(timed, c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
         if ch.profiling:
             prof_insn(c, pc, cyc - cyc0)

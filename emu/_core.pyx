@@ -290,36 +290,29 @@ cdef int run_core(Core* c, uint64_t end) noexcept nogil:
     return run_core_plain(c, end)
 
 
-cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
-    """Timed and not observed: block by block where the timed blocks apply (_blocks.pxi),
-    instruction by instruction from where they do not to the next taken jump."""
+cdef inline int run_core_blocks(Core* c, uint64_t end, bint timed, int observe) noexcept nogil:
+    """Not traced: block by block where the blocks apply (_blocks.pxi), instruction by
+    instruction from where they do not to the next taken jump.  Profiled, the blocks count
+    their runs for the profile (prof_block_ran), the per-instruction loop each instruction."""
     cdef int st
     if not c.chip.use_blocks:
-        return run_core_impl(c, end, 1, OBS_NONE, 0)
+        return run_core_impl(c, end, timed, observe, 0)
     c.stop = STOP_NONE
     while True:
         st = run_blocks(c, end)
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
-        st = run_core_impl(c, end, 1, OBS_NONE, 1)
+        st = run_core_impl(c, end, timed, observe, 1)
         if st != STOP_NONE or not c.at_edge:
             return st
+
+
+cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
+    return run_core_blocks(c, end, 1, OBS_NONE)
 
 
 cdef int run_core_timed_profiled(Core* c, uint64_t end) noexcept nogil:
-    """Timed and profiled (not traced): as run_core_timed, the blocks counting their runs
-    for the profile (prof_block_ran), the per-instruction loop counting each instruction."""
-    cdef int st
-    if not c.chip.use_blocks:
-        return run_core_impl(c, end, 1, OBS_PROF, 0)
-    c.stop = STOP_NONE
-    while True:
-        st = run_blocks(c, end)
-        if st != STOP_NONE or c.cnt.cycles >= end:
-            return st
-        st = run_core_impl(c, end, 1, OBS_PROF, 1)
-        if st != STOP_NONE or not c.at_edge:
-            return st
+    return run_core_blocks(c, end, 1, OBS_PROF)
 
 
 cdef int run_core_timed_observed(Core* c, uint64_t end) noexcept nogil:
@@ -327,7 +320,7 @@ cdef int run_core_timed_observed(Core* c, uint64_t end) noexcept nogil:
 
 
 cdef int run_core_profiled(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, OBS_PROF, 0)
+    return run_core_blocks(c, end, 0, OBS_PROF)
 
 
 cdef int run_core_observed(Core* c, uint64_t end) noexcept nogil:
@@ -335,7 +328,7 @@ cdef int run_core_observed(Core* c, uint64_t end) noexcept nogil:
 
 
 cdef int run_core_plain(Core* c, uint64_t end) noexcept nogil:
-    return run_core_impl(c, end, 0, OBS_NONE, 0)
+    return run_core_blocks(c, end, 0, OBS_NONE)
 
 
 cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,

@@ -2,8 +2,8 @@
 """Fuzz the core: random code and registers on a 2x2 chip, random policies and quanta.  The
 process must never crash: every outcome is a clean stop (fault report, exit, deadlock,
 max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the tests).
-`tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the timed blocks off
-and checks that the outcome, the registers, memory and every counter are the same;
+`tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the blocks off, timing
+on and off, and checks that the outcome, the registers, memory and every counter are the same;
 `--threads` runs each on 1, 2 and 4 host threads and checks the same."""
 import io
 import os
@@ -12,12 +12,20 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from dataclasses import replace             # noqa: E402
+
 from emu.chip import Chip, ChipConfig      # noqa: E402
+from emu.timing import DEFAULT as DEFAULT_TIMING    # noqa: E402
 from emu.syscalls import HostIO            # noqa: E402
 from isa.encoder import encode             # noqa: E402
 from isa.regs import SREG_BY_NAME          # noqa: E402
 
 STATUS = SREG_BY_NAME["STATUS"].offset
+
+
+def _timing(timed):
+    """The timing model: the default one, or the pipeline model off (--timing off)."""
+    return DEFAULT_TIMING if timed else replace(DEFAULT_TIMING, pipeline=False)
 
 
 def _address(rnd):
@@ -41,10 +49,12 @@ def start_random_dma(rnd, chip, k, ch):
     chip.engine.sreg_write(k, 0xF0500 + 0x20 * ch, (at << 16) | 8)
 
 
-def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
+def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+        timed: bool = True):
     chip = Chip(ChipConfig(rows=2, cols=2, unaligned=rnd.choice(["stop", "report", "trap"]),
                            invalid=rnd.choice(["stop", "trap"]),
-                           quantum=rnd.choice([1, 7, 100, 1000]), threads=threads),
+                           quantum=rnd.choice([1, 7, 100, 1000]), threads=threads,
+                           timing=_timing(timed)),
                 HostIO(stdin=io.BytesIO(b"abc"), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -113,13 +123,13 @@ def _loop_body(rnd, tight=False):
 
 
 def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False,
-             threads: int = 0):
+             threads: int = 0, timed: bool = True):
     """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
     quantum, timing on; runs to its exit.  `tight`: a loop of one block with a long
     quantum (the blocks' Block.self_loop path)."""
     chip = Chip(ChipConfig(rows=2, cols=2, quantum=1000 if tight else rnd.choice([1, 7, 100,
                                                                                    1000]),
-                           threads=threads),
+                           threads=threads, timing=_timing(timed)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -151,7 +161,8 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
     return chip.run(2_000_000)
 
 
-def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
+def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+               timed: bool = True):
     """Compute phases and exchanges, on each core of a 2x2 chip: an inner loop of local work
     (a loop of one block) run K times, a random loop body that may touch the neighbour (core
     k ^ 1) and off-chip memory, then the iteration number written into the neighbour's flag
@@ -159,7 +170,7 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     cases: long private runs, first messages after them, polling loops.  Timing on, random
     quantum; runs to its exit."""
     chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([100, 300, 1000, 4000]),
-                           threads=threads),
+                           threads=threads, timing=_timing(timed)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -204,8 +215,9 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     return chip.run(20_000_000)
 
 
-def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0):
-    return one_loop(rnd, blocks, chip_out, tight=True, threads=threads)
+def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+                   timed: bool = True):
+    return one_loop(rnd, blocks, chip_out, tight=True, threads=threads, timed=timed)
 
 
 def snapshot(chip, res):
@@ -216,13 +228,13 @@ def snapshot(chip, res):
             [bytes(e.sram(k)) for k in range(4)], e.link_counters())
 
 
-def blocks_differ(seed_value, gen=None) -> str:
-    """Run one random program (from `gen`: one or one_loop) with the timed blocks on and off:
-    '' if the runs agree, else what differs."""
+def blocks_differ(seed_value, gen=None, timed=True) -> str:
+    """Run one random program (from `gen`: one or one_loop) with the blocks on and off, with
+    the timing model on or (`timed` false) off: '' if the runs agree, else what differs."""
     out = []
     for blocks in (True, False):
         chips = []
-        res = (gen or one)(random.Random(seed_value), blocks, chips)
+        res = (gen or one)(random.Random(seed_value), blocks, chips, timed=timed)
         out.append(snapshot(chips[0], res))
     if chips[0].engine.block_stats()["runs"]:
         return "blocks ran with use_blocks off"
@@ -230,13 +242,14 @@ def blocks_differ(seed_value, gen=None) -> str:
     return ", ".join(n for n, a, b in zip(names, out[0], out[1]) if a != b)
 
 
-def threads_differ(seed_value, gen=None, counts=(1, 2, 4)) -> str:
+def threads_differ(seed_value, gen=None, counts=(1, 2, 4), timed=True) -> str:
     """Run one random program (from `gen`: one, one_loop or one_tight_loop) on each number of
-    host threads in `counts`: '' if every run agrees with the first, else what differs."""
+    host threads in `counts`, the timing model on or (`timed` false) off: '' if every run
+    agrees with the first, else what differs."""
     out = []
     for n in counts:
         chips = []
-        res = (gen or one)(random.Random(seed_value), True, chips, threads=n)
+        res = (gen or one)(random.Random(seed_value), True, chips, threads=n, timed=timed)
         out.append(snapshot(chips[0], res))
     names = ("stop", "counters", "registers", "memory", "links")
     return ", ".join(f"{n} ({counts[0]} and {m} threads)" for j, m in enumerate(counts[1:], 1)
@@ -250,11 +263,13 @@ def main(argv):
     for it in range(count):
         if "--blocks" in argv:
             for gen in (one, one_loop, one_tight_loop, one_phased):
-                diff = blocks_differ(seed * 1_000_003 + it, gen)
-                if diff:
-                    print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: blocks on/off"
-                          f" differ in {diff}")
-                    return 1
+                for timed in (True, False):
+                    diff = blocks_differ(seed * 1_000_003 + it, gen, timed)
+                    if diff:
+                        print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}"
+                              f"{'' if timed else ', timing off'}: blocks on/off differ in"
+                              f" {diff}")
+                        return 1
         if "--threads" in argv:
             for gen in (one, one_loop, one_tight_loop, one_phased):
                 diff = threads_differ(seed * 1_000_003 + it, gen)

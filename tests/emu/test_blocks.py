@@ -6,8 +6,10 @@ import io
 import os
 
 import pytest
+from dataclasses import replace
 
 from emu.chip import Chip, ChipConfig
+from emu.timing import DEFAULT as DEFAULT_TIMING
 from emu.syscalls import HostIO
 from isa.encoder import encode
 from loader.elf import read_elf
@@ -28,10 +30,13 @@ def _programs():
     return [os.path.relpath(p, ROOT) for p in progs]
 
 
-def _run(path, blocks):
+def _run(path, blocks, timed=True):
     img = read_elf(os.path.join(ROOT, path))
     out = io.BytesIO()
-    chip = Chip(ChipConfig.for_image(img), HostIO(stdin=io.BytesIO(), stdout=out,
+    cfg = ChipConfig.for_image(img)
+    if not timed:
+        cfg = replace(cfg, timing=replace(DEFAULT_TIMING, pipeline=False))
+    chip = Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out,
                                                   stderr=io.BytesIO(), prefix="never"))
     chip.engine.use_blocks = blocks
     chip.load_elf(img)
@@ -41,10 +46,8 @@ def _run(path, blocks):
     return (res.stop, res.exit_code, out.getvalue(), cnt, links), chip.engine.block_stats()
 
 
-@pytest.mark.parametrize("path", _programs())
-def test_blocks_change_nothing_but_speed(path):
-    ref, st0 = _run(path, False)
-    got, st = _run(path, True)
+def _same(ref, st0, got, st):
+    """The run with blocks (got, its block statistics st) is the run without (ref, st0)."""
     assert st0["runs"] == 0
     # (code fetched from outside the core's SRAM runs instruction by instruction: every
     # 8-byte line costs a read over the mesh or the eLink; legacy_crc runs all from DRAM)
@@ -55,6 +58,23 @@ def test_blocks_change_nothing_but_speed(path):
     for k, (a, b) in enumerate(zip(got[3], ref[3])):
         assert a == b, (k, {n: (a[n], b[n]) for n in a if a[n] != b[n]})
     assert got[4] == ref[4]
+
+
+@pytest.mark.parametrize("path", _programs())
+def test_blocks_change_nothing_but_speed(path):
+    ref, st0 = _run(path, False)
+    got, st = _run(path, True)
+    _same(ref, st0, got, st)
+
+
+@pytest.mark.parametrize("path", _programs()[::3])
+def test_untimed_blocks_change_nothing_but_speed(path):
+    """With the timing model off (--timing off) the blocks' schedule is the untimed one (an
+    instruction issues when the previous one completed): the same runs as instruction by
+    instruction there too."""
+    ref, st0 = _run(path, False, timed=False)
+    got, st = _run(path, True, timed=False)
+    _same(ref, st0, got, st)
 
 
 def _profiled(path, blocks):
@@ -153,6 +173,20 @@ def test_random_one_block_loops_same_with_blocks_on_and_off():
         one_tight_loop(random.Random(7000 + seed), True, chips)
         looped += chips[0].engine.block_stats()["loops"] > 0
     assert looped >= 25
+
+
+@pytest.mark.parametrize("gen", ["one_loop", "one_tight_loop", "one_phased"])
+def test_random_loops_same_with_blocks_on_and_off_timing_off(gen):
+    """As above with the timing model off: the untimed blocks' schedules."""
+    import random
+    import tools.fuzz_core as fz
+    ran = 0
+    for seed in range(12):
+        assert fz.blocks_differ(5000 + seed, getattr(fz, gen), timed=False) == "", seed
+        chips = []
+        getattr(fz, gen)(random.Random(5000 + seed), True, chips, timed=False)
+        ran += chips[0].engine.block_stats()["runs"] > 0
+    assert ran >= 4
 
 
 def test_blocks_over_their_memory_limit_are_dropped_and_rebuilt():

@@ -94,6 +94,20 @@ def test_random_multicore_programs_same_at_every_thread_count(gen):
         assert parallel >= 6      # (the parallel phase ran: the test can tell)
 
 
+@pytest.mark.parametrize("gen", ["one_tight_loop", "one_phased"])
+def test_random_multicore_programs_same_at_every_thread_count_timing_off(gen):
+    """As above with the timing model off (--timing off: the untimed blocks)."""
+    import tools.fuzz_core as fz
+    g = getattr(fz, gen)
+    parallel = 0
+    for seed in range(8):
+        assert fz.threads_differ(32000 + seed, g, timed=False) == "", seed
+        chips = []
+        g(random.Random(32000 + seed), True, chips, threads=2, timed=False)
+        parallel += chips[0].engine.sched_stats()["parallel"] > 0
+    assert parallel >= 4
+
+
 def test_threads_option_and_environment():
     env = dict(os.environ, PYTHONPATH=ROOT)
     outs = []
