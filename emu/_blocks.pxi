@@ -418,6 +418,10 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
                | cnt.fetch_stall_cycles) != 0
     b.bcond_exit = b.ins[n - 1].op == OP_BCOND16 or b.ins[n - 1].op == OP_BCOND32
     b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
+    b.tight = b.self_loop != 0 and b.ins[n - 1].cond != 15
+    for k in range(n - 1):
+        if not (b.ins[k].tclass == TC_IALU or (b.ins[k].op & OP_PLAIN)):
+            b.tight = 0
     b.period = b.end_off + <int32_t>ch.tm.branch_penalty
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = c.blocks[entry.blk] if entry.blk else NULL
@@ -681,6 +685,32 @@ cdef inline const Insn* run_plain(Core* c, const Insn* ins) noexcept nogil:
     return ins
 
 
+cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
+                        bint* partial) noexcept nogil:
+    """Block b (Block.tight: a loop of one block of plain instructions), entered at cycle
+    cyc: its runs that jump back to its start (and so fit again) before `end`.  Returns their
+    number.  *partial: the run after them executed its plain instructions and its branch
+    falls through, or the attention flag is up (the caller ends that run, from its branch);
+    else the slice ends, or in the parallel phase the core waits (p1_spin_check)."""
+    cdef const Insn* first = b.ins
+    cdef int cond = b.ins[b.n - 1].cond
+    cdef uint64_t period = <uint64_t>b.period, last = <uint64_t>b.last_cyc
+    cdef uint64_t k = 0
+    partial[0] = 0
+    while cyc + last < end:
+        run_plain(c, first)
+        if not cond_true(c, cond) or c.attn:
+            partial[0] = 1
+            break
+        k += 1
+        cyc += period
+        if c.p1:
+            p1_spin_check(c, b.pc)
+            if c.p1_spin:
+                break
+    return k
+
+
 cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept nogil:
     """The counters of k runs of block b, a loop of one block, each jumping back to its start
     as scheduled (run_blocks counts them when the loop ends)."""
@@ -715,13 +745,14 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef const Insn* ins
     cdef const BlkMeta* bm
     cdef Block* b
-    cdef int k, j, st, nsh
+    cdef int j, st, nsh
+    cdef uint64_t k
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
     cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
-    cdef bint last_plain, plain
+    cdef bint last_plain, plain, tight, partial
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
     cdef uint64_t dw_start = 0
@@ -763,10 +794,34 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             nsh = 0
             dev = 0
             last_plain = 0
-            ins = b.ins
-            bm = b.meta
-            plain = b.plain0
-            while True:
+            if b.tight and not ch.profiling:
+                # a loop of one block of plain instructions: its runs that jump back in a
+                # loop of their own (run_tight), as the loop below would run them
+                k = run_tight(c, b, cyc, end, &partial)
+                if k:
+                    loops += k
+                    c.blk_tight += k
+                    if b.nw:
+                        dw = 1
+                        dw_start = cyc + (k - 1) * <uint64_t>b.period
+                        dw_nsh = 0
+                    cyc += k * <uint64_t>b.period
+                if not partial:
+                    break                   # (the slice ends, or it waits: p1_spin)
+                # its last run falls through, or something needs the slow path: that run
+                # ends as any other
+                base = cyc
+                ins = b.ins + (b.n - 1)
+                bm = b.meta + (b.n - 1)
+                c.pc = bm.pc
+                st = sem_bcond(c, ins)
+                tight = 1
+            else:
+                tight = 0
+                ins = b.ins
+                bm = b.meta
+                plain = b.plain0
+            while not tight:
                 if plain:
                     # plain instructions up to the next one that is not; a loop of one block
                     # running again has copies of the dispatch of its own (run_plain)
@@ -798,7 +853,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 plain = bm.plain_next
                 ins += 1
                 bm += 1
-            if dev:
+            if dev or tight:
                 pass
             elif last_plain:
                 st = EXEC_OK

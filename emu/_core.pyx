@@ -1138,9 +1138,11 @@ cdef class Engine:
 
     def block_stats(self):
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight
-        after the run before), deviations (handed over mid-block), mismatches (replays that
-        disagreed with a schedule: a bug if not 0), bytes held."""
-        cdef dict d = dict(built=0, runs=0, loops=0, deviations=0, mismatches=0, bytes=0)
+        after the run before; tight: of which runs of a loop of plain instructions in a loop
+        of their own), deviations (handed over mid-block), mismatches (replays that disagreed
+        with a schedule: a bug if not 0), bytes held."""
+        cdef dict d = dict(built=0, runs=0, loops=0, tight=0, deviations=0, mismatches=0,
+                           bytes=0)
         cdef int k
         cdef Core* c
         for k in range(self.ch.ncores):
@@ -1148,6 +1150,7 @@ cdef class Engine:
             d["built"] += c.blk_built
             d["runs"] += c.blk_runs
             d["loops"] += c.blk_loops
+            d["tight"] += c.blk_tight
             d["deviations"] += c.blk_deviations
             d["mismatches"] += c.blk_mismatch
             d["bytes"] += c.blk_bytes

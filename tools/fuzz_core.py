@@ -82,12 +82,13 @@ _LD = ("ldrb_d32", "ldrh_d32", "ldr_d32", "ldrd_d32")
 _ST = ("strb_d32", "strh_d32", "str_d32", "strd_d32")
 
 
-def _loop_body(rnd, tight=False):
+def _loop_body(rnd, tight=False, plain=False):
     """Random valid 32-bit instructions for a loop body: integer and FPU arithmetic on their
     own registers (and mixed), conditional moves, loads and stores to local data (r10,
     possibly in the code's bank), another core (r11) and off-chip memory (r12), post-modified
     loads (r14), and forward conditional branches.  `tight`: no branches and only local data,
-    at most 28 instructions (the loop is one timed block)."""
+    at most 28 instructions (the loop is one timed block); `plain`: tight, and no loads or
+    stores either (the loop is one block of plain instructions: Block.tight)."""
     def g():
         return rnd.randrange(16, 32)
 
@@ -97,7 +98,7 @@ def _loop_body(rnd, tight=False):
     n = rnd.randrange(3, 29 if tight else 31)
     while len(body) < n:
         x = rnd.random()
-        if tight and x >= 0.92:
+        if tight and x >= 0.92 or plain and 0.65 <= x:
             continue
         if x < 0.04:        # reads the flags the instructions before it leave
             body.append(("mov_cc32", dict(rd=g(), rn=g(), cond=rnd.randrange(0, 14))))
@@ -123,7 +124,7 @@ def _loop_body(rnd, tight=False):
 
 
 def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False,
-             threads: int = 0, timed: bool = True):
+             threads: int = 0, timed: bool = True, plain: bool = False):
     """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
     quantum, timing on; runs to its exit.  `tight`: a loop of one block with a long
     quantum (the blocks' Block.self_loop path)."""
@@ -134,7 +135,7 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
     chip.engine.use_blocks = blocks
     if chip_out is not None:
         chip_out.append(chip)
-    body = _loop_body(rnd, tight)
+    body = _loop_body(rnd, tight, plain)
     code = [("addi32", dict(rd=14, rn=10, imm=0))] + body + [
         ("subi32", dict(rd=13, rn=13, imm=1)),
         ("bcond32", dict(cond=1, imm=-(2 * (len(body) + 2)))),
@@ -220,6 +221,15 @@ def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threa
     return one_loop(rnd, blocks, chip_out, tight=True, threads=threads, timed=timed)
 
 
+def one_plain_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+                   timed: bool = True):
+    """one_tight_loop without loads or stores: a loop of one block of plain instructions
+    (integer, FPU, conditional moves), which the blocks run in a loop of their own
+    (run_tight)."""
+    return one_loop(rnd, blocks, chip_out, tight=True, threads=threads, timed=timed,
+                    plain=True)
+
+
 def snapshot(chip, res):
     """Everything a run leaves that the timed blocks must not change."""
     e = chip.engine
@@ -262,7 +272,7 @@ def main(argv):
     stops = {}
     for it in range(count):
         if "--blocks" in argv:
-            for gen in (one, one_loop, one_tight_loop, one_phased):
+            for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased):
                 for timed in (True, False):
                     diff = blocks_differ(seed * 1_000_003 + it, gen, timed)
                     if diff:
@@ -271,7 +281,7 @@ def main(argv):
                               f" {diff}")
                         return 1
         if "--threads" in argv:
-            for gen in (one, one_loop, one_tight_loop, one_phased):
+            for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased):
                 diff = threads_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"

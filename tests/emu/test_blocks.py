@@ -114,6 +114,9 @@ def test_benchmarks_run_mostly_in_blocks():
         assert st["deviations"] * 100 < st["runs"], (name, st)
         # their inner loops are loops of one block, run again without a lookup
         assert st["loops"] * 2 > st["runs"], (name, st)
+        if name == "int_crc":
+            # its inner loop is one of plain instructions (run_tight)
+            assert st["tight"] * 2 > st["runs"], (name, st)
 
 
 def _patching_loop(blocks):
@@ -187,6 +190,22 @@ def test_random_loops_same_with_blocks_on_and_off_timing_off(gen):
         getattr(fz, gen)(random.Random(5000 + seed), True, chips, timed=False)
         ran += chips[0].engine.block_stats()["runs"] > 0
     assert ran >= 4
+
+
+def test_random_plain_loops_same_with_blocks_on_and_off():
+    """Random loops of one block of plain instructions (integer, FPU, conditional moves:
+    Block.tight, run in a loop of their own by run_tight), timing on and off: same stop,
+    registers, STATUS, memory, counters with the blocks on and off."""
+    import random
+    from tools.fuzz_core import blocks_differ, one_plain_loop
+    tight = 0
+    for seed in range(40):
+        timed = seed % 2 == 0
+        assert blocks_differ(8000 + seed, one_plain_loop, timed) == "", seed
+        chips = []
+        one_plain_loop(random.Random(8000 + seed), True, chips, timed=timed)
+        tight += chips[0].engine.block_stats()["tight"] > 0
+    assert tight >= 30
 
 
 def test_blocks_over_their_memory_limit_are_dropped_and_rebuilt():

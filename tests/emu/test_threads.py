@@ -75,7 +75,8 @@ def test_sixteen_core_kernel_runs_mostly_in_parallel_phases():
         assert st["pool"] > 0.9 * st["parallel"]     # (on the pool's threads)
 
 
-@pytest.mark.parametrize("gen", ["one", "one_loop", "one_tight_loop", "one_phased"])
+@pytest.mark.parametrize("gen", ["one", "one_loop", "one_tight_loop", "one_plain_loop",
+                                 "one_phased"])
 def test_random_multicore_programs_same_at_every_thread_count(gen):
     """Random programs on four cores (tools/fuzz_core.py: random code and DMA; random loops
     of integer, FPU, local/remote/off-chip loads and stores and branches, some run from
@@ -94,7 +95,7 @@ def test_random_multicore_programs_same_at_every_thread_count(gen):
         assert parallel >= 6      # (the parallel phase ran: the test can tell)
 
 
-@pytest.mark.parametrize("gen", ["one_tight_loop", "one_phased"])
+@pytest.mark.parametrize("gen", ["one_tight_loop", "one_plain_loop", "one_phased"])
 def test_random_multicore_programs_same_at_every_thread_count_timing_off(gen):
     """As above with the timing model off (--timing off: the untimed blocks)."""
     import tools.fuzz_core as fz
