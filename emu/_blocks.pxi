@@ -44,6 +44,7 @@ cdef enum:
     BLK_REBUILDS = 64    # schedules built for one entry before it is left to the run loop
     BLK_MEMORY = 64 << 20  # default Chip.blk_memory: bytes of blocks beyond which they are
                            # all dropped and rebuilt
+    BLK_MIN_SLICE = 16   # a core's run of fewer cycles goes instruction by instruction
 
 
 cdef enum:

@@ -295,7 +295,9 @@ cdef inline int run_core_blocks(Core* c, uint64_t end, bint timed, int observe) 
     instruction from where they do not to the next taken jump.  Profiled, the blocks count
     their runs for the profile (prof_block_ran), the per-instruction loop each instruction."""
     cdef int st
-    if not c.chip.use_blocks:
+    if not c.chip.use_blocks or c.cnt.cycles + BLK_MIN_SLICE > end:
+        # (a slice of a few cycles, as while cores talk: a block would rarely fit in it, and
+        # looking one up costs more than the instructions)
         return run_core_impl(c, end, timed, observe, 0)
     c.stop = STOP_NONE
     while True:

@@ -23,9 +23,12 @@ from isa.regs import SREG_BY_NAME          # noqa: E402
 STATUS = SREG_BY_NAME["STATUS"].offset
 
 
-def _timing(timed):
-    """The timing model: the default one, or the pipeline model off (--timing off)."""
-    return DEFAULT_TIMING if timed else replace(DEFAULT_TIMING, pipeline=False)
+def _timing(timed, fine_quantum=0):
+    """The timing model: the default one, or the pipeline model off (--timing off); with
+    fine_quantum, slices of that many cycles while cores talk (and at the start) instead of
+    the default 8, long enough for blocks (BLK_MIN_SLICE)."""
+    tm = DEFAULT_TIMING if timed else replace(DEFAULT_TIMING, pipeline=False)
+    return replace(tm, fine_quantum=fine_quantum) if fine_quantum else tm
 
 
 def _address(rnd):
@@ -50,11 +53,11 @@ def start_random_dma(rnd, chip, k, ch):
 
 
 def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
-        timed: bool = True):
+        timed: bool = True, fine_quantum: int = 0):
     chip = Chip(ChipConfig(rows=2, cols=2, unaligned=rnd.choice(["stop", "report", "trap"]),
                            invalid=rnd.choice(["stop", "trap"]),
                            quantum=rnd.choice([1, 7, 100, 1000]), threads=threads,
-                           timing=_timing(timed)),
+                           timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(b"abc"), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -124,13 +127,14 @@ def _loop_body(rnd, tight=False, plain=False):
 
 
 def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False,
-             threads: int = 0, timed: bool = True, plain: bool = False):
+             threads: int = 0, timed: bool = True, plain: bool = False,
+             fine_quantum: int = 0):
     """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
     quantum, timing on; runs to its exit.  `tight`: a loop of one block with a long
     quantum (the blocks' Block.self_loop path)."""
     chip = Chip(ChipConfig(rows=2, cols=2, quantum=1000 if tight else rnd.choice([1, 7, 100,
                                                                                    1000]),
-                           threads=threads, timing=_timing(timed)),
+                           threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -163,7 +167,7 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
 
 
 def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
-               timed: bool = True):
+               timed: bool = True, fine_quantum: int = 0):
     """Compute phases and exchanges, on each core of a 2x2 chip: an inner loop of local work
     (a loop of one block) run K times, a random loop body that may touch the neighbour (core
     k ^ 1) and off-chip memory, then the iteration number written into the neighbour's flag
@@ -171,7 +175,7 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     cases: long private runs, first messages after them, polling loops.  Timing on, random
     quantum; runs to its exit."""
     chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([100, 300, 1000, 4000]),
-                           threads=threads, timing=_timing(timed)),
+                           threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -217,17 +221,18 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
 
 
 def one_tight_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
-                   timed: bool = True):
-    return one_loop(rnd, blocks, chip_out, tight=True, threads=threads, timed=timed)
+                   timed: bool = True, fine_quantum: int = 0):
+    return one_loop(rnd, blocks, chip_out, tight=True, threads=threads, timed=timed,
+                    fine_quantum=fine_quantum)
 
 
 def one_plain_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
-                   timed: bool = True):
+                   timed: bool = True, fine_quantum: int = 0):
     """one_tight_loop without loads or stores: a loop of one block of plain instructions
     (integer, FPU, conditional moves), which the blocks run in a loop of their own
     (run_tight)."""
     return one_loop(rnd, blocks, chip_out, tight=True, threads=threads, timed=timed,
-                    plain=True)
+                    plain=True, fine_quantum=fine_quantum)
 
 
 def snapshot(chip, res):
@@ -238,13 +243,15 @@ def snapshot(chip, res):
             [bytes(e.sram(k)) for k in range(4)], e.link_counters())
 
 
-def blocks_differ(seed_value, gen=None, timed=True) -> str:
+def blocks_differ(seed_value, gen=None, timed=True, fine_quantum=0) -> str:
     """Run one random program (from `gen`: one or one_loop) with the blocks on and off, with
-    the timing model on or (`timed` false) off: '' if the runs agree, else what differs."""
+    the timing model on or (`timed` false) off, and fine slices of fine_quantum cycles (0:
+    the default): '' if the runs agree, else what differs."""
     out = []
     for blocks in (True, False):
         chips = []
-        res = (gen or one)(random.Random(seed_value), blocks, chips, timed=timed)
+        res = (gen or one)(random.Random(seed_value), blocks, chips, timed=timed,
+                           fine_quantum=fine_quantum)
         out.append(snapshot(chips[0], res))
     if chips[0].engine.block_stats()["runs"]:
         return "blocks ran with use_blocks off"
@@ -274,7 +281,7 @@ def main(argv):
         if "--blocks" in argv:
             for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased):
                 for timed in (True, False):
-                    diff = blocks_differ(seed * 1_000_003 + it, gen, timed)
+                    diff = blocks_differ(seed * 1_000_003 + it, gen, timed, 32 * (it & 1))
                     if diff:
                         print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}"
                               f"{'' if timed else ', timing off'}: blocks on/off differ in"
