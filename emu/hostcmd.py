@@ -23,6 +23,9 @@ import time
 from .serve import (Server, ServeError, add_chip_options, check_chip_options, chip_setup,
                     final_reports, set_gdb_help, setup_outputs)
 
+# seconds a GDB client's continue may go on after the host program ended (Server.gdb_settle)
+GDB_SETTLE_S = 2.0
+
 
 def add_arguments(p):
     p.add_argument("program", nargs="?",
@@ -100,6 +103,7 @@ def run(args) -> int:
             return _usage(f"{args.program}: cannot run: {e.strerror}")
         status = _wait(proc, limit, killed)
         wall = time.perf_counter() - t0
+        server.gdb_settle(GDB_SETTLE_S)
         server.shutdown()
         if trace is not None:
             trace.close()

@@ -163,6 +163,7 @@ class Server:
         self._gdb = None                     #: the GdbServer
         self._gdb_target = None              #: the Target of the attached client's session
         self._gdb_conn = None
+        self._gdb_session = None             #: the attached client's Session
         self._gdb_hold = bool(gdb is not None and gdb_wait)   #: no client has come yet
         self.on_gdb_kill = on_gdb_kill
         self.gdb_address: Optional[Tuple[str, int]] = None
@@ -275,6 +276,18 @@ class Server:
             raise ServeError(f"cannot listen at {path}: {e.strerror}") from None
         s.listen(16)
         return s
+
+    def gdb_settle(self, timeout: float) -> None:
+        """Before a shutdown once the host program has ended: a GDB client's request still
+        being carried out (a continue: the cores finish after the host program, which may
+        end as soon as it has read their results) gets up to `timeout` seconds to end and be
+        answered, so the client sees the cores' exit rather than a closed connection."""
+        session = self._gdb_session
+        if session is None or not session.busy.is_set():
+            return
+        deadline = time.monotonic() + timeout
+        while session.busy.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def shutdown(self):
         """Stop listening, end the session, stop the chip thread; device output is flushed."""
@@ -472,6 +485,7 @@ class Server:
             outcome = "disconnected"
             try:
                 session = self._call(lambda: self._gdb_attach(conn))
+                self._gdb_session = session
                 outcome = session.run()
             except _Refused:
                 pass                            # shutting down
@@ -485,6 +499,7 @@ class Server:
                 except _Refused:
                     pass
                 self._gdb_conn = None
+                self._gdb_session = None
                 self._gdb.release()
 
     def _gdb_attach(self, conn):

@@ -184,6 +184,8 @@ class Session:
         self.c_core: Optional[int] = None  # Hc: legacy c/s (None: all)
         self.swbreak = False
         self.outcome: Optional[str] = None
+        #: a packet is being handled and its reply not yet sent (a continue runs meanwhile)
+        self.busy = threading.Event()
 
     # -- the loop ------------------------------------------------------------------------------
     def _exec(self, fn):
@@ -200,9 +202,13 @@ class Session:
                 return "disconnected"
             if pkt == rsp.INTERRUPT:
                 continue                      # stopped already
-            reply = self._exec(lambda: self.handle(pkt))
-            if reply is not None and not self.conn.closed:
-                self.conn.send(reply)
+            self.busy.set()
+            try:
+                reply = self._exec(lambda: self.handle(pkt))
+                if reply is not None and not self.conn.closed:
+                    self.conn.send(reply)
+            finally:
+                self.busy.clear()
             if self.conn.closed and self.outcome is None:
                 self._exec(self.t.clear)
                 return "disconnected"
