@@ -13,7 +13,6 @@ from loader.elf import LoadError, LoadImage, read_elf
 from .chip import Chip, ChipConfig
 from .interrupt import EarlySignals, run_interruptible, signal_name
 from .libc_abi import ABIS as LIBC_ABIS
-from .report import deadlock_report, fault_report, stop_report, unaligned_summary
 from .stops import Stop
 from .syscalls import HostIO, wall_clock
 from .timing import DEFAULT as DEFAULT_TIMING
@@ -434,12 +433,16 @@ def _report(args, chip: Chip, img: LoadImage, res, wall: float, sig, out: _Outpu
     """Fault, unaligned, stop and profile reports on stderr (and the profile files); the exit
     status."""
     code = res.exit_code
+    recs, total = chip.engine.unaligned_log()
+    if res.fault is not None or total or res.stop in ("max_cycles", Stop.USER, "deadlock"):
+        # (imported only when there is something to report: start-up time)
+        from .report import deadlock_report, fault_report, stop_report, unaligned_summary
     if res.fault is not None:
         for line in fault_report(res.fault, chip, img):
             print(line, file=sys.stderr)
-    recs, total = chip.engine.unaligned_log()
-    for line in unaligned_summary(recs, total, chip, img):
-        print(line, file=sys.stderr)
+    if total:
+        for line in unaligned_summary(recs, total, chip, img):
+            print(line, file=sys.stderr)
     if out.trace_error is not None:
         e = out.trace_error
         print(f"epiphany-emu: cannot write --trace {args.trace}: "
