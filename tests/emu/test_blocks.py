@@ -82,9 +82,12 @@ def test_untimed_blocks_change_nothing_but_speed(path):
     _same(ref, st0, got, st)
 
 
-def _profiled(path, blocks):
+def _profiled(path, blocks, timed=True):
     img = read_elf(os.path.join(ROOT, path))
-    chip = Chip(ChipConfig.for_image(img), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
+    cfg = ChipConfig.for_image(img)
+    if not timed:
+        cfg = replace(cfg, timing=replace(DEFAULT_TIMING, pipeline=False))
+    chip = Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
                                                   stderr=io.BytesIO(), prefix="never"))
     chip.engine.use_blocks = blocks
     chip.load_elf(img)
@@ -105,6 +108,16 @@ def test_profile_same_with_blocks_on_and_off(path):
     per-instruction loop's, entry for entry."""
     ref = _profiled(path, False)
     got = _profiled(path, True)
+    assert got[0] == ref[0]
+    assert got[1] == ref[1]
+
+
+@pytest.mark.parametrize("path", [p for p in _programs() if "bench" in p][::2]
+                         + [p for p in _programs() if "multicore" in p][::3])
+def test_profile_same_with_blocks_on_and_off_timing_off(path):
+    """As above with the timing model off (the untimed blocks)."""
+    ref = _profiled(path, False, timed=False)
+    got = _profiled(path, True, timed=False)
     assert got[0] == ref[0]
     assert got[1] == ref[1]
 
