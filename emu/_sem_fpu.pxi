@@ -84,6 +84,14 @@ cdef inline int fpu_done(Core* c, uint32_t fl, bint arith, bint plain) noexcept 
     return EXEC_OK
 
 
+cdef inline int fpu_fast_done(Core* c, uint32_t res) noexcept nogil:
+    """fpu_done(c, fl, 1, 1) for a result of epi_fast_fpu (normal, or an exact zero of an
+    add): BZ BN from it, BV 0, no sticky flag set."""
+    c.bf = <uint8_t>(((res & 0x7FFFFFFFu) == 0) | ((res >> 31) << 1))
+    c.bv = 0
+    return EXEC_OK
+
+
 cdef inline int ialu2_done(Core* c, uint32_t fl) noexcept nogil:
     """Integer mode sets BN/BZ from the result and clears BV (esim-corner-cases row 5c)."""
     c.bf = <uint8_t>(((fl & EPI_FPU_BZ) != 0) | (((fl & EPI_FPU_BN) != 0) << 1))
@@ -96,6 +104,8 @@ cdef inline int sem_fadd(Core* c, const Insn* i, bint plain) noexcept nogil:
     if plain or c.int_mode == 0:
         if epi_fast_fpu(0, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
             c.r[i.rd] = res
+            if plain:
+                return fpu_fast_done(c, res)
         else:
             c.r[i.rd] = soft_fadd(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -110,6 +120,8 @@ cdef inline int sem_fsub(Core* c, const Insn* i, bint plain) noexcept nogil:
     if plain or c.int_mode == 0:
         if epi_fast_fpu(1, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
             c.r[i.rd] = res
+            if plain:
+                return fpu_fast_done(c, res)
         else:
             c.r[i.rd] = soft_fsub(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -124,6 +136,8 @@ cdef inline int sem_fmul(Core* c, const Insn* i, bint plain) noexcept nogil:
     if plain or c.int_mode == 0:
         if epi_fast_fpu(2, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
             c.r[i.rd] = res
+            if plain:
+                return fpu_fast_done(c, res)
         else:
             c.r[i.rd] = soft_fmul(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -138,6 +152,8 @@ cdef inline int sem_fmadd(Core* c, const Insn* i, bint plain) noexcept nogil:
     if plain or c.int_mode == 0:
         if epi_fast_fpu(3, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
             c.r[i.rd] = res
+            if plain:
+                return fpu_fast_done(c, res)
         else:
             c.r[i.rd] = soft_fmadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -152,6 +168,8 @@ cdef inline int sem_fmsub(Core* c, const Insn* i, bint plain) noexcept nogil:
     if plain or c.int_mode == 0:
         if epi_fast_fpu(4, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
             c.r[i.rd] = res
+            if plain:
+                return fpu_fast_done(c, res)
         else:
             c.r[i.rd] = soft_fmsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
