@@ -85,6 +85,14 @@ cdef void blocks_flush(Chip* ch) noexcept nogil:
         blocks_flush_core(&ch.cores[k])
 
 
+cdef void observe_on(Chip* ch) noexcept nogil:
+    """Turn observation on (Chip.observe).  The blocks built without it drop: their loads and
+    stores in the _L variant do not look at it."""
+    if not ch.observe:
+        ch.observe = 1
+        blocks_flush(ch)
+
+
 cdef void blocks_prof_flush(Chip* ch) noexcept nogil:
     """Add the runs counted in every block to the profile (before it is read)."""
     cdef uint32_t k
@@ -358,27 +366,38 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     for k in range(n):
         b.meta[k].last = k == n - 1
     # the plain instructions, which run_blocks executes back to back (execute_plain): the
-    # IALU class, and the FPU class (marked OP_PLAIN) in float mode with no exception
+    # IALU class, and the FPU class (its _P variant) in float mode with no exception
     # enabled; they always complete, with EXEC_OK, and need neither c.pc nor c.now.  And the
     # flags nothing reads: those a plain instruction (not the last) writes and a later one
     # overwrites with only plain instructions that do not read them in between (nothing can
-    # observe them there) lose their writing (OP_NOFLAGS)
+    # observe them there) lose their writing (their _NF variant)
+    # The loads and stores (not the last instruction, which the block loop runs itself; not
+    # an odd register pair) get their _L variant: plain when the access is
+    # (sem_load_local), with the bank of the fetch it would delay in Insn.blk (unused in a
+    # block's copies); not while observing (observe_on drops these blocks).  They count as plain for the block loop's dispatch but never for the
+    # flags: one that is not plain may fault.
     fpu_plain = c.int_mode == 0 and (c.config & FPX_ENABLES) == 0
     dead = 0                            # the flags after instruction k are overwritten unread
     for k in range(n - 1, -1, -1):
         if b.ins[k].tclass == TC_FPU and fpu_plain:
-            b.ins[k].op |= OP_PLAIN
-        q = b.ins[k].tclass == TC_IALU or (b.ins[k].tclass == TC_FPU and fpu_plain)
+            b.ins[k].op = OP_P_OF[b.ins[k].op]
+        q = OP_LOCAL_SZ[b.ins[k].op] if b.ins[k].op < N_OPS else 0
+        if k < n - 1 and q and not (q == 4 and (b.ins[k].rd & 1)) and not ch.observe:
+            b.ins[k].op = OP_L_OF[b.ins[k].op]
+            b.ins[k].blk = b.meta[k].cbank
+            b.local += 1
+        q = (b.ins[k].tclass == TC_IALU or (b.ins[k].tclass == TC_FPU and fpu_plain)
+             or OP_KIND[b.ins[k].op] == VK_L)
         if k:
             b.meta[k - 1].plain_next = q
         else:
             b.plain0 = q
         if k < n - 1 and (b.ins[k].tclass == TC_IALU
                           or (b.ins[k].tclass == TC_FPU and fpu_plain)):
-            q = OP_AFL[b.ins[k].op & ~OP_PLAIN]
+            q = OP_AFL[OP_BASE_OF[b.ins[k].op]]
             if q & AFL_W:
                 if dead:
-                    b.ins[k].op |= OP_NOFLAGS
+                    b.ins[k].op = OP_NF_OF[b.ins[k].op]
                 dead = 1
             elif q & AFL_R:
                 dead = 0
@@ -421,7 +440,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
     b.tight = b.self_loop != 0 and b.ins[n - 1].cond != 15
     for k in range(n - 1):
-        if not (b.ins[k].tclass == TC_IALU or (b.ins[k].op & OP_PLAIN)):
+        if not (b.ins[k].tclass == TC_IALU or OP_KIND[b.ins[k].op] == VK_P
+                or OP_KIND[b.ins[k].op] == VK_L):
             b.tight = 0
     b.period = b.end_off + <int32_t>ch.tm.branch_penalty
     # file it: in front of the other schedules of this entry, or in a fresh slot
@@ -686,8 +706,38 @@ cdef inline const Insn* run_plain(Core* c, const Insn* ins) noexcept nogil:
     return ins
 
 
+cdef const Insn* run_plain_mem(Core* c, const Insn* ins) noexcept nogil:
+    """run_plain for the blocks with loads or stores in their _L variant (Block.local), which
+    are plain too when their access is (execute_plain_mem).  A function of its own: inlined,
+    its semantics would crowd the block loop's registers"""
+    while execute_plain_mem(c, ins):
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+        if not execute_plain_mem(c, ins):
+            break
+        ins += 1
+    return ins
+
+
 cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
-                        bint* partial) noexcept nogil:
+                        int* partial) noexcept nogil:
     """Block b (Block.tight: a loop of one block of plain instructions), entered at cycle
     cyc: its runs that jump back to its start (and so fit again) before `end`.  Returns their
     number.  *partial: the run after them executed its plain instructions and its branch
@@ -700,6 +750,36 @@ cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
     partial[0] = 0
     while cyc + last < end:
         run_plain(c, first)
+        if not cond_true(c, cond) or c.attn:
+            partial[0] = 1
+            break
+        k += 1
+        cyc += period
+        if c.p1:
+            p1_spin_check(c, b.pc)
+            if c.p1_spin:
+                break
+    return k
+
+
+cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t cyc, uint64_t end,
+                            int* partial, const Insn** stop) noexcept nogil:
+    """run_tight for a loop of one block whose loads and stores are in their _L variant
+    (Block.local): *partial 2 when a run stopped before one of them whose access was not
+    plain (*stop: that instruction; the caller goes on with that run from it)."""
+    cdef const Insn* first = b.ins
+    cdef const Insn* lastp = b.ins + (b.n - 1)
+    cdef const Insn* p
+    cdef int cond = b.ins[b.n - 1].cond
+    cdef uint64_t period = <uint64_t>b.period, last = <uint64_t>b.last_cyc
+    cdef uint64_t k = 0
+    partial[0] = 0
+    while cyc + last < end:
+        p = run_plain_mem(c, first)
+        if p != lastp:
+            partial[0] = 2
+            stop[0] = p
+            break
         if not cond_true(c, cond) or c.attn:
             partial[0] = 1
             break
@@ -753,7 +833,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
-    cdef bint last_plain, plain, tight, partial
+    cdef bint last_plain, plain, tight
+    cdef int partial
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
     cdef uint64_t dw_start = 0
@@ -798,7 +879,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             if b.tight and not ch.profiling:
                 # a loop of one block of plain instructions: its runs that jump back in a
                 # loop of their own (run_tight), as the loop below would run them
-                k = run_tight(c, b, cyc, end, &partial)
+                if b.local:
+                    k = run_tight_mem(c, b, cyc, end, &partial, &ins)
+                else:
+                    k = run_tight(c, b, cyc, end, &partial)
                 if k:
                     loops += k
                     c.blk_tight += k
@@ -807,16 +891,24 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                         dw_start = cyc + (k - 1) * <uint64_t>b.period
                         dw_nsh = 0
                     cyc += k * <uint64_t>b.period
+                    base = cyc - <uint64_t>b.period     # (the last run's start: c.now below)
                 if not partial:
                     break                   # (the slice ends, or it waits: p1_spin)
-                # its last run falls through, or something needs the slow path: that run
-                # ends as any other
                 base = cyc
-                ins = b.ins + (b.n - 1)
-                bm = b.meta + (b.n - 1)
-                c.pc = bm.pc
-                st = sem_bcond(c, ins)
-                tight = 1
+                if partial == 2:
+                    # a load or store of the run after them was not plain: that run goes on
+                    # from it as any other
+                    bm = &b.meta[ins - b.ins]
+                    plain = 0
+                    tight = 0
+                else:
+                    # its last run falls through, or something needs the slow path: that
+                    # run ends as any other
+                    ins = b.ins + (b.n - 1)
+                    bm = b.meta + (b.n - 1)
+                    c.pc = bm.pc
+                    st = sem_bcond(c, ins)
+                    tight = 1
             else:
                 tight = 0
                 ins = b.ins
@@ -826,7 +918,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if plain:
                     # plain instructions up to the next one that is not; a loop of one block
                     # running again has copies of the dispatch of its own (run_plain)
-                    if loops:
+                    if b.local:
+                        ins = run_plain_mem(c, ins)
+                    elif loops:
                         ins = run_plain(c, ins)
                     else:
                         ins = run_plain(c, ins)
@@ -843,6 +937,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 # a load or store runs here (the memory fast path in the block loop), any
                 # other through execute_checked; then the memory layer's report (block_event)
                 c.now = <uint64_t>(<int64_t>base + bm.off)
+                if OP_KIND[ins.op] == VK_L:
+                    # a load or store whose access was not the plain case: likely not to be
+                    # again (elsewhere, or in the bank of the fetch), it loses its variant
+                    (<Insn*>ins).op = OP_BASE_OF[ins.op]
+                    b.local -= 1
+                    b.tight = 0             # (not all plain now)
+                    c.blk_demoted += 1
                 st = execute_ldst(c, ins)
                 if st == EXEC_OTHER:
                     st = execute_checked(c, ins)

@@ -236,9 +236,10 @@ cdef struct Block:
     uint8_t stats        # some counter above is not 0
     uint8_t bcond_exit   # its last instruction is a B<cond> (run_blocks runs sem_bcond itself)
     uint8_t plain0       # its first instruction is plain
-    uint8_t tight        # a loop of one block of plain instructions and a B<cond> (not BL)
-                         # back to its start, self_loop: run_blocks runs its iterations in a
-                         # loop of their own
+    uint8_t tight        # a loop of one block of plain instructions (_L ones too) and a
+                         # B<cond> (not BL) back to its start, self_loop: run_blocks runs its
+                         # iterations in a loop of their own
+    uint8_t local        # its loads and stores in their _L variant (run_plain_mem)
     uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
                          # (2: even with stalls) leaves the state it fits (run_blocks runs
                          # it again at once; block_self_loop)
@@ -462,6 +463,7 @@ cdef struct Core:
     uint64_t blk_runs
     uint64_t blk_loops   # ... of which straight after the run before (Block.self_loop)
     uint64_t blk_tight   # ... of which in run_tight (Block.tight)
+    uint64_t blk_demoted # loads and stores of its blocks that lost their _L variant
     uint64_t blk_frees   # blocks freed so far (Block.link is valid while this is unchanged)
     uint64_t blk_deviations
     uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)

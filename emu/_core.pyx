@@ -239,7 +239,7 @@ cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, u
     if st != EXEC_OK:
         if st != EXEC_TAKEN:
             c.stop_pc = pc
-            c.fault_word = ins.op
+            c.fault_word = OP_BASE_OF[ins.op]   # (a block's copy: the op of its variant)
             if c.stop == STOP_TRAP:
                 c.cnt.n_traps += 1
                 c.pc = nxt
@@ -1175,9 +1175,10 @@ cdef class Engine:
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight
         after the run before; tight: of which runs of a loop of plain instructions in a loop
         of their own), deviations (handed over mid-block), mismatches (replays that disagreed
-        with a schedule: a bug if not 0), bytes held."""
+        with a schedule: a bug if not 0), bytes held, demoted (loads and stores that lost
+        their plain variant: their access was not the core's own SRAM, or met the fetch)."""
         cdef dict d = dict(built=0, runs=0, loops=0, tight=0, deviations=0, mismatches=0,
-                           bytes=0)
+                           bytes=0, demoted=0)
         cdef int k
         cdef Core* c
         for k in range(self.ch.ncores):
@@ -1187,6 +1188,7 @@ cdef class Engine:
             d["loops"] += c.blk_loops
             d["tight"] += c.blk_tight
             d["deviations"] += c.blk_deviations
+            d["demoted"] += c.blk_demoted
             d["mismatches"] += c.blk_mismatch
             d["bytes"] += c.blk_bytes
         return d
@@ -1203,7 +1205,7 @@ cdef class Engine:
         cdef int k
         cdef Core* c
         self.ch.profiling = 1
-        self.ch.observe = 1
+        observe_on(&self.ch)
         for k in range(self.ch.ncores):
             c = &self.ch.cores[k]
             if c.dhist == NULL:
@@ -1233,7 +1235,7 @@ cdef class Engine:
         for k in range(self.ch.ncores):
             self.ch.cores[k].trace_on = cores is None or k in cores
         self.ch.tracing = 1
-        self.ch.observe = 1
+        observe_on(&self.ch)
 
     def trace_drain(self):
         """The buffered trace records, oldest first, as a list of tuples
@@ -1453,8 +1455,10 @@ cdef class Engine:
             if r.direct and self.ch.watches[j].lo < r.base + r.size \
                     and self.ch.watches[j].hi > r.base:
                 direct = 1
-        self.ch.observe = 1 if (self.ch.profiling or self.ch.tracing or self.ch.nrwatch
-                                or direct) else 0
+        if self.ch.profiling or self.ch.tracing or self.ch.nrwatch or direct:
+            observe_on(&self.ch)
+        else:
+            self.ch.observe = 0
         for k in range(self.ch.ncores):
             c = &self.ch.cores[k]
             for b in range(c.sram_size // 256):

@@ -2187,57 +2187,407 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
     else:
         __builtin_unreachable()
 
-cdef enum:  # variants of ops in the timed blocks' copies of instructions
-    OP_NOFLAGS = 0x100   # an IALU op that leaves the arithmetic flags (AVS kept)
-    OP_PLAIN = 0x200     # an FPU op that runs as a plain instruction
-    OP_EOR16_NF = OP_EOR16 | OP_NOFLAGS
-    OP_EOR32_NF = OP_EOR32 | OP_NOFLAGS
-    OP_ADD16_NF = OP_ADD16 | OP_NOFLAGS
-    OP_ADD32_NF = OP_ADD32 | OP_NOFLAGS
-    OP_LSL16_NF = OP_LSL16 | OP_NOFLAGS
-    OP_LSL32_NF = OP_LSL32 | OP_NOFLAGS
-    OP_SUB16_NF = OP_SUB16 | OP_NOFLAGS
-    OP_SUB32_NF = OP_SUB32 | OP_NOFLAGS
-    OP_LSR16_NF = OP_LSR16 | OP_NOFLAGS
-    OP_LSR32_NF = OP_LSR32 | OP_NOFLAGS
-    OP_AND16_NF = OP_AND16 | OP_NOFLAGS
-    OP_AND32_NF = OP_AND32 | OP_NOFLAGS
-    OP_ASR16_NF = OP_ASR16 | OP_NOFLAGS
-    OP_ASR32_NF = OP_ASR32 | OP_NOFLAGS
-    OP_ORR16_NF = OP_ORR16 | OP_NOFLAGS
-    OP_ORR32_NF = OP_ORR32 | OP_NOFLAGS
-    OP_ADDI16_NF = OP_ADDI16 | OP_NOFLAGS
-    OP_SUBI16_NF = OP_SUBI16 | OP_NOFLAGS
-    OP_ADDI32_NF = OP_ADDI32 | OP_NOFLAGS
-    OP_SUBI32_NF = OP_SUBI32 | OP_NOFLAGS
-    OP_LSR_I16_NF = OP_LSR_I16 | OP_NOFLAGS
-    OP_LSL_I16_NF = OP_LSL_I16 | OP_NOFLAGS
-    OP_LSR_I32_NF = OP_LSR_I32 | OP_NOFLAGS
-    OP_LSL_I32_NF = OP_LSL_I32 | OP_NOFLAGS
-    OP_ASR_I16_NF = OP_ASR_I16 | OP_NOFLAGS
-    OP_ASR_I32_NF = OP_ASR_I32 | OP_NOFLAGS
-    OP_BITR16_NF = OP_BITR16 | OP_NOFLAGS
-    OP_BITR32_NF = OP_BITR32 | OP_NOFLAGS
-    OP_FADD16_P = OP_FADD16 | OP_PLAIN
-    OP_FADD32_P = OP_FADD32 | OP_PLAIN
-    OP_FSUB16_P = OP_FSUB16 | OP_PLAIN
-    OP_FSUB32_P = OP_FSUB32 | OP_PLAIN
-    OP_FMUL16_P = OP_FMUL16 | OP_PLAIN
-    OP_FMUL32_P = OP_FMUL32 | OP_PLAIN
-    OP_FMADD16_P = OP_FMADD16 | OP_PLAIN
-    OP_FMADD32_P = OP_FMADD32 | OP_PLAIN
-    OP_FMSUB16_P = OP_FMSUB16 | OP_PLAIN
-    OP_FMSUB32_P = OP_FMSUB32 | OP_PLAIN
-    OP_FLOAT16_P = OP_FLOAT16 | OP_PLAIN
-    OP_FLOAT32_P = OP_FLOAT32 | OP_PLAIN
-    OP_FIX16_P = OP_FIX16 | OP_PLAIN
-    OP_FIX32_P = OP_FIX32 | OP_PLAIN
-    OP_FABS16_P = OP_FABS16 | OP_PLAIN
-    OP_FABS32_P = OP_FABS32 | OP_PLAIN
+cdef enum:  # variants of ops in the timed blocks' copies of instructions:
+    # _NF an IALU op that leaves the arithmetic flags (AVS kept); _P an FPU op that
+    # runs as a plain instruction; _L a load or store that runs as one when it can
+    OP_EOR16_NF = 137
+    OP_EOR32_NF = 138
+    OP_ADD16_NF = 139
+    OP_ADD32_NF = 140
+    OP_LSL16_NF = 141
+    OP_LSL32_NF = 142
+    OP_SUB16_NF = 143
+    OP_SUB32_NF = 144
+    OP_LSR16_NF = 145
+    OP_LSR32_NF = 146
+    OP_AND16_NF = 147
+    OP_AND32_NF = 148
+    OP_ASR16_NF = 149
+    OP_ASR32_NF = 150
+    OP_ORR16_NF = 151
+    OP_ORR32_NF = 152
+    OP_ADDI16_NF = 153
+    OP_SUBI16_NF = 154
+    OP_ADDI32_NF = 155
+    OP_SUBI32_NF = 156
+    OP_LSR_I16_NF = 157
+    OP_LSL_I16_NF = 158
+    OP_LSR_I32_NF = 159
+    OP_LSL_I32_NF = 160
+    OP_ASR_I16_NF = 161
+    OP_ASR_I32_NF = 162
+    OP_BITR16_NF = 163
+    OP_BITR32_NF = 164
+    OP_FADD16_P = 165
+    OP_FADD32_P = 166
+    OP_FSUB16_P = 167
+    OP_FSUB32_P = 168
+    OP_FMUL16_P = 169
+    OP_FMUL32_P = 170
+    OP_FMADD16_P = 171
+    OP_FMADD32_P = 172
+    OP_FMSUB16_P = 173
+    OP_FMSUB32_P = 174
+    OP_FLOAT16_P = 175
+    OP_FLOAT32_P = 176
+    OP_FIX16_P = 177
+    OP_FIX32_P = 178
+    OP_FABS16_P = 179
+    OP_FABS32_P = 180
+    OP_LDRB_X16_L = 181
+    OP_LDRB_P16_L = 182
+    OP_LDRB_D16_L = 183
+    OP_LDRB_X32_L = 184
+    OP_LDRB_P32_L = 185
+    OP_LDRB_D32_L = 186
+    OP_LDRB_DPM32_L = 187
+    OP_LDRH_X16_L = 188
+    OP_LDRH_P16_L = 189
+    OP_LDRH_D16_L = 190
+    OP_LDRH_X32_L = 191
+    OP_LDRH_P32_L = 192
+    OP_LDRH_D32_L = 193
+    OP_LDRH_DPM32_L = 194
+    OP_LDR_X16_L = 195
+    OP_LDR_P16_L = 196
+    OP_LDR_D16_L = 197
+    OP_LDR_X32_L = 198
+    OP_LDR_P32_L = 199
+    OP_LDR_D32_L = 200
+    OP_LDR_DPM32_L = 201
+    OP_LDRD_X16_L = 202
+    OP_LDRD_P16_L = 203
+    OP_LDRD_D16_L = 204
+    OP_LDRD_X32_L = 205
+    OP_LDRD_P32_L = 206
+    OP_LDRD_D32_L = 207
+    OP_LDRD_DPM32_L = 208
+    OP_STRB_X16_L = 209
+    OP_STRB_P16_L = 210
+    OP_STRB_D16_L = 211
+    OP_STRB_X32_L = 212
+    OP_STRB_P32_L = 213
+    OP_STRB_D32_L = 214
+    OP_STRB_DPM32_L = 215
+    OP_STRH_X16_L = 216
+    OP_STRH_P16_L = 217
+    OP_STRH_D16_L = 218
+    OP_STRH_X32_L = 219
+    OP_STRH_P32_L = 220
+    OP_STRH_D32_L = 221
+    OP_STRH_DPM32_L = 222
+    OP_STR_X16_L = 223
+    OP_STR_P16_L = 224
+    OP_STR_D16_L = 225
+    OP_STR_X32_L = 226
+    OP_STR_P32_L = 227
+    OP_STR_D32_L = 228
+    OP_STR_DPM32_L = 229
+    OP_STRD_X16_L = 230
+    OP_STRD_P16_L = 231
+    OP_STRD_D16_L = 232
+    OP_STRD_X32_L = 233
+    OP_STRD_P32_L = 234
+    OP_STRD_D32_L = 235
+    OP_STRD_DPM32_L = 236
+    N_ALL_OPS = 237
+    VK_NF = 1
+    VK_P = 2
+    VK_L = 3
+
+# per op: the op it is a variant of (itself for an ISA op)
+cdef uint16_t[N_ALL_OPS] OP_BASE_OF = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+    60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+    72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+    84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+    96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107,
+    108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119,
+    120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131,
+    132, 133, 134, 135, 136, 88, 89, 90, 91, 92, 93, 94,
+    95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106,
+    107, 108, 109, 110, 111, 112, 113, 114, 115, 119, 120, 121,
+    122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133,
+    134, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+    18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+    30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+    42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+    54, 55, 56, 57, 58, 59, 60, 61, 62]
+
+# per op: 0 for an ISA op, else its VK_* kind
+cdef uint16_t[N_ALL_OPS] OP_KIND = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF,
+    VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF,
+    VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_NF, VK_P, VK_P, VK_P,
+    VK_P, VK_P, VK_P, VK_P, VK_P, VK_P, VK_P, VK_P, VK_P, VK_P, VK_P, VK_P,
+    VK_P, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
+    VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
+    VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
+    VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
+    VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L]
+
+# per ISA op: its _NF variant (without the flags), else itself
+cdef uint16_t[N_ALL_OPS] OP_NF_OF = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+    60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+    72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+    84, 85, 86, 87, 137, 138, 139, 140, 141, 142, 143, 144,
+    145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156,
+    157, 158, 159, 160, 161, 162, 163, 164, 116, 117, 118, 119,
+    120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131,
+    132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+    144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155,
+    156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167,
+    168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179,
+    180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+    192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
+    204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
+    216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
+    228, 229, 230, 231, 232, 233, 234, 235, 236]
+
+# per ISA op: its _P variant (plain FPU), else itself
+cdef uint16_t[N_ALL_OPS] OP_P_OF = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+    60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+    72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+    84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+    96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107,
+    108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 165,
+    166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177,
+    178, 179, 180, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+    144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155,
+    156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167,
+    168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179,
+    180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+    192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
+    204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
+    216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
+    228, 229, 230, 231, 232, 233, 234, 235, 236]
+
+# per ISA op: its _L variant (local load/store), else itself
+cdef uint16_t[N_ALL_OPS] OP_L_OF = [
+    0, 1, 2, 3, 4, 5, 6, 181, 182, 183, 184, 185,
+    186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197,
+    198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209,
+    210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221,
+    222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233,
+    234, 235, 236, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+    72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+    84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+    96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107,
+    108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119,
+    120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131,
+    132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+    144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155,
+    156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167,
+    168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179,
+    180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+    192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
+    204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
+    216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
+    228, 229, 230, 231, 232, 233, 234, 235, 236]
+
 
 cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
     """Run *i if it is a plain instruction of a timed block and return 1, else return 0
     (see above)."""
+    cdef uint16_t op = i.op
+    if op == OP_INVALID:
+        return 0
+    elif (op == OP_BCOND16 or op == OP_BCOND32 or op == OP_JR16 or op == OP_JALR16 or
+            op == OP_JR32 or op == OP_JALR32 or op == OP_LDRB_X16 or op == OP_LDRB_P16 or
+            op == OP_LDRB_D16 or op == OP_LDRB_X32 or op == OP_LDRB_P32 or op == OP_LDRB_D32 or
+            op == OP_LDRB_DPM32 or op == OP_LDRH_X16 or op == OP_LDRH_P16 or
+            op == OP_LDRH_D16 or op == OP_LDRH_X32 or op == OP_LDRH_P32 or op == OP_LDRH_D32 or
+            op == OP_LDRH_DPM32 or op == OP_LDR_X16 or op == OP_LDR_P16 or op == OP_LDR_D16 or
+            op == OP_LDR_X32 or op == OP_LDR_P32 or op == OP_LDR_D32 or op == OP_LDR_DPM32 or
+            op == OP_LDRD_X16 or op == OP_LDRD_P16 or op == OP_LDRD_D16 or op == OP_LDRD_X32 or
+            op == OP_LDRD_P32 or op == OP_LDRD_D32 or op == OP_LDRD_DPM32 or
+            op == OP_STRB_X16 or op == OP_STRB_P16 or op == OP_STRB_D16 or op == OP_STRB_X32 or
+            op == OP_STRB_P32 or op == OP_STRB_D32 or op == OP_STRB_DPM32 or
+            op == OP_STRH_X16 or op == OP_STRH_P16 or op == OP_STRH_D16 or op == OP_STRH_X32 or
+            op == OP_STRH_P32 or op == OP_STRH_D32 or op == OP_STRH_DPM32 or
+            op == OP_STR_X16 or op == OP_STR_P16 or op == OP_STR_D16 or op == OP_STR_X32 or
+            op == OP_STR_P32 or op == OP_STR_D32 or op == OP_STR_DPM32 or op == OP_STRD_X16 or
+            op == OP_STRD_P16 or op == OP_STRD_D16 or op == OP_STRD_X32 or op == OP_STRD_P32 or
+            op == OP_STRD_D32 or op == OP_STRD_DPM32 or op == OP_TESTSETB32 or
+            op == OP_TESTSETH32 or op == OP_TESTSET32 or op == OP_MOVTS16 or
+            op == OP_MOVFS16 or op == OP_MOVTS32 or op == OP_MOVFS32 or op == OP_NOP16 or
+            op == OP_SNOP16 or op == OP_IDLE16 or op == OP_BKPT16 or op == OP_MBKPT16 or
+            op == OP_RTI16 or op == OP_WAND16 or op == OP_SYNC16 or op == OP_GIE16 or
+            op == OP_GID16 or op == OP_SWI16 or op == OP_TRAP16 or op == OP_UNIMPL32 or
+            op == OP_FEXT32 or op == OP_FDEP32 or op == OP_LFSR32 or op == OP_FADD16 or
+            op == OP_FADD32 or op == OP_FSUB16 or op == OP_FSUB32 or op == OP_FMUL16 or
+            op == OP_FMUL32 or op == OP_FMADD16 or op == OP_FMADD32 or op == OP_FMSUB16 or
+            op == OP_FMSUB32 or op == OP_FLOAT16 or op == OP_FLOAT32 or op == OP_FIX16 or
+            op == OP_FIX32 or op == OP_FABS16 or op == OP_FABS32 or op == OP_FRECIP32 or
+            op == OP_FSQRT32 or op == OP_LDRB_X16_L or op == OP_LDRB_P16_L or
+            op == OP_LDRB_D16_L or op == OP_LDRB_X32_L or op == OP_LDRB_P32_L or
+            op == OP_LDRB_D32_L or op == OP_LDRB_DPM32_L or op == OP_LDRH_X16_L or
+            op == OP_LDRH_P16_L or op == OP_LDRH_D16_L or op == OP_LDRH_X32_L or
+            op == OP_LDRH_P32_L or op == OP_LDRH_D32_L or op == OP_LDRH_DPM32_L or
+            op == OP_LDR_X16_L or op == OP_LDR_P16_L or op == OP_LDR_D16_L or
+            op == OP_LDR_X32_L or op == OP_LDR_P32_L or op == OP_LDR_D32_L or
+            op == OP_LDR_DPM32_L or op == OP_LDRD_X16_L or op == OP_LDRD_P16_L or
+            op == OP_LDRD_D16_L or op == OP_LDRD_X32_L or op == OP_LDRD_P32_L or
+            op == OP_LDRD_D32_L or op == OP_LDRD_DPM32_L or op == OP_STRB_X16_L or
+            op == OP_STRB_P16_L or op == OP_STRB_D16_L or op == OP_STRB_X32_L or
+            op == OP_STRB_P32_L or op == OP_STRB_D32_L or op == OP_STRB_DPM32_L or
+            op == OP_STRH_X16_L or op == OP_STRH_P16_L or op == OP_STRH_D16_L or
+            op == OP_STRH_X32_L or op == OP_STRH_P32_L or op == OP_STRH_D32_L or
+            op == OP_STRH_DPM32_L or op == OP_STR_X16_L or op == OP_STR_P16_L or
+            op == OP_STR_D16_L or op == OP_STR_X32_L or op == OP_STR_P32_L or
+            op == OP_STR_D32_L or op == OP_STR_DPM32_L or op == OP_STRD_X16_L or
+            op == OP_STRD_P16_L or op == OP_STRD_D16_L or op == OP_STRD_X32_L or
+            op == OP_STRD_P32_L or op == OP_STRD_D32_L or op == OP_STRD_DPM32_L):
+        return 0
+    elif op == OP_MOV_CC16 or op == OP_MOV_CC32:
+        sem_movcond(c, i)
+        return 1
+    elif op == OP_MOV_I16 or op == OP_MOV_I32:
+        sem_movi(c, i)
+        return 1
+    elif op == OP_MOVT32:
+        sem_movt(c, i)
+        return 1
+    elif op == OP_EOR16 or op == OP_EOR32:
+        sem_eor(c, i, 1)
+        return 1
+    elif op == OP_ADD16 or op == OP_ADD32:
+        sem_add(c, i, 1)
+        return 1
+    elif op == OP_LSL16 or op == OP_LSL32:
+        sem_lsl(c, i, 1)
+        return 1
+    elif op == OP_SUB16 or op == OP_SUB32:
+        sem_sub(c, i, 1)
+        return 1
+    elif op == OP_LSR16 or op == OP_LSR32:
+        sem_lsr(c, i, 1)
+        return 1
+    elif op == OP_AND16 or op == OP_AND32:
+        sem_and(c, i, 1)
+        return 1
+    elif op == OP_ASR16 or op == OP_ASR32:
+        sem_asr(c, i, 1)
+        return 1
+    elif op == OP_ORR16 or op == OP_ORR32:
+        sem_orr(c, i, 1)
+        return 1
+    elif op == OP_ADDI16 or op == OP_ADDI32:
+        sem_addi(c, i, 1)
+        return 1
+    elif op == OP_SUBI16 or op == OP_SUBI32:
+        sem_subi(c, i, 1)
+        return 1
+    elif op == OP_LSR_I16 or op == OP_LSR_I32:
+        sem_lsri(c, i, 1)
+        return 1
+    elif op == OP_LSL_I16 or op == OP_LSL_I32:
+        sem_lsli(c, i, 1)
+        return 1
+    elif op == OP_ASR_I16 or op == OP_ASR_I32:
+        sem_asri(c, i, 1)
+        return 1
+    elif op == OP_BITR16 or op == OP_BITR32:
+        sem_bitr(c, i, 1)
+        return 1
+    elif op == OP_EOR16_NF or op == OP_EOR32_NF:
+        sem_eor(c, i, 0)
+        return 1
+    elif op == OP_ADD16_NF or op == OP_ADD32_NF:
+        sem_add(c, i, 0)
+        return 1
+    elif op == OP_LSL16_NF or op == OP_LSL32_NF:
+        sem_lsl(c, i, 0)
+        return 1
+    elif op == OP_SUB16_NF or op == OP_SUB32_NF:
+        sem_sub(c, i, 0)
+        return 1
+    elif op == OP_LSR16_NF or op == OP_LSR32_NF:
+        sem_lsr(c, i, 0)
+        return 1
+    elif op == OP_AND16_NF or op == OP_AND32_NF:
+        sem_and(c, i, 0)
+        return 1
+    elif op == OP_ASR16_NF or op == OP_ASR32_NF:
+        sem_asr(c, i, 0)
+        return 1
+    elif op == OP_ORR16_NF or op == OP_ORR32_NF:
+        sem_orr(c, i, 0)
+        return 1
+    elif op == OP_ADDI16_NF or op == OP_ADDI32_NF:
+        sem_addi(c, i, 0)
+        return 1
+    elif op == OP_SUBI16_NF or op == OP_SUBI32_NF:
+        sem_subi(c, i, 0)
+        return 1
+    elif op == OP_LSR_I16_NF or op == OP_LSR_I32_NF:
+        sem_lsri(c, i, 0)
+        return 1
+    elif op == OP_LSL_I16_NF or op == OP_LSL_I32_NF:
+        sem_lsli(c, i, 0)
+        return 1
+    elif op == OP_ASR_I16_NF or op == OP_ASR_I32_NF:
+        sem_asri(c, i, 0)
+        return 1
+    elif op == OP_BITR16_NF or op == OP_BITR32_NF:
+        sem_bitr(c, i, 0)
+        return 1
+    elif op == OP_FADD16_P or op == OP_FADD32_P:
+        sem_fadd(c, i, 1)
+        return 1
+    elif op == OP_FSUB16_P or op == OP_FSUB32_P:
+        sem_fsub(c, i, 1)
+        return 1
+    elif op == OP_FMUL16_P or op == OP_FMUL32_P:
+        sem_fmul(c, i, 1)
+        return 1
+    elif op == OP_FMADD16_P or op == OP_FMADD32_P:
+        sem_fmadd(c, i, 1)
+        return 1
+    elif op == OP_FMSUB16_P or op == OP_FMSUB32_P:
+        sem_fmsub(c, i, 1)
+        return 1
+    elif op == OP_FLOAT16_P or op == OP_FLOAT32_P:
+        sem_float(c, i, 1)
+        return 1
+    elif op == OP_FIX16_P or op == OP_FIX32_P:
+        sem_fix(c, i, 1)
+        return 1
+    elif op == OP_FABS16_P or op == OP_FABS32_P:
+        sem_fabs(c, i, 1)
+        return 1
+    else:
+        __builtin_unreachable()
+    return 0
+
+cdef inline bint execute_plain_mem(Core* c, const Insn* i) noexcept nogil:
+    """execute_plain, and the loads and stores in their _L variant: run *i and
+    return 1 when it is plain (sem_load_local), else return 0 having done nothing."""
     cdef uint16_t op = i.op
     if op == OP_INVALID:
         return 0
@@ -2387,6 +2737,70 @@ cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
     elif op == OP_FABS16_P or op == OP_FABS32_P:
         sem_fabs(c, i, 1)
         return 1
+    elif op == OP_LDRB_X16_L or op == OP_LDRB_X32_L:
+        return sem_load_local(c, i, 0, AM_IDX)
+    elif op == OP_LDRB_P16_L or op == OP_LDRB_P32_L:
+        return sem_load_local(c, i, 0, AM_PM)
+    elif op == OP_LDRB_D16_L or op == OP_LDRB_D32_L:
+        return sem_load_local(c, i, 0, AM_DISP)
+    elif op == OP_LDRB_DPM32_L:
+        return sem_load_local(c, i, 0, AM_DPM)
+    elif op == OP_LDRH_X16_L or op == OP_LDRH_X32_L:
+        return sem_load_local(c, i, 1, AM_IDX)
+    elif op == OP_LDRH_P16_L or op == OP_LDRH_P32_L:
+        return sem_load_local(c, i, 1, AM_PM)
+    elif op == OP_LDRH_D16_L or op == OP_LDRH_D32_L:
+        return sem_load_local(c, i, 1, AM_DISP)
+    elif op == OP_LDRH_DPM32_L:
+        return sem_load_local(c, i, 1, AM_DPM)
+    elif op == OP_LDR_X16_L or op == OP_LDR_X32_L:
+        return sem_load_local(c, i, 2, AM_IDX)
+    elif op == OP_LDR_P16_L or op == OP_LDR_P32_L:
+        return sem_load_local(c, i, 2, AM_PM)
+    elif op == OP_LDR_D16_L or op == OP_LDR_D32_L:
+        return sem_load_local(c, i, 2, AM_DISP)
+    elif op == OP_LDR_DPM32_L:
+        return sem_load_local(c, i, 2, AM_DPM)
+    elif op == OP_LDRD_X16_L or op == OP_LDRD_X32_L:
+        return sem_load_local(c, i, 3, AM_IDX)
+    elif op == OP_LDRD_P16_L or op == OP_LDRD_P32_L:
+        return sem_load_local(c, i, 3, AM_PM)
+    elif op == OP_LDRD_D16_L or op == OP_LDRD_D32_L:
+        return sem_load_local(c, i, 3, AM_DISP)
+    elif op == OP_LDRD_DPM32_L:
+        return sem_load_local(c, i, 3, AM_DPM)
+    elif op == OP_STRB_X16_L or op == OP_STRB_X32_L:
+        return sem_store_local(c, i, 0, AM_IDX)
+    elif op == OP_STRB_P16_L or op == OP_STRB_P32_L:
+        return sem_store_local(c, i, 0, AM_PM)
+    elif op == OP_STRB_D16_L or op == OP_STRB_D32_L:
+        return sem_store_local(c, i, 0, AM_DISP)
+    elif op == OP_STRB_DPM32_L:
+        return sem_store_local(c, i, 0, AM_DPM)
+    elif op == OP_STRH_X16_L or op == OP_STRH_X32_L:
+        return sem_store_local(c, i, 1, AM_IDX)
+    elif op == OP_STRH_P16_L or op == OP_STRH_P32_L:
+        return sem_store_local(c, i, 1, AM_PM)
+    elif op == OP_STRH_D16_L or op == OP_STRH_D32_L:
+        return sem_store_local(c, i, 1, AM_DISP)
+    elif op == OP_STRH_DPM32_L:
+        return sem_store_local(c, i, 1, AM_DPM)
+    elif op == OP_STR_X16_L or op == OP_STR_X32_L:
+        return sem_store_local(c, i, 2, AM_IDX)
+    elif op == OP_STR_P16_L or op == OP_STR_P32_L:
+        return sem_store_local(c, i, 2, AM_PM)
+    elif op == OP_STR_D16_L or op == OP_STR_D32_L:
+        return sem_store_local(c, i, 2, AM_DISP)
+    elif op == OP_STR_DPM32_L:
+        return sem_store_local(c, i, 2, AM_DPM)
+    elif op == OP_STRD_X16_L or op == OP_STRD_X32_L:
+        return sem_store_local(c, i, 3, AM_IDX)
+    elif op == OP_STRD_P16_L or op == OP_STRD_P32_L:
+        return sem_store_local(c, i, 3, AM_PM)
+    elif op == OP_STRD_D16_L or op == OP_STRD_D32_L:
+        return sem_store_local(c, i, 3, AM_DISP)
+    elif op == OP_STRD_DPM32_L:
+        return sem_store_local(c, i, 3, AM_DPM)
     else:
         __builtin_unreachable()
     return 0
@@ -2430,69 +2844,69 @@ cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:
             op == OP_FMSUB32_P or op == OP_FLOAT16_P or op == OP_FLOAT32_P or
             op == OP_FIX16_P or op == OP_FIX32_P or op == OP_FABS16_P or op == OP_FABS32_P):
         return EXEC_OTHER
-    elif op == OP_LDRB_X16 or op == OP_LDRB_X32:
+    elif op == OP_LDRB_X16 or op == OP_LDRB_X32 or op == OP_LDRB_X16_L or op == OP_LDRB_X32_L:
         return sem_load(c, i, 0, AM_IDX)
-    elif op == OP_LDRB_P16 or op == OP_LDRB_P32:
+    elif op == OP_LDRB_P16 or op == OP_LDRB_P32 or op == OP_LDRB_P16_L or op == OP_LDRB_P32_L:
         return sem_load(c, i, 0, AM_PM)
-    elif op == OP_LDRB_D16 or op == OP_LDRB_D32:
+    elif op == OP_LDRB_D16 or op == OP_LDRB_D32 or op == OP_LDRB_D16_L or op == OP_LDRB_D32_L:
         return sem_load(c, i, 0, AM_DISP)
-    elif op == OP_LDRB_DPM32:
+    elif op == OP_LDRB_DPM32 or op == OP_LDRB_DPM32_L:
         return sem_load(c, i, 0, AM_DPM)
-    elif op == OP_LDRH_X16 or op == OP_LDRH_X32:
+    elif op == OP_LDRH_X16 or op == OP_LDRH_X32 or op == OP_LDRH_X16_L or op == OP_LDRH_X32_L:
         return sem_load(c, i, 1, AM_IDX)
-    elif op == OP_LDRH_P16 or op == OP_LDRH_P32:
+    elif op == OP_LDRH_P16 or op == OP_LDRH_P32 or op == OP_LDRH_P16_L or op == OP_LDRH_P32_L:
         return sem_load(c, i, 1, AM_PM)
-    elif op == OP_LDRH_D16 or op == OP_LDRH_D32:
+    elif op == OP_LDRH_D16 or op == OP_LDRH_D32 or op == OP_LDRH_D16_L or op == OP_LDRH_D32_L:
         return sem_load(c, i, 1, AM_DISP)
-    elif op == OP_LDRH_DPM32:
+    elif op == OP_LDRH_DPM32 or op == OP_LDRH_DPM32_L:
         return sem_load(c, i, 1, AM_DPM)
-    elif op == OP_LDR_X16 or op == OP_LDR_X32:
+    elif op == OP_LDR_X16 or op == OP_LDR_X32 or op == OP_LDR_X16_L or op == OP_LDR_X32_L:
         return sem_load(c, i, 2, AM_IDX)
-    elif op == OP_LDR_P16 or op == OP_LDR_P32:
+    elif op == OP_LDR_P16 or op == OP_LDR_P32 or op == OP_LDR_P16_L or op == OP_LDR_P32_L:
         return sem_load(c, i, 2, AM_PM)
-    elif op == OP_LDR_D16 or op == OP_LDR_D32:
+    elif op == OP_LDR_D16 or op == OP_LDR_D32 or op == OP_LDR_D16_L or op == OP_LDR_D32_L:
         return sem_load(c, i, 2, AM_DISP)
-    elif op == OP_LDR_DPM32:
+    elif op == OP_LDR_DPM32 or op == OP_LDR_DPM32_L:
         return sem_load(c, i, 2, AM_DPM)
-    elif op == OP_LDRD_X16 or op == OP_LDRD_X32:
+    elif op == OP_LDRD_X16 or op == OP_LDRD_X32 or op == OP_LDRD_X16_L or op == OP_LDRD_X32_L:
         return sem_load(c, i, 3, AM_IDX)
-    elif op == OP_LDRD_P16 or op == OP_LDRD_P32:
+    elif op == OP_LDRD_P16 or op == OP_LDRD_P32 or op == OP_LDRD_P16_L or op == OP_LDRD_P32_L:
         return sem_load(c, i, 3, AM_PM)
-    elif op == OP_LDRD_D16 or op == OP_LDRD_D32:
+    elif op == OP_LDRD_D16 or op == OP_LDRD_D32 or op == OP_LDRD_D16_L or op == OP_LDRD_D32_L:
         return sem_load(c, i, 3, AM_DISP)
-    elif op == OP_LDRD_DPM32:
+    elif op == OP_LDRD_DPM32 or op == OP_LDRD_DPM32_L:
         return sem_load(c, i, 3, AM_DPM)
-    elif op == OP_STRB_X16 or op == OP_STRB_X32:
+    elif op == OP_STRB_X16 or op == OP_STRB_X32 or op == OP_STRB_X16_L or op == OP_STRB_X32_L:
         return sem_store(c, i, 0, AM_IDX)
-    elif op == OP_STRB_P16 or op == OP_STRB_P32:
+    elif op == OP_STRB_P16 or op == OP_STRB_P32 or op == OP_STRB_P16_L or op == OP_STRB_P32_L:
         return sem_store(c, i, 0, AM_PM)
-    elif op == OP_STRB_D16 or op == OP_STRB_D32:
+    elif op == OP_STRB_D16 or op == OP_STRB_D32 or op == OP_STRB_D16_L or op == OP_STRB_D32_L:
         return sem_store(c, i, 0, AM_DISP)
-    elif op == OP_STRB_DPM32:
+    elif op == OP_STRB_DPM32 or op == OP_STRB_DPM32_L:
         return sem_store(c, i, 0, AM_DPM)
-    elif op == OP_STRH_X16 or op == OP_STRH_X32:
+    elif op == OP_STRH_X16 or op == OP_STRH_X32 or op == OP_STRH_X16_L or op == OP_STRH_X32_L:
         return sem_store(c, i, 1, AM_IDX)
-    elif op == OP_STRH_P16 or op == OP_STRH_P32:
+    elif op == OP_STRH_P16 or op == OP_STRH_P32 or op == OP_STRH_P16_L or op == OP_STRH_P32_L:
         return sem_store(c, i, 1, AM_PM)
-    elif op == OP_STRH_D16 or op == OP_STRH_D32:
+    elif op == OP_STRH_D16 or op == OP_STRH_D32 or op == OP_STRH_D16_L or op == OP_STRH_D32_L:
         return sem_store(c, i, 1, AM_DISP)
-    elif op == OP_STRH_DPM32:
+    elif op == OP_STRH_DPM32 or op == OP_STRH_DPM32_L:
         return sem_store(c, i, 1, AM_DPM)
-    elif op == OP_STR_X16 or op == OP_STR_X32:
+    elif op == OP_STR_X16 or op == OP_STR_X32 or op == OP_STR_X16_L or op == OP_STR_X32_L:
         return sem_store(c, i, 2, AM_IDX)
-    elif op == OP_STR_P16 or op == OP_STR_P32:
+    elif op == OP_STR_P16 or op == OP_STR_P32 or op == OP_STR_P16_L or op == OP_STR_P32_L:
         return sem_store(c, i, 2, AM_PM)
-    elif op == OP_STR_D16 or op == OP_STR_D32:
+    elif op == OP_STR_D16 or op == OP_STR_D32 or op == OP_STR_D16_L or op == OP_STR_D32_L:
         return sem_store(c, i, 2, AM_DISP)
-    elif op == OP_STR_DPM32:
+    elif op == OP_STR_DPM32 or op == OP_STR_DPM32_L:
         return sem_store(c, i, 2, AM_DPM)
-    elif op == OP_STRD_X16 or op == OP_STRD_X32:
+    elif op == OP_STRD_X16 or op == OP_STRD_X32 or op == OP_STRD_X16_L or op == OP_STRD_X32_L:
         return sem_store(c, i, 3, AM_IDX)
-    elif op == OP_STRD_P16 or op == OP_STRD_P32:
+    elif op == OP_STRD_P16 or op == OP_STRD_P32 or op == OP_STRD_P16_L or op == OP_STRD_P32_L:
         return sem_store(c, i, 3, AM_PM)
-    elif op == OP_STRD_D16 or op == OP_STRD_D32:
+    elif op == OP_STRD_D16 or op == OP_STRD_D32 or op == OP_STRD_D16_L or op == OP_STRD_D32_L:
         return sem_store(c, i, 3, AM_DISP)
-    elif op == OP_STRD_DPM32:
+    elif op == OP_STRD_DPM32 or op == OP_STRD_DPM32_L:
         return sem_store(c, i, 3, AM_DPM)
     elif op == OP_TESTSETB32:
         return sem_testset(c, i, 0)
@@ -2519,6 +2933,21 @@ cdef uint8_t[N_OPS] OP_AFL = [
     0, 0, 0, 0, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W,
     AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W,
     AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, AFL_W, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0]
+
+# per ISA op: 1 + log2 of the access size of a load or store with an _L variant, else 0
+cdef uint8_t[N_OPS] OP_LOCAL_SZ = [
+    0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+    1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3,
+    3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 1,
+    1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2,
+    2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4,
+    4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0]
 

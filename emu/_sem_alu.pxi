@@ -2,7 +2,7 @@
 # no timing, no counters, no I/O).  Flag rules: MAN §5 and fact sheet §2.3; esim rows 9a/9b.
 # The instructions that write the arithmetic flags take `fl`, a compile-time constant: 1, or 0
 # in a timed block where a later instruction overwrites them before anything reads them
-# (OP_NOFLAGS, see _blocks.pxi): then only the sticky AVS is updated.
+# (their _NF variants, see _blocks.pxi): then only the sticky AVS is updated.
 
 cdef enum:
     AF_Z = 1

@@ -25,8 +25,8 @@ cdef extern from "fpu.h" nogil:
 
 
 cdef extern from "fpu_fast.h" nogil:
-    int epi_fast_fpu(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode, uint32_t* res,
-                     uint32_t* flags)
+    int epi_fast_op(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode, uint32_t* res)
+    uint32_t epi_ff_flags(uint32_t r)
 
 
 # The general (slow) path of the arithmetic, one copy each: the semantic functions are
@@ -65,7 +65,7 @@ cdef inline int fpu_done(Core* c, uint32_t fl, bint arith, bint plain) noexcept 
     """Apply an FPU operation's flags: BN BZ (and BV for arithmetic; FLOAT/FIX/FABS leave it,
     esim-corner-cases 1e/2a) describe it, BIS BVS BUS are sticky.  Raise the FPU exception
     when an enabled sticky condition is set (MAN: (IEN & BIS) | (OEN & BVS) | (UEN & BUS);
-    esim-corner-cases 3g) -- `plain`: none is (a timed block's OP_PLAIN variant)."""
+    esim-corner-cases 3g) -- `plain`: none is (a timed block's _P variant)."""
     c.bf = <uint8_t>(((fl & EPI_FPU_BZ) != 0) | (((fl & EPI_FPU_BN) != 0) << 1))
     if arith:
         c.bv = (fl & EPI_FPU_BV) != 0
@@ -85,7 +85,7 @@ cdef inline int fpu_done(Core* c, uint32_t fl, bint arith, bint plain) noexcept 
 
 
 cdef inline int fpu_fast_done(Core* c, uint32_t res) noexcept nogil:
-    """fpu_done(c, fl, 1, 1) for a result of epi_fast_fpu (normal, or an exact zero of an
+    """fpu_done(c, fl, 1, 1) for a result of epi_fast_op (normal, or an exact zero of an
     add): BZ BN from it, BV 0, no sticky flag set."""
     c.bf = <uint8_t>(((res & 0x7FFFFFFFu) == 0) | ((res >> 31) << 1))
     c.bv = 0
@@ -102,10 +102,11 @@ cdef inline int ialu2_done(Core* c, uint32_t fl) noexcept nogil:
 cdef inline int sem_fadd(Core* c, const Insn* i, bint plain) noexcept nogil:
     cdef uint32_t fl = 0, res = 0
     if plain or c.int_mode == 0:
-        if epi_fast_fpu(0, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+        if epi_fast_op(0, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res):
             c.r[i.rd] = res
             if plain:
                 return fpu_fast_done(c, res)
+            fl = epi_ff_flags(res)
         else:
             c.r[i.rd] = soft_fadd(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -118,10 +119,11 @@ cdef inline int sem_fadd(Core* c, const Insn* i, bint plain) noexcept nogil:
 cdef inline int sem_fsub(Core* c, const Insn* i, bint plain) noexcept nogil:
     cdef uint32_t fl = 0, res = 0
     if plain or c.int_mode == 0:
-        if epi_fast_fpu(1, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+        if epi_fast_op(1, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res):
             c.r[i.rd] = res
             if plain:
                 return fpu_fast_done(c, res)
+            fl = epi_ff_flags(res)
         else:
             c.r[i.rd] = soft_fsub(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -134,10 +136,11 @@ cdef inline int sem_fsub(Core* c, const Insn* i, bint plain) noexcept nogil:
 cdef inline int sem_fmul(Core* c, const Insn* i, bint plain) noexcept nogil:
     cdef uint32_t fl = 0, res = 0
     if plain or c.int_mode == 0:
-        if epi_fast_fpu(2, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+        if epi_fast_op(2, 0, c.r[i.rn], c.r[i.rm], c.rmode, &res):
             c.r[i.rd] = res
             if plain:
                 return fpu_fast_done(c, res)
+            fl = epi_ff_flags(res)
         else:
             c.r[i.rd] = soft_fmul(c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -150,10 +153,11 @@ cdef inline int sem_fmul(Core* c, const Insn* i, bint plain) noexcept nogil:
 cdef inline int sem_fmadd(Core* c, const Insn* i, bint plain) noexcept nogil:
     cdef uint32_t fl = 0, res = 0
     if plain or c.int_mode == 0:
-        if epi_fast_fpu(3, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+        if epi_fast_op(3, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res):
             c.r[i.rd] = res
             if plain:
                 return fpu_fast_done(c, res)
+            fl = epi_ff_flags(res)
         else:
             c.r[i.rd] = soft_fmadd(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)
@@ -166,10 +170,11 @@ cdef inline int sem_fmadd(Core* c, const Insn* i, bint plain) noexcept nogil:
 cdef inline int sem_fmsub(Core* c, const Insn* i, bint plain) noexcept nogil:
     cdef uint32_t fl = 0, res = 0
     if plain or c.int_mode == 0:
-        if epi_fast_fpu(4, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res, &fl):
+        if epi_fast_op(4, c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &res):
             c.r[i.rd] = res
             if plain:
                 return fpu_fast_done(c, res)
+            fl = epi_ff_flags(res)
         else:
             c.r[i.rd] = soft_fmsub(c.r[i.rd], c.r[i.rn], c.r[i.rm], c.rmode, &fl)
         return fpu_done(c, fl, 1, plain)

@@ -115,6 +115,70 @@ cdef inline int sem_store(Core* c, const Insn* i, int lsz, int mode) noexcept no
     return EXEC_OK
 
 
+cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
+    """A timed block's load in its _L variant (no odd register pair): when its access
+    is the plain case -- aligned, in the core's own SRAM, not in the bank of the fetch it
+    would delay (i.blk: the block's BlkMeta.cbank); blocks built while observing have no
+    such variant (observe_on) -- run it as sem_load and mem_load would and return 1; else
+    return 0 having done nothing (the block loop runs it through execute_ldst, and from
+    then on as the op it is: run_blocks)."""
+    cdef uint32_t base = c.r[i.rn]
+    cdef uint32_t ea, delta = 0
+    cdef uint64_t v
+    if mode == AM_IDX:
+        ea = base - c.r[i.rm] if i.sub else base + c.r[i.rm]
+    elif mode == AM_PM:
+        ea = base
+        delta = (0u - c.r[i.rm]) if i.sub else c.r[i.rm]
+    elif mode == AM_DISP:
+        ea = base + <uint32_t>i.imm
+    else:
+        ea = base
+        delta = <uint32_t>i.imm
+    if (ea & ((1u << lsz) - 1)) or ea >= c.sram_size or (0x80 | ((ea >> 13) & 3)) == i.blk:
+        return 0
+    v = rd_le(c.sram + ea, lsz)
+    c.cnt.n_loads_local += 1
+    c.cnt.bytes_loads_local += (1 << lsz)
+    c.r[i.rd] = <uint32_t>v
+    if lsz == 3:
+        c.r[i.rd + 1] = <uint32_t>(v >> 32)
+    if mode == AM_PM or mode == AM_DPM:
+        c.r[i.rn] = c.r[i.rn] + delta       # (after the load, as sem_load)
+    return 1
+
+
+cdef inline bint sem_store_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
+    """A timed block's store in its _L variant: sem_load_local's plain case, and no
+    decoded code (nor watch) in the 256 bytes it writes to or just before (mem_store)."""
+    cdef uint32_t base = c.r[i.rn]
+    cdef uint32_t ea, delta = 0
+    cdef uint64_t v
+    if mode == AM_IDX:
+        ea = base - c.r[i.rm] if i.sub else base + c.r[i.rm]
+    elif mode == AM_PM:
+        ea = base
+        delta = (0u - c.r[i.rm]) if i.sub else c.r[i.rm]
+    elif mode == AM_DISP:
+        ea = base + <uint32_t>i.imm
+    else:
+        ea = base
+        delta = <uint32_t>i.imm
+    if ((ea & ((1u << lsz) - 1)) or ea >= c.sram_size or (0x80 | ((ea >> 13) & 3)) == i.blk
+            or c.code_blk[ea >> 8] or (ea >= 2 and c.code_blk[(ea - 2) >> 8])):
+        return 0
+    if lsz == 3:
+        v = c.r[i.rd] | (<uint64_t>c.r[i.rd + 1] << 32)
+    else:
+        v = c.r[i.rd]
+    wr_le(c.sram + ea, lsz, v)
+    c.cnt.n_stores_local += 1
+    c.cnt.bytes_stores_local += (1 << lsz)
+    if mode == AM_PM or mode == AM_DPM:
+        c.r[i.rn] = base + delta
+    return 1
+
+
 cdef inline int sem_testset(Core* c, const Insn* i, int lsz) noexcept nogil:
     """Atomically: old = mem[ea]; if old == 0: mem[ea] = rd; rd = old.  ea must be global."""
     cdef uint32_t ea = c.r[i.rn] - c.r[i.rm] if i.sub else c.r[i.rn] + c.r[i.rm]

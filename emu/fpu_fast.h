@@ -44,8 +44,17 @@ static inline uint32_t epi_ff_flags(uint32_t r)
 
 /* op: 0 add, 1 sub, 2 mul, 3 madd (acc + a*b), 4 msub (acc - a*b).  Returns 1 and sets
  * the result and flags when the fast path applies. */
-static inline int epi_fast_fpu(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode,
-                               uint32_t *res, uint32_t *flags)
+#if defined(__GNUC__)
+#define EPI_FF_INLINE static inline __attribute__((always_inline))
+#define EPI_FF_OUTLINE static __attribute__((noinline))
+#else
+#define EPI_FF_INLINE static inline
+#define EPI_FF_OUTLINE static
+#endif
+
+/* (a function of its own: epi_fast_op, inlined into every dispatch, falls back to it) */
+EPI_FF_OUTLINE int epi_fast_fpu(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode,
+                                uint32_t *res, uint32_t *flags)
 {
 #if EPI_FAST_FPU
     float r;
@@ -81,6 +90,41 @@ static inline int epi_fast_fpu(int op, uint32_t acc, uint32_t a, uint32_t b, int
     return 1;
 #else
     (void)op; (void)acc; (void)a; (void)b; (void)rmode; (void)res; (void)flags;
+    return 0;
+#endif
+}
+
+/* The fast path's common case first: every operand normal (exponent 1..254; a zero goes to
+ * epi_fast_fpu), the result normal and not in the lowest binade (exponent 2..254; a zero
+ * result of an add or sub goes to epi_fast_fpu too).  With x << 1 the exponent is the top
+ * byte, and "e in [lo, 254]" is one unsigned compare.  op as for epi_fast_fpu; returns 1
+ * and sets the result when the fast path applies (its flags: epi_ff_flags). */
+#define EPI_FF_NORM(x) ((uint32_t)(((x) << 1) - 0x01000000u) < 0xFE000000u)
+#define EPI_FF_RES_OK(u) ((uint32_t)(((u) << 1) - 0x02000000u) < 0xFD000000u)
+
+EPI_FF_INLINE int epi_fast_op(int op, uint32_t acc, uint32_t a, uint32_t b, int rmode,
+                              uint32_t *res)
+{
+#if EPI_FAST_FPU
+    float r;
+    uint32_t u, fl;
+    if (rmode == 0 && (EPI_FF_NORM(a) & EPI_FF_NORM(b) & (op < 3 || EPI_FF_NORM(acc)))) {
+        switch (op) {
+        case 0: r = epi_ff_f(a) + epi_ff_f(b); break;
+        case 1: r = epi_ff_f(a) - epi_ff_f(b); break;
+        case 2: r = epi_ff_f(a) * epi_ff_f(b); break;
+        case 3: r = fmaf(epi_ff_f(a), epi_ff_f(b), epi_ff_f(acc)); break;
+        default: r = fmaf(-epi_ff_f(a), epi_ff_f(b), epi_ff_f(acc)); break;
+        }
+        u = epi_ff_u(r);
+        if (EPI_FF_RES_OK(u)) {
+            *res = u;
+            return 1;
+        }
+    }
+    return epi_fast_fpu(op, acc, a, b, rmode, res, &fl);
+#else
+    (void)op; (void)acc; (void)a; (void)b; (void)rmode; (void)res;
     return 0;
 #endif
 }

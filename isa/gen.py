@@ -93,8 +93,8 @@ def reads_aflags(ins: Insn) -> bool:
 def _sem_call(ins: Insn, flags: int = 1, plain: int = 0) -> str:
     """The call of the row's semantic function.  A row that writes the arithmetic flags gets
     one more constant argument: 1, or 0 for its variant whose flags nothing reads (the timed
-    blocks' OP_NOFLAGS ops: only the sticky AVS is kept).  An FPU-class row gets `plain`: 1
-    for its timed blocks' OP_PLAIN variant (float mode, no exception enabled), else 0."""
+    blocks' _NF variants: only the sticky AVS is kept).  An FPU-class row gets `plain`: 1
+    for its timed blocks' _P variant (float mode, no exception enabled), else 0."""
     m = re.match(r"^(\w+)(?:\((.*)\))?$", ins.sem)
     name, args = m.group(1), m.group(2)
     call = f"sem_{name}(c, i"
@@ -296,18 +296,47 @@ def generate() -> str:
     out.append("")
     # the plain instructions of the timed blocks (_blocks.pxi): they always complete and need
     # neither the PC nor the time.  The IALU class, and its variants without the flags; the
-    # FPU class in its OP_PLAIN variant (which the builder gives it where it is plain: float
+    # FPU class in its _P variant (which the builder gives it where it is plain: float
     # mode, no exception enabled).  execute_plain runs one and returns 1, or returns 0 for
     # any other op (a control, memory or unmarked FPU instruction, or OP_INVALID: the
     # sentinel after a block's last instruction), which ends a run of them.
     ialu = [r for r in INSNS if r.tclass == "ialu"]
     fpu = [r for r in INSNS if r.tclass == "fpu"]
-    out += ["cdef enum:  # variants of ops in the timed blocks' copies of instructions",
-            "    OP_NOFLAGS = 0x100   # an IALU op that leaves the arithmetic flags (AVS kept)",
-            "    OP_PLAIN = 0x200     # an FPU op that runs as a plain instruction"]
-    out += [f"    {op_const(r)}_NF = {op_const(r)} | OP_NOFLAGS" for r in ialu
-            if writes_aflags(r)]
-    out += [f"    {op_const(r)}_P = {op_const(r)} | OP_PLAIN" for r in fpu]
+    # A load or store in its _L variant (_sem_ldst.pxi sem_load_local) runs as a plain
+    # instruction when its access is the plain case (aligned, the core's own SRAM, no bank
+    # conflict with the next fetch, nothing observed), else execute_plain returns 0 having
+    # done nothing and the block loop runs it through execute_ldst as the op it is.
+    local = [r for r in INSNS if re.match(r"^(load|store)\(", r.sem)]
+    # The variants are ops of their own, numbered after the ISA's (one dense switch); tables
+    # map an op to its variants (itself where it has none) and a variant to its op.
+    variants = ([(r, "NF") for r in ialu if writes_aflags(r)] + [(r, "P") for r in fpu]
+                + [(r, "L") for r in local])
+    n_all = len(INSNS) + 1 + len(variants)
+    out += ["cdef enum:  # variants of ops in the timed blocks' copies of instructions:",
+            "    # _NF an IALU op that leaves the arithmetic flags (AVS kept); _P an FPU op that",
+            "    # runs as a plain instruction; _L a load or store that runs as one when it can"]
+    num = {}
+    for k, (r, v) in enumerate(variants):
+        num[(op_const(r), v)] = len(INSNS) + 1 + k
+        out.append(f"    {op_const(r)}_{v} = {len(INSNS) + 1 + k}")
+    out += [f"    N_ALL_OPS = {n_all}", "    VK_NF = 1", "    VK_P = 2", "    VK_L = 3", ""]
+
+    def table(name: str, comment: str, vals: List[str]) -> List[str]:
+        lines = [f"# {comment}", f"cdef uint16_t[N_ALL_OPS] {name} = ["]
+        for k in range(0, len(vals), 12):
+            lines.append("    " + ", ".join(vals[k:k + 12])
+                         + ("," if k + 12 < len(vals) else "]"))
+        return lines + [""]
+
+    base = [str(k) for k in range(len(INSNS) + 1)] + [
+        str(INSNS.index(r) + 1) for r, _ in variants]
+    out += table("OP_BASE_OF", "per op: the op it is a variant of (itself for an ISA op)", base)
+    kind = ["0"] * (len(INSNS) + 1) + [f"VK_{v}" for _, v in variants]
+    out += table("OP_KIND", "per op: 0 for an ISA op, else its VK_* kind", kind)
+    for v, what in (("NF", "without the flags"), ("P", "plain FPU"), ("L", "local load/store")):
+        vals = [str(num.get((op_const(r), v), k + 1)) for k, r in enumerate(INSNS)]
+        out += table(f"OP_{v}_OF", f"per ISA op: its _{v} variant ({what}), else itself",
+                     ["0"] + vals + [str(len(INSNS) + 1 + k) for k in range(len(variants))])
     out += [
         "",
         "cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:",
@@ -320,6 +349,19 @@ def generate() -> str:
     arms += [(op_const(r) + "_NF", [_sem_call(r, 0), "return 1"]) for r in ialu
              if writes_aflags(r)]
     arms += [(op_const(r) + "_P", [_sem_call(r, plain=1), "return 1"]) for r in fpu]
+    out += _switch(arms + [(op_const(r) + "_L", ["return 0"]) for r in local],
+                   ["return 0"]) + ["    return 0", ""]
+    # the same with the loads and stores in their _L variant: the block loop's dispatch
+    # (execute_plain, without them, keeps the loop of a block of ALU instructions small:
+    # run_tight)
+    out += [
+        "cdef inline bint execute_plain_mem(Core* c, const Insn* i) noexcept nogil:",
+        '    """execute_plain, and the loads and stores in their _L variant: run *i and',
+        '    return 1 when it is plain (sem_load_local), else return 0 having done nothing."""',
+        "    cdef uint16_t op = i.op",
+    ]
+    arms += [(op_const(r) + "_L", ["return " + _sem_call(r).replace("(", "_local(", 1)])
+             for r in local]
     out += _switch(arms, ["return 0"]) + ["    return 0", ""]
     # the loads and stores of the timed blocks, dispatched in the block loop itself
     ldst = ("load", "store")
@@ -331,6 +373,7 @@ def generate() -> str:
             for r in INSNS]
     arms += [(op_const(r) + "_NF", ["return EXEC_OTHER"]) for r in ialu if writes_aflags(r)]
     arms += [(op_const(r) + "_P", ["return EXEC_OTHER"]) for r in fpu]
+    arms += [(op_const(r) + "_L", [f"return {_sem_call(r)}"]) for r in local]
     out += _switch(arms, ["return EXEC_OTHER"]) + ["    return EXEC_OTHER", ""]
     out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",
             "    AFL_W = 1            # writes them (spec flags A or L)",
@@ -342,6 +385,14 @@ def generate() -> str:
     afl = ["0"] + afl
     for k in range(0, len(afl), 12):
         out.append("    " + ", ".join(afl[k:k + 12]) + ("," if k + 12 < len(afl) else "]"))
+    out.append("")
+    # which ops have an _L variant, and their access size (the blocks' builder)
+    out += ["# per ISA op: 1 + log2 of the access size of a load or store with an _L variant, else 0",
+            "cdef uint8_t[N_OPS] OP_LOCAL_SZ = ["]
+    lsz = ["0"] + [str(int(re.match(r"^\w+\((\d)", r.sem).group(1)) + 1) if r in local else "0"
+                   for r in INSNS]
+    for k in range(0, len(lsz), 12):
+        out.append("    " + ", ".join(lsz[k:k + 12]) + ("," if k + 12 < len(lsz) else "]"))
     out.append("")
     # flags class per op (for the timing model / profiler)
     return "\n".join(out) + "\n"
