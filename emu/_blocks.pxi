@@ -709,7 +709,11 @@ cdef inline const Insn* run_plain(Core* c, const Insn* ins) noexcept nogil:
 cdef const Insn* run_plain_mem(Core* c, const Insn* ins) noexcept nogil:
     """run_plain for the blocks with loads or stores in their _L variant (Block.local), which
     are plain too when their access is (execute_plain_mem).  A function of its own: inlined,
-    its semantics would crowd the block loop's registers"""
+    its semantics would crowd the block loop's registers (run_tight_mem inlines it)."""
+    return run_plain_mem_i(c, ins)
+
+
+cdef inline const Insn* run_plain_mem_i(Core* c, const Insn* ins) noexcept nogil:
     while execute_plain_mem(c, ins):
         ins += 1
         if not execute_plain_mem(c, ins):
@@ -775,7 +779,7 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t cyc, uint64_t end,
     cdef uint64_t k = 0
     partial[0] = 0
     while cyc + last < end:
-        p = run_plain_mem(c, first)
+        p = run_plain_mem_i(c, first)
         if p != lastp:
             partial[0] = 2
             stop[0] = p
