@@ -920,12 +920,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 plain = b.plain0
             while not tight:
                 if plain:
-                    # plain instructions up to the next one that is not; a loop of one block
-                    # running again has copies of the dispatch of its own (run_plain)
+                    # plain instructions up to the next one that is not (with the loads and
+                    # stores in their _L variant: run_plain_mem)
                     if b.local:
                         ins = run_plain_mem(c, ins)
-                    elif loops:
-                        ins = run_plain(c, ins)
                     else:
                         ins = run_plain(c, ins)
                     bm = &b.meta[ins - b.ins]
