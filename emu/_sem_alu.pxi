@@ -160,6 +160,7 @@ cdef inline bint cond_true(Core* c, int cond) noexcept nogil:
 
 
 cdef inline int sem_movcond(Core* c, const Insn* i) noexcept nogil:
-    if cond_true(c, i.cond):
+    # (MOV rd,rn is the unconditional MOV<cond>: conditions 14 and 15 always hold)
+    if i.cond >= 14 or cond_true(c, i.cond):
         c.r[i.rd] = c.r[i.rn]
     return EXEC_OK
