@@ -115,16 +115,32 @@ cdef inline int sem_store(Core* c, const Insn* i, int lsz, int mode) noexcept no
     return EXEC_OK
 
 
+cdef bint ext_code_at(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
+    """A decoded instruction in r overlaps the n bytes at off (what ext_code_written would
+    invalidate)."""
+    cdef uint32_t a = off - 2 if off >= 2 else 0
+    cdef Insn* page
+    while a < off + n:
+        page = r.pages[a >> 12]
+        if page != NULL and page[(a & 0xFFF) >> 1].size:
+            return 1
+        a += 2
+    return 0
+
+
 cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
     """A timed block's load in its _L variant (no odd register pair): when its access
-    is the plain case -- aligned, in the core's own SRAM, not in the bank of the fetch it
-    would delay (i.blk: the block's BlkMeta.cbank); blocks built while observing have no
+    is the plain case -- aligned, and in the core's own SRAM but not in the bank of the
+    fetch it would delay (i.blk: the block's BlkMeta.cbank), or in the flat layout's directly
+    mapped external memory outside the parallel phase; blocks built while observing have no
     such variant (observe_on) -- run it as sem_load and mem_load would and return 1; else
     return 0 having done nothing (the block loop runs it through execute_ldst, and from
     then on as the op it is: run_blocks)."""
     cdef uint32_t base = c.r[i.rn]
     cdef uint32_t ea, delta = 0
     cdef uint64_t v
+    cdef ExtRegion* e
+    cdef uint32_t off
     if mode == AM_IDX:
         ea = base - c.r[i.rm] if i.sub else base + c.r[i.rm]
     elif mode == AM_PM:
@@ -135,11 +151,23 @@ cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexc
     else:
         ea = base
         delta = <uint32_t>i.imm
-    if (ea & ((1u << lsz) - 1)) or ea >= c.sram_size or (0x80 | ((ea >> 13) & 3)) == i.blk:
+    if ea & ((1u << lsz) - 1):
         return 0
-    v = rd_le(c.sram + ea, lsz)
-    c.cnt.n_loads_local += 1
-    c.cnt.bytes_loads_local += (1 << lsz)
+    if ea < c.sram_size:
+        if (0x80 | ((ea >> 13) & 3)) == i.blk:
+            return 0
+        v = rd_le(c.sram + ea, lsz)
+        c.cnt.n_loads_local += 1
+        c.cnt.bytes_loads_local += (1 << lsz)
+    else:
+        # the directly mapped external memory of the flat layout (mem_load): no latency
+        e = &c.chip.ext[0]
+        off = ea - e.base
+        if not e.direct or off >= e.size or e.size - off < (1u << lsz) or c.p1:
+            return 0
+        v = rd_le(e.mem + off, lsz)
+        c.cnt.n_ext_reads += 1
+        c.cnt.bytes_ext_reads += (1 << lsz)
     c.r[i.rd] = <uint32_t>v
     if lsz == 3:
         c.r[i.rd + 1] = <uint32_t>(v >> 32)
@@ -150,10 +178,13 @@ cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexc
 
 cdef inline bint sem_store_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
     """A timed block's store in its _L variant: sem_load_local's plain case, and no
-    decoded code (nor watch) in the 256 bytes it writes to or just before (mem_store)."""
+    decoded code (nor watch) in the 256 bytes it writes to or just before (mem_store), or
+    off-chip over the bytes it writes (ext_code_at)."""
     cdef uint32_t base = c.r[i.rn]
     cdef uint32_t ea, delta = 0
     cdef uint64_t v
+    cdef ExtRegion* e
+    cdef uint32_t off
     if mode == AM_IDX:
         ea = base - c.r[i.rm] if i.sub else base + c.r[i.rm]
     elif mode == AM_PM:
@@ -164,16 +195,31 @@ cdef inline bint sem_store_local(Core* c, const Insn* i, int lsz, int mode) noex
     else:
         ea = base
         delta = <uint32_t>i.imm
-    if ((ea & ((1u << lsz) - 1)) or ea >= c.sram_size or (0x80 | ((ea >> 13) & 3)) == i.blk
-            or c.code_blk[ea >> 8] or (ea >= 2 and c.code_blk[(ea - 2) >> 8])):
+    if ea & ((1u << lsz) - 1):
         return 0
     if lsz == 3:
         v = c.r[i.rd] | (<uint64_t>c.r[i.rd + 1] << 32)
     else:
         v = c.r[i.rd]
-    wr_le(c.sram + ea, lsz, v)
-    c.cnt.n_stores_local += 1
-    c.cnt.bytes_stores_local += (1 << lsz)
+    if ea < c.sram_size:
+        if ((0x80 | ((ea >> 13) & 3)) == i.blk or c.code_blk[ea >> 8]
+                or (ea >= 2 and c.code_blk[(ea - 2) >> 8])):
+            return 0
+        wr_le(c.sram + ea, lsz, v)
+        c.cnt.n_stores_local += 1
+        c.cnt.bytes_stores_local += (1 << lsz)
+    else:
+        # the flat layout's external memory (mem_store), not over decoded code
+        e = &c.chip.ext[0]
+        off = ea - e.base
+        if (not e.direct or off >= e.size or e.size - off < (1u << lsz) or c.p1
+                or ((e.pages[off >> 12] != NULL
+                     or (off >= 2 and e.pages[(off - 2) >> 12] != NULL))
+                    and ext_code_at(e, off, 1u << lsz))):
+            return 0
+        wr_le(e.mem + off, lsz, v)
+        c.cnt.n_ext_writes += 1
+        c.cnt.bytes_ext_writes += (1 << lsz)
     if mode == AM_PM or mode == AM_DPM:
         c.r[i.rn] = base + delta
     return 1

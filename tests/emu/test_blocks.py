@@ -283,15 +283,16 @@ def test_code_run_by_two_cores_from_different_addresses():
     assert cnt == cnt_ref
 
 
-def _ldst_loop(blocks, data, profile_at=0):
+def _ldst_loop(blocks, data, profile_at=0, code=0x100):
     """A loop of loads and stores through r10 = data (a word, a double-word post-modified
     through r14, a byte) and integer work, 40 iterations, then TRAP; `profile_at`: profiling
     turned on after that many cycles.  (FINE32: the hot window's slices are long enough for
     blocks.)  Returns the registers, counters, the 1 KiB at 0x2000, block statistics, the
     data histogram of the profile."""
-    h = Harness(timing=FINE32, unaligned="report")
+    from emu.chip import FLAT_EXT
+    h = Harness(timing=FINE32, unaligned="report", ext=FLAT_EXT)
     h.e.use_blocks = blocks
-    h.asm(("ldr_d32", dict(rd=16, rn=10, imm=0)),         # 0x100
+    h.asm(("ldr_d32", dict(rd=16, rn=10, imm=0)),         # code (0x100)
           ("add32", dict(rd=17, rn=17, rm=16)),
           ("str_d32", dict(rd=17, rn=10, imm=1)),
           ("ldrd_dpm32", dict(rd=18, rn=14, imm=1)),
@@ -299,12 +300,13 @@ def _ldst_loop(blocks, data, profile_at=0):
           ("strb_d32", dict(rd=17, rn=10, imm=9)),
           ("ldrh_d32", dict(rd=20, rn=10, imm=3)),
           ("subi32", dict(rd=5, rn=5, imm=1)),
-          ("bcond32", dict(cond=1, imm=-16)),             # bne 0x100 (halfwords)
-          ("trap16", dict(imm=0)))
+          ("bcond32", dict(cond=1, imm=-16)),             # bne code (halfwords)
+          ("trap16", dict(imm=0)), at=code)
     for k in range(0, 0x400, 4):
         h.e.mem_write(0x2000 + k, (k * 2654435761 & 0xFFFFFFFF).to_bytes(4, "little"), 0)
         h.e.mem_write(0x600 + k, (k * 40503 & 0xFFFFFFFF).to_bytes(4, "little"), 0)
-    h.start(r5=40, r10=data, r14=0x2100, r17=7)
+    h.start(pc=code, r5=40, r10=data, r14=0x2100, r17=7)
+    h.e.mem_write(FLAT_EXT[0][0] + 0x10000, bytes(range(256)) * 4, 0)
     if profile_at:
         st, _ = h.e.run(profile_at)
         h.e.enable_profiling()
@@ -315,15 +317,15 @@ def _ldst_loop(blocks, data, profile_at=0):
     return regs, h.e.counters(0), bytes(h.e.sram(0)), h.e.block_stats(), hist
 
 
-@pytest.mark.parametrize("data", [0x2000, 0x600, 0x7FF0, 0x2002])
+@pytest.mark.parametrize("data", [0x2000, 0x600, 0x7FF0, 0x2002, 0x80010000])
 def test_loads_and_stores_run_as_plain_instructions_when_local(data):
     """A block's loads and stores run as plain instructions (their _L variant) while their
     access is an aligned one to the core's own SRAM that does not meet the fetch, and lose
     that variant (demoted) when it is not: data in another bank than the code (plain), in
     the code's bank (0x600: bank conflicts with the fetch), at the end of the SRAM (0x7FF0),
     misaligned (0x2002: the word accesses, reported by the unaligned policy, go on at the
-    address rounded down).  Same registers, memory and counters as instruction by
-    instruction."""
+    address rounded down), in the flat layout's external memory (0x80010000: plain).  Same
+    registers, memory and counters as instruction by instruction."""
     ref = _ldst_loop(False, data)
     got = _ldst_loop(True, data)
     assert got[0] == ref[0]
@@ -331,7 +333,7 @@ def test_loads_and_stores_run_as_plain_instructions_when_local(data):
     assert got[2] == ref[2]
     st = got[3]
     assert st["runs"] > 0 and st["mismatches"] == 0
-    if data == 0x2000:
+    if data in (0x2000, 0x80010000):
         assert st["demoted"] == 0 and st["loops"] > 20, st
     if data == 0x600:
         assert got[1]["bank_conflict_cycles"] > 0 and st["demoted"] > 0, st
@@ -358,3 +360,30 @@ def test_a_poll_after_a_loop_of_plain_instructions_sees_writes_on_time():
     poll that followed saw a write four iterations early."""
     from tools.fuzz_core import blocks_differ, one_phased
     assert blocks_differ(11000084, one_phased, True, 32) == ""
+
+
+@pytest.mark.parametrize("code", [0x100, 0x80020000])
+def test_loop_rewriting_its_code_off_chip_too(code):
+    """The patching loop (above) with its code in the core's SRAM or in the flat layout's
+    external memory, the store in its _L variant: a store over decoded code is not plain
+    (off-chip: ext_code_at), and the rewritten instruction is seen."""
+    def run(blocks):
+        from emu.chip import FLAT_EXT
+        h = Harness(timing=FINE32, ext=FLAT_EXT)
+        h.e.use_blocks = blocks
+        new = encode("mov_i16", rd=0, imm=99)
+        h.asm(("mov_i16", dict(rd=0, imm=1)),            # code     (patched)
+              ("add16", dict(rd=4, rn=4, rm=0)),
+              ("strh_d16", dict(rd=2, rn=3, imm=0)),     # patch code
+              ("subi16", dict(rd=5, rn=5, imm=1)),
+              ("bcond16", dict(cond=1, imm=-4)),
+              ("trap16", dict(imm=0)), at=code)
+        h.start(pc=code, r2=new, r3=code, r4=0, r5=10)
+        st, _ = h.e.run(100000)
+        assert Stop(st) == "trap"
+        return h.get("r4"), h.e.counters(0), h.e.block_stats()
+    r4, cnt, st = run(True)
+    r4_ref, cnt_ref, _ = run(False)
+    assert r4 == r4_ref == 1 + 9 * 99
+    assert cnt == cnt_ref
+    assert st["runs"] > 0 and st["mismatches"] == 0
