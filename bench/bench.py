@@ -9,6 +9,7 @@ Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
   float_matmul  float kernel (32x32 matrix multiply), core-local SRAM, one core
   mem_stream    load/store kernel over word arrays, core-local SRAM, one core
   flat_printf   newlib printf + soft double, default flat layout (external memory)
+  flat_sieve    sieve of Eratosthenes over a byte array, default flat layout
   mc16_crc      int_crc on all 16 cores of the E16G301 (scheduler overhead)
   dram_crc      int_crc with the kernel's code in external DRAM (fast.ld, .code_dram)
   mc16_dram     dram_crc on all 16 cores (every core fetching from DRAM)
@@ -60,6 +61,7 @@ WORKLOADS = {
     "float_matmul": ("float_matmul.elf", 1),
     "mem_stream": ("mem_stream.elf", 1),
     "flat_printf": ("flat_printf.elf", 1),
+    "flat_sieve": ("flat_sieve.elf", 1),
     "mc16_crc": ("int_crc.elf", 16),
     "dram_crc": ("dram_crc.elf", 1),
     "mc16_dram": ("dram_crc.elf", 16),

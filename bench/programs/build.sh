@@ -15,6 +15,9 @@ done
 # the newlib printf-heavy program in the default flat layout (external memory)
 epiphany-elf-gcc -O2 -Wl,--no-warn-rwx-segments -fdebug-prefix-map="$PWD"=. \
     flat_printf.c -o flat_printf.elf -lm
+# a byte-array kernel in the same layout (the GNU simulator's programs are linked so)
+epiphany-elf-gcc -O2 -Wl,--no-warn-rwx-segments -fdebug-prefix-map="$PWD"=. \
+    flat_sieve.c -o flat_sieve.elf
 # code in external DRAM, the ESDK way: the kernel in .code_dram (fast.ld: shared DRAM, the
 # buffer in SRAM), and the whole program, data included, in the core's DRAM slice (legacy.ld)
 LD=../../firmware/ldscripts
