@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from dataclasses import replace             # noqa: E402
 
-from emu.chip import Chip, ChipConfig      # noqa: E402
+from emu.chip import FLAT_EXT, Chip, ChipConfig      # noqa: E402
 from emu.timing import DEFAULT as DEFAULT_TIMING    # noqa: E402
 from emu.syscalls import HostIO            # noqa: E402
 from isa.encoder import encode             # noqa: E402
@@ -128,13 +128,15 @@ def _loop_body(rnd, tight=False, plain=False):
 
 def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False,
              threads: int = 0, timed: bool = True, plain: bool = False,
-             fine_quantum: int = 0):
+             fine_quantum: int = 0, flat: bool = False):
     """A random loop (see _loop_body) on each core of a 2x2 chip, with random data and
     quantum, timing on; runs to its exit.  `tight`: a loop of one block with a long
-    quantum (the blocks' Block.self_loop path)."""
+    quantum (the blocks' Block.self_loop path).  `flat`: the off-chip memory (r12) is the
+    flat layout's directly mapped memory, shared by the cores, where core 3 runs its code."""
+    extra = dict(ext=FLAT_EXT) if flat else {}
     chip = Chip(ChipConfig(rows=2, cols=2, quantum=1000 if tight else rnd.choice([1, 7, 100,
                                                                                    1000]),
-                           threads=threads, timing=_timing(timed, fine_quantum)),
+                           threads=threads, timing=_timing(timed, fine_quantum), **extra),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
@@ -156,9 +158,13 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
                 0x3F800000 + (rnd.getrandbits(20) << 3)]))        # around 1.0f
         chip.engine.reg_write(k, 10, rnd.choice([0x800, 0x2400, 0x4000, 0x7000]))
         chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
-        chip.engine.reg_write(k, 12, 0x8E000000 + 0x10000 * k)
+        chip.engine.reg_write(k, 12, (FLAT_EXT[0][0] + 0x80 if flat else 0x8E000000)
+                              + 0x10000 * k)      # (flat: core 0's stores reach core 3's code)
         chip.engine.reg_write(k, 13, rnd.randrange(3, 400 if tight else 40))
         chip.engine.set_pc(k, 0x100)
+        if flat and k == 3:
+            chip.mem_write(FLAT_EXT[0][0] + 0x100, blob, 0)
+            chip.engine.set_pc(k, FLAT_EXT[0][0] + 0x100)
         if k and not tight and rnd.random() < 0.3:  # run core 0's copy, from its global address
             chip.engine.set_pc(k, (chip.coreid(0) << 20) | 0x100)
         chip.engine.set_idle(k, False)
@@ -235,6 +241,14 @@ def one_plain_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threa
                     plain=True, fine_quantum=fine_quantum)
 
 
+def one_flat_loop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+                  timed: bool = True, fine_quantum: int = 0):
+    """one_loop with the flat layout's external memory (loads and stores there, core 3's
+    code there, which the stores may hit)."""
+    return one_loop(rnd, blocks, chip_out, threads=threads, timed=timed,
+                    fine_quantum=fine_quantum, flat=True)
+
+
 def snapshot(chip, res):
     """Everything a run leaves that the timed blocks must not change."""
     e = chip.engine
@@ -279,7 +293,8 @@ def main(argv):
     stops = {}
     for it in range(count):
         if "--blocks" in argv:
-            for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased):
+            for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased,
+                        one_flat_loop):
                 for timed in (True, False):
                     diff = blocks_differ(seed * 1_000_003 + it, gen, timed, 32 * (it & 1))
                     if diff:
@@ -288,7 +303,8 @@ def main(argv):
                               f" {diff}")
                         return 1
         if "--threads" in argv:
-            for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased):
+            for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased,
+                        one_flat_loop):
                 diff = threads_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"

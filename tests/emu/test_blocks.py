@@ -387,3 +387,19 @@ def test_loop_rewriting_its_code_off_chip_too(code):
     assert r4 == r4_ref == 1 + 9 * 99
     assert cnt == cnt_ref
     assert st["runs"] > 0 and st["mismatches"] == 0
+
+
+def test_random_flat_loops_same_with_blocks_on_and_off():
+    """Random loops whose off-chip data is the flat layout's directly mapped memory (plain
+    loads and stores there), core 3 running its code from it and core 0's stores reaching
+    that code: same stop, registers, memory, counters with the blocks on and off."""
+    import random
+    from tools.fuzz_core import blocks_differ, one_flat_loop
+    ran = 0
+    for seed in range(16):
+        assert blocks_differ(6000 + seed, one_flat_loop, seed % 3 != 0, 32) == "", seed
+        chips = []
+        one_flat_loop(random.Random(6000 + seed), True, chips, timed=seed % 3 != 0,
+                      fine_quantum=32)
+        ran += chips[0].engine.block_stats()["runs"] > 0
+    assert ran >= 4
