@@ -372,9 +372,10 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     # overwrites with only plain instructions that do not read them in between (nothing can
     # observe them there) lose their writing (their _NF variant)
     # The loads and stores (not the last instruction, which the block loop runs itself; not
-    # an odd register pair) get their _L variant: plain when the access is
-    # (sem_load_local), with the bank of the fetch it would delay in Insn.blk (unused in a
-    # block's copies); not while observing (observe_on drops these blocks).  They count as plain for the block loop's dispatch but never for the
+    # an odd register pair) get their _L variant: plain when the access is (sem_load_local:
+    # the core's SRAM or the flat layout's memory), with the bank of the fetch it would
+    # delay in Insn.blk (unused in a block's copies); not while observing (observe_on drops
+    # these blocks).  They count as plain for the block loop's dispatch but never for the
     # flags: one that is not plain may fault.
     fpu_plain = c.int_mode == 0 and (c.config & FPX_ENABLES) == 0
     dead = 0                            # the flags after instruction k are overwritten unread
