@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Host instructions per emulated instruction, counted with valgrind's callgrind.
 
-    python bench/callgrind.py                          # int_crc float_matmul mem_stream flat_printf
+    python bench/callgrind.py                          # int_crc float_matmul mem_stream flat_printf flat_sieve
     python bench/callgrind.py --mode prof mc16_crc     # profiled; any workload of bench.py
 
 Each workload of bench/bench.py runs once under `valgrind --tool=callgrind`, counting only
@@ -24,7 +24,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT = ["int_crc", "float_matmul", "mem_stream", "flat_printf"]
+DEFAULT = ["int_crc", "float_matmul", "mem_stream", "flat_printf", "flat_sieve"]
 # the C function of Engine.run (Cython's name for the Python-visible method)
 TOGGLE = "__pyx_pw_3emu_5_core_6Engine_*run"
 
