@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Host instructions per emulated instruction, counted with valgrind's callgrind.
 
-    python bench/callgrind.py                          # int_crc float_matmul mem_stream flat_printf flat_sieve
-    python bench/callgrind.py --mode prof mc16_crc     # profiled; any workload of bench.py
+    python bench/callgrind.py                       # the default set (see WORKLOAD below)
+    python bench/callgrind.py --mode prof mc16_crc  # profiled; any workload of bench.py
 
 Each workload of bench/bench.py runs once under `valgrind --tool=callgrind`, counting only
 the host instructions executed inside `Engine.run` (the emulator's core and scheduler;
