@@ -450,6 +450,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                 if st == STOP_BRK:
                     c.brk_skip = pc         # continuing runs the instruction first
                     c.brk_armed = 1
+                elif st == STOP_YIELD:
+                    c.now = cyc - 1         # (the parallel phase: as EXEC_YIELD below)
                 break
         if c.win_far:
             cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM

@@ -692,7 +692,13 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
     """Fill the predecode entry for the instruction at window offset off.  Returns 0, a stop
     (fetch fault; STOP_BRK at a host breakpoint: the entry stays empty so that every
     execution comes here), or PD_TEMP when a core resumes at its breakpoint (the instruction
-    is decoded in c.brk_tmp, once)."""
+    is decoded in c.brk_tmp, once).  In the parallel phase of a slice, code in the flat
+    layout's external memory (the fetch window of a plain region: not far, so the core runs
+    there) is decoded only in the serial phase: its predecode records are shared by the cores,
+    which may be running on other host threads (STOP_YIELD)."""
+    if c.p1 and c.win_blk == NULL:
+        c.stop = STOP_YIELD
+        return STOP_YIELD
     if c.chip.nbrk and brk_at(c, off):
         if c.brk_armed and c.brk_skip == c.win_base + off:
             c.brk_armed = 0

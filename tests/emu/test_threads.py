@@ -76,7 +76,7 @@ def test_sixteen_core_kernel_runs_mostly_in_parallel_phases():
 
 
 @pytest.mark.parametrize("gen", ["one", "one_loop", "one_tight_loop", "one_plain_loop",
-                                 "one_phased"])
+                                 "one_phased", "one_flat_loop"])
 def test_random_multicore_programs_same_at_every_thread_count(gen):
     """Random programs on four cores (tools/fuzz_core.py: random code and DMA; random loops
     of integer, FPU, local/remote/off-chip loads and stores and branches, some run from
@@ -168,3 +168,31 @@ def test_a_forked_child_runs_a_chip_whose_pool_it_did_not_inherit():
             pytest.fail("the forked child hung")
         time.sleep(0.05)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_cores_sharing_code_in_the_flat_layout_race_for_nothing():
+    """Three cores run the same code in the flat layout's external memory (a plain region:
+    they run it in the parallel phase, on several host threads) where nothing was decoded yet:
+    its predecode records are shared, so they are filled in the serial phase only.  (Found by
+    `tools/fuzz_core.py 20000000 150 --blocks`: two threads decoding the same record at once
+    made one of them see a half-written record, an invalid instruction, in about half of the
+    two-thread runs.)  Every two-thread run is the one-thread run."""
+    import tools.fuzz_core as fz
+    from emu.chip import Chip as C
+    seed_value = 20000060000147
+    orig = C.run
+
+    def run(threads, blocks):
+        chips = []
+        C.run = lambda self, n=None: orig(self, 6000)
+        try:
+            res = fz.one_flat_loop(random.Random(seed_value), blocks, chips, threads=threads,
+                                   fine_quantum=32)
+        finally:
+            C.run = orig
+        return fz.snapshot(chips[0], res), chips[0].engine.sched_stats()
+    for blocks in (True, False):
+        ref, st = run(1, blocks)
+        assert st["parallel"] >= 3          # (parallel phases: the cores were run there)
+        for _ in range(6):
+            assert run(2, blocks)[0] == ref
