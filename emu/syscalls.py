@@ -336,6 +336,8 @@ class Syscalls:
                     if getattr(self.chip, "stop_requested", False):
                         return None
                     ready, _, _ = select.select([fd], [], [], STDIN_POLL)
+                    if getattr(self.chip, "stop_requested", False):
+                        return None     # (the signal's handler ran during the select)
                     if ready:
                         return os.read(fd, n)
             except (OSError, ValueError):
