@@ -374,8 +374,10 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     # The loads and stores (not the last instruction, which the block loop runs itself; not
     # an odd register pair) get their _L variant: plain when the access is (sem_load_local:
     # the core's SRAM or the flat layout's memory), with the bank of the fetch it would
-    # delay in Insn.blk (unused in a block's copies); not while observing (observe_on drops
-    # these blocks).  They count as plain for the block loop's dispatch but never for the
+    # delay in Insn.blk (unused in a block's copies) and, where a stall may move the rest of
+    # the block (shift_ok), 0x80 | its index k in Insn.cond (unused by loads and stores) for
+    # the conflicts it takes (local_conflict); not while observing (observe_on drops these
+    # blocks).  They count as plain for the block loop's dispatch but never for the
     # flags: one that is not plain may fault.
     fpu_plain = c.int_mode == 0 and (c.config & FPX_ENABLES) == 0
     dead = 0                            # the flags after instruction k are overwritten unread
@@ -386,6 +388,9 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         if k < n - 1 and q and not (q == 4 and (b.ins[k].rd & 1)) and not ch.observe:
             b.ins[k].op = OP_L_OF[b.ins[k].op]
             b.ins[k].blk = b.meta[k].cbank
+            if b.meta[k].shift_ok and b.meta[k].cbank != 1:
+                b.ins[k].cond = 0x80 | k    # (local_conflict; no load or store reads cond)
+                b.lconf += 1
             b.local += 1
         q = (b.ins[k].tclass == TC_IALU or (b.ins[k].tclass == TC_FPU and fpu_plain)
              or OP_KIND[b.ins[k].op] == VK_L)
@@ -707,6 +712,31 @@ cdef inline const Insn* run_plain(Core* c, const Insn* ins) noexcept nogil:
     return ins
 
 
+cdef inline int32_t conflict_cap(int nsh, uint64_t base, uint64_t last,
+                                  uint64_t end) noexcept nogil:
+    """The bank conflicts a run of a block (base: its start moved by its nsh stalls; last:
+    Block.last_cyc) may still take in its plain instructions (local_conflict): as many as
+    block_stalled would take as stalls, each moving the rest by a cycle."""
+    cdef int32_t cap = BLK_SHIFTS - nsh
+    if base + last + 1 >= end:
+        return 0
+    if end - 1 - base - last < <uint64_t>cap:
+        return <int32_t>(end - 1 - base - last)
+    return cap
+
+
+cdef inline void conflicts_taken(uint32_t m, uint64_t* base, int* nsh, uint32_t* shk,
+                                 uint64_t* shs) noexcept nogil:
+    """The bank conflicts a plain run took (m: Core.blk_conf), into its stalls as
+    block_stalled would have them (already counted: local_conflict)."""
+    while m:
+        shk[nsh[0]] = <uint32_t>__builtin_ctzll(m)
+        shs[nsh[0]] = 1
+        nsh[0] += 1
+        base[0] += 1
+        m &= m - 1
+
+
 cdef const Insn* run_plain_mem(Core* c, const Insn* ins) noexcept nogil:
     """run_plain for the blocks with loads or stores in their _L variant (Block.local), which
     are plain too when their access is (execute_plain_mem).  A function of its own: inlined,
@@ -767,19 +797,58 @@ cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
     return k
 
 
-cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t cyc, uint64_t end,
-                            int* partial, const Insn** stop) noexcept nogil:
+cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end,
+                            int* partial, const Insn** stop, uint64_t* last_start,
+                            uint32_t* last_conf) noexcept nogil:
     """run_tight for a loop of one block whose loads and stores are in their _L variant
-    (Block.local): *partial 2 when a run stopped before one of them whose access was not
-    plain (*stop: that instruction; the caller goes on with that run from it)."""
+    (Block.local), from *cyc (moved past the runs); a run that took bank conflicts
+    (local_conflict: only when Block.self_loop allows stalls) is later by them.  *partial 2
+    when a run stopped before one of them whose access was not plain (*stop: that
+    instruction; the caller goes on with that run from it), 3 when the next run is left to
+    the caller for the slice's end is near (conflict_cap).  The start of the last run that
+    jumped back and its conflicts (Core.blk_conf) in *last_start, *last_conf; those of the
+    partial run in *cyc and Core.blk_conf."""
     cdef const Insn* first = b.ins
     cdef const Insn* lastp = b.ins + (b.n - 1)
     cdef const Insn* p
     cdef int cond = b.ins[b.n - 1].cond
     cdef uint64_t period = <uint64_t>b.period, last = <uint64_t>b.last_cyc
-    cdef uint64_t k = 0
+    cdef uint64_t lastx = last + BLK_SHIFTS
+    cdef uint64_t k = 0, t = cyc[0]
+    cdef uint32_t lc = 0
+    cdef int32_t cap
+    cdef bint stalls = b.self_loop == 2     # (a run with stalls fits again: block_self_loop)
     partial[0] = 0
-    while cyc + last < end:
+    if not b.conf_seen:
+        # (no conflict to take, or none met yet: the loop of run_tight; a conflict stops the
+        # run, *partial 2 with Core.blk_cap -1, and the caller sets Block.conf_seen)
+        c.blk_cap = 0
+        while t + last < end:
+            p = run_plain_mem_i(c, first)
+            if p != lastp:
+                partial[0] = 2
+                stop[0] = p
+                break
+            if not cond_true(c, cond) or c.attn:
+                partial[0] = 1
+                break
+            k += 1
+            t += period
+            if c.p1:
+                p1_spin_check(c, b.pc)
+                if c.p1_spin:
+                    break
+        last_start[0] = t - period
+        last_conf[0] = 0
+        c.blk_conf = 0
+        cyc[0] = t
+        return k
+    # (bank conflicts taken: Core.blk_conf, the cap reset after them; the runs that may end
+    # less than BLK_SHIFTS cycles before the slice's end are left to the caller, *partial 3)
+    cap = BLK_SHIFTS if stalls else 0
+    c.blk_conf = 0
+    c.blk_cap = cap
+    while t + lastx < end:
         p = run_plain_mem_i(c, first)
         if p != lastp:
             partial[0] = 2
@@ -789,11 +858,23 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t cyc, uint64_t end,
             partial[0] = 1
             break
         k += 1
-        cyc += period
+        t += period
+        lc = c.blk_conf
+        if lc:
+            t += <uint64_t>__builtin_popcount(lc)
+            c.blk_conf = 0
+            c.blk_cap = cap
         if c.p1:
             p1_spin_check(c, b.pc)
             if c.p1_spin:
                 break
+    else:
+        if t + last < end:
+            partial[0] = 3
+    if k:
+        last_start[0] = t - period - <uint64_t>__builtin_popcount(lc)
+        last_conf[0] = lc
+    cyc[0] = t
     return k
 
 
@@ -844,6 +925,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                                         # not written yet
     cdef uint64_t dw_start = 0
     cdef int dw_nsh = 0
+    cdef uint32_t conf
     cdef uint32_t dw_shk[BLK_SHIFTS]
     cdef uint64_t dw_shs[BLK_SHIFTS]
     while cyc < end:
@@ -885,26 +967,48 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 # a loop of one block of plain instructions: its runs that jump back in a
                 # loop of their own (run_tight), as the loop below would run them
                 if b.local:
-                    k = run_tight_mem(c, b, cyc, end, &partial, &ins)
+                    k = run_tight_mem(c, b, &cyc, end, &partial, &ins, &dw_start, &conf)
+                    if k:
+                        loops += k
+                        c.blk_tight += k
+                        # the last run's stalls (its scoreboard entries), its start moved by
+                        # them (c.now below)
+                        dw_nsh = 0
+                        base = dw_start
+                        conflicts_taken(conf, &base, &dw_nsh, dw_shk, dw_shs)
+                        dw = b.nw != 0
                 else:
                     k = run_tight(c, b, cyc, end, &partial)
-                if k:
-                    loops += k
-                    c.blk_tight += k
-                    if b.nw:
-                        dw = 1
-                        dw_start = cyc + (k - 1) * <uint64_t>b.period
-                        dw_nsh = 0
-                    cyc += k * <uint64_t>b.period
-                    base = cyc - <uint64_t>b.period     # (the last run's start: c.now below)
+                    if k:
+                        loops += k
+                        c.blk_tight += k
+                        if b.nw:
+                            dw = 1
+                            dw_start = cyc + (k - 1) * <uint64_t>b.period
+                            dw_nsh = 0
+                        cyc += k * <uint64_t>b.period
+                        base = cyc - <uint64_t>b.period     # (the last run's start: c.now)
                 if not partial:
                     break                   # (the slice ends, or it waits: p1_spin)
                 base = cyc
+                if b.lconf and c.blk_conf:
+                    # the conflicts the run after them took before it stopped
+                    conflicts_taken(c.blk_conf, &base, &nsh, shk, shs)
+                    c.blk_conf = 0
                 if partial == 2:
                     # a load or store of the run after them was not plain: that run goes on
-                    # from it as any other
+                    # from it as any other (a bank conflict: the runs after take them)
+                    if b.lconf and c.blk_cap < 0:
+                        b.conf_seen = 1
                     bm = &b.meta[ins - b.ins]
                     plain = 0
+                    tight = 0
+                elif partial == 3:
+                    # the slice's end is near (its conflicts: conflict_cap): the next run as
+                    # any other
+                    ins = b.ins
+                    bm = b.meta
+                    plain = b.plain0
                     tight = 0
                 else:
                     # its last run falls through, or something needs the slow path: that
@@ -923,7 +1027,14 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if plain:
                     # plain instructions up to the next one that is not (with the loads and
                     # stores in their _L variant: run_plain_mem)
-                    if b.local:
+                    if b.lconf:
+                        c.blk_conf = 0
+                        c.blk_cap = conflict_cap(nsh, base, <uint64_t>b.last_cyc, end)
+                        ins = run_plain_mem(c, ins)
+                        if c.blk_conf:
+                            conflicts_taken(c.blk_conf, &base, &nsh, shk, shs)
+                            c.blk_conf = 0
+                    elif b.local:
                         ins = run_plain_mem(c, ins)
                     else:
                         ins = run_plain(c, ins)
@@ -940,11 +1051,16 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 # a load or store runs here (the memory fast path in the block loop), any
                 # other through execute_checked; then the memory layer's report (block_event)
                 c.now = <uint64_t>(<int64_t>base + bm.off)
-                if OP_KIND[ins.op] == VK_L:
+                if OP_KIND[ins.op] == VK_L and (c.blk_cap >= 0 or not b.lconf):
                     # a load or store whose access was not the plain case: likely not to be
-                    # again (elsewhere, or in the bank of the fetch), it loses its variant
+                    # again (elsewhere, or in the bank of the fetch where the block cannot
+                    # take a stall), it loses its variant (not when it only met the cap of
+                    # local_conflict)
                     (<Insn*>ins).op = OP_BASE_OF[ins.op]
                     b.local -= 1
+                    if ins.cond & 0x80:
+                        b.lconf -= 1
+                        (<Insn*>ins).cond = 0
                     b.tight = 0             # (not all plain now)
                     c.blk_demoted += 1
                 st = execute_ldst(c, ins)

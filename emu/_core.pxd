@@ -240,6 +240,8 @@ cdef struct Block:
                          # B<cond> (not BL) back to its start, self_loop: run_blocks runs its
                          # iterations in a loop of their own
     uint8_t local        # its loads and stores in their _L variant (run_plain_mem)
+    uint8_t lconf        # ... of which those that may take a bank conflict (local_conflict)
+    uint8_t conf_seen    # one did (run_tight_mem takes them from then on)
     uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
                          # (2: even with stalls) leaves the state it fits (run_blocks runs
                          # it again at once; block_self_loop)
@@ -464,6 +466,11 @@ cdef struct Core:
     uint64_t blk_loops   # ... of which straight after the run before (Block.self_loop)
     uint64_t blk_tight   # ... of which in run_tight (Block.tight)
     uint64_t blk_demoted # loads and stores of its blocks that lost their _L variant
+    # a block's plain run (run_plain_mem, run_tight_mem): bank conflicts its loads and stores
+    # in their _L variant met and took as a one-cycle stall (bit k: instruction k of the
+    # block), and how many more they may take (BLK_SHIFTS, the slice's end)
+    uint32_t blk_conf
+    int32_t blk_cap
     uint64_t blk_frees   # blocks freed so far (Block.link is valid while this is unchanged)
     uint64_t blk_deviations
     uint64_t blk_mismatch  # replays that disagreed with a block's schedule (must stay 0)

@@ -13,6 +13,7 @@ from libc.string cimport memcmp, memcpy, memset
 
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
+    int __builtin_popcount(unsigned int) nogil
     void __builtin_unreachable() nogil
 
 cdef extern from "pool.h" nogil:

@@ -128,10 +128,28 @@ cdef bint ext_code_at(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
     return 0
 
 
+cdef inline bint local_conflict(Core* c, const Insn* i) noexcept nogil:
+    """A load or store in its _L variant (i: a block's copy) meets the fetch of the next line
+    in its bank (tm_retire's bank conflict): 1 when the block takes it as a one-cycle stall
+    at instruction k, as block_stalled would (shift_ok at k: i.cond is 0x80 | k; Core.blk_cap
+    more allowed), counted and noted in Core.blk_conf for the block loop; else 0
+    (Core.blk_cap -1 when it was only the cap: the block loop keeps its variant)."""
+    if not (i.cond & 0x80):
+        return 0
+    if c.blk_cap <= 0:
+        c.blk_cap = -1
+        return 0
+    c.blk_cap -= 1
+    c.blk_conf |= 1u << (i.cond & 31)
+    c.cnt.bank_conflict_cycles += 1
+    return 1
+
+
 cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
     """A timed block's load in its _L variant (no odd register pair): when its access
-    is the plain case -- aligned, and in the core's own SRAM but not in the bank of the
-    fetch it would delay (i.blk: the block's BlkMeta.cbank), or in the flat layout's directly
+    is the plain case -- aligned, and in the core's own SRAM (in the bank of the fetch it
+    delays, i.blk: the block's BlkMeta.cbank, only as local_conflict allows), or in
+    the flat layout's directly
     mapped external memory outside the parallel phase; blocks built while observing have no
     such variant (observe_on) -- run it as sem_load and mem_load would and return 1; else
     return 0 having done nothing (the block loop runs it through execute_ldst, and from
@@ -154,7 +172,7 @@ cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexc
     if ea & ((1u << lsz) - 1):
         return 0
     if ea < c.sram_size:
-        if (0x80 | ((ea >> 13) & 3)) == i.blk:
+        if (0x80 | ((ea >> 13) & 3)) == i.blk and not local_conflict(c, i):
             return 0
         v = rd_le(c.sram + ea, lsz)
         c.cnt.n_loads_local += 1
@@ -202,8 +220,9 @@ cdef inline bint sem_store_local(Core* c, const Insn* i, int lsz, int mode) noex
     else:
         v = c.r[i.rd]
     if ea < c.sram_size:
-        if ((0x80 | ((ea >> 13) & 3)) == i.blk or c.code_blk[ea >> 8]
-                or (ea >= 2 and c.code_blk[(ea - 2) >> 8])):
+        if c.code_blk[ea >> 8] or (ea >= 2 and c.code_blk[(ea - 2) >> 8]):
+            return 0
+        if (0x80 | ((ea >> 13) & 3)) == i.blk and not local_conflict(c, i):
             return 0
         wr_le(c.sram + ea, lsz, v)
         c.cnt.n_stores_local += 1
