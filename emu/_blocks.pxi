@@ -1027,15 +1027,16 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if plain:
                     # plain instructions up to the next one that is not (with the loads and
                     # stores in their _L variant: run_plain_mem)
-                    if b.lconf:
-                        c.blk_conf = 0
-                        c.blk_cap = conflict_cap(nsh, base, <uint64_t>b.last_cyc, end)
-                        ins = run_plain_mem(c, ins)
-                        if c.blk_conf:
-                            conflicts_taken(c.blk_conf, &base, &nsh, shk, shs)
+                    if b.local:
+                        if b.lconf:
                             c.blk_conf = 0
-                    elif b.local:
-                        ins = run_plain_mem(c, ins)
+                            c.blk_cap = conflict_cap(nsh, base, <uint64_t>b.last_cyc, end)
+                            ins = run_plain_mem(c, ins)
+                            if c.blk_conf:
+                                conflicts_taken(c.blk_conf, &base, &nsh, shk, shs)
+                                c.blk_conf = 0
+                        else:
+                            ins = run_plain_mem(c, ins)
                     else:
                         ins = run_plain(c, ins)
                     bm = &b.meta[ins - b.ins]

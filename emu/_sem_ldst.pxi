@@ -128,6 +128,19 @@ cdef bint ext_code_at(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
     return 0
 
 
+cdef inline bint ext_code_near(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
+    """ext_code_at, without its loop for an access of up to 4 bytes within one page of
+    predecode records (the entries of off - 2, off and, for 4 bytes, off + 2)."""
+    cdef Insn* page
+    if n > 4 or off < 2 or ((off - 2) >> 12) != ((off + n - 1) >> 12):
+        return ext_code_at(r, off, n)
+    page = r.pages[off >> 12]
+    if page == NULL:
+        return 0
+    page += ((off - 2) & 0xFFF) >> 1
+    return page[0].size != 0 or page[1].size != 0 or (n == 4 and page[2].size != 0)
+
+
 cdef inline bint local_conflict(Core* c, const Insn* i) noexcept nogil:
     """A load or store in its _L variant (i: a block's copy) meets the fetch of the next line
     in its bank (tm_retire's bank conflict): 1 when the block takes it as a one-cycle stall
@@ -148,12 +161,11 @@ cdef inline bint local_conflict(Core* c, const Insn* i) noexcept nogil:
 cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
     """A timed block's load in its _L variant (no odd register pair): when its access
     is the plain case -- aligned, and in the core's own SRAM (in the bank of the fetch it
-    delays, i.blk: the block's BlkMeta.cbank, only as local_conflict allows), or in
-    the flat layout's directly
-    mapped external memory outside the parallel phase; blocks built while observing have no
-    such variant (observe_on) -- run it as sem_load and mem_load would and return 1; else
-    return 0 having done nothing (the block loop runs it through execute_ldst, and from
-    then on as the op it is: run_blocks)."""
+    delays, i.blk: the block's BlkMeta.cbank, only as local_conflict allows), or in the flat
+    layout's directly mapped external memory outside the parallel phase; blocks built while
+    observing have no such variant (observe_on) -- run it as sem_load and mem_load would and
+    return 1; else return 0 having done nothing (the block loop runs it through
+    execute_ldst, and from then on as the op it is: run_blocks)."""
     cdef uint32_t base = c.r[i.rn]
     cdef uint32_t ea, delta = 0
     cdef uint64_t v
@@ -197,7 +209,7 @@ cdef inline bint sem_load_local(Core* c, const Insn* i, int lsz, int mode) noexc
 cdef inline bint sem_store_local(Core* c, const Insn* i, int lsz, int mode) noexcept nogil:
     """A timed block's store in its _L variant: sem_load_local's plain case, and no
     decoded code (nor watch) in the 256 bytes it writes to or just before (mem_store), or
-    off-chip over the bytes it writes (ext_code_at)."""
+    off-chip over the bytes it writes (ext_code_near)."""
     cdef uint32_t base = c.r[i.rn]
     cdef uint32_t ea, delta = 0
     cdef uint64_t v
@@ -232,9 +244,7 @@ cdef inline bint sem_store_local(Core* c, const Insn* i, int lsz, int mode) noex
         e = &c.chip.ext[0]
         off = ea - e.base
         if (not e.direct or off >= e.size or e.size - off < (1u << lsz) or c.p1
-                or ((e.pages[off >> 12] != NULL
-                     or (off >= 2 and e.pages[(off - 2) >> 12] != NULL))
-                    and ext_code_at(e, off, 1u << lsz))):
+                or ext_code_near(e, off, 1u << lsz)):
             return 0
         wr_le(e.mem + off, lsz, v)
         c.cnt.n_ext_writes += 1
