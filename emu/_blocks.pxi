@@ -29,8 +29,9 @@
 #
 # Blocks are only used by runs that are not traced (a profiled run counts a block's
 # instructions when it completes: prof_block), and only while the core needs no slow path
-# (c.attn: interrupts, timers, hardware loops, DMA, single steps, code fetched from outside
-# the core's SRAM).  A block
+# (c.attn_blk: interrupts, timers counting other events than clock cycles, hardware loops,
+# DMA, single steps, code fetched from outside the core's SRAM; a timer counting clock cycles
+# is counted per call of run_blocks: run_blocks_timers).  A block
 # is filed under the predecode entry it starts at (Insn.blk) and belongs to its start address
 # and to the chip's code generation (Chip.code_gen, bumped whenever a decoded instruction is
 # overwritten), so rewritten code and code run from another address get their own schedules.
@@ -626,7 +627,7 @@ cdef inline void block_writes_moved(Core* c, const Block* b, uint64_t start,
 cdef inline bint block_event(Core* c, const Block* b, const BlkMeta* bm) noexcept nogil:
     """After instruction bm of block b completed: something for its schedule to look at (a
     stall, a bank conflict, the attention flag, code written: block_stalled)."""
-    return (c.stall_acc | (c.lbank == bm.cbank) | c.attn | (c.code_gen != b.gen)) != 0
+    return (c.stall_acc | (c.lbank == bm.cbank) | c.attn_blk | (c.code_gen != b.gen)) != 0
 
 
 cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t* base,
@@ -639,7 +640,7 @@ cdef inline bint block_stalled(Core* c, Block* b, const BlkMeta* bm, uint64_t* b
     cdef int k = bm - b.meta
     cdef uint8_t conflict = c.lbank == bm.cbank
     cdef uint64_t s = c.stall_acc + conflict
-    if c.attn or c.code_gen != b.gen or (s and (
+    if c.attn_blk or c.code_gen != b.gen or (s and (
             not bm.shift_ok or nsh[0] == BLK_SHIFTS
             or (k + 1 < b.n and base[0] + s + <uint64_t>b.last_cyc >= end))):
         return 1
@@ -785,7 +786,7 @@ cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
     partial[0] = 0
     while cyc + last < end:
         run_plain(c, first)
-        if not cond_true(c, cond) or c.attn:
+        if not cond_true(c, cond) or c.attn_blk:
             partial[0] = 1
             break
         k += 1
@@ -829,7 +830,7 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
                 partial[0] = 2
                 stop[0] = p
                 break
-            if not cond_true(c, cond) or c.attn:
+            if not cond_true(c, cond) or c.attn_blk:
                 partial[0] = 1
                 break
             k += 1
@@ -854,7 +855,7 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
             partial[0] = 2
             stop[0] = p
             break
-        if not cond_true(c, cond) or c.attn:
+        if not cond_true(c, cond) or c.attn_blk:
             partial[0] = 1
             break
         k += 1
@@ -929,13 +930,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef uint32_t dw_shk[BLK_SHIFTS]
     cdef uint64_t dw_shs[BLK_SHIFTS]
     while cyc < end:
-        if c.attn or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
+        if c.attn_blk or not (pm & (AFTER_JUMP | BLOCK_EDGE)):
             break
         off = pc - c.win_base
         if off >= c.win_size:
             # another page of external memory, or back in the core's SRAM: the fetch window
             # the per-instruction loop would point there (a far one sets the attention flag)
-            if set_fetch_window(c, pc) or c.attn:
+            if set_fetch_window(c, pc) or c.attn_blk:
                 break
             off = pc - c.win_base
         pm &= ~BLOCK_EDGE
@@ -1098,7 +1099,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if dw:
                     block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
-            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not c.attn:
+            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not c.attn_blk:
                 # a loop of one block, jumping back as scheduled: it fits again
                 # (block_self_loop), so it runs again at once (what after_insn does after a
                 # jump, and the rest of the block's accounting below, when it leaves)

@@ -435,6 +435,13 @@ cdef struct Core:
     uint64_t stall_acc   # stall cycles the memory layer charged to the current instruction
     uint64_t now         # issue cycle of the instruction being executed (mesh timing)
     uint8_t lbank        # 0x80 | bank of the current instruction's local SRAM access
+    # the timed blocks run while the CTIMERs count only clock (or idle) cycles: they are then
+    # counted once per run_blocks call (run_core_blocks), not per instruction
+    uint8_t attn_blk     # attn, but for such timers: the blocks' slow-path flag
+    uint8_t tmr_lazy     # the CTIMERs count clock cycles, idle cycles or nothing
+    uint8_t tmr_blk      # inside run_blocks with timers counted from tmr_from
+    uint8_t tmr_yield    # a timer register was accessed there: run_core_blocks goes on
+    uint64_t tmr_from    #   instruction by instruction from that instruction
     uint8_t at_edge      # the timed run loop stopped after a taken jump to try a block
     # mesh model (emu/_mesh.pxi), in ticks of a quarter cycle
     uint64_t ni_free_q   # when the mesh interface can send this core's next write

@@ -220,6 +220,7 @@ cdef void p1_spin_check(Core* c, uint32_t target) noexcept nogil:
                 and memcmp(c.sig_r, c.r, sizeof(c.r)) == 0):
             c.p1_spin = 1
             c.attn = 1
+            c.attn_blk = 1
     elif ph == P1_SPIN_EVERY - 2:
         c.sig_pc = target
         c.sig_lc = c.lc
@@ -259,7 +260,7 @@ cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, u
             c.npc = nxt
             hwloop_end(c)
             nxt = c.npc
-        if c.timer_on:
+        if c.timer_on and not c.tmr_blk:     # (else counted when run_blocks returns)
             c.cnt.cycles = cyc[0]
             timers_step(c, ins, cyc[0] - cyc0)
     return nxt
@@ -302,12 +303,52 @@ cdef inline int run_core_blocks(Core* c, uint64_t end, bint timed, int observe) 
         return run_core_impl(c, end, timed, observe, 0)
     c.stop = STOP_NONE
     while True:
-        st = run_blocks(c, end)
+        st = run_blocks_timers(c, end)
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
         st = run_core_impl(c, end, timed, observe, 1)
         if st != STOP_NONE or not c.at_edge:
             return st
+
+
+cdef inline bint timer_reg(uint32_t off) noexcept nogil:
+    """A register whose access needs the CTIMERs counted up to it (run_blocks_timers)."""
+    return off == MMR_CTIMER0 or off == MMR_CTIMER1 or off == MMR_CONFIG
+
+
+cdef int run_blocks_timers(Core* c, uint64_t end) noexcept nogil:
+    """run_blocks, also while the CTIMERs count clock cycles (or idle cycles, or nothing:
+    Core.tmr_lazy, else attn_blk keeps the blocks off): what the per-instruction loop counts
+    instruction by instruction (timers_step, the cycles each took) is, over consecutive
+    instructions, the cycles from the first one's start to the last one's end, counted when
+    run_blocks returns.  The run ends where the first timer reaches zero, as a slice would:
+    the blocks only run when their last instruction issues before that end, so only the
+    last instruction run can be the one after which the timer's interrupt is latched, as
+    instruction by instruction.  An instruction that reads a CTIMER or writes a CTIMER or
+    CONFIG (MOVFS/MOVTS, a load or store of the register) does not run in the blocks, timers
+    on or off (EXEC_YIELD, Core.tmr_yield): the timers are counted up to it and the
+    per-instruction loop runs it -- so the timers' state is the same all through
+    run_blocks."""
+    cdef uint64_t t = end, from_ = c.cnt.cycles
+    cdef int k, st
+    cdef bint on = c.timer_on
+    if on:
+        for k in range(2):
+            if (ctimer_mode(c, k) == CTIMER_CLK and c.ctimer[k] != 0
+                    and from_ + c.ctimer[k] < t):
+                t = from_ + c.ctimer[k]
+    c.tmr_blk = 1
+    st = run_blocks(c, t)
+    c.tmr_blk = 0
+    if on:
+        for k in range(2):
+            if ctimer_mode(c, k) == CTIMER_CLK:
+                timer_count(c, k, c.cnt.cycles - from_)
+    if st == STOP_YIELD and c.tmr_yield:
+        c.tmr_yield = 0
+        c.stop = STOP_NONE
+        st = STOP_NONE
+    return st
 
 
 cdef int run_core_timed(Core* c, uint64_t end) noexcept nogil:
@@ -498,7 +539,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                     observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
             wsize = c.win_size          # jumps to odd addresses invalidate the window
-            if edge and not c.attn:
+            if edge and not c.attn_blk:
                 # (profiled: the jump is counted before a block)
                 if observe == OBS_PROF:
                     prof_insn_at(c, off, cyc - cyc0)

@@ -304,6 +304,9 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
         if ch.npend:
             pending_forward(ch, c.index, PW_SRAM, t.index, w.off, lsz, out)
     else:
+        if t.tmr_blk and (w.off == MMR_CTIMER0 or w.off == MMR_CTIMER1):
+            c.tmr_yield = 1             # (run_blocks_timers: the timers counted up to it)
+            return MEM_YIELD
         out[0] = mmr_read(t, w.off)
         if t == c:
             return 0
@@ -398,6 +401,9 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             c.cnt.n_stores_local += 1
             c.cnt.bytes_stores_local += n
             return 0
+        if t.tmr_blk and timer_reg(w.off):
+            c.tmr_yield = 1             # (run_blocks_timers: the timers counted up to it)
+            return MEM_YIELD
         return mmr_write(t, w.off, <uint32_t>v, c)
     # a posted write through the cMesh (MAN §3): it arrives after the hops and any
     # queueing on the links; the core only waits when its mesh interface is backed up

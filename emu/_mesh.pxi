@@ -162,6 +162,7 @@ cdef inline void note_comm(Core* c, uint64_t when) noexcept nogil:
         ch.slice_end = when + 1 if when + 1 > ch.now else ch.now + 1
         c.cut = 1
         c.attn = 1
+        c.attn_blk = 1
 
 
 cdef inline uint64_t ni_send(Core* c, uint64_t tq, uint32_t hops) noexcept nogil:

@@ -36,6 +36,8 @@ cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
     c.rmode = v & CFG_RMODE
     c.int_mode = 0 if am == ARITHMODE_FLOAT else (1 if am == ARITHMODE_INT else 2)
     c.timer_on = 1 if ((v >> CFG_CTIMER0_SHIFT) & 0xF) or ((v >> CFG_CTIMER1_SHIFT) & 0xF) else 0
+    c.tmr_lazy = (((v >> CFG_CTIMER0_SHIFT) & 0xF) <= CTIMER_IDLE
+                  and ((v >> CFG_CTIMER1_SHIFT) & 0xF) <= CTIMER_IDLE)
     attn_update(c)
 
 

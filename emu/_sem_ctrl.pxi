@@ -2,6 +2,9 @@
 
 cdef inline int sem_movts(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t off = <uint32_t>i.imm
+    if c.tmr_blk and timer_reg(off):
+        c.tmr_yield = 1                 # (run_blocks_timers: the timers counted up to it)
+        return EXEC_YIELD
     mmr_write(c, off, c.r[i.rd], c)
     if off == MMR_PC:
         return EXEC_TAKEN
@@ -16,6 +19,9 @@ cdef inline int sem_movfs(Core* c, const Insn* i) noexcept nogil:
         # bounds from it); docs/errata.md 14
         c.r[i.rd] = c.pc
     else:
+        if c.tmr_blk and (off == MMR_CTIMER0 or off == MMR_CTIMER1):
+            c.tmr_yield = 1             # (run_blocks_timers: the timers counted up to it)
+            return EXEC_YIELD
         c.r[i.rd] = mmr_read(c, off)
     return EXEC_OK
 

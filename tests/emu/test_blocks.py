@@ -442,3 +442,78 @@ def test_random_flat_loops_same_with_blocks_on_and_off():
                       fine_quantum=32)
         ran += chips[0].engine.block_stats()["runs"] > 0
     assert ran >= 4
+
+
+# CTIMER0 counting clock cycles (CONFIG[7:4] = 1) around a loop of blocks: its value read
+# with MOVFS in the loop (every 16th run) and after it, and with the timer set to expire
+# inside the loop, its interrupt (TIMER0, IVT entry 3) counting in r20 and re-arming it.
+TIMER_LOOP = """
+    b.l start               ; IVT: reset
+    b.l start
+    b.l start
+    b.l isr                 ; TIMER0
+start:
+    mov r0, %low({first})
+    movt r0, %high({first})
+    movts ctimer0, r0
+    mov r1, 0x10
+    movts config, r1        ; CTIMER0 counts clock cycles
+    mov r0, 0
+    movts imask, r0
+    gie
+    movfs r3, ctimer0
+    mov r4, {n}
+    mov r9, 0
+    mov r14, 15
+loop:
+    add r5, r5, r4
+    eor r6, r6, r5
+    lsl r7, r6, 3
+    str r7, [r9, +0x100]
+    and r8, r4, r14
+    sub r8, r8, 0
+    bne skip
+    movfs r10, ctimer0      ; every 16th run
+    add r11, r11, r10
+skip:
+    sub r4, r4, 1
+    bne loop
+    movfs r12, ctimer0
+    sub r13, r3, r12
+    trap 3
+isr:
+    add r20, r20, 1
+    mov r21, %low({rearm})
+    movt r21, %high({rearm})
+    movts ctimer0, r21
+    rti
+"""
+
+
+def _timer_loop(blocks, n, first, rearm):
+    from isa.assembler import assemble_text
+    h = Harness()
+    h.e.use_blocks = blocks
+    h.e.mem_write(0, assemble_text(TIMER_LOOP.format(n=n, first=first, rearm=rearm), 0), 0)
+    h.start(pc=0)
+    st, _ = h.e.run(10_000_000)
+    assert Stop(st) == "trap"
+    return [h.e.reg_read(0, r) for r in range(64)], h.e.counters(0), h.e.block_stats()
+
+
+@pytest.mark.parametrize("first,rearm", [(0xFFFFFFFF, 0xFFFFFFFF), (3000, 997), (211, 53)])
+def test_blocks_run_while_a_timer_counts_clock_cycles(first, rearm):
+    """With CTIMER0 counting clock cycles the blocks still run (the timer is counted per
+    run of blocks, and the run ends where it expires: run_blocks_timers), and the timer's
+    values, its interrupts and every counter are the per-instruction loop's (the oracle)."""
+    ref = _timer_loop(False, 3000, first, rearm)
+    got = _timer_loop(True, 3000, first, rearm)
+    assert got[0] == ref[0]
+    assert got[1] == ref[1], {k: (got[1][k], ref[1][k]) for k in ref[1] if got[1][k] != ref[1][k]}
+    st = got[2]
+    assert st["runs"] > 1000 and st["mismatches"] == 0, st
+    regs = ref[0]
+    if first == 0xFFFFFFFF:
+        assert regs[13] > 3000 * 6              # (the timer counted the loop's cycles)
+    else:
+        assert regs[20] > 3                     # (its interrupts were taken)
