@@ -303,7 +303,17 @@ cdef inline int run_core_blocks(Core* c, uint64_t end, bint timed, int observe) 
         return run_core_impl(c, end, timed, observe, 0)
     c.stop = STOP_NONE
     while True:
-        st = run_blocks_timers(c, end)
+        if c.timer_on:
+            st = run_blocks_timers(c, end)
+        else:
+            # (a MOVTS that would start a timer does not run in the blocks: Core.tmr_yield)
+            c.tmr_blk = 1
+            st = run_blocks(c, end)
+            c.tmr_blk = 0
+            if st == STOP_YIELD and c.tmr_yield:
+                c.tmr_yield = 0
+                c.stop = STOP_NONE
+                st = STOP_NONE
         if st != STOP_NONE or c.cnt.cycles >= end:
             return st
         st = run_core_impl(c, end, timed, observe, 1)
@@ -311,13 +321,15 @@ cdef inline int run_core_blocks(Core* c, uint64_t end, bint timed, int observe) 
             return st
 
 
-cdef inline bint timer_reg(uint32_t off) noexcept nogil:
-    """A register whose access needs the CTIMERs counted up to it (run_blocks_timers)."""
-    return off == MMR_CTIMER0 or off == MMR_CTIMER1 or off == MMR_CONFIG
+cdef inline bint timer_write(Core* c, uint32_t off, uint32_t v) noexcept nogil:
+    """Writing v to the register at off of core c needs the CTIMERs counted up to it
+    (run_blocks_timers): a CTIMER, or CONFIG with other timer modes."""
+    return (off == MMR_CTIMER0 or off == MMR_CTIMER1
+            or (off == MMR_CONFIG and ((v ^ c.config) >> CFG_CTIMER0_SHIFT) & 0xFF))
 
 
 cdef int run_blocks_timers(Core* c, uint64_t end) noexcept nogil:
-    """run_blocks, also while the CTIMERs count clock cycles (or idle cycles, or nothing:
+    """run_blocks while the CTIMERs count clock cycles (or idle cycles, or nothing:
     Core.tmr_lazy, else attn_blk keeps the blocks off): what the per-instruction loop counts
     instruction by instruction (timers_step, the cycles each took) is, over consecutive
     instructions, the cycles from the first one's start to the last one's end, counted when
@@ -331,19 +343,15 @@ cdef int run_blocks_timers(Core* c, uint64_t end) noexcept nogil:
     run_blocks."""
     cdef uint64_t t = end, from_ = c.cnt.cycles
     cdef int k, st
-    cdef bint on = c.timer_on
-    if on:
-        for k in range(2):
-            if (ctimer_mode(c, k) == CTIMER_CLK and c.ctimer[k] != 0
-                    and from_ + c.ctimer[k] < t):
-                t = from_ + c.ctimer[k]
+    for k in range(2):
+        if ctimer_mode(c, k) == CTIMER_CLK and c.ctimer[k] != 0 and from_ + c.ctimer[k] < t:
+            t = from_ + c.ctimer[k]
     c.tmr_blk = 1
     st = run_blocks(c, t)
     c.tmr_blk = 0
-    if on:
-        for k in range(2):
-            if ctimer_mode(c, k) == CTIMER_CLK:
-                timer_count(c, k, c.cnt.cycles - from_)
+    for k in range(2):
+        if ctimer_mode(c, k) == CTIMER_CLK:
+            timer_count(c, k, c.cnt.cycles - from_)
     if st == STOP_YIELD and c.tmr_yield:
         c.tmr_yield = 0
         c.stop = STOP_NONE

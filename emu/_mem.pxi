@@ -401,7 +401,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             c.cnt.n_stores_local += 1
             c.cnt.bytes_stores_local += n
             return 0
-        if t.tmr_blk and timer_reg(w.off):
+        if t.tmr_blk and timer_write(t, w.off, <uint32_t>v):
             c.tmr_yield = 1             # (run_blocks_timers: the timers counted up to it)
             return MEM_YIELD
         return mmr_write(t, w.off, <uint32_t>v, c)

@@ -2,7 +2,7 @@
 
 cdef inline int sem_movts(Core* c, const Insn* i) noexcept nogil:
     cdef uint32_t off = <uint32_t>i.imm
-    if c.tmr_blk and timer_reg(off):
+    if c.tmr_blk and timer_write(c, off, c.r[i.rd]):
         c.tmr_yield = 1                 # (run_blocks_timers: the timers counted up to it)
         return EXEC_YIELD
     mmr_write(c, off, c.r[i.rd], c)

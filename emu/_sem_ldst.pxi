@@ -129,16 +129,20 @@ cdef bint ext_code_at(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
 
 
 cdef inline bint ext_code_near(ExtRegion* r, uint32_t off, uint32_t n) noexcept nogil:
-    """ext_code_at, without its loop for an access of up to 4 bytes within one page of
-    predecode records (the entries of off - 2, off and, for 4 bytes, off + 2)."""
+    """ext_code_at, without a call for an access within one page of predecode records (the
+    entries of off - 2 up to off + n - 1: (n + 3) / 2 of them)."""
     cdef Insn* page
-    if n > 4 or off < 2 or ((off - 2) >> 12) != ((off + n - 1) >> 12):
+    cdef uint32_t j
+    if off < 2 or ((off - 2) >> 12) != ((off + n - 1) >> 12):
         return ext_code_at(r, off, n)
     page = r.pages[off >> 12]
     if page == NULL:
         return 0
     page += ((off - 2) & 0xFFF) >> 1
-    return page[0].size != 0 or page[1].size != 0 or (n == 4 and page[2].size != 0)
+    for j in range((n + 3) >> 1):
+        if page[j].size:
+            return 1
+    return 0
 
 
 cdef inline bint local_conflict(Core* c, const Insn* i) noexcept nogil:
