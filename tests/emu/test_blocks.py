@@ -490,9 +490,9 @@ isr:
 """
 
 
-def _timer_loop(blocks, n, first, rearm):
+def _timer_loop(blocks, n, first, rearm, timed=True):
     from isa.assembler import assemble_text
-    h = Harness()
+    h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
     h.e.use_blocks = blocks
     h.e.mem_write(0, assemble_text(TIMER_LOOP.format(n=n, first=first, rearm=rearm), 0), 0)
     h.start(pc=0)
@@ -501,13 +501,15 @@ def _timer_loop(blocks, n, first, rearm):
     return [h.e.reg_read(0, r) for r in range(64)], h.e.counters(0), h.e.block_stats()
 
 
+@pytest.mark.parametrize("timed", [True, False])
 @pytest.mark.parametrize("first,rearm", [(0xFFFFFFFF, 0xFFFFFFFF), (3000, 997), (211, 53)])
-def test_blocks_run_while_a_timer_counts_clock_cycles(first, rearm):
+def test_blocks_run_while_a_timer_counts_clock_cycles(first, rearm, timed):
     """With CTIMER0 counting clock cycles the blocks still run (the timer is counted per
     run of blocks, and the run ends where it expires: run_blocks_timers), and the timer's
-    values, its interrupts and every counter are the per-instruction loop's (the oracle)."""
-    ref = _timer_loop(False, 3000, first, rearm)
-    got = _timer_loop(True, 3000, first, rearm)
+    values, its interrupts and every counter are the per-instruction loop's (the oracle),
+    with the timing model on and off."""
+    ref = _timer_loop(False, 3000, first, rearm, timed)
+    got = _timer_loop(True, 3000, first, rearm, timed)
     assert got[0] == ref[0]
     assert got[1] == ref[1], {k: (got[1][k], ref[1][k]) for k in ref[1] if got[1][k] != ref[1][k]}
     st = got[2]
