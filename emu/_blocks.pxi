@@ -73,10 +73,14 @@ cdef void blocks_flush_core(Core* c) noexcept nogil:
     cdef uint32_t k
     if c.blocks == NULL:
         return
-    for k in range(BLK_SLOTS):
-        blocks_drop(c, c.blocks[k])
-        c.blocks[k] = NULL
+    # (only the slots used: the table is mapped lazily, and a 64x64 chip's 4096 tables of
+    # 512 KB would be touched in full)
+    for k in range(c.blk_top + 1):
+        if c.blocks[k] != NULL:
+            blocks_drop(c, c.blocks[k])
+            c.blocks[k] = NULL
     c.blk_next = 1
+    c.blk_top = 0
 
 
 cdef void blocks_flush(Chip* ch) noexcept nogil:
@@ -102,7 +106,7 @@ cdef void blocks_prof_flush(Chip* ch) noexcept nogil:
     for j in range(ch.ncores):
         if ch.cores[j].blocks == NULL:
             continue
-        for k in range(BLK_SLOTS):
+        for k in range(ch.cores[j].blk_top + 1):
             b = ch.cores[j].blocks[k]
             while b != NULL:
                 prof_block_flush(b)
@@ -474,6 +478,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             c.blk_next = c.blk_next + 1 if c.blk_next + 1 < BLK_SLOTS else 1
         blocks_drop(c, c.blocks[j])
         c.blocks[j] = b
+        if j > c.blk_top:
+            c.blk_top = j
         b.builds = 1
         entry.blk = <uint16_t>j
     c.blk_built += 1

@@ -466,6 +466,7 @@ cdef struct Core:
     # slice build, run and drop blocks each on its own
     Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
     uint32_t blk_next    # the next slot to (re)use
+    uint32_t blk_top     # the highest slot used since the last flush (slots above are NULL)
     uint64_t code_gen    # bumped whenever code it decoded changes: older blocks are stale
     uint64_t blk_bytes   # memory held by blocks
     uint64_t blk_built
