@@ -8,6 +8,8 @@ Workloads (compiled with the toolchain by bench/programs/build.sh, committed):
   int_crc       integer kernel (bitwise CRC-32), core-local SRAM, one core
   float_matmul  float kernel (32x32 matrix multiply), core-local SRAM, one core
   mem_stream    load/store kernel over word arrays, core-local SRAM, one core
+  hwloop_dot    float dot product and integer mix on hardware loops (hand-written LS/LE/LC
+                loops, as tuned Epiphany kernels are), core-local SRAM, one core
   flat_printf   newlib printf + soft double, default flat layout (external memory)
   flat_sieve    sieve of Eratosthenes over a byte array, default flat layout
   mc16_crc      int_crc on all 16 cores of the E16G301 (scheduler overhead)
@@ -60,6 +62,7 @@ WORKLOADS = {
     "int_crc": ("int_crc.elf", 1),
     "float_matmul": ("float_matmul.elf", 1),
     "mem_stream": ("mem_stream.elf", 1),
+    "hwloop_dot": ("hwloop_dot.elf", 1),
     "flat_printf": ("flat_printf.elf", 1),
     "flat_sieve": ("flat_sieve.elf", 1),
     "mc16_crc": ("int_crc.elf", 16),

@@ -29,9 +29,11 @@
 #
 # Blocks are only used by runs that are not traced (a profiled run counts a block's
 # instructions when it completes: prof_block), and only while the core needs no slow path
-# (c.attn_blk: interrupts, timers counting other events than clock cycles, hardware loops,
-# DMA, single steps, code fetched from outside the core's SRAM; a timer counting clock cycles
-# is counted per call of run_blocks: run_blocks_timers).  A block
+# (c.attn_blk: interrupts, timers counting other events than clock cycles, DMA, single
+# steps, code fetched from outside the core's SRAM; a timer counting clock cycles is counted
+# per call of run_blocks: run_blocks_timers).  In a hardware loop (LC not 0) a block ends at
+# LE (block_build, block_fits), and after_insn takes its last instruction back to LS, where
+# the next block starts as after a jump (no penalty: the pipeline state goes on).  A block
 # is filed under the predecode entry it starts at (Insn.blk) and belongs to its start address
 # and to the chip's code generation (Chip.code_gen, bumped whenever a decoded instruction is
 # overwritten), so rewritten code and code run from another address get their own schedules.
@@ -160,24 +162,18 @@ cdef inline uint64_t blk_retire(bint timed, Core* c, const Insn* ins, uint32_t p
     return t
 
 
-cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
-    """Block b ends in a branch back to its start, and a run of it that takes that branch
-    without a stall leaves the state it was built for (block_fits holds again): the pair
-    mask after a jump, the same registers pending, and each entry condition true of the
-    scoreboard the run leaves (a register it writes: from its schedule; one it does not: a
-    `landed` condition stays true, an `exact` one does not, time having moved on).  Returns
-    0 (no), 2 when runs with stalls leave it too (no `exact` condition: stalls only delay
-    the writes it leaves, and a `landed` condition holds the more), else 1."""
-    cdef const Insn* br = &b.ins[b.n - 1]
+cdef uint8_t block_loop_fits(const Block* b, int64_t period) noexcept nogil:
+    """A run of block b that goes on to its start at once, `period` cycles after it began,
+    leaves the scoreboard in a state it fits (block_fits; the pair mask and pending registers
+    are the caller's): each entry condition true of the scoreboard the run leaves (a
+    register it writes: from its schedule; one it does not: a `landed` condition stays true,
+    an `exact` one does not, time having moved on).  Returns 0 (no), 2 when runs with stalls
+    leave it too (no `exact` condition: stalls only delay the writes it leaves, and a
+    `landed` condition holds the more), else 1."""
     cdef int j, w
     cdef uint32_t idx, reg, v
-    cdef int64_t period = b.end_off + <int64_t>bp
     cdef bint found
     cdef uint8_t ret = 2
-    if not b.bcond_exit or b.meta[b.n - 1].pc + <uint32_t>br.imm != b.pc:
-        return 0
-    if b.pm != AFTER_JUMP or b.entry_pd or b.entry_pi or b.pend_out != b.entry_pend:
-        return 0
     for j in range(b.nc):
         idx = b.cs[j].idx
         reg = idx - RDY_F if idx >= RDY_F else idx
@@ -194,6 +190,33 @@ cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
         elif found and <int64_t>v >= 2 * (period + b.cs[j].val):
             return 0
     return ret
+
+
+cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
+    """Block b ends in a branch back to its start, and a run of it that takes that branch
+    without a stall leaves the state it was built for (block_fits holds again): the pair
+    mask after a jump, the same registers pending, and the scoreboard (block_loop_fits).
+    Returns 0 (no), 2 when runs with stalls leave it too, else 1."""
+    cdef const Insn* br = &b.ins[b.n - 1]
+    if not b.bcond_exit or b.meta[b.n - 1].pc + <uint32_t>br.imm != b.pc:
+        return 0
+    if b.pm != AFTER_JUMP or b.entry_pd or b.entry_pi or b.pend_out != b.entry_pend:
+        return 0
+    return block_loop_fits(b, b.end_off + <int64_t>bp)
+
+
+cdef uint8_t block_hw_loop(const Block* b) noexcept nogil:
+    """A run of block b that falls through and goes on at its start -- a hardware loop's
+    body from LS to LE, the pipeline going on with no penalty -- leaves the state it was
+    built for: the pair mask, prev_dst and prev_ialu, the registers pending and the
+    scoreboard (block_loop_fits).  0 (no), 2 (runs with stalls too), or 1.  (Not for a
+    block that loops by its branch too: Block.self_loop.)"""
+    if b.self_loop or b.ins[b.n - 1].tclass >= TC_BRANCH:
+        return 0
+    if (b.exit_pm != b.pm or b.exit_pd != b.entry_pd or b.exit_pi != b.entry_pi
+            or b.pend_out != b.entry_pend):
+        return 0
+    return block_loop_fits(b, b.end_off)
 
 
 cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
@@ -247,6 +270,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         dep_union |= ins.dep_mask
         if ins.tclass >= TC_BRANCH:
             break
+        if c.lc != 0 and pc + (o - off) == c.le:
+            break                       # (a hardware loop's end: after_insn loops back)
         o += ins.size
     if n == 0:
         return NULL
@@ -422,6 +447,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.gen = c.code_gen
     b.pc = pc
     b.end_pc = p
+    b.last_off = b.meta[n - 1].pc - pc
     b.end_off = <int32_t>(cyc - BLK_BASE)
     b.last_cyc = last_cyc
     b.n = <uint16_t>n
@@ -454,7 +480,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         if not (b.ins[k].tclass == TC_IALU or OP_KIND[b.ins[k].op] == VK_P
                 or OP_KIND[b.ins[k].op] == VK_L):
             b.tight = 0
-    b.period = b.end_off + <int32_t>ch.tm.branch_penalty
+    b.hw_loop = block_hw_loop(b)
+    b.period = b.end_off + (<int32_t>ch.tm.branch_penalty if b.self_loop else 0)
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = c.blocks[entry.blk] if entry.blk else NULL
     if old != NULL and old.entry == entry and old.gen == c.code_gen:
@@ -489,12 +516,13 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
 cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pd,
                             uint64_t pi, uint64_t pending, uint64_t start) noexcept nogil:
     """Block b's schedule holds when it starts at `start` in this state.  (The pc matters:
-    another core may run the same decoded code from its global address.)"""
+    another core may run the same decoded code from its global address.  And a hardware
+    loop's end, LE, may only be its last instruction: block_build ends it there.)"""
     cdef int j
     cdef uint64_t v
     if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.code_gen
             or b.pc != pc or (c.config & FPX_MASK) != b.fpx or b.entry_pd != pd
-            or b.entry_pi != pi):
+            or b.entry_pi != pi or (c.lc != 0 and c.le - pc < b.last_off)):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -887,10 +915,10 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
 
 cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept nogil:
     """The counters of k runs of block b, a loop of one block, each jumping back to its start
-    as scheduled (run_blocks counts them when the loop ends)."""
-    cdef uint64_t bp = c.chip.tm.branch_penalty
+    as scheduled, or going back to it as a hardware loop's body (run_blocks counts them when
+    the loop ends)."""
     c.cnt.n_insns += k * b.n
-    c.cnt.branch_cycles += k * bp
+    c.cnt.branch_cycles += k * <uint64_t>(b.period - b.end_off)   # (0 for a hardware loop)
     c.blk_runs += k
     c.blk_loops += k
     if b.stats:
@@ -1105,10 +1133,17 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if dw:
                     block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
-            if st == EXEC_TAKEN and b.self_loop > (nsh != 0) and not c.attn_blk:
-                # a loop of one block, jumping back as scheduled: it fits again
-                # (block_self_loop), so it runs again at once (what after_insn does after a
-                # jump, and the rest of the block's accounting below, when it leaves)
+            if not c.attn_blk and (
+                    (st == EXEC_TAKEN and b.self_loop > (nsh != 0))
+                    or (st == EXEC_OK and b.hw_loop > (nsh != 0) and c.lc > 1
+                        and b.pc == c.ls and b.pc + b.last_off == c.le)):
+                # a loop of one block, jumping back as scheduled, or a hardware loop's body
+                # from LS to LE going back (not its last pass): it fits again
+                # (block_self_loop, block_hw_loop), so it runs again at once (what
+                # after_insn does after a jump or at LE, and the rest of the block's
+                # accounting below, when it leaves)
+                if st == EXEC_OK:
+                    c.lc -= 1
                 loops += 1
                 if ch.profiling:
                     prof_block_ran(c, b, cyc, base + <uint64_t>b.period, shk, shs, nsh)
@@ -1120,7 +1155,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                         dw_shk[k] = shk[k]
                         dw_shs[k] = shs[k]
                 cyc = base + <uint64_t>b.period
-                if c.p1:
+                if c.p1 and st == EXEC_TAKEN:
                     p1_spin_check(c, b.pc)
                     if c.p1_spin:
                         break               # (as when the slice ends before another run)
@@ -1155,6 +1190,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc),
                             &pm, &prev_dst, &prev_ialu)
             lk = &b.link[st]                # (EXEC_OK 0: fell through, EXEC_TAKEN 1: jumped)
+            if st == EXEC_OK and pc != b.end_pc:
+                lk = &b.link[2]             # (2: a hardware loop went back to LS)
             if ch.profiling:
                 prof_block_ran(c, b, add, cyc, shk, shs, nsh)
             ran = 1
@@ -1166,10 +1203,17 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             if dw:
                 block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
             pc = b.pc
-            pm = AFTER_JUMP
-            prev_dst = 0
-            prev_ialu = 0
-            lk = &b.link[EXEC_TAKEN]
+            if b.self_loop:
+                pm = AFTER_JUMP
+                prev_dst = 0
+                prev_ialu = 0
+                lk = &b.link[EXEC_TAKEN]
+            else:
+                # (a hardware loop: the pipeline goes on)
+                pm = b.pm | BLOCK_EDGE
+                prev_dst = b.entry_pd
+                prev_ialu = b.entry_pi
+                lk = &b.link[2]
             break
         if not ran:
             break                           # (the slice ends before it could run)

@@ -213,6 +213,7 @@ cdef struct Block:
     Block* next          # another block for the same entry, built for another entry state
     uint32_t pc
     uint32_t end_pc      # the instruction after it
+    uint32_t last_off    # its last instruction's pc, from its start
     int32_t end_off      # the cycle after its last instruction, from its start
     int32_t last_cyc     # the cycle before its last instruction, from its start
     uint16_t n
@@ -226,7 +227,8 @@ cdef struct Block:
     uint64_t entry_pd    # prev_dst, prev_ialu it was built for (0 after a jump)
     uint64_t entry_pi
     uint64_t dep_union   # registers its instructions read or write
-    BlkLink link[2]      # the block that followed it when it fell through (0) or jumped (1)
+    BlkLink link[3]      # the block that followed it when it fell through (0), jumped (1)
+                         # or went back to a hardware loop's start (2)
     uint64_t entry_pend  # ... of which pending at its start
     uint64_t pend_out    # ... of which pending at its end
     uint32_t n_dual      # its counters
@@ -245,7 +247,10 @@ cdef struct Block:
     uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
                          # (2: even with stalls) leaves the state it fits (run_blocks runs
                          # it again at once; block_self_loop)
-    int32_t period       # the cycles of such a run (end_off and the taken-branch penalty)
+    uint8_t hw_loop      # as self_loop for a run that falls through to its start (a hardware
+                         # loop's body from LS to LE: block_hw_loop)
+    int32_t period       # the cycles of such a run (end_off, and the taken-branch penalty
+                         # for self_loop)
     uint32_t builds      # schedules built for this entry (in the first block of its slot)
     uint32_t size        # bytes allocated for it
     BlkWrite* w
@@ -439,10 +444,11 @@ cdef struct Core:
     # counted once per run_blocks call (run_core_blocks), not per instruction
     uint8_t attn_blk     # attn, but for such timers: the blocks' slow-path flag
     uint8_t tmr_lazy     # the CTIMERs count clock cycles, idle cycles or nothing
-    uint8_t tmr_blk      # inside run_blocks with timers counted from tmr_from
-    uint8_t tmr_yield    # a timer register was accessed there: run_core_blocks goes on
-    uint64_t tmr_from    #   instruction by instruction from that instruction
-    uint8_t at_edge      # the timed run loop stopped after a taken jump to try a block
+    uint8_t tmr_blk      # inside run_blocks (the timers are counted when it returns)
+    uint8_t tmr_yield    # a timer or hardware loop register was accessed there: it yielded,
+                         # run_core_blocks goes on instruction by instruction from it
+    uint8_t at_edge      # the timed run loop stopped after a taken jump (or a hardware loop
+                         # going back to LS) to try a block
     # mesh model (emu/_mesh.pxi), in ticks of a quarter cycle
     uint64_t ni_free_q   # when the mesh interface can send this core's next write
     uint64_t rd_free_q   # when this node can serve the next read request from the mesh

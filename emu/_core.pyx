@@ -387,8 +387,9 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                               bint edge) noexcept nogil:
     """Run core c until its cycle count reaches `end`.  Returns STOP_NONE, or the reason it
     stopped (c.stop; c.pc is then the instruction to resume at, or the faulting one).  With
-    `edge`, it also returns after a taken jump (c.at_edge set) when nothing needs the slow
-    path, for run_core_timed to try a timed block there.
+    `edge`, it also returns after a taken jump or a hardware loop's end going back to LS
+    (c.at_edge set) when nothing needs the slow path, for run_core_blocks to try a timed
+    block there.
 
     The fast path per instruction: window check, predecode check, pipeline timing, execute,
     count.  Anything unusual (pending interrupt, idle, timers, hardware loop, halt) sets c.attn
@@ -547,16 +548,19 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                     observe_insn(c, ins, pc, off, cyc - cyc0)
                 break
             wsize = c.win_size          # jumps to odd addresses invalidate the window
-            if edge and not c.attn_blk:
-                # (profiled: the jump is counted before a block)
-                if observe == OBS_PROF:
-                    prof_insn_at(c, off, cyc - cyc0)
-                elif observe:
-                    c.cnt.cycles = cyc
-                    observe_insn(c, ins, pc, off, cyc - cyc0)
-                c.at_edge = 1
-                pc = nxt
-                break
+        if edge and (st == EXEC_TAKEN or nxt != pc + ins.size) and not c.attn_blk:
+            # a taken jump, or a hardware loop back to LS: a block may start there
+            # (profiled: the jump is counted before a block)
+            if observe == OBS_PROF:
+                prof_insn_at(c, off, cyc - cyc0)
+            elif observe:
+                c.cnt.cycles = cyc
+                observe_insn(c, ins, pc, off, cyc - cyc0)
+            if st == EXEC_OK:
+                pair_mask |= BLOCK_EDGE
+            c.at_edge = 1
+            pc = nxt
+            break
         if observe == OBS_PROF:
             prof_insn_at(c, off, cyc - cyc0)
         elif observe:

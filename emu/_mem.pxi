@@ -401,8 +401,11 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
             c.cnt.n_stores_local += 1
             c.cnt.bytes_stores_local += n
             return 0
-        if t.tmr_blk and timer_write(t, w.off, <uint32_t>v):
-            c.tmr_yield = 1             # (run_blocks_timers: the timers counted up to it)
+        if t.tmr_blk and (timer_write(t, w.off, <uint32_t>v) or w.off == MMR_LC
+                          or w.off == MMR_LS or w.off == MMR_LE):
+            # (run_blocks_timers: the timers counted up to it; a hardware loop's registers:
+            # the blocks ended at the old LE.  The per-instruction loop writes it)
+            c.tmr_yield = 1
             return MEM_YIELD
         return mmr_write(t, w.off, <uint32_t>v, c)
     # a posted write through the cMesh (MAN §3): it arrives after the hops and any

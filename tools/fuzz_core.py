@@ -249,6 +249,58 @@ def one_flat_loop(rnd: random.Random, blocks: bool = True, chip_out=None, thread
                     fine_quantum=fine_quantum, flat=True)
 
 
+def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+               timed: bool = True, fine_quantum: int = 0):
+    """A hardware loop (LS, LE, LC) in an outer loop, on each core of a 2x2 chip: its body a
+    random loop body (see _loop_body; forward branches may leave it), LE at its last or at
+    an earlier instruction, LC 0 (one pass), 1 or many; the body sometimes stores to LC
+    (a loop ended early, or restarted, from inside) or is a loop of one block.  Random
+    quantum; runs to its exit."""
+    chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([1, 7, 100, 1000, 4000]),
+                           threads=threads, timing=_timing(timed, fine_quantum)),
+                HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
+    chip.engine.use_blocks = blocks
+    if chip_out is not None:
+        chip_out.append(chip)
+    tight = rnd.random() < 0.5
+    body = _loop_body(rnd, tight, tight and rnd.random() < 0.5)
+    if rnd.random() < 0.15:
+        # a store of r16 to its own LC (r17: 0xF0414) inside the body
+        body.insert(rnd.randrange(len(body)), ("str_d32", dict(rd=16, rn=17, imm=0)))
+    head = [("addi32", dict(rd=14, rn=10, imm=0)),
+            ("movts32", dict(rd=15, imm=5))]                    # movts lc, r15
+    ls = 0x100 + 4 * len(head)
+    le = ls + 4 * (len(body) - 1 if rnd.random() < 0.7 else rnd.randrange(len(body)))
+    code = head + body + [
+        ("subi32", dict(rd=13, rn=13, imm=1)),
+        ("bcond32", dict(cond=1, imm=-(2 * (len(head) + len(body) + 1)))),
+        ("trap16", dict(imm=3))]
+    blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
+                    for nm, fl in code)
+    lc = rnd.choice([0, 1, 2, rnd.randrange(3, 50), rnd.randrange(50, 400)])
+    for k in range(4):
+        chip.engine.sram(k)[:] = 0
+        chip.mem_write(0x100, blob, k)
+        chip.mem_write(0x800, bytes(rnd.getrandbits(8) for _ in range(0x800)), k)
+        for r in range(64):
+            chip.engine.reg_write(k, r, rnd.choice([
+                rnd.getrandbits(32), rnd.getrandbits(5),
+                0x3F800000 + (rnd.getrandbits(20) << 3)]))        # around 1.0f
+        chip.engine.reg_write(k, 10, rnd.choice([0x800, 0x2400, 0x4000, 0x7000]))
+        chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
+        chip.engine.reg_write(k, 12, 0x8E000000 + 0x10000 * k)
+        chip.engine.reg_write(k, 13, rnd.randrange(2, 12))
+        chip.engine.reg_write(k, 15, lc)
+        chip.engine.reg_write(k, 16, rnd.choice([0, 1, 2, 40]))
+        chip.engine.reg_write(k, 17, SREG_BY_NAME["LC"].offset)
+        chip.engine.sreg_write(k, SREG_BY_NAME["LS"].offset, ls)
+        chip.engine.sreg_write(k, SREG_BY_NAME["LE"].offset, le)
+        chip.engine.set_pc(k, 0x100)
+        chip.engine.set_idle(k, False)
+    chip.loaded_cores = [0, 1, 2, 3]
+    return chip.run(20_000_000)
+
+
 def snapshot(chip, res):
     """Everything a run leaves that the timed blocks must not change."""
     e = chip.engine
@@ -294,7 +346,7 @@ def main(argv):
     for it in range(count):
         if "--blocks" in argv:
             for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased,
-                        one_flat_loop):
+                        one_flat_loop, one_hwloop):
                 for timed in (True, False):
                     diff = blocks_differ(seed * 1_000_003 + it, gen, timed, 32 * (it & 1))
                     if diff:
@@ -304,7 +356,7 @@ def main(argv):
                         return 1
         if "--threads" in argv:
             for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased,
-                        one_flat_loop):
+                        one_flat_loop, one_hwloop):
                 diff = threads_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"

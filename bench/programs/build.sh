@@ -12,6 +12,10 @@ epiphany-elf-gcc -O2 -c crt0.S -o "$TMP/crt0.o"
 for k in int_crc float_matmul mem_stream; do
     epiphany-elf-gcc "${FLAGS[@]}" "$TMP/crt0.o" "$k.c" -o "$k.elf" -lgcc
 done
+# hand-written hardware loops (LS/LE/LC), assembled on their own as crt0.S
+epiphany-elf-gcc -O2 -c hwloop_kernels.S -o "$TMP/hwloop_kernels.o"
+epiphany-elf-gcc "${FLAGS[@]}" "$TMP/crt0.o" "$TMP/hwloop_kernels.o" hwloop_dot.c \
+    -o hwloop_dot.elf -lgcc
 # the newlib printf-heavy program in the default flat layout (external memory)
 epiphany-elf-gcc -O2 -Wl,--no-warn-rwx-segments -fdebug-prefix-map="$PWD"=. \
     flat_printf.c -o flat_printf.elf -lm

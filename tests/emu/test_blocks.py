@@ -519,3 +519,86 @@ def test_blocks_run_while_a_timer_counts_clock_cycles(first, rearm, timed):
         assert regs[13] > 3000 * 6              # (the timer counted the loop's cycles)
     else:
         assert regs[20] > 3                     # (its interrupts were taken)
+
+
+# A hardware loop (LS, LE, LC) around a body of two blocks (a forward branch inside it) or of
+# one ({beq} empty), in an outer loop of branches: sums {n} words from 0x2000 into r0, counts
+# the odd ones in r9 (or, without the branch, adds their low bits there) and the passes in
+# r10; the store to LC in the body ({lcstore}) ends the loop early from inside.
+HWLOOP = """
+    mov r0, 0
+    mov r1, 0x2000
+    mov r6, {outer}
+    mov r8, 1
+outer:
+    mov r2, %low(ls_)
+    movts ls, r2
+    mov r2, %low(le_)
+    movts le, r2
+    mov r2, {n}
+    movts lc, r2
+    mov r11, 0
+    mov r12, 0x0414
+    movt r12, 0xf           ; its own LC's address (MMR)
+ls_:
+    ldr r3, [r1], +1
+    add r0, r0, r3
+    and r7, r3, r8
+    sub r7, r7, 0
+    {beq}
+    add r9, r9, r7
+even:
+    add r10, r10, 1
+    {lcstore}
+    lsl r4, r0, 3
+le_:
+    add r5, r5, r4
+    sub r6, r6, 1
+    bne outer
+    trap 3
+"""
+
+
+def _hwloop(blocks, n, outer, lcstore, timed=True, beq="beq even"):
+    from isa.assembler import assemble_text
+    h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
+    h.e.use_blocks = blocks
+    h.e.mem_write(0, assemble_text(HWLOOP.format(n=n, outer=outer, lcstore=lcstore, beq=beq), 0), 0)
+    words = [(k * 2654435761) & 0xFFFF for k in range(n * outer + outer)]
+    h.e.mem_write(0x2000, b"".join(w.to_bytes(4, "little") for w in words), 0)
+    h.start(pc=0)
+    st, _ = h.e.run(10_000_000)
+    assert Stop(st) == "trap"
+    return [h.e.reg_read(0, r) for r in range(64)], h.e.counters(0), h.e.block_stats(), words
+
+
+@pytest.mark.parametrize("timed", [True, False])
+@pytest.mark.parametrize("n,lcstore,beq", [(500, "", "beq even"), (1, "", "beq even"),
+                                           (0, "", "beq even"),
+                                           (300, "str r11, [r12]", "beq even"),
+                                           (500, "", ""), (2, "", ""),
+                                           (300, "str r11, [r12]", "")])
+def test_blocks_run_inside_hardware_loops(n, lcstore, beq, timed):
+    """Inside a hardware loop the blocks end at LE and the loop goes back to LS as
+    instruction by instruction (the oracle: every register and counter the same with the
+    blocks off), its passes those of the documented rule (LC for LC >= 1, one for LC = 0:
+    esim-corner-cases row 8) -- and the blocks ran in it; a body of one block runs again
+    without a lookup (Block.hw_loop).  A store to LC inside the body ends the loop after
+    that pass."""
+    outer = 7
+    ref = _hwloop(False, n, outer, lcstore, timed, beq)
+    got = _hwloop(True, n, outer, lcstore, timed, beq)
+    assert got[0] == ref[0]
+    assert got[1] == ref[1], {k: (got[1][k], ref[1][k]) for k in ref[1] if got[1][k] != ref[1][k]}
+    passes = (1 if lcstore else max(n, 1)) * outer
+    regs, words = ref[0], ref[3]
+    assert regs[10] == passes
+    assert regs[0] == sum(words[:passes]) & 0xFFFFFFFF
+    assert regs[9] == sum(w & 1 for w in words[:passes])
+    st = got[2]
+    assert st["mismatches"] == 0
+    if passes > 100:
+        if beq:
+            assert st["runs"] >= 1.5 * passes, st     # (two or three blocks a pass)
+        else:
+            assert st["loops"] >= 0.9 * passes, st
