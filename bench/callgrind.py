@@ -24,7 +24,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT = ["int_crc", "float_matmul", "mem_stream", "flat_printf", "flat_sieve"]
+DEFAULT = ["int_crc", "float_matmul", "mem_stream", "hwloop_dot", "flat_printf", "flat_sieve"]
 # the C function of Engine.run (Cython's name for the Python-visible method)
 TOGGLE = "__pyx_pw_3emu_5_core_6Engine_*run"
 

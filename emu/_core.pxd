@@ -565,7 +565,7 @@ cdef struct Chip:
     uint64_t last_deadlock_check
     uint64_t last_write_change
     uint64_t deadlock_samples
-    int nlive               # cores running (not exited or halted)
+    int nlive               # cores running (not exited, halted or idle); counted up to 2
     int observe             # profiling, tracing or read watches: the observed loops run
     int profiling
     int tracing

@@ -693,10 +693,11 @@ cdef void inert_catch_up(Chip* ch, uint64_t t) noexcept nogil:
             c.cnt.cycles = t
 
 
-cdef uint64_t chip_next_action(Chip* ch) noexcept nogil:
+cdef uint64_t chip_next_action(Chip* ch, uint64_t before) noexcept nogil:
     """The earliest cycle at which some core or DMA engine can do something by itself (the
     time of a running core, of a core with an interrupt or timer pending, of a DMA engine);
-    all-ones if none can."""
+    all-ones if none can.  Or, as soon as one is found, any such cycle before `before` (the
+    caller only asks whether there is one: slices of talking cores)."""
     cdef uint64_t t = 0xFFFFFFFFFFFFFFFFULL
     cdef int k
     cdef Core* c
@@ -706,6 +707,8 @@ cdef uint64_t chip_next_action(Chip* ch) noexcept nogil:
             t = c.cnt.cycles
         if c.dma_active and c.dma_clock < t:
             t = c.dma_clock
+        if t < before:
+            break
     return t
 
 
@@ -829,7 +832,9 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                 live += 1
             if (core_live(c) and not core_inert(c)) or c.dma_active:
                 active += 1
-        ch.nlive = live          # cores that could observe a write (see chip_shared)
+                if live > 1:
+                    break               # (only whether there are two of each matters)
+        ch.nlive = live          # cores that could observe a write, or 2 (see chip_shared)
         span = ch.quantum * ch.span_mult
         lone = active == 1
         if lone:
@@ -851,7 +856,7 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
         elif ch.npend == 0:
-            t = chip_next_action(ch)
+            t = chip_next_action(ch, slice_end + span)
             if t >= slice_end + span:
                 # whole slices before t: nothing happens in them (no write is in flight, so
                 # nothing can arrive).  Not past the end of the hot window (the span would
