@@ -451,6 +451,11 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.end_off = <int32_t>(cyc - BLK_BASE)
     b.last_cyc = last_cyc
     b.n = <uint16_t>n
+    for k in range(n):
+        if b.ins[k].tclass == TC_IALU:
+            b.n_ialu += 1
+        elif b.ins[k].tclass == TC_FPU:
+            b.n_fpu += 1
     for k in range(n - 1):
         if b.meta[k].off + <int32_t>b.ins[k].cost < b.prof_pre:
             b.prof_clamped |= 1u << k
@@ -534,6 +539,17 @@ cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t
     return 1
 
 
+cdef void block_count_cls(Core* c, const Block* b, int m) noexcept nogil:
+    """The IALU and FPU instructions among the first m of block b, for a CTIMER counting
+    them (Core.tmr_cls: run_blocks_timers)."""
+    cdef int j
+    for j in range(m):
+        if b.ins[j].tclass == TC_IALU:
+            c.blk_ialu += 1
+        elif b.ins[j].tclass == TC_FPU:
+            c.blk_fpu += 1
+
+
 cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_t pend0,
                        const uint32_t* shk, const uint64_t* shs, int nsh) noexcept nogil:
     """Block b stopped being its schedule at instruction k (executed, with status st): replay
@@ -578,6 +594,9 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
                 prof_insn(c, pc, cyc - cyc0)
             pc += ins.size
     c.cnt.n_insns += k + 1
+    if c.tmr_cls:
+        # (the one that stopped it counts when it completed, as after_insn would count it)
+        block_count_cls(c, b, k + 1 if st == EXEC_OK or st == EXEC_TAKEN else k)
     nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pm, &prev_dst, &prev_ialu)
     if ch.profiling and (st == EXEC_OK or st == EXEC_TAKEN or c.stop == STOP_TRAP):
         prof_insn(c, pc, cyc - cyc0)        # (as the per-instruction loop observes it)
@@ -620,6 +639,8 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
             prof_insn(c, pc, cyc - cyc0)
         pc += ins.size
     c.cnt.n_insns += k
+    if c.tmr_cls:
+        block_count_cls(c, b, k)
     c.now = cyc - 1          # (as run_core_impl leaves a core that yields: nothing after)
     c.pc = pc
     c.stop = STOP_YIELD
@@ -918,6 +939,9 @@ cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept 
     as scheduled, or going back to it as a hardware loop's body (run_blocks counts them when
     the loop ends)."""
     c.cnt.n_insns += k * b.n
+    if c.tmr_cls:
+        c.blk_ialu += k * b.n_ialu
+        c.blk_fpu += k * b.n_fpu
     c.cnt.branch_cycles += k * <uint64_t>(b.period - b.end_off)   # (0 for a hardware loop)
     c.blk_runs += k
     c.blk_loops += k
@@ -1167,6 +1191,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             dw = 0
             c.blk_runs += 1
             c.cnt.n_insns += b.n
+            if c.tmr_cls:
+                c.blk_ialu += b.n_ialu
+                c.blk_fpu += b.n_fpu
             if b.nw:
                 if nsh == 0:
                     block_writes(c, b, cyc)

@@ -217,6 +217,8 @@ cdef struct Block:
     int32_t end_off      # the cycle after its last instruction, from its start
     int32_t last_cyc     # the cycle before its last instruction, from its start
     uint16_t n
+    uint16_t n_ialu      # ... of which IALU-class, FPU-class (CTIMERs counting them)
+    uint16_t n_fpu
     uint16_t nw
     uint16_t nc
     uint8_t pm           # pair_mask it was built for
@@ -443,7 +445,9 @@ cdef struct Core:
     # the timed blocks run while the CTIMERs count only clock (or idle) cycles: they are then
     # counted once per run_blocks call (run_core_blocks), not per instruction
     uint8_t attn_blk     # attn, but for such timers: the blocks' slow-path flag
-    uint8_t tmr_lazy     # the CTIMERs count clock cycles, idle cycles or nothing
+    uint8_t tmr_cls      # a CTIMER counts IALU or FPU instructions: the blocks count theirs
+    uint64_t blk_ialu    # ... in these (run_blocks_timers)
+    uint64_t blk_fpu
     uint8_t tmr_blk      # inside run_blocks (the timers are counted when it returns)
     uint8_t tmr_yield    # a timer or hardware loop register was accessed there: it yielded,
                          # run_core_blocks goes on instruction by instruction from it

@@ -328,30 +328,69 @@ cdef inline bint timer_write(Core* c, uint32_t off, uint32_t v) noexcept nogil:
             or (off == MMR_CONFIG and ((v ^ c.config) >> CFG_CTIMER0_SHIFT) & 0xFF))
 
 
+cdef inline uint64_t blk_timer_events(Core* c, uint32_t mode) noexcept nogil:
+    """The running total of the events of a CTIMER mode that counts events (not clock or idle
+    cycles), as the blocks keep it: IALU and FPU instructions in Core.blk_ialu/blk_fpu (the
+    per-instruction loop counts its own), the others the timing model's counters."""
+    if mode == CTIMER_IALU:
+        return c.blk_ialu
+    if mode == CTIMER_FPU:
+        return c.blk_fpu
+    return ctimer_events(c, mode)
+
+
 cdef int run_blocks_timers(Core* c, uint64_t end) noexcept nogil:
-    """run_blocks while the CTIMERs count clock cycles (or idle cycles, or nothing:
-    Core.tmr_lazy, else attn_blk keeps the blocks off): what the per-instruction loop counts
-    instruction by instruction (timers_step, the cycles each took) is, over consecutive
-    instructions, the cycles from the first one's start to the last one's end, counted when
-    run_blocks returns.  The run ends where the first timer reaches zero, as a slice would:
-    the blocks only run when their last instruction issues before that end, so only the
-    last instruction run can be the one after which the timer's interrupt is latched, as
-    instruction by instruction.  An instruction that reads a CTIMER or writes a CTIMER or
-    CONFIG (MOVFS/MOVTS, a load or store of the register) does not run in the blocks, timers
-    on or off (EXEC_YIELD, Core.tmr_yield): the timers are counted up to it and the
-    per-instruction loop runs it -- so the timers' state is the same all through
-    run_blocks."""
-    cdef uint64_t t = end, from_ = c.cnt.cycles
+    """run_blocks while a CTIMER counts: what the per-instruction loop counts instruction by
+    instruction (timers_step) is counted when run_blocks returns, over the instructions it
+    ran -- clock cycles: from the first one's start to the last one's end; events (IALU or
+    FPU instructions, dual issues, stall cycles): the totals the blocks keep
+    (blk_timer_events).  The run ends early enough that only its last instruction can be the
+    one that takes a timer to zero, after which its interrupt is latched, as instruction by
+    instruction: where the first timer counting clock cycles reaches zero, as a slice would
+    (the blocks only run when their last instruction issues before that end); and for a
+    timer counting events, before the cycle from which the instructions before the last
+    could count as many events as it has left -- at most two a cycle (dual issue: IALU and
+    FPU instructions), one for the others (a stall cycle, a dual issue), so ctimer / 2
+    cycles from the start (a timer about to expire leaves the run to the per-instruction
+    loop).  An instruction that reads a CTIMER or writes a CTIMER or CONFIG (MOVFS/MOVTS, a
+    load or store of the register) does not run in the blocks, timers on or off
+    (EXEC_YIELD, Core.tmr_yield): the timers are counted up to it and the per-instruction
+    loop runs it -- so the timers' state is the same all through run_blocks.  (Idle cycles:
+    the blocks do not idle.)"""
+    cdef uint64_t t = end, from_ = c.cnt.cycles, x
+    cdef uint64_t ev[2]
+    cdef uint32_t mode
     cdef int k, st
     for k in range(2):
-        if ctimer_mode(c, k) == CTIMER_CLK and c.ctimer[k] != 0 and from_ + c.ctimer[k] < t:
-            t = from_ + c.ctimer[k]
+        mode = ctimer_mode(c, k)
+        ev[k] = 0
+        if c.ctimer[k] == 0:
+            continue
+        if mode == CTIMER_CLK:
+            x = c.ctimer[k]
+        elif mode >= CTIMER_IALU:
+            ev[k] = blk_timer_events(c, mode)       # (IALU, FPU)
+            # (the first instruction may pair with the one before the run: a cycle more)
+            x = (c.ctimer[k] - 1) // 2
+            x = x - 1 if x else 0
+        else:
+            continue
+        if from_ + x < t:
+            t = from_ + x
     c.tmr_blk = 1
     st = run_blocks(c, t)
     c.tmr_blk = 0
     for k in range(2):
-        if ctimer_mode(c, k) == CTIMER_CLK:
+        mode = ctimer_mode(c, k)
+        if mode == CTIMER_CLK:
             timer_count(c, k, c.cnt.cycles - from_)
+        elif mode >= CTIMER_DUAL:
+            # (from what the per-instruction loop saw last, as its next step would count)
+            x = ctimer_events(c, mode)
+            timer_count(c, k, x - c.tmr_seen[k])
+            c.tmr_seen[k] = x
+        elif mode >= CTIMER_IALU:
+            timer_count(c, k, blk_timer_events(c, mode) - ev[k])
     if st == STOP_YIELD and c.tmr_yield:
         c.tmr_yield = 0
         c.stop = STOP_NONE

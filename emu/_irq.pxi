@@ -11,9 +11,9 @@ cdef enum:
 
 cdef inline void attn_update(Core* c) noexcept nogil:
     """The run loop takes its slow path only when this flag is set; the timed blocks when
-    attn_blk is (the same but for CTIMERs counting clock cycles: run_core_blocks, and
-    hardware loops: their blocks end at LE, and after_insn loops back)."""
-    c.attn_blk = 1 if (c.irq_pending or c.idle or (c.timer_on and not c.tmr_lazy)
+    attn_blk is (the same but for the CTIMERs: run_blocks_timers counts them, and hardware
+    loops: their blocks end at LE, and after_insn loops back)."""
+    c.attn_blk = 1 if (c.irq_pending or c.idle
                        or c.halted or c.single_step or c.dma_active
                        or c.watch_hit or c.win_far or c.cut or c.p1_spin) else 0
     c.attn = c.attn_blk | c.timer_on | (c.lc != 0)

@@ -29,6 +29,8 @@ cdef inline void status_set(Core* c, uint32_t v, bint all_bits) noexcept nogil:
 
 cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
     cdef uint32_t am = (v & CFG_ARITHMODE_MASK) >> CFG_ARITHMODE_SHIFT
+    cdef uint32_t m
+    cdef int k
     if ((v ^ c.config) >> CFG_CTIMER0_SHIFT) & 0xFF:     # a timer's event changes: count from now
         c.tmr_seen[0] = ctimer_events(c, (v >> CFG_CTIMER0_SHIFT) & 0xF)
         c.tmr_seen[1] = ctimer_events(c, (v >> CFG_CTIMER1_SHIFT) & 0xF)
@@ -36,8 +38,11 @@ cdef inline void config_set(Core* c, uint32_t v) noexcept nogil:
     c.rmode = v & CFG_RMODE
     c.int_mode = 0 if am == ARITHMODE_FLOAT else (1 if am == ARITHMODE_INT else 2)
     c.timer_on = 1 if ((v >> CFG_CTIMER0_SHIFT) & 0xF) or ((v >> CFG_CTIMER1_SHIFT) & 0xF) else 0
-    c.tmr_lazy = (((v >> CFG_CTIMER0_SHIFT) & 0xF) <= CTIMER_IDLE
-                  and ((v >> CFG_CTIMER1_SHIFT) & 0xF) <= CTIMER_IDLE)
+    c.tmr_cls = 0
+    for k in range(2):
+        m = (v >> (CFG_CTIMER1_SHIFT if k else CFG_CTIMER0_SHIFT)) & 0xF
+        if m == CTIMER_IALU or m == CTIMER_FPU:
+            c.tmr_cls = 1
     attn_update(c)
 
 

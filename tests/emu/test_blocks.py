@@ -444,9 +444,10 @@ def test_random_flat_loops_same_with_blocks_on_and_off():
     assert ran >= 4
 
 
-# CTIMER0 counting clock cycles (CONFIG[7:4] = 1) around a loop of blocks: its value read
-# with MOVFS in the loop (every 16th run) and after it, and with the timer set to expire
-# inside the loop, its interrupt (TIMER0, IVT entry 3) counting in r20 and re-arming it.
+# CTIMER0 counting clock cycles (CONFIG[7:4] = 1) or events ({mode}: IALU or FPU
+# instructions, dual issues, stall cycles) around a loop of blocks: its value read with
+# MOVFS in the loop (every 16th run) and after it, and with the timer set to expire inside
+# the loop, its interrupt (TIMER0, IVT entry 3) counting in r20 and re-arming it.
 TIMER_LOOP = """
     b.l start               ; IVT: reset
     b.l start
@@ -456,8 +457,9 @@ start:
     mov r0, %low({first})
     movt r0, %high({first})
     movts ctimer0, r0
-    mov r1, 0x10
-    movts config, r1        ; CTIMER0 counts clock cycles
+    mov r1, {mode}
+    lsl r1, r1, 4
+    movts config, r1        ; CTIMER0 counts clock cycles or events
     mov r0, 0
     movts imask, r0
     gie
@@ -468,8 +470,11 @@ start:
 loop:
     add r5, r5, r4
     eor r6, r6, r5
+    fadd r16, r16, r17      ; (FPU, dual issue)
     lsl r7, r6, 3
     str r7, [r9, +0x100]
+    ldr r18, [r9, +0x100]
+    add r19, r19, r18       ; (a load stall)
     and r8, r4, r14
     sub r8, r8, 0
     bne skip
@@ -490,11 +495,11 @@ isr:
 """
 
 
-def _timer_loop(blocks, n, first, rearm, timed=True):
+def _timer_loop(blocks, n, first, rearm, timed=True, mode=1):
     from isa.assembler import assemble_text
     h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
     h.e.use_blocks = blocks
-    h.e.mem_write(0, assemble_text(TIMER_LOOP.format(n=n, first=first, rearm=rearm), 0), 0)
+    h.e.mem_write(0, assemble_text(TIMER_LOOP.format(n=n, first=first, rearm=rearm, mode=mode), 0), 0)
     h.start(pc=0)
     st, _ = h.e.run(10_000_000)
     assert Stop(st) == "trap"
@@ -503,22 +508,33 @@ def _timer_loop(blocks, n, first, rearm, timed=True):
 
 @pytest.mark.parametrize("timed", [True, False])
 @pytest.mark.parametrize("first,rearm", [(0xFFFFFFFF, 0xFFFFFFFF), (3000, 997), (211, 53)])
-def test_blocks_run_while_a_timer_counts_clock_cycles(first, rearm, timed):
-    """With CTIMER0 counting clock cycles the blocks still run (the timer is counted per
-    run of blocks, and the run ends where it expires: run_blocks_timers), and the timer's
-    values, its interrupts and every counter are the per-instruction loop's (the oracle),
-    with the timing model on and off."""
-    ref = _timer_loop(False, 3000, first, rearm, timed)
-    got = _timer_loop(True, 3000, first, rearm, timed)
+@pytest.mark.parametrize("mode", [1, 4, 5, 6, 7, 8])
+def test_blocks_run_while_a_timer_counts(first, rearm, timed, mode):
+    """With CTIMER0 counting clock cycles (mode 1) or events (4 IALU instructions, 5 FPU
+    instructions, 6 dual issues, 7 load stall cycles, 8 register stall cycles) the blocks
+    still run (the timer is counted per run of blocks, and the run ends before it can
+    expire but at its last instruction: run_blocks_timers), and the timer's values, its
+    interrupts and every counter are the per-instruction loop's (the oracle), with the
+    timing model on and off."""
+    ref = _timer_loop(False, 3000, first, rearm, timed, mode)
+    got = _timer_loop(True, 3000, first, rearm, timed, mode)
     assert got[0] == ref[0]
     assert got[1] == ref[1], {k: (got[1][k], ref[1][k]) for k in ref[1] if got[1][k] != ref[1][k]}
     st = got[2]
     assert st["runs"] > 1000 and st["mismatches"] == 0, st
     regs = ref[0]
-    if first == 0xFFFFFFFF:
+    if first != 0xFFFFFFFF:
+        if mode != 1 and (mode > 5 and not timed or mode == 8):
+            return                              # (no such events: no interrupt)
+        assert regs[20] > (3 if mode in (1, 4) else 0)     # (its interrupts were taken)
+    elif mode == 1:
         assert regs[13] > 3000 * 6              # (the timer counted the loop's cycles)
-    else:
-        assert regs[20] > 3                     # (its interrupts were taken)
+    elif mode == 4:
+        # (the IALU instructions from the first MOVFS to the last: 7 a pass, 1 more in the
+        # passes with r4 a multiple of 16, 3 before the loop)
+        assert regs[13] == 7 * 3000 + 3000 // 16 + 3
+    elif mode == 5:
+        assert regs[13] == 3000                 # (one FADD a pass)
 
 
 # A hardware loop (LS, LE, LC) around a body of two blocks (a forward branch inside it) or of
