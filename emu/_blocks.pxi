@@ -480,12 +480,13 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
                | cnt.fetch_stall_cycles) != 0
     b.bcond_exit = b.ins[n - 1].op == OP_BCOND16 or b.ins[n - 1].op == OP_BCOND32
     b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
-    b.tight = b.self_loop != 0 and b.ins[n - 1].cond != 15
+    b.hw_loop = block_hw_loop(b)
+    b.tight = (b.self_loop != 0 and b.ins[n - 1].cond != 15) or (
+        b.hw_loop != 0 and (b.ins[n - 1].tclass == TC_IALU or OP_KIND[b.ins[n - 1].op] == VK_P))
     for k in range(n - 1):
         if not (b.ins[k].tclass == TC_IALU or OP_KIND[b.ins[k].op] == VK_P
                 or OP_KIND[b.ins[k].op] == VK_L):
             b.tight = 0
-    b.hw_loop = block_hw_loop(b)
     b.period = b.end_off + (<int32_t>ch.tm.branch_penalty if b.self_loop else 0)
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = c.blocks[entry.blk] if entry.blk else NULL
@@ -827,6 +828,19 @@ cdef inline const Insn* run_plain_mem_i(Core* c, const Insn* ins) noexcept nogil
     return ins
 
 
+cdef inline bint tight_again(Core* c, int cond, bint hw) noexcept nogil:
+    """After a run of a loop of one block (run_tight, run_tight_mem): whether it runs
+    again -- its branch back taken (the branch itself not executed: sem_bcond is the rest),
+    or for a hardware loop's body (Block.hw_loop) LC counted down and not at its last pass
+    (what after_insn would do at LE) -- with the attention flag down."""
+    if hw:
+        if c.lc <= 1 or c.attn_blk:
+            return 0
+        c.lc -= 1
+        return 1
+    return cond_true(c, cond) and not c.attn_blk
+
+
 cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
                         int* partial) noexcept nogil:
     """Block b (Block.tight: a loop of one block of plain instructions), entered at cycle
@@ -838,15 +852,16 @@ cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
     cdef int cond = b.ins[b.n - 1].cond
     cdef uint64_t period = <uint64_t>b.period, last = <uint64_t>b.last_cyc
     cdef uint64_t k = 0
+    cdef bint hw = b.hw_loop != 0
     partial[0] = 0
     while cyc + last < end:
         run_plain(c, first)
-        if not cond_true(c, cond) or c.attn_blk:
+        if not tight_again(c, cond, hw):
             partial[0] = 1
             break
         k += 1
         cyc += period
-        if c.p1:
+        if c.p1 and not hw:
             p1_spin_check(c, b.pc)
             if c.p1_spin:
                 break
@@ -864,8 +879,9 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
     the caller for the slice's end is near (conflict_cap).  The start of the last run that
     jumped back and its conflicts (Core.blk_conf) in *last_start, *last_conf; those of the
     partial run in *cyc and Core.blk_conf."""
+    cdef bint hw = b.hw_loop != 0
     cdef const Insn* first = b.ins
-    cdef const Insn* lastp = b.ins + (b.n - 1)
+    cdef const Insn* lastp = b.ins + (b.n if hw else b.n - 1)   # (where its plain run stops)
     cdef const Insn* p
     cdef int cond = b.ins[b.n - 1].cond
     cdef uint64_t period = <uint64_t>b.period, last = <uint64_t>b.last_cyc
@@ -873,7 +889,8 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
     cdef uint64_t k = 0, t = cyc[0]
     cdef uint32_t lc = 0
     cdef int32_t cap
-    cdef bint stalls = b.self_loop == 2     # (a run with stalls fits again: block_self_loop)
+    # (a run with stalls fits again: block_self_loop, block_hw_loop)
+    cdef bint stalls = b.self_loop == 2 or b.hw_loop == 2
     partial[0] = 0
     if not b.conf_seen:
         # (no conflict to take, or none met yet: the loop of run_tight; a conflict stops the
@@ -885,12 +902,12 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
                 partial[0] = 2
                 stop[0] = p
                 break
-            if not cond_true(c, cond) or c.attn_blk:
+            if not tight_again(c, cond, hw):
                 partial[0] = 1
                 break
             k += 1
             t += period
-            if c.p1:
+            if c.p1 and not hw:
                 p1_spin_check(c, b.pc)
                 if c.p1_spin:
                     break
@@ -910,7 +927,7 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
             partial[0] = 2
             stop[0] = p
             break
-        if not cond_true(c, cond) or c.attn_blk:
+        if not tight_again(c, cond, hw):
             partial[0] = 1
             break
         k += 1
@@ -920,7 +937,7 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
             t += <uint64_t>__builtin_popcount(lc)
             c.blk_conf = 0
             c.blk_cap = cap
-        if c.p1:
+        if c.p1 and not hw:
             p1_spin_check(c, b.pc)
             if c.p1_spin:
                 break
@@ -1022,9 +1039,11 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             nsh = 0
             dev = 0
             last_plain = 0
-            if b.tight and not ch.profiling:
-                # a loop of one block of plain instructions: its runs that jump back in a
-                # loop of their own (run_tight), as the loop below would run them
+            if b.tight and not ch.profiling and (b.self_loop or (
+                    b.pc == c.ls and b.pc + b.last_off == c.le)):
+                # a loop of one block of plain instructions: its runs that jump back (or,
+                # a hardware loop's body, go back) in a loop of their own (run_tight), as
+                # the loop below would run them
                 if b.local:
                     k = run_tight_mem(c, b, &cyc, end, &partial, &ins, &dw_start, &conf)
                     if k:
@@ -1070,12 +1089,13 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     plain = b.plain0
                     tight = 0
                 else:
-                    # its last run falls through, or something needs the slow path: that
-                    # run ends as any other
+                    # its last run falls through (a hardware loop's: its last pass, or LC
+                    # not counted down yet), or something needs the slow path: that run
+                    # ends as any other
                     ins = b.ins + (b.n - 1)
                     bm = b.meta + (b.n - 1)
                     c.pc = bm.pc
-                    st = sem_bcond(c, ins)
+                    st = EXEC_OK if b.hw_loop else sem_bcond(c, ins)
                     tight = 1
             else:
                 tight = 0

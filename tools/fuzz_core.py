@@ -256,13 +256,15 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     an earlier instruction, LC 0 (one pass), 1 or many; the body sometimes stores to LC
     (a loop ended early, or restarted, from inside) or is a loop of one block.  Random
     quantum; runs to its exit."""
-    chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([1, 7, 100, 1000, 4000]),
+    tight = rnd.random() < 0.5
+    # (a body of local work: long slices, where the blocks run)
+    quantum = rnd.choice([100, 1000, 4000] if tight else [1, 7, 100, 1000, 4000])
+    chip = Chip(ChipConfig(rows=2, cols=2, quantum=quantum,
                            threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
     if chip_out is not None:
         chip_out.append(chip)
-    tight = rnd.random() < 0.5
     body = _loop_body(rnd, tight, tight and rnd.random() < 0.5)
     if rnd.random() < 0.15:
         # a store of r16 to its own LC (r17: 0xF0414) inside the body
@@ -277,7 +279,8 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
         ("trap16", dict(imm=3))]
     blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
                     for nm, fl in code)
-    lc = rnd.choice([0, 1, 2, rnd.randrange(3, 50), rnd.randrange(50, 400)])
+    lc = rnd.choice([0, 1, 2, rnd.randrange(3, 50), rnd.randrange(50, 400),
+                     rnd.randrange(400, 1500), rnd.randrange(400, 1500)])
     for k in range(4):
         chip.engine.sram(k)[:] = 0
         chip.mem_write(0x100, blob, k)

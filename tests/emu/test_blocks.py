@@ -618,3 +618,24 @@ def test_blocks_run_inside_hardware_loops(n, lcstore, beq, timed):
             assert st["runs"] >= 1.5 * passes, st     # (two or three blocks a pass)
         else:
             assert st["loops"] >= 0.9 * passes, st
+
+
+def test_random_hardware_loops_same_with_blocks_on_and_off():
+    """Random hardware loops (tools/fuzz_core.py one_hwloop: random bodies, LE at the last
+    or an earlier instruction, LC 0, 1 or many, stores to LC from inside, bodies of one
+    block and of plain instructions) on four cores, timing on and off: same stop,
+    registers, STATUS, memory, counters with the blocks on and off -- and the blocks ran in
+    the loops, bodies of one block again without a lookup, plain ones in run_tight."""
+    import random
+    from tools.fuzz_core import blocks_differ, one_hwloop
+    ran = loops = tight = 0
+    for seed in range(40):
+        timed = seed % 3 != 0
+        assert blocks_differ(11000 + seed, one_hwloop, timed, fine_quantum=32) == "", seed
+        chips = []
+        one_hwloop(random.Random(11000 + seed), True, chips, timed=timed, fine_quantum=32)
+        st = chips[0].engine.block_stats()
+        ran += st["runs"] > 0
+        loops += st["loops"] > 0
+        tight += st["tight"] > 0
+    assert ran >= 20 and loops >= 10 and tight >= 5, (ran, loops, tight)

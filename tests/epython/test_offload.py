@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from unittest import mock
 
 import numpy as np
@@ -465,6 +466,27 @@ def test_bad_arguments_raise_typeerror_before_anything_reaches_the_chip(coproces
     assert int(s.engine.now) == now and not s.queue
 
 
+def _interrupt_main_inside(function):
+    """Ctrl-C for the main thread once it runs `function` (the wait that answers it): a
+    timer alone may fire before, on a loaded machine, while the call that starts the kernel
+    is still running -- outside `pytest.raises`, and the fixture's shutdown then waits for a
+    kernel that never ends."""
+    main = threading.main_thread().ident
+
+    def fire():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            f = sys._current_frames().get(main)
+            while f is not None and f.f_code.co_name != function:
+                f = f.f_back
+            if f is not None:
+                break
+            time.sleep(0.01)
+        time.sleep(0.05)
+        _thread.interrupt_main()
+    threading.Thread(target=fire, daemon=True).start()
+
+
 def test_keyboard_interrupt_stops_the_chip_cleanly(coprocessor):
     @offload
     def forever():
@@ -478,7 +500,7 @@ def test_keyboard_interrupt_stops_the_chip_cleanly(coprocessor):
 
     h = forever(async_=True, target=0)
     s = coprocessor._session
-    threading.Timer(0.3, _thread.interrupt_main).start()
+    _interrupt_main_inside("wait_until")
     with pytest.raises(KeyboardInterrupt):
         h.wait()
     assert not s.thread.is_alive() and s.dead
