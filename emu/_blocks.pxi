@@ -528,7 +528,8 @@ cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t
     cdef uint64_t v
     if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.code_gen
             or b.pc != pc or (c.config & FPX_MASK) != b.fpx or b.entry_pd != pd
-            or b.entry_pi != pi or (c.lc != 0 and c.le - pc < b.last_off)):
+            or b.entry_pi != pi
+            or (c.blk_le != <uint32_t>0xFFFFFFFF and c.blk_le - pc < b.last_off)):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -847,12 +848,26 @@ cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
     cyc: its runs that jump back to its start (and so fit again) before `end`.  Returns their
     number.  *partial: the run after them executed its plain instructions and its branch
     falls through, or the attention flag is up (the caller ends that run, from its branch);
-    else the slice ends, or in the parallel phase the core waits (p1_spin_check)."""
+    else the slice ends, or in the parallel phase the core waits (p1_spin_check).  A
+    hardware loop's body (Block.hw_loop): run_tight_hw."""
+    return run_tight_i(c, b, cyc, end, partial, 0)
+
+
+cdef uint64_t run_tight_hw(Core* c, const Block* b, uint64_t cyc, uint64_t end,
+                           int* partial) noexcept nogil:
+    """run_tight for a hardware loop's body of plain instructions (Block.hw_loop, from LS to
+    LE): its passes that go back, LC counted down each time (tight_again).  *partial: the
+    run after them executed all its instructions and is its last pass (or the attention flag
+    is up): the caller ends it as any other run."""
+    return run_tight_i(c, b, cyc, end, partial, 1)
+
+
+cdef inline uint64_t run_tight_i(Core* c, const Block* b, uint64_t cyc, uint64_t end,
+                                 int* partial, bint hw) noexcept nogil:
     cdef const Insn* first = b.ins
     cdef int cond = b.ins[b.n - 1].cond
     cdef uint64_t period = <uint64_t>b.period, last = <uint64_t>b.last_cyc
     cdef uint64_t k = 0
-    cdef bint hw = b.hw_loop != 0
     partial[0] = 0
     while cyc + last < end:
         run_plain(c, first)
@@ -871,6 +886,20 @@ cdef uint64_t run_tight(Core* c, const Block* b, uint64_t cyc, uint64_t end,
 cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end,
                             int* partial, const Insn** stop, uint64_t* last_start,
                             uint32_t* last_conf) noexcept nogil:
+    """run_tight for a loop of one block with loads and stores: run_tight_mem_i."""
+    return run_tight_mem_i(c, b, cyc, end, partial, stop, last_start, last_conf, 0)
+
+
+cdef uint64_t run_tight_mem_hw(Core* c, const Block* b, uint64_t* cyc, uint64_t end,
+                               int* partial, const Insn** stop, uint64_t* last_start,
+                               uint32_t* last_conf) noexcept nogil:
+    """run_tight_mem for a hardware loop's body (run_tight_hw)."""
+    return run_tight_mem_i(c, b, cyc, end, partial, stop, last_start, last_conf, 1)
+
+
+cdef inline uint64_t run_tight_mem_i(Core* c, const Block* b, uint64_t* cyc, uint64_t end,
+                                     int* partial, const Insn** stop, uint64_t* last_start,
+                                     uint32_t* last_conf, bint hw) noexcept nogil:
     """run_tight for a loop of one block whose loads and stores are in their _L variant
     (Block.local), from *cyc (moved past the runs); a run that took bank conflicts
     (local_conflict: only when Block.self_loop allows stalls) is later by them.  *partial 2
@@ -879,7 +908,6 @@ cdef uint64_t run_tight_mem(Core* c, const Block* b, uint64_t* cyc, uint64_t end
     the caller for the slice's end is near (conflict_cap).  The start of the last run that
     jumped back and its conflicts (Core.blk_conf) in *last_start, *last_conf; those of the
     partial run in *cyc and Core.blk_conf."""
-    cdef bint hw = b.hw_loop != 0
     cdef const Insn* first = b.ins
     cdef const Insn* lastp = b.ins + (b.n if hw else b.n - 1)   # (where its plain run stops)
     cdef const Insn* p
@@ -995,7 +1023,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef BlkLink* lk = NULL             # the link of the block that ran last, the way it left
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
-    cdef bint last_plain, plain, tight
+    cdef bint last_plain, plain, tight, again
     cdef int partial
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
@@ -1045,7 +1073,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 # a hardware loop's body, go back) in a loop of their own (run_tight), as
                 # the loop below would run them
                 if b.local:
-                    k = run_tight_mem(c, b, &cyc, end, &partial, &ins, &dw_start, &conf)
+                    if b.hw_loop:
+                        k = run_tight_mem_hw(c, b, &cyc, end, &partial, &ins, &dw_start, &conf)
+                    else:
+                        k = run_tight_mem(c, b, &cyc, end, &partial, &ins, &dw_start, &conf)
                     if k:
                         loops += k
                         c.blk_tight += k
@@ -1056,7 +1087,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                         conflicts_taken(conf, &base, &dw_nsh, dw_shk, dw_shs)
                         dw = b.nw != 0
                 else:
-                    k = run_tight(c, b, cyc, end, &partial)
+                    if b.hw_loop:
+                        k = run_tight_hw(c, b, cyc, end, &partial)
+                    else:
+                        k = run_tight(c, b, cyc, end, &partial)
                     if k:
                         loops += k
                         c.blk_tight += k
@@ -1177,10 +1211,14 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 if dw:
                     block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
-            if not c.attn_blk and (
-                    (st == EXEC_TAKEN and b.self_loop > (nsh != 0))
-                    or (st == EXEC_OK and b.hw_loop > (nsh != 0) and c.lc > 1
-                        and b.pc == c.ls and b.pc + b.last_off == c.le)):
+            if st == EXEC_TAKEN:
+                again = b.self_loop > (nsh != 0)
+            elif c.lc > 1:
+                again = (b.hw_loop > (nsh != 0) and b.pc == c.ls
+                         and b.pc + b.last_off == c.le)
+            else:
+                again = 0
+            if again and not c.attn_blk:
                 # a loop of one block, jumping back as scheduled, or a hardware loop's body
                 # from LS to LE going back (not its last pass): it fits again
                 # (block_self_loop, block_hw_loop), so it runs again at once (what
@@ -1237,8 +1275,6 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             pc = after_insn(c, ins, bm.pc, st, &cyc, <uint64_t>(<int64_t>base + b.last_cyc),
                             &pm, &prev_dst, &prev_ialu)
             lk = &b.link[st]                # (EXEC_OK 0: fell through, EXEC_TAKEN 1: jumped)
-            if st == EXEC_OK and pc != b.end_pc:
-                lk = &b.link[2]             # (2: a hardware loop went back to LS)
             if ch.profiling:
                 prof_block_ran(c, b, add, cyc, shk, shs, nsh)
             ran = 1
@@ -1260,7 +1296,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 pm = b.pm | BLOCK_EDGE
                 prev_dst = b.entry_pd
                 prev_ialu = b.entry_pi
-                lk = &b.link[2]
+                lk = &b.link[EXEC_OK]
             break
         if not ran:
             break                           # (the slice ends before it could run)

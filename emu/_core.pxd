@@ -229,8 +229,8 @@ cdef struct Block:
     uint64_t entry_pd    # prev_dst, prev_ialu it was built for (0 after a jump)
     uint64_t entry_pi
     uint64_t dep_union   # registers its instructions read or write
-    BlkLink link[3]      # the block that followed it when it fell through (0), jumped (1)
-                         # or went back to a hardware loop's start (2)
+    BlkLink link[2]      # the block that followed it when it fell through (0) or jumped (1)
+                         # (a hardware loop going back to LS counts as falling through)
     uint64_t entry_pend  # ... of which pending at its start
     uint64_t pend_out    # ... of which pending at its end
     uint32_t n_dual      # its counters
@@ -354,6 +354,8 @@ cdef struct Core:
     uint32_t lc
     uint32_t ls
     uint32_t le
+    uint32_t blk_le      # LE while a hardware loop is active (LC != 0), else all-ones (the
+                         # blocks' check: block_fits; kept by attn_update)
     uint32_t iret
     uint32_t imask
     uint32_t ilat

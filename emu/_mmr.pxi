@@ -129,6 +129,7 @@ cdef int mmr_write(Core* t, uint32_t off, uint32_t v, Core* src) noexcept nogil:
         t.ls = v
     elif off == MMR_LE:
         t.le = v
+        attn_update(t)
     elif off == MMR_IRET:
         t.iret = v
     elif off == MMR_IMASK:

@@ -466,24 +466,29 @@ def test_bad_arguments_raise_typeerror_before_anything_reaches_the_chip(coproces
     assert int(s.engine.now) == now and not s.queue
 
 
-def _interrupt_main_inside(function):
-    """Ctrl-C for the main thread once it runs `function` (the wait that answers it): a
-    timer alone may fire before, on a loaded machine, while the call that starts the kernel
-    is still running -- outside `pytest.raises`, and the fixture's shutdown then waits for a
-    kernel that never ends."""
+def _interrupt_main_inside(function, answered):
+    """Ctrl-C for the main thread while it runs `function` (the wait that answers it), again
+    every second until answered() (the chip stopped): a timer alone may fire before, on a
+    loaded machine, while the call that starts the kernel is still running -- outside
+    `pytest.raises`, and the fixture's shutdown then waits for a kernel that never ends; and
+    one simulated Ctrl-C was seen to go unanswered on CI's loaded machine (the test hung in
+    the wait, the chip running)."""
     main = threading.main_thread().ident
 
+    def inside():
+        f = sys._current_frames().get(main)
+        while f is not None and f.f_code.co_name != function:
+            f = f.f_back
+        return f is not None
+
     def fire():
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            f = sys._current_frames().get(main)
-            while f is not None and f.f_code.co_name != function:
-                f = f.f_back
-            if f is not None:
-                break
-            time.sleep(0.01)
-        time.sleep(0.05)
-        _thread.interrupt_main()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not answered():
+            if inside():
+                _thread.interrupt_main()
+                time.sleep(1.0)
+            else:
+                time.sleep(0.01)
     threading.Thread(target=fire, daemon=True).start()
 
 
@@ -500,7 +505,7 @@ def test_keyboard_interrupt_stops_the_chip_cleanly(coprocessor):
 
     h = forever(async_=True, target=0)
     s = coprocessor._session
-    _interrupt_main_inside("wait_until")
+    _interrupt_main_inside("wait_until", lambda: s.dead is not None)
     with pytest.raises(KeyboardInterrupt):
         h.wait()
     assert not s.thread.is_alive() and s.dead
