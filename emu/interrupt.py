@@ -16,7 +16,9 @@ reach (the worker is a daemon thread and ends with the process).
 
 ``epiphany-emu load`` uses this; so should every other front end that runs a chip (the
 ePython CLI, the host API's blocking calls).  Called outside the main thread (where Python
-cannot install signal handlers) it simply calls ``target`` there.
+cannot install signal handlers) it simply calls ``target`` there.  A signal the process was
+started with ignored (a background job of a shell without job control ignores SIGINT) stays
+ignored.
 """
 from __future__ import annotations
 
@@ -30,6 +32,14 @@ T = TypeVar("T")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: how often the waiting main thread wakes up to let Python run signal handlers (seconds)
 POLL = 0.02
+
+
+def _catchable(signals: Sequence[int]) -> list:
+    """Those of `signals` that are not ignored.  A process started with a signal ignored --
+    in the background by a shell without job control (SIGINT), by a parent that wants it
+    left alone -- keeps ignoring it, as Python does for SIGINT and shells do: Ctrl-C at the
+    terminal is not for a background job."""
+    return [s for s in signals if signal.getsignal(s) is not signal.SIG_IGN]
 
 
 def signal_name(signum: int) -> str:
@@ -58,7 +68,7 @@ class EarlySignals:
 
     def __enter__(self) -> "EarlySignals":
         if threading.current_thread() is threading.main_thread():
-            for s in self.signals:
+            for s in _catchable(self.signals):
                 self._old[s] = signal.signal(s, self._handler)
         return self
 
@@ -96,7 +106,7 @@ def run_interruptible(target: Callable[[], T], request_stop: Callable[[], None],
 
     old = {}
     try:
-        for s in signals:
+        for s in _catchable(signals):
             old[s] = signal.signal(s, handler)
         worker = threading.Thread(target=work, name="epiphany-run", daemon=True)
         worker.start()

@@ -74,7 +74,24 @@ def one_line_exit_2(*args):
 
 # ---- 2. Ctrl-C and SIGTERM -------------------------------------------------------------------
 
-def test_a_signal_stops_a_compute_bound_run_at_once(tmp_path):
+@pytest.fixture
+def sigint_default():
+    """Python's SIGINT handler for the test, whatever this process inherited: pytest started
+    in the background by a shell without job control inherits SIGINT ignored, which the
+    emulator then leaves ignored (emu/interrupt.py)."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
+def _stop_signals_default():
+    """(In the child, before exec: SIGINT and SIGTERM as a terminal's foreground job has
+    them, whatever the test process inherited.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def test_a_signal_stops_a_compute_bound_run_at_once(tmp_path, sigint_default):
     """In-process: the nogil loop runs in a worker thread, the main thread's handler calls
     request_stop; the run ends with Stop.USER a few milliseconds after the signal."""
     chip = Chip(ChipConfig.flat(), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
@@ -93,7 +110,7 @@ def test_a_signal_stops_a_compute_bound_run_at_once(tmp_path):
     assert latency < 0.25          # ~0.02 s measured; the bound leaves room for a busy host
 
 
-def test_a_signal_while_loading_stops_the_run_at_its_start(tmp_path):
+def test_a_signal_while_loading_stops_the_run_at_its_start(tmp_path, sigint_default):
     """A SIGINT that comes before the run starts (the CLI still loading) is kept and ends the
     run as soon as it starts, reported like one during the run."""
     from emu.interrupt import EarlySignals
@@ -104,12 +121,17 @@ def test_a_signal_while_loading_stops_the_run_at_its_start(tmp_path):
         chip.load_elf(program(tmp_path, "forever", FOREVER))
         res, sig = run_interruptible(chip.run, chip.request_stop, early=early)
     assert res.stop == Stop.USER and sig == signal.SIGINT
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler    # (restored)
 
 
-def _start(args, stdin=None):
+def _start(args, stdin=None, ignore_sigint=False):
+    def child():
+        _stop_signals_default()
+        if ignore_sigint:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     return subprocess.Popen([sys.executable, "-m", "emu", *args], cwd=ROOT, env=ENV,
-                            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=child)
 
 
 def _wait_for(path, proc, limit=60):
@@ -142,6 +164,22 @@ def test_ctrl_c_while_the_program_waits_for_input(tmp_path):
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=30)        # stdin still open: the read must give up
     assert p.returncode == 130 and b"interrupted by SIGINT" in err
+
+
+def test_a_run_started_with_sigint_ignored_keeps_ignoring_it(tmp_path):
+    """A background job of a shell without job control starts with SIGINT ignored (Ctrl-C at
+    the terminal is not for it): the run goes on through a SIGINT, as Python and the shells
+    leave it ignored, and still stops on SIGTERM."""
+    prof = tmp_path / "p.json"
+    p = _start(["load", program(tmp_path, "forever", FOREVER), "--profile", str(prof)],
+               ignore_sigint=True)
+    _wait_for(prof, p)
+    p.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    assert p.poll() is None                     # still running
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 143 and b"interrupted by SIGTERM" in err
 
 
 def _stdin_sum_chip():
