@@ -254,8 +254,9 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     """A hardware loop (LS, LE, LC) in an outer loop, on each core of a 2x2 chip: its body a
     random loop body (see _loop_body; forward branches may leave it), LE at its last or at
     an earlier instruction, LC 0 (one pass), 1 or many; the body sometimes stores to LC
-    (a loop ended early, or restarted, from inside) or is a loop of one block.  Random
-    quantum; runs to its exit."""
+    (a loop ended early, or restarted, from inside) or is a loop of one block; sometimes
+    CTIMER0 counts clock cycles or events and interrupts the loop (its handler re-arms it).
+    Random quantum; runs to its exit."""
     tight = rnd.random() < 0.5
     # (a body of local work: long slices, where the blocks run)
     quantum = rnd.choice([100, 1000, 4000] if tight else [1, 7, 100, 1000, 4000])
@@ -271,11 +272,15 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
         body.insert(rnd.randrange(len(body)), ("str_d32", dict(rd=16, rn=17, imm=0)))
     head = [("addi32", dict(rd=14, rn=10, imm=0)),
             ("movts32", dict(rd=15, imm=5))]                    # movts lc, r15
-    ls = 0x100 + 4 * len(head)
+    timer = rnd.random() < 0.4
+    if timer:
+        head.append(("gie16", {}))
+        head.append(("nop16", {}))
+    ls = 0x100 + sum(2 if nm.endswith("16") else 4 for nm, _ in head)
     le = ls + 4 * (len(body) - 1 if rnd.random() < 0.7 else rnd.randrange(len(body)))
     code = head + body + [
         ("subi32", dict(rd=13, rn=13, imm=1)),
-        ("bcond32", dict(cond=1, imm=-(2 * (len(head) + len(body) + 1)))),
+        ("bcond32", dict(cond=1, imm=-(ls - 0x100 + 4 * len(body) + 4) // 2)),
         ("trap16", dict(imm=3))]
     blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
                     for nm, fl in code)
@@ -298,6 +303,19 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
         chip.engine.reg_write(k, 17, SREG_BY_NAME["LC"].offset)
         chip.engine.sreg_write(k, SREG_BY_NAME["LS"].offset, ls)
         chip.engine.sreg_write(k, SREG_BY_NAME["LE"].offset, le)
+        if timer:
+            # TIMER0's vector (IVT entry 3) to a handler at 0x80 that re-arms it from r24
+            isr = [("movts32", dict(rd=24, imm=SREG_BY_NAME["CTIMER0"].index)),
+                   ("rti16", {})]
+            chip.mem_write(0xC, encode("bcond32", cond=14, imm=(0x80 - 0xC) // 2)
+                           .to_bytes(4, "little"), k)
+            chip.mem_write(0x80, b"".join(encode(nm, **fl).to_bytes(
+                2 if nm.endswith("16") else 4, "little") for nm, fl in isr), k)
+            chip.engine.reg_write(k, 24, rnd.choice([37, 200, 1500]))
+            chip.engine.sreg_write(k, SREG_BY_NAME["IMASK"].offset, 0)
+            chip.engine.sreg_write(k, SREG_BY_NAME["CTIMER0"].offset, rnd.choice([50, 900, 5000]))
+            chip.engine.sreg_write(k, SREG_BY_NAME["CONFIG"].offset,
+                                   rnd.choice([1, 4, 5, 6, 7]) << 4)
         chip.engine.set_pc(k, 0x100)
         chip.engine.set_idle(k, False)
     chip.loaded_cores = [0, 1, 2, 3]

@@ -623,12 +623,13 @@ def test_blocks_run_inside_hardware_loops(n, lcstore, beq, timed):
 def test_random_hardware_loops_same_with_blocks_on_and_off():
     """Random hardware loops (tools/fuzz_core.py one_hwloop: random bodies, LE at the last
     or an earlier instruction, LC 0, 1 or many, stores to LC from inside, bodies of one
-    block and of plain instructions) on four cores, timing on and off: same stop,
-    registers, STATUS, memory, counters with the blocks on and off -- and the blocks ran in
-    the loops, bodies of one block again without a lookup, plain ones in run_tight."""
+    block and of plain instructions, CTIMER0 counting cycles or events and interrupting the
+    loop) on four cores, timing on and off: same stop, registers, STATUS, memory, counters
+    with the blocks on and off -- and the blocks ran in the loops, bodies of one block again
+    without a lookup, plain ones in run_tight, some with the timer's interrupts."""
     import random
     from tools.fuzz_core import blocks_differ, one_hwloop
-    ran = loops = tight = 0
+    ran = loops = tight = irqs = 0
     for seed in range(40):
         timed = seed % 3 != 0
         assert blocks_differ(11000 + seed, one_hwloop, timed, fine_quantum=32) == "", seed
@@ -638,4 +639,5 @@ def test_random_hardware_loops_same_with_blocks_on_and_off():
         ran += st["runs"] > 0
         loops += st["loops"] > 0
         tight += st["tight"] > 0
-    assert ran >= 20 and loops >= 10 and tight >= 5, (ran, loops, tight)
+        irqs += st["runs"] > 0 and sum(chips[0].counters(k)["interrupts"] for k in range(4)) > 0
+    assert ran >= 20 and loops >= 8 and tight >= 5 and irqs >= 3, (ran, loops, tight, irqs)
