@@ -508,10 +508,11 @@ def _timer_loop(blocks, n, first, rearm, timed=True, mode=1):
 
 @pytest.mark.parametrize("timed", [True, False])
 @pytest.mark.parametrize("first,rearm", [(0xFFFFFFFF, 0xFFFFFFFF), (3000, 997), (211, 53)])
-@pytest.mark.parametrize("mode", [1, 4, 5, 6, 7, 8])
+@pytest.mark.parametrize("mode", [1, 4, 5, 6, 7, 8, 10, 13])
 def test_blocks_run_while_a_timer_counts(first, rearm, timed, mode):
     """With CTIMER0 counting clock cycles (mode 1) or events (4 IALU instructions, 5 FPU
-    instructions, 6 dual issues, 7 load stall cycles, 8 register stall cycles) the blocks
+    instructions, 6 dual issues, 7 load stall cycles, 8 register stall cycles, 10 local
+    fetch stalls, 13 external load stalls: few or none in this loop) the blocks
     still run (the timer is counted per run of blocks, and the run ends before it can
     expire but at its last instruction: run_blocks_timers), and the timer's values, its
     interrupts and every counter are the per-instruction loop's (the oracle), with the
@@ -524,7 +525,7 @@ def test_blocks_run_while_a_timer_counts(first, rearm, timed, mode):
     assert st["runs"] > 1000 and st["mismatches"] == 0, st
     regs = ref[0]
     if first != 0xFFFFFFFF:
-        if mode != 1 and (mode > 5 and not timed or mode == 8):
+        if mode != 1 and (mode > 5 and not timed or mode >= 8):
             return                              # (no such events: no interrupt)
         assert regs[20] > (3 if mode in (1, 4) else 0)     # (its interrupts were taken)
     elif mode == 1:
