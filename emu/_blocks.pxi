@@ -29,11 +29,12 @@
 #
 # Blocks are only used by runs that are not traced (a profiled run counts a block's
 # instructions when it completes: prof_block), and only while the core needs no slow path
-# (c.attn_blk: interrupts, timers counting other events than clock cycles, DMA, single
-# steps, code fetched from outside the core's SRAM; a timer counting clock cycles is counted
-# per call of run_blocks: run_blocks_timers).  In a hardware loop (LC not 0) a block ends at
-# LE (block_build, block_fits), and after_insn takes its last instruction back to LS, where
-# the next block starts as after a jump (no penalty: the pipeline state goes on).  A block
+# (c.attn_blk: interrupts, DMA, single steps, code fetched from outside the core's SRAM; a
+# running CTIMER is counted per call of run_blocks: run_blocks_timers).  In a hardware loop
+# (LC not 0) a block ends at LE and starts at LS (block_build, block_fits); LC counts down
+# when a run arrives at LS (hwloop_arrive), and after_insn takes the last instruction back
+# to LS while LC is not 0, where the next block starts as after a jump (no penalty: the
+# pipeline state goes on).  A block
 # is filed under the predecode entry it starts at (Insn.blk) and belongs to its start address
 # and to the chip's code generation (Chip.code_gen, bumped whenever a decoded instruction is
 # overwritten), so rewritten code and code run from another address get their own schedules.
@@ -259,6 +260,8 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     # the instructions
     while n < BLK_MAX and o < c.win_size:
         ins = &c.win_pd[o >> 1]
+        if n and c.lc != 0 and pc + (o - off) == c.ls:
+            break                       # (a hardware loop's start: LC counts down there)
         if ins.size == 0:
             if ch.nbrk and brk_at(c, o):
                 break                   # (host breakpoints stay outside blocks)
@@ -522,14 +525,16 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
 cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t pd,
                             uint64_t pi, uint64_t pending, uint64_t start) noexcept nogil:
     """Block b's schedule holds when it starts at `start` in this state.  (The pc matters:
-    another core may run the same decoded code from its global address.  And a hardware
-    loop's end, LE, may only be its last instruction: block_build ends it there.)"""
+    another core may run the same decoded code from its global address.  And while a
+    hardware loop runs, its end, LE, may only be a block's last instruction and its start,
+    LS, only the first: block_build ends blocks there.)"""
     cdef int j
     cdef uint64_t v
     if (b.pm != pm or (pending & b.dep_union) != b.entry_pend or b.gen != c.code_gen
             or b.pc != pc or (c.config & FPX_MASK) != b.fpx or b.entry_pd != pd
             or b.entry_pi != pi
-            or (c.blk_le != <uint32_t>0xFFFFFFFF and c.blk_le - pc < b.last_off)):
+            or (c.blk_le != <uint32_t>0xFFFFFFFF and (
+                c.blk_le - pc < b.last_off or c.ls - pc - 1 < b.last_off))):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -832,12 +837,13 @@ cdef inline const Insn* run_plain_mem_i(Core* c, const Insn* ins) noexcept nogil
 cdef inline bint tight_again(Core* c, int cond, bint hw) noexcept nogil:
     """After a run of a loop of one block (run_tight, run_tight_mem): whether it runs
     again -- its branch back taken (the branch itself not executed: sem_bcond is the rest),
-    or for a hardware loop's body (Block.hw_loop) LC counted down and not at its last pass
-    (what after_insn would do at LE) -- with the attention flag down."""
+    or for a hardware loop's body (Block.hw_loop) LC not 0 at LE (what after_insn would do
+    there), counted down for the pass it goes back to (hwloop_arrive) -- with the attention
+    flag down."""
     if hw:
-        if c.lc <= 1 or c.attn_blk:
+        if c.lc == 0 or c.attn_blk:
             return 0
-        c.lc -= 1
+        hwloop_arrive(c)                # (back at LS)
         return 1
     return cond_true(c, cond) and not c.attn_blk
 
@@ -1024,6 +1030,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef uint64_t frees
     cdef uint64_t loops                 # runs of block b that jumped back to its start
     cdef bint last_plain, plain, tight, again
+    cdef bint arr = 0                   # this run's first instruction arrived at LS (LC down)
     cdef int partial
     cdef bint dev, ran, dw              # handed over; ran to its end; entries from dw_start
                                         # not written yet
@@ -1067,8 +1074,14 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             nsh = 0
             dev = 0
             last_plain = 0
-            if b.tight and not ch.profiling and (b.self_loop or (
-                    b.pc == c.ls and b.pc + b.last_off == c.le)):
+            if loops == 0:
+                # (its first run: at a hardware loop's start LC counts down, hwloop_arrive;
+                # its runs after it: where they go back)
+                arr = (c.blk_le != <uint32_t>0xFFFFFFFF and b.pc == c.ls and c.lc != 0)
+                if arr:
+                    hwloop_arrive(c)
+            if b.tight and not ch.profiling and (
+                    (b.self_loop and not arr) or (b.pc == c.ls and b.pc + b.last_off == c.le)):
                 # a loop of one block of plain instructions: its runs that jump back (or,
                 # a hardware loop's body, go back) in a loop of their own (run_tight), as
                 # the loop below would run them
@@ -1102,6 +1115,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                         base = cyc - <uint64_t>b.period     # (the last run's start: c.now)
                 if not partial:
                     break                   # (the slice ends, or it waits: p1_spin)
+                arr = arr or b.hw_loop      # (the run after them arrived at LS too)
                 base = cyc
                 if b.lconf and c.blk_conf:
                     # the conflicts the run after them took before it stopped
@@ -1123,9 +1137,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     plain = b.plain0
                     tight = 0
                 else:
-                    # its last run falls through (a hardware loop's: its last pass, or LC
-                    # not counted down yet), or something needs the slow path: that run
-                    # ends as any other
+                    # its last run falls through (a hardware loop's: its last pass), or
+                    # something needs the slow path: that run ends as any other
                     ins = b.ins + (b.n - 1)
                     bm = b.meta + (b.n - 1)
                     c.pc = bm.pc
@@ -1205,6 +1218,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     c.lbank = 0
             if dev:
                 # it stopped being its schedule: the per-instruction loop takes over
+                if arr and bm == b.meta and st != EXEC_OK and st != EXEC_TAKEN and (
+                        st == EXEC_YIELD or c.stop != STOP_TRAP):
+                    hwloop_unarrive(c)      # (its first instruction did not run)
                 c.blk_runs += 1
                 if loops:
                     block_loops_done(c, b, loops)
@@ -1212,8 +1228,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                 return block_deviate(c, b, bm - b.meta, st, cyc, pending, shk, shs, nsh)
             if st == EXEC_TAKEN:
-                again = b.self_loop > (nsh != 0)
-            elif c.lc > 1:
+                # (not back to a hardware loop's start: LC counts down there, run_blocks
+                # takes it as any block's entry)
+                again = b.self_loop > (nsh != 0) and not arr
+            elif c.lc != 0:
                 again = (b.hw_loop > (nsh != 0) and b.pc == c.ls
                          and b.pc + b.last_off == c.le)
             else:
@@ -1225,7 +1243,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 # after_insn does after a jump or at LE, and the rest of the block's
                 # accounting below, when it leaves)
                 if st == EXEC_OK:
-                    c.lc -= 1
+                    hwloop_arrive(c)        # (back at LS)
+                    arr = 1
                 loops += 1
                 if ch.profiling:
                     prof_block_ran(c, b, cyc, base + <uint64_t>b.period, shk, shs, nsh)
@@ -1292,7 +1311,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 prev_ialu = 0
                 lk = &b.link[EXEC_TAKEN]
             else:
-                # (a hardware loop: the pipeline goes on)
+                # (a hardware loop: the pipeline goes on; the pass it went back to has not
+                # run, and counts LC down when it does)
+                hwloop_unarrive(c)
                 pm = b.pm | BLOCK_EDGE
                 prev_dst = b.entry_pd
                 prev_ialu = b.entry_pi

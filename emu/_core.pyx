@@ -446,6 +446,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
     cdef uint64_t n = 0                  # instructions executed in this call
     cdef uint64_t t, issue, cyc0, pend_b
     cdef uint8_t pm_b
+    cdef bint ls_arr
     # issue units that may pair with the previous instruction; AFTER_JUMP: it was a taken jump
     cdef uint8_t pair_mask = c.pair_mask | (AFTER_JUMP if c.after_jump else 0)
     cdef uint64_t pending = c.pending
@@ -553,7 +554,13 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                              &pair_mask, &t)
         c.pc = pc
         c.now = issue
+        ls_arr = c.attn and c.lc != 0 and pc == c.ls
+        if ls_arr:
+            hwloop_arrive(c)
         st = execute(c, ins)
+        if ls_arr and st != EXEC_OK and st != EXEC_TAKEN and (
+                st == EXEC_YIELD or c.stop != STOP_TRAP):
+            hwloop_unarrive(c)              # (it did not run: it arrives again)
         if st == EXEC_YIELD:
             # (the parallel phase: it touches shared state and did nothing) the core stops
             # before it, as it was

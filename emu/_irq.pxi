@@ -90,11 +90,24 @@ cdef inline void do_rti(Core* c) noexcept nogil:
 
 
 cdef inline void hwloop_end(Core* c) noexcept nogil:
-    """The instruction at LE completed without branching: count and loop back to LS.
-    Passes = LC for LC >= 1 and one pass for LC = 0, as the GNU simulator measured."""
-    if c.lc > 0:
-        c.lc -= 1
+    """The instruction at LE completed without branching: back to LS while LC is not 0.
+    LC counts down when the PC arrives at LS (hwloop_arrive), the first entry included: in
+    pass k the body reads LC - k, and the passes are LC for LC >= 1, one for LC = 0, as the
+    GNU simulator measured (esim-corner-cases row 8)."""
     if c.lc != 0:
         c.npc = c.ls
-    else:
+
+
+cdef inline void hwloop_arrive(Core* c) noexcept nogil:
+    """The instruction at LS is about to run with LC not 0: LC counts down (hwloop_end)."""
+    c.lc -= 1
+    if c.lc == 0:
+        attn_update(c)
+
+
+cdef inline void hwloop_unarrive(Core* c) noexcept nogil:
+    """Undo hwloop_arrive: the instruction at LS did not run (it yielded, or faulted and
+    will run again)."""
+    c.lc += 1
+    if c.lc == 1:
         attn_update(c)

@@ -21,6 +21,7 @@ from isa.encoder import encode             # noqa: E402
 from isa.regs import SREG_BY_NAME          # noqa: E402
 
 STATUS = SREG_BY_NAME["STATUS"].offset
+LC = SREG_BY_NAME["LC"].offset
 
 
 def _timing(timed, fine_quantum=0):
@@ -270,6 +271,10 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     if rnd.random() < 0.15:
         # a store of r16 to its own LC (r17: 0xF0414) inside the body
         body.insert(rnd.randrange(len(body)), ("str_d32", dict(rd=16, rn=17, imm=0)))
+    if rnd.random() < 0.3:
+        # LC read inside the body (it counts down on arrival at LS), into a result register
+        body.insert(rnd.randrange(len(body)), ("movfs32", dict(rd=rnd.randrange(16, 32),
+                                                               imm=SREG_BY_NAME["LC"].index)))
     head = [("addi32", dict(rd=14, rn=10, imm=0)),
             ("movts32", dict(rd=15, imm=5))]                    # movts lc, r15
     timer = rnd.random() < 0.4
@@ -326,7 +331,7 @@ def snapshot(chip, res):
     """Everything a run leaves that the timed blocks must not change."""
     e = chip.engine
     return (res.stop, [e.counters(k) for k in range(4)], [[e.reg_read(k, r) for r in range(64)]
-            + [e.get_pc(k), e.sreg_read(k, STATUS)] for k in range(4)],
+            + [e.get_pc(k), e.sreg_read(k, STATUS), e.sreg_read(k, LC)] for k in range(4)],
             [bytes(e.sram(k)) for k in range(4)], e.link_counters())
 
 

@@ -2,6 +2,7 @@
 import pytest
 
 from isa import regs
+from emu.stops import Stop
 from tests.emu.conftest import CODE, Harness
 
 SR = regs.SREG_BY_NAME
@@ -225,3 +226,41 @@ def test_invalid_instruction_stops_by_default_and_traps_on_request():
         assert bool(st) == stops
         if not stops:
             assert (h.get("STATUS") >> 16) & 0xF == 4 and h.get("ILAT") & 2
+
+
+HWLOOP_READS_LC = """
+    mov r0, %low(ls_)
+    movts ls, r0
+    mov r0, %low(le_)
+    movts le, r0
+    mov r23, 0x2000
+    mov r0, {lc}
+    movts lc, r0
+ls_:
+    movfs r21, lc
+    str r21, [r23], +1
+    add r20, r20, 1
+le_:
+    add r22, r22, r21
+    movfs r24, lc
+    trap 3
+"""
+
+
+@pytest.mark.parametrize("blocks", [False, True])
+@pytest.mark.parametrize("lc,reads", [(5, [4, 3, 2, 1, 0]), (1, [0]), (0, [0]), (2, [1, 0])])
+def test_hardware_loop_counts_down_on_arrival_at_ls(lc, reads, blocks):
+    """esim-corner-cases row 8: LC counts down whenever the PC arrives at LS, the first
+    entry included -- pass k reads LC - k (LC = 5: 4, 3, 2, 1, 0), LC = 0 makes one pass
+    (no wrap) -- and is 0 after the loop; with the timed blocks as instruction by
+    instruction."""
+    from isa.assembler import assemble_text
+    h = Harness()
+    h.e.use_blocks = blocks
+    h.e.mem_write(0, assemble_text(HWLOOP_READS_LC.format(lc=lc), 0), 0)
+    h.start(pc=0, r20=0, r22=0)
+    st, _ = h.e.run(100_000)
+    assert Stop(st) == "trap"
+    got = [int.from_bytes(bytes(h.e.sram(0)[0x2000 + 4 * k:0x2004 + 4 * k]), "little")
+           for k in range(len(reads))]
+    assert h.get("r20") == len(reads) and got == reads and h.get("r24") == 0
