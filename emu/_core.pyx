@@ -519,12 +519,21 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                 if not c.irq_pending:
                     break
                 continue
+            # the instruction at a hardware loop's start is about to run: LC counts down
+            # (taken back below where it does not run after all: it arrives again)
+            ls_arr = c.lc != 0 and pc == c.ls
+            if ls_arr:
+                hwloop_arrive(c)
+        else:
+            ls_arr = 0
         cyc0 = cyc
         off = pc - wbase
         if off >= wsize:
             c.pc = pc
             if set_fetch_window(c, pc):
                 c.stop_pc = pc
+                if ls_arr:
+                    hwloop_unarrive(c)
                 break
             wbase = c.win_base
             wsize = c.win_size
@@ -543,6 +552,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                     c.brk_armed = 1
                 elif st == STOP_YIELD:
                     c.now = cyc - 1         # (the parallel phase: as EXEC_YIELD below)
+                if ls_arr:
+                    hwloop_unarrive(c)
                 break
         if c.win_far:
             cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM
@@ -554,13 +565,7 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                              &pair_mask, &t)
         c.pc = pc
         c.now = issue
-        ls_arr = c.attn and c.lc != 0 and pc == c.ls
-        if ls_arr:
-            hwloop_arrive(c)
         st = execute(c, ins)
-        if ls_arr and st != EXEC_OK and st != EXEC_TAKEN and (
-                st == EXEC_YIELD or c.stop != STOP_TRAP):
-            hwloop_unarrive(c)              # (it did not run: it arrives again)
         if st == EXEC_YIELD:
             # (the parallel phase: it touches shared state and did nothing) the core stops
             # before it, as it was
@@ -573,6 +578,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
             pair_mask = pm_b
             c.stop = STOP_YIELD
             c.stop_pc = pc
+            if ls_arr:
+                hwloop_unarrive(c)
             break
         n += 1
         t = issue
@@ -587,6 +594,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
         nxt = after_insn(c, ins, pc, st, &cyc, cyc0, &pair_mask, &prev_dst, &prev_ialu)
         if st != EXEC_OK:
             if st != EXEC_TAKEN:
+                if ls_arr and c.stop != STOP_TRAP:
+                    hwloop_unarrive(c)      # (it faulted: it runs, and arrives, again)
                 if observe == OBS_PROF and c.stop == STOP_TRAP:
                     prof_insn_at(c, off, cyc - cyc0)
                 elif observe and c.stop == STOP_TRAP:
