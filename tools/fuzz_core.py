@@ -251,13 +251,14 @@ def one_flat_loop(rnd: random.Random, blocks: bool = True, chip_out=None, thread
 
 
 def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
-               timed: bool = True, fine_quantum: int = 0):
+               timed: bool = True, fine_quantum: int = 0, bounds=None, count=None):
     """A hardware loop (LS, LE, LC) in an outer loop, on each core of a 2x2 chip: its body a
     random loop body (see _loop_body; forward branches may leave it), LE at its last or at
     an earlier instruction, LC 0 (one pass), 1 or many; the body sometimes stores to LC
     (a loop ended early, or restarted, from inside) or is a loop of one block; sometimes
     CTIMER0 counts clock cycles or events and interrupts the loop (its handler re-arms it).
-    Random quantum; runs to its exit."""
+    Random quantum; runs to its exit.  `bounds` (LS, LE) and `count` (LC) replace the
+    loop's own."""
     tight = rnd.random() < 0.5
     # (a body of local work: long slices, where the blocks run)
     quantum = rnd.choice([100, 1000, 4000] if tight else [1, 7, 100, 1000, 4000])
@@ -291,6 +292,10 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
                     for nm, fl in code)
     lc = rnd.choice([0, 1, 2, rnd.randrange(3, 50), rnd.randrange(50, 400),
                      rnd.randrange(400, 1500), rnd.randrange(400, 1500)])
+    if bounds is not None:
+        ls, le = bounds
+    if count is not None:
+        lc = count
     for k in range(4):
         chip.engine.sram(k)[:] = 0
         chip.mem_write(0x100, blob, k)

@@ -642,3 +642,24 @@ def test_random_hardware_loops_same_with_blocks_on_and_off():
         tight += st["tight"] > 0
         irqs += st["runs"] > 0 and sum(chips[0].counters(k)["interrupts"] for k in range(4)) > 0
     assert ran >= 20 and loops >= 8 and tight >= 5 and irqs >= 3, (ran, loops, tight, irqs)
+
+
+def test_hardware_loops_with_odd_bounds_same_with_blocks_on_and_off():
+    """LS and LE anywhere -- odd, inside an instruction, out of the SRAM, LE before LS, one
+    instruction long -- with LC 100 over the random loops of one_hwloop: nothing crashes,
+    and the blocks on and off leave the same stop, registers, LC, memory and counters."""
+    import random
+    import tools.fuzz_core as fz
+    bounds = [0x100, 0x104, 0x106, 0x107, 0x111, 0x90, 0x8000, 0xFFFFFFFF, 0xFFFFFFFE, 0x50]
+    ran = 0
+    for seed in range(24):
+        ls, le = bounds[seed % len(bounds)], bounds[(seed * 7 + 3) % len(bounds)]
+        out = []
+        for blocks in (True, False):
+            chips = []
+            res = fz.one_hwloop(random.Random(12000 + seed), blocks, chips, fine_quantum=32,
+                                bounds=(ls, le), count=100)
+            out.append(fz.snapshot(chips[0], res))
+        assert out[0] == out[1], (seed, hex(ls), hex(le))
+        ran += sum(c["instructions"] for c in out[0][1])
+    assert ran > 24 * 4 * 50
