@@ -49,6 +49,8 @@ cdef enum:
     BLK_MEMORY = 64 << 20  # default Chip.blk_memory: bytes of blocks beyond which they are
                            # all dropped and rebuilt
     BLK_MIN_SLICE = 16   # a core's run of fewer cycles goes instruction by instruction
+    TRACE_ADAPT = 32     # a trace's exit looks at how often runs leave there every this many
+    TRACE_TRIES = 4      # paths tried for an entry's traces before they end at a branch
 
 
 cdef enum:
@@ -62,9 +64,14 @@ cdef void blocks_drop(Core* c, Block* b) noexcept nogil:
     """Free block b of core c and the blocks after it in its list (their profile counts go
     to the profile first)."""
     cdef Block* nx
+    cdef int j
     while b != NULL:
         nx = b.next
         prof_block_flush(b)
+        for j in range(b.trace):
+            if b.exits[j] != NULL:
+                c.blk_bytes -= b.exits[j].size
+                free(b.exits[j])
         c.blk_bytes -= b.size
         c.blk_frees += 1                # (links to blocks are stale)
         free(b)
@@ -225,9 +232,106 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
                         uint64_t pending) noexcept nogil:
     """Build the block starting at the predecode entry `entry` (pc, window offset off) for the
     entry state (pm, the scoreboard c.rdy and `pending` at cycle `start`) and file it under
-    the entry.  NULL when there is nothing to build (undecodable code) or no memory."""
+    the entry.  NULL when there is nothing to build (undecodable code) or no memory.  A trace
+    (block_make follows direct branches) gets the blocks of its exits (Block.exits) too."""
+    cdef Chip* ch = c.chip
+    cdef Block* b
+    cdef Block* e
+    cdef Block* old
+    cdef Block* prev
+    cdef int j, k, maxbr = 0
+    cdef uint32_t flip = 0
+    cdef uint8_t tries = 0
+    if c.blocks == NULL:
+        # (mapped lazily: the pages of slots never used cost nothing, on a 64x64 chip too)
+        c.blocks = <Block**>lazy_zalloc(BLK_SLOTS * sizeof(Block*))
+        if c.blocks == NULL:
+            return NULL
+        c.blk_next = 1
+    if c.blk_bytes > ch.blk_memory:
+        blocks_flush_core(c)                # (a huge program: start over)
+    # (no trace in a hardware loop, nor while observing: the profile counts a block's
+    # instructions from its start)
+    if ch.blk_traces and not ch.observe and c.lc == 0:
+        maxbr = BLK_MAX
+        # (the path the entry's traces take now: block_trace_adapt)
+        old = c.blocks[entry.blk] if entry.blk else NULL
+        if old != NULL and old.entry == entry and old.tries:
+            flip = old.flip
+            maxbr = old.maxbr
+            tries = old.tries
+    b = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, maxbr, flip)
+    if b == NULL:
+        return NULL
+    b.flip = flip
+    b.maxbr = <uint8_t>maxbr
+    b.tries = tries
+    k = 0
+    for j in range(b.trace):
+        # the block of its j-th branch's exit: the same schedule up to that branch (the
+        # model is causal), ending there
+        while not b.meta[k].br:
+            k += 1
+        e = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, j, flip)
+        if e == NULL or e.n != k + 1:
+            if e != NULL:
+                blocks_drop(c, e)
+            blocks_drop(c, b)
+            b = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, 0, 0)
+            if b == NULL:
+                return NULL
+            break
+        e.self_loop = 0                     # (only its exit is used: never run as a block)
+        e.hw_loop = 0
+        e.tight = 0
+        b.exits[j] = e
+        k += 1
+    # file it: in front of the other schedules of this entry, or in a fresh slot
+    old = c.blocks[entry.blk] if entry.blk else NULL
+    if old != NULL and old.entry == entry and old.gen == c.code_gen:
+        b.builds = old.builds + 1
+        b.next = old
+        c.blocks[entry.blk] = b
+        k = 1
+        prev = b
+        while prev.next != NULL:
+            if k == BLK_VARIANTS:
+                blocks_drop(c, prev.next)
+                prev.next = NULL
+                break
+            prev = prev.next
+            k += 1
+    else:
+        if old != NULL and old.entry == entry:
+            j = entry.blk               # stale schedules of this entry: reuse their slot
+        else:
+            j = c.blk_next
+            c.blk_next = c.blk_next + 1 if c.blk_next + 1 < BLK_SLOTS else 1
+        blocks_drop(c, c.blocks[j])
+        c.blocks[j] = b
+        if j > c.blk_top:
+            c.blk_top = j
+        b.builds = 1
+        entry.blk = <uint16_t>j
+    c.blk_built += 1
+    return b
+
+
+cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
+                       uint64_t pd0, uint64_t pi0, uint64_t start, uint64_t pending,
+                       int maxbr, uint32_t flip) noexcept nogil:
+    """The block starting at the predecode entry `entry` (pc, window offset off) with its
+    schedule for the entry state (pm, the scoreboard c.rdy and `pending` at cycle `start`),
+    not filed; NULL when there is nothing to build or no memory.  It ends at a control
+    instruction, but for the first maxbr direct branches (B<cond>, B, BL) it meets: a trace
+    goes on after those, the way they likely go (B and BL jump, a B<cond> jumps if it goes
+    back -- a loop's -- and falls through if it goes forward; bit j of `flip` turns the j-th
+    the other way), to code not in it yet in the fetch window; a run that goes the other way
+    leaves there (BlkMeta.br, Block.exits)."""
     cdef Chip* ch = c.chip
     cdef Insn* lst[BLK_MAX]
+    cdef uint32_t lpc[BLK_MAX]       # their addresses
+    cdef uint8_t ltk[BLK_MAX]        # a branch followed: 1 falling through, 2 jumping
     cdef uint64_t R[2 * RDY_F]
     cdef int32_t wr_k[2 * RDY_F]     # last instruction writing each entry (-1: none)
     cdef uint8_t seen[2 * RDY_F]     # entry conditions recorded
@@ -236,31 +340,24 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     cdef BlkWrite wr[REG_BFLAGS + 1]
     cdef BlkMeta meta[BLK_MAX]
     cdef Counters cnt
-    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s, dead
-    cdef uint32_t o = off, p, q
+    cdef int n = 0, k, j, nw = 0, nc = 0, idx, s, dead, nbr = 0, jb
+    cdef uint32_t o = off, p = pc, q
     cdef Insn* ins
     cdef uint64_t dep_union = 0, pend0, pend, pd = pd0, pi = pi0, cyc, issue, cand, t, v, bit
     cdef uint8_t pmk = pm
     cdef int32_t last_cyc = 0
+    cdef uint32_t bp = ch.tm.branch_penalty, br_cyc = 0
     cdef int save_stop = c.stop
     cdef Block* b
-    cdef Block* old
-    cdef Block* prev
     cdef uint8_t* raw
     cdef size_t size
     cdef uint8_t srcs[3]
-    cdef bint fpu_raises, fpu_plain
+    cdef bint fpu_raises, fpu_plain, tk
     cdef bint timed = ch.tm.timed
-    if c.blocks == NULL:
-        # (mapped lazily: the pages of slots never used cost nothing, on a 64x64 chip too)
-        c.blocks = <Block**>lazy_zalloc(BLK_SLOTS * sizeof(Block*))
-        if c.blocks == NULL:
-            return NULL
-        c.blk_next = 1
     # the instructions
     while n < BLK_MAX and o < c.win_size:
         ins = &c.win_pd[o >> 1]
-        if n and c.lc != 0 and pc + (o - off) == c.ls:
+        if n and c.lc != 0 and p == c.ls:
             break                       # (a hardware loop's start: LC counts down there)
         if ins.size == 0:
             if ch.nbrk and brk_at(c, o):
@@ -269,13 +366,33 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
                 c.stop = save_stop      # (the run loop reports it when it gets there)
                 break
         lst[n] = ins
+        lpc[n] = p
+        ltk[n] = 0
         n += 1
         dep_union |= ins.dep_mask
         if ins.tclass >= TC_BRANCH:
+            if nbr >= maxbr or n == BLK_MAX or not (ins.op == OP_BCOND16
+                                                    or ins.op == OP_BCOND32):
+                break
+            # a trace goes on after it (see above)
+            tk = ins.cond >= 14 or ((ins.imm < 0) ^ ((flip >> nbr) & 1))
+            q = p + <uint32_t>ins.imm if tk else p + ins.size
+            if q - c.win_base >= c.win_size:
+                break
+            for j in range(n):
+                if lpc[j] == q:
+                    break
+            else:
+                ltk[n - 1] = 2 if tk else 1
+                nbr += 1
+                p = q
+                o = q - c.win_base
+                continue
             break
-        if c.lc != 0 and pc + (o - off) == c.le:
+        if c.lc != 0 and p == c.le:
             break                       # (a hardware loop's end: after_insn loops back)
         o += ins.size
+        p += ins.size
     if n == 0:
         return NULL
     fpu_raises = ((c.config & FPX_ENABLES) != 0 if c.int_mode == 0
@@ -299,10 +416,20 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         unsafe[k] = 0
     cyc = BLK_BASE
     pend = pend0
-    p = pc
+    jb = 0
     for k in range(n):
         ins = lst[k]
+        p = lpc[k]
         last_cyc = <int32_t>(cyc - BLK_BASE)
+        meta[k].br = 0
+        meta[k].br_st = EXEC_OK
+        meta[k].back = 0
+        if ltk[k]:
+            jb += 1
+            meta[k].br = <uint8_t>jb
+            if ltk[k] == 2:
+                meta[k].br_st = EXEC_TAKEN
+                meta[k].back = lpc[k + 1] <= p
         if not timed:
             # (--timing off: each instruction issues when the previous one completed)
             meta[k].pc = p
@@ -310,7 +437,9 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             meta[k].chk = ins.tclass != TC_IALU and (ins.tclass != TC_FPU or fpu_raises)
             meta[k].cbank = 1               # (no bank conflicts untimed)
             cyc = cyc + ins.cost
-            p += ins.size
+            if ltk[k] == 2:
+                cyc += bp                   # (a trace's jump: after_insn's penalty)
+                br_cyc += bp
             continue
         issue = tm_issue(ins, p, cyc, R, &cnt, &pend, pd, pi, &pmk, &cand)
         # what the schedule assumed about the registers it read
@@ -364,7 +493,14 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
         if ((p ^ (p + ins.size)) >> 3) and p < c.sram_size:
             meta[k].cbank = 0x80 | ((p >> 13) & 3)
         cyc = t + ins.cost
-        p += ins.size
+        if ltk[k] == 2:
+            # a trace's jump: what after_insn does after one (the penalty, the pipeline
+            # restarted)
+            cyc += bp
+            br_cyc += bp
+            pmk = AFTER_JUMP
+            pd = 0
+            pi = 0
     # the scoreboard entries it leaves (tm_retire writes both entries of a register
     # together; REG_SINK is never read)
     for idx in range(REG_BFLAGS + 1):
@@ -375,11 +511,9 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             wr[nw].vf = <uint32_t>(R[RDY_F + idx] - 2 * BLK_BASE)
             nw += 1
     # one allocation: header, instruction copies (cache-line aligned), metadata, scoreboard
-    # entries, entry conditions
-    if c.blk_bytes > ch.blk_memory:
-        blocks_flush_core(c)                # (a huge program: start over)
+    # entries, entry conditions, exits
     size = (sizeof(Block) + 64 + (n + 1) * sizeof(Insn) + n * sizeof(BlkMeta)
-            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck))
+            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck) + nbr * sizeof(Block*))
     raw = <uint8_t*>malloc(size)
     if raw == NULL:
         return NULL
@@ -391,6 +525,11 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.meta = <BlkMeta*>(<uint8_t*>b.ins + (n + 1) * sizeof(Insn))
     b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
     b.cs = <BlkCheck*>(<uint8_t*>b.w + nw * sizeof(BlkWrite))
+    b.exits = <Block**>(<uint8_t*>b.cs + nc * sizeof(BlkCheck))
+    for j in range(nbr):
+        b.exits[j] = NULL
+    b.trace = <uint8_t>nbr
+    b.br_cyc = br_cyc
     for k in range(n):
         memcpy(&b.ins[k], lst[k], sizeof(Insn))
         b.meta[k] = meta[k]
@@ -449,7 +588,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.entry = entry
     b.gen = c.code_gen
     b.pc = pc
-    b.end_pc = p
+    b.end_pc = lpc[n - 1] + lst[n - 1].size
     b.last_off = b.meta[n - 1].pc - pc
     b.end_off = <int32_t>(cyc - BLK_BASE)
     b.last_cyc = last_cyc
@@ -480,10 +619,10 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     b.load_stall = <uint32_t>cnt.load_stall_cycles
     b.fetch_stall = <uint32_t>cnt.fetch_stall_cycles
     b.stats = (cnt.n_dual_issue | cnt.dep_stall_cycles | cnt.load_stall_cycles
-               | cnt.fetch_stall_cycles) != 0
+               | cnt.fetch_stall_cycles | br_cyc) != 0
     b.bcond_exit = b.ins[n - 1].op == OP_BCOND16 or b.ins[n - 1].op == OP_BCOND32
     b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
-    b.hw_loop = block_hw_loop(b)
+    b.hw_loop = block_hw_loop(b) if nbr == 0 else 0
     b.tight = (b.self_loop != 0 and b.ins[n - 1].cond != 15) or (
         b.hw_loop != 0 and (b.ins[n - 1].tclass == TC_IALU or OP_KIND[b.ins[n - 1].op] == VK_P))
     for k in range(n - 1):
@@ -491,34 +630,6 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
                 or OP_KIND[b.ins[k].op] == VK_L):
             b.tight = 0
     b.period = b.end_off + (<int32_t>ch.tm.branch_penalty if b.self_loop else 0)
-    # file it: in front of the other schedules of this entry, or in a fresh slot
-    old = c.blocks[entry.blk] if entry.blk else NULL
-    if old != NULL and old.entry == entry and old.gen == c.code_gen:
-        b.builds = old.builds + 1
-        b.next = old
-        c.blocks[entry.blk] = b
-        k = 1
-        prev = b
-        while prev.next != NULL:
-            if k == BLK_VARIANTS:
-                blocks_drop(c, prev.next)
-                prev.next = NULL
-                break
-            prev = prev.next
-            k += 1
-    else:
-        if old != NULL and old.entry == entry:
-            j = entry.blk               # stale schedules of this entry: reuse their slot
-        else:
-            j = c.blk_next
-            c.blk_next = c.blk_next + 1 if c.blk_next + 1 < BLK_SLOTS else 1
-        blocks_drop(c, c.blocks[j])
-        c.blocks[j] = b
-        if j > c.blk_top:
-            c.blk_top = j
-        b.builds = 1
-        entry.blk = <uint16_t>j
-    c.blk_built += 1
     return b
 
 
@@ -534,7 +645,7 @@ cdef inline bint block_fits(Core* c, Block* b, uint32_t pc, uint8_t pm, uint64_t
             or b.pc != pc or (c.config & FPX_MASK) != b.fpx or b.entry_pd != pd
             or b.entry_pi != pi
             or (c.blk_le != <uint32_t>0xFFFFFFFF and (
-                c.blk_le - pc < b.last_off or c.ls - pc - 1 < b.last_off))):
+                b.trace or c.blk_le - pc < b.last_off or c.ls - pc - 1 < b.last_off))):
         return 0
     for j in range(b.nc):
         v = c.rdy[b.cs[j].idx]
@@ -555,6 +666,45 @@ cdef void block_count_cls(Core* c, const Block* b, int m) noexcept nogil:
             c.blk_ialu += 1
         elif b.ins[j].tclass == TC_FPU:
             c.blk_fpu += 1
+
+
+cdef void block_trace_adapt(Core* c, Block* b, int j) noexcept nogil:
+    """A run of trace b leaves at its j-th branch (Block.exits), again: when a quarter of its
+    runs or more leave there, it retires (it never fits again: Block.gen) and the entry's next
+    trace (block_build) goes the other way at that branch -- after TRACE_TRIES paths, it ends
+    there.  (Its runs: Block.nrun, of it and of its exits' blocks.)"""
+    cdef uint64_t tot = b.nrun
+    cdef uint32_t flip = b.flip
+    cdef int i, maxbr = b.maxbr
+    cdef Block* head
+    for i in range(b.trace):
+        tot += b.exits[i].nrun
+    if b.exits[j].nrun * 4 < tot:
+        return
+    if b.tries < TRACE_TRIES:
+        flip = (flip & ((1u << j) - 1)) | (~flip & (1u << j))
+    else:
+        maxbr = j
+    b.gen = ~c.code_gen
+    c.blk_retired += 1
+    head = c.blocks[b.entry.blk]
+    if head != NULL and head.entry == b.entry:
+        head.flip = flip
+        head.maxbr = <uint8_t>maxbr
+        head.tries = b.tries + 1
+
+
+cdef inline void block_trace_jump(Core* c, uint64_t* cyc, uint8_t* pm, uint64_t* prev_dst,
+                                  uint64_t* prev_ialu) noexcept nogil:
+    """After a jump a trace went on after (BlkMeta.br), in a replay: what after_insn does
+    (the penalty, the pipeline restarted; not in the parallel phase if it went back: there
+    the trace left at it)."""
+    cdef uint32_t bp = c.chip.tm.branch_penalty
+    cyc[0] += bp
+    c.cnt.branch_cycles += bp
+    pm[0] = AFTER_JUMP
+    prev_dst[0] = 0
+    prev_ialu[0] = 0
 
 
 cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_t pend0,
@@ -581,6 +731,7 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
         return block_yield(c, b, k, start, pend0, shk, shs, nsh)
     for j in range(k + 1):
         ins = &b.ins[j]
+        pc = b.meta[j].pc
         cyc0 = cyc
         issue = blk_issue(timed, ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
                           &pm, &cand)
@@ -597,9 +748,10 @@ cdef int block_deviate(Core* c, Block* b, int k, int st, uint64_t start, uint64_
         t = blk_retire(timed, c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
         if j < k:
+            if b.meta[j].br and b.meta[j].br_st == EXEC_TAKEN:
+                block_trace_jump(c, &cyc, &pm, &prev_dst, &prev_ialu)
             if ch.profiling:
                 prof_insn(c, pc, cyc - cyc0)
-            pc += ins.size
     c.cnt.n_insns += k + 1
     if c.tmr_cls:
         # (the one that stopped it counts when it completed, as after_insn would count it)
@@ -633,6 +785,7 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
     cdef int j, i = 0
     for j in range(k):
         ins = &b.ins[j]
+        pc = b.meta[j].pc
         cyc0 = cyc
         issue = blk_issue(timed, ins, pc, cyc, c.rdy, &c.cnt, &pending, prev_dst, prev_ialu,
                           &pm, &cand)
@@ -642,9 +795,11 @@ cdef int block_yield(Core* c, Block* b, int k, uint64_t start, uint64_t pend0,
             i += 1
         t = blk_retire(timed, c, ins, pc, t, c.rdy, &pending, &prev_dst, &prev_ialu)
         cyc = t + ins.cost
+        if b.meta[j].br and b.meta[j].br_st == EXEC_TAKEN:
+            block_trace_jump(c, &cyc, &pm, &prev_dst, &prev_ialu)
         if ch.profiling:
             prof_insn(c, pc, cyc - cyc0)
-        pc += ins.size
+    pc = b.meta[k].pc
     c.cnt.n_insns += k
     if c.tmr_cls:
         block_count_cls(c, b, k)
@@ -990,13 +1145,16 @@ cdef inline void block_loops_done(Core* c, const Block* b, uint64_t k) noexcept 
     as scheduled, or going back to it as a hardware loop's body (run_blocks counts them when
     the loop ends)."""
     c.cnt.n_insns += k * b.n
+    c.blk_insns += k * b.n
     if c.tmr_cls:
         c.blk_ialu += k * b.n_ialu
         c.blk_fpu += k * b.n_fpu
     c.cnt.branch_cycles += k * <uint64_t>(b.period - b.end_off)   # (0 for a hardware loop)
     c.blk_runs += k
     c.blk_loops += k
+    (<Block*>b).nrun += k
     if b.stats:
+        c.cnt.branch_cycles += k * b.br_cyc
         c.cnt.n_dual_issue += k * b.n_dual
         c.cnt.dep_stall_cycles += k * b.dep_stall
         c.cnt.load_stall_cycles += k * b.load_stall
@@ -1022,7 +1180,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef const Insn* ins
     cdef const BlkMeta* bm
     cdef Block* b
-    cdef int j, st, nsh
+    cdef int j, st, nsh, kx
     cdef uint64_t k
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
@@ -1065,6 +1223,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
             if lk != NULL and c.blk_frees == frees:    # (else lk's block may be gone)
                 lk.to = b
                 lk.frees = frees
+        if cyc + <uint64_t>b.last_cyc >= end and b.trace:
+            # a trace that would end after `end`: the block up to its first branch (the block
+            # of its first exit, which fits where it does)
+            b = b.exits[0]
         loops = 0
         dw = 0
         ran = 0
@@ -1174,6 +1336,32 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 c.pc = bm.pc
                 if bm.last:
                     break
+                if bm.br:
+                    # a branch the trace goes on after
+                    st = sem_bcond(c, ins)
+                    if st == bm.br_st and not (c.p1 and bm.back):
+                        plain = bm.plain_next
+                        ins += 1
+                        bm += 1
+                        continue
+                    # it goes the other way (or back, in the parallel phase: after_insn
+                    # looks for a spin there): the run leaves here, as a run of the block of
+                    # that exit would (Block.exits), after the counters of the runs before
+                    kx = bm - b.meta
+                    c.blk_side += 1
+                    if (b.exits[bm.br - 1].nrun & (TRACE_ADAPT - 1)) == TRACE_ADAPT - 1:
+                        block_trace_adapt(c, b, bm.br - 1)
+                    if loops:
+                        block_loops_done(c, b, loops)
+                        loops = 0
+                    if dw:
+                        block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
+                        dw = 0
+                    b = b.exits[bm.br - 1]
+                    ins = &b.ins[kx]
+                    bm = &b.meta[kx]
+                    tight = 1
+                    break
                 # one that may access memory or raise an exception (not a control instruction):
                 # a load or store runs here (the memory fast path in the block loop), any
                 # other through execute_checked; then the memory layer's report (block_event)
@@ -1267,7 +1455,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 loops = 0
             dw = 0
             c.blk_runs += 1
+            b.nrun += 1
             c.cnt.n_insns += b.n
+            c.blk_insns += b.n
             if c.tmr_cls:
                 c.blk_ialu += b.n_ialu
                 c.blk_fpu += b.n_fpu
@@ -1278,6 +1468,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     block_writes_moved(c, b, cyc, shk, shs, nsh)
             pending = (pending & ~b.dep_union) | b.pend_out
             if b.stats:
+                c.cnt.branch_cycles += b.br_cyc
                 c.cnt.n_dual_issue += b.n_dual
                 c.cnt.dep_stall_cycles += b.dep_stall
                 c.cnt.load_stall_cycles += b.load_stall

@@ -182,6 +182,10 @@ ctypedef struct BlkMeta:
     uint8_t shift_ok     # a stall here delays everything after it by as much
     uint8_t last         # the block's last instruction
     uint8_t plain_next   # the instruction after it is plain (execute_plain runs it)
+    uint8_t br           # a trace's branch it goes on after (0: none): 1 + its exit's index
+                         # in Block.exits
+    uint8_t br_st        # ... the way it goes on (EXEC_OK: falls through, EXEC_TAKEN: jumps)
+    uint8_t back         # ... jumping back (not after it in the parallel phase: p1_spin_check)
 
 ctypedef struct BlkWrite:    # a register's scoreboard entries the block leaves:
     uint16_t reg         # rdy[reg] = 2 * start + vi, rdy[RDY_F + reg] = 2 * start + vf
@@ -249,6 +253,15 @@ cdef struct Block:
     uint8_t self_loop    # ... back to its start, and a run that jumps back without a stall
                          # (2: even with stalls) leaves the state it fits (run_blocks runs
                          # it again at once; block_self_loop)
+    uint8_t trace        # branches it goes on after (BlkMeta.br; block_build follows them)
+    uint32_t br_cyc      # ... the penalty cycles of those that jump
+    Block** exits        # exits[j]: the block that ends at the j-th of them, a run leaving
+                         # there ends as a run of it (its schedule is the same up to there)
+    uint64_t nrun        # its runs that left at its end (an exit's block: at that exit)
+    uint32_t flip        # the path it was built for: bit j turns the j-th branch followed the
+                         # other way than block_make guesses (block_trace_adapt)
+    uint8_t maxbr        # branches followed at most, and the paths tried, for this entry
+    uint8_t tries
     uint8_t hw_loop      # as self_loop for a run that falls through to its start (a hardware
                          # loop's body from LS to LE: block_hw_loop)
     int32_t period       # the cycles of such a run (end_off, and the taken-branch penalty
@@ -486,6 +499,9 @@ cdef struct Core:
     uint64_t blk_loops   # ... of which straight after the run before (Block.self_loop)
     uint64_t blk_tight   # ... of which in run_tight (Block.tight)
     uint64_t blk_demoted # loads and stores of its blocks that lost their _L variant
+    uint64_t blk_side    # runs of its traces that left at a branch (Block.exits)
+    uint64_t blk_retired # traces retired for another path (block_trace_adapt)
+    uint64_t blk_insns   # instructions of the runs of its blocks (not those handed over)
     # a block's plain run (run_plain_mem, run_tight_mem): bank conflicts its loads and stores
     # in their _L variant met and took as a one-cycle stall (bit k: instruction k of the
     # block), and how many more they may take (BLK_SHIFTS, the slice's end)
@@ -583,6 +599,7 @@ cdef struct Chip:
     # timed blocks (emu/_blocks.pxi; each core has its own: Core.blocks)
     uint64_t blk_memory  # bytes of blocks a core holds before they are all dropped
     int use_blocks       # run timed code block by block (same cycles; off only for tests)
+    int blk_traces       # blocks go on after direct branches (traces; same cycles)
     PendingWrite* pend
     PairTime* pair_time  # ncores x ncores, [src * ncores + dst] (lazy: see causal_arrival)
     uint32_t npend

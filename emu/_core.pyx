@@ -1122,6 +1122,7 @@ cdef class Engine:
         self.ch.tm.tight_quantum = 1
         self.ch.tm.tight_window = 32
         self.ch.use_blocks = 1
+        self.ch.blk_traces = 1
         self.ch.blk_memory = BLK_MEMORY
         self.ch.threads = 1
         self.ch.p1_avg = P1_POOL_MIN_INSNS
@@ -1280,6 +1281,17 @@ cdef class Engine:
     def use_blocks(self, bint on):
         self.ch.use_blocks = on
 
+    @property
+    def use_traces(self):
+        """Blocks go on after the direct branches they meet (traces, emu/_blocks.pxi); the
+        cycles are the same either way.  Setting it drops the blocks built so far."""
+        return bool(self.ch.blk_traces)
+
+    @use_traces.setter
+    def use_traces(self, bint on):
+        self.ch.blk_traces = on
+        blocks_flush(&self.ch)
+
     def sched_stats(self):
         """Scheduler work: slices run and run-loop entries (a measure of host time spent
         outside instructions)."""
@@ -1292,9 +1304,12 @@ cdef class Engine:
         after the run before; tight: of which runs of a loop of plain instructions in a loop
         of their own), deviations (handed over mid-block), mismatches (replays that disagreed
         with a schedule: a bug if not 0), bytes held, demoted (loads and stores that lost
-        their plain variant: their access was not the core's own SRAM, or met the fetch)."""
+        their plain variant: their access was not the core's own SRAM, or met the fetch),
+        side_exits (runs of a trace that left at one of its branches), retired (traces
+        rebuilt for another path: block_trace_adapt), insns (instructions the runs
+        completed; not those of runs handed over)."""
         cdef dict d = dict(built=0, runs=0, loops=0, tight=0, deviations=0, mismatches=0,
-                           bytes=0, demoted=0)
+                           bytes=0, demoted=0, side_exits=0, retired=0, insns=0)
         cdef int k
         cdef Core* c
         for k in range(self.ch.ncores):
@@ -1305,6 +1320,9 @@ cdef class Engine:
             d["tight"] += c.blk_tight
             d["deviations"] += c.blk_deviations
             d["demoted"] += c.blk_demoted
+            d["side_exits"] += c.blk_side
+            d["retired"] += c.blk_retired
+            d["insns"] += c.blk_insns
             d["mismatches"] += c.blk_mismatch
             d["bytes"] += c.blk_bytes
         return d

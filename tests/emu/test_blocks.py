@@ -522,7 +522,8 @@ def test_blocks_run_while_a_timer_counts(first, rearm, timed, mode):
     assert got[0] == ref[0]
     assert got[1] == ref[1], {k: (got[1][k], ref[1][k]) for k in ref[1] if got[1][k] != ref[1][k]}
     st = got[2]
-    assert st["runs"] > 1000 and st["mismatches"] == 0, st
+    # (a quarter of the instructions at least ran in blocks)
+    assert st["insns"] * 4 > got[1]["instructions"] and st["mismatches"] == 0, st
     regs = ref[0]
     if first != 0xFFFFFFFF:
         if mode != 1 and (mode > 5 and not timed or mode >= 8):
