@@ -147,6 +147,15 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
         ("subi32", dict(rd=13, rn=13, imm=1)),
         ("bcond32", dict(cond=1, imm=-(2 * (len(body) + 2)))),
         ("trap16", dict(imm=3))]
+    return _run_code(rnd, chip, code, rnd.randrange(3, 400 if tight else 40), flat,
+                     not tight)
+
+
+def _run_code(rnd, chip, code, count, flat=False, shared=True, cycles=2_000_000):
+    """Run `code` (all 32-bit but a last TRAP 3) at 0x100 on each core of the 2x2 `chip`
+    with random registers, r10 pointing to local data (possibly in the code's bank), r11 to
+    the neighbour's SRAM, r12 off-chip (`flat`: the flat layout's memory, where core 3 runs
+    its copy), r13 `count`; `shared`: some cores run core 0's copy from its global address."""
     blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
                     for nm, fl in code)
     for k in range(4):
@@ -161,16 +170,74 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
         chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
         chip.engine.reg_write(k, 12, (FLAT_EXT[0][0] + 0x80 if flat else 0x8E000000)
                               + 0x10000 * k)      # (flat: core 0's stores reach core 3's code)
-        chip.engine.reg_write(k, 13, rnd.randrange(3, 400 if tight else 40))
+        chip.engine.reg_write(k, 13, count)
         chip.engine.set_pc(k, 0x100)
         if flat and k == 3:
             chip.mem_write(FLAT_EXT[0][0] + 0x100, blob, 0)
             chip.engine.set_pc(k, FLAT_EXT[0][0] + 0x100)
-        if k and not tight and rnd.random() < 0.3:  # run core 0's copy, from its global address
+        if k and shared and rnd.random() < 0.3:  # run core 0's copy, from its global address
             chip.engine.set_pc(k, (chip.coreid(0) << 20) | 0x100)
         chip.engine.set_idle(k, False)
     chip.loaded_cores = [0, 1, 2, 3]
-    return chip.run(2_000_000)
+    return chip.run(cycles)
+
+
+def one_branchy(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
+                timed: bool = True, fine_quantum: int = 0):
+    """Branchy code for the traces (blocks that go on after direct branches): segments of
+    random loop bodies (see _loop_body), each counting r13 down to the exit first, then
+    ending in a conditional branch to any segment (forward or back: the flags of its body),
+    a B to one, a BL to a subroutine (a body without branches, then JR LR) or nothing; paths
+    that change as the data does, so traces leave at their branches and take other paths
+    (block_trace_adapt).  On each core of a 2x2 chip, flat layout or not, random quantum,
+    fine slices of 32 cycles unless told.  (Tight bodies have no forward branches: every
+    segment but one in five.)"""
+    flat = rnd.random() < 0.3
+    chip = Chip(ChipConfig(rows=2, cols=2, quantum=rnd.choice([7, 100, 1000, 5000]),
+                           threads=threads, timing=_timing(timed, fine_quantum or 32),
+                           **(dict(ext=FLAT_EXT) if flat else {})),
+                HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
+    chip.engine.use_blocks = blocks
+    if chip_out is not None:
+        chip_out.append(chip)
+    nseg, nsub = rnd.randrange(2, 9), rnd.randrange(0, 3)
+    # (most bodies local: the cores talk rarely, their slices are long enough for blocks)
+    segs = [_loop_body(rnd, rnd.random() < 0.8)[:rnd.randrange(1, 9)] for _ in range(nseg)]
+    subs = [[op for op in _loop_body(rnd, True)[:rnd.randrange(1, 7)]
+             if op[0] not in ("bcond32", "ldr_dpm32")] for _ in range(nsub)]   # (r14: LR)
+    ends = [rnd.choice(["bcond", "bcond", "b", "bl", "none"] if nsub else
+                       ["bcond", "bcond", "b", "none"]) for _ in range(nseg)]
+    # addresses (every instruction 4 bytes but the TRAPs): segment i is 2 + len(body) + (1
+    # if it ends in a branch) instructions; then TRAP 3 (the exit) and seven more (16
+    # bytes: a skip in the last segment lands there); then the subroutines
+    seg_at, at = [], 0x100 + 4
+    for body, end in zip(segs, ends):
+        seg_at.append(at)
+        at += 4 * (2 + len(body) + (end != "none"))
+    exit_at = at
+    sub_at, at = [], exit_at + 16
+    for body in subs:
+        sub_at.append(at)
+        at += 4 * (len(body) + 1)
+    code = [("addi32", dict(rd=14, rn=10, imm=0))]
+    for body, end in zip(segs, ends):
+        here = 0x100 + 4 * len(code)
+        code.append(("subi32", dict(rd=13, rn=13, imm=1)))
+        code.append(("bcond32", dict(cond=0, imm=(exit_at - here - 4) // 2)))      # BEQ
+        code += body
+        here = 0x100 + 4 * len(code)
+        if end == "bcond":
+            code.append(("bcond32", dict(cond=rnd.randrange(0, 14),
+                                         imm=(rnd.choice(seg_at) - here) // 2)))
+        elif end == "b":
+            code.append(("bcond32", dict(cond=14, imm=(rnd.choice(seg_at) - here) // 2)))
+        elif end == "bl":
+            code.append(("bcond32", dict(cond=15, imm=(rnd.choice(sub_at) - here) // 2)))
+    code += [("trap16", dict(imm=3))] * 8
+    for body in subs:
+        code += body + [("jr32", dict(rn=14))]
+    code.append(("trap16", dict(imm=3)))
+    return _run_code(rnd, chip, code, rnd.randrange(20, 3000), flat, cycles=3_000_000)
 
 
 def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
@@ -377,7 +444,7 @@ def main(argv):
     for it in range(count):
         if "--blocks" in argv:
             for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased,
-                        one_flat_loop, one_hwloop):
+                        one_flat_loop, one_hwloop, one_branchy):
                 for timed in (True, False):
                     diff = blocks_differ(seed * 1_000_003 + it, gen, timed, 32 * (it & 1))
                     if diff:
@@ -387,7 +454,7 @@ def main(argv):
                         return 1
         if "--threads" in argv:
             for gen in (one, one_loop, one_tight_loop, one_plain_loop, one_phased,
-                        one_flat_loop, one_hwloop):
+                        one_flat_loop, one_hwloop, one_branchy):
                 diff = threads_differ(seed * 1_000_003 + it, gen)
                 if diff:
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"

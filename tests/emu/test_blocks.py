@@ -32,7 +32,7 @@ def _programs():
     return [os.path.relpath(p, ROOT) for p in progs]
 
 
-def _run(path, blocks, timed=True):
+def _run(path, blocks, timed=True, traces=True):
     img = read_elf(os.path.join(ROOT, path))
     out = io.BytesIO()
     cfg = ChipConfig.for_image(img)
@@ -41,6 +41,7 @@ def _run(path, blocks, timed=True):
     chip = Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out,
                                                   stderr=io.BytesIO(), prefix="never"))
     chip.engine.use_blocks = blocks
+    chip.engine.use_traces = traces
     chip.load_elf(img)
     res = chip.run(30_000_000)
     cnt = [chip.counters(k) for k in range(chip.ncores)]
@@ -664,3 +665,102 @@ def test_hardware_loops_with_odd_bounds_same_with_blocks_on_and_off():
         assert out[0] == out[1], (seed, hex(ls), hex(le))
         ran += sum(c["instructions"] for c in out[0][1])
     assert ran > 24 * 4 * 50
+
+
+# ---- traces: blocks that go on after direct branches --------------------------------------
+
+@pytest.mark.parametrize("name", ["flat_sieve", "flat_printf", "int_crc"])
+def test_traces_change_nothing_but_speed(name):
+    """The same run with traces (blocks that go on after the direct branches they meet) as
+    without them and as instruction by instruction (the oracle); and (self-consistency) the
+    traces make the runs fewer and longer: flat_sieve's outer loop, a branch back and one
+    forward, is one trace; newlib's printf follows its calls (BL) and its branches."""
+    path = os.path.join("bench", "programs", name + ".elf")
+    ref, st0 = _run(path, False)
+    plain, st1 = _run(path, True, traces=False)
+    got, st = _run(path, True)
+    _same(ref, st0, plain, st1)
+    _same(ref, st0, got, st)
+    assert st1["side_exits"] == 0 and st1["retired"] == 0
+    if name != "int_crc":
+        assert st["runs"] * 5 < st1["runs"] * 4, (st, st1)
+        assert st["insns"] * 10 > st1["insns"] * 9, (st, st1)
+        # (their guesses adapt: few runs leave at a branch)
+        assert st["side_exits"] * 10 < st["runs"], st
+
+
+def test_random_branchy_code_same_with_blocks_on_and_off():
+    """Random branchy code (tools/fuzz_core.py one_branchy: segments ending in branches to
+    any segment, forward or back, B, BL to subroutines, data-dependent paths), with the
+    timing model on and off: the same registers, memory and counters with the blocks (and
+    their traces) as instruction by instruction.  Runs left traces at their branches and
+    traces took other paths."""
+    import random
+    from tools.fuzz_core import blocks_differ, one_branchy
+    side = retired = 0
+    for seed in range(14):
+        assert blocks_differ(13000 + seed, one_branchy, seed % 3 != 0, 32 * (seed & 1)) == "", seed
+        chips = []
+        one_branchy(random.Random(13000 + seed), True, chips)
+        st = chips[0].engine.block_stats()
+        assert st["mismatches"] == 0
+        side += st["side_exits"]
+        retired += st["retired"]
+    assert side > 0 and retired > 0, (side, retired)
+
+
+# a loop whose forward branch is taken 15 times in 16 (a trace first guesses it falls
+# through), with a call (BL) to a subroutine and a branch back inside it
+TRACE_LOOP = """
+    mov r4, {n}
+    mov r5, 0
+    mov r15, 15
+loop:
+    add r5, r5, r4
+    and r8, r4, r15
+    sub r8, r8, 0
+    bne skip
+    add r6, r6, 1           ; every 16th pass
+skip:
+    bl sub
+    sub r4, r4, 1
+    bne loop
+    trap 3
+sub:
+    mov r9, 3
+again:
+    eor r7, r7, r5
+    sub r9, r9, 1
+    bgt again
+    rts
+"""
+
+
+@pytest.mark.parametrize("timed", [True, False])
+def test_a_trace_takes_the_path_its_runs_take(timed):
+    """A trace guesses that a forward branch falls through; where its runs keep jumping, it
+    is rebuilt for the other path (block_trace_adapt), and the registers and every counter
+    stay the per-instruction loop's (the oracle).  The loop calls a subroutine with BL
+    (the trace goes on into it) that loops back inside (a branch back: taken)."""
+    from isa.assembler import assemble_text
+    out = []
+    for blocks, traces in ((False, False), (True, False), (True, True)):
+        h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
+        h.e.use_blocks = blocks
+        h.e.use_traces = traces
+        h.e.mem_write(0, assemble_text(TRACE_LOOP.format(n=2000), 0), 0)
+        h.start(pc=0)
+        st, _ = h.e.run(10_000_000)
+        assert Stop(st) == "trap"
+        out.append(([h.e.reg_read(0, r) for r in range(64)], h.e.counters(0),
+                     h.e.block_stats()))
+    (r0, c0, _), (r2, c2, st2), (r1, c1, st) = out
+    assert r1 == r0 and r2 == r0 and r1[6] == 2000 // 16
+    assert c1 == c0, {k: (c1[k], c0[k]) for k in c0 if c1[k] != c0[k]}
+    assert c2 == c0, {k: (c2[k], c0[k]) for k in c0 if c2[k] != c0[k]}
+    assert st["mismatches"] == 0 and st["retired"] >= 1, st
+    # (self-consistency) the blocks ran nearly all of it, in fewer runs than without traces
+    # and with few side exits once the trace took the path its runs take
+    assert st["insns"] * 10 > c0["instructions"] * 9, st
+    assert st["runs"] * 4 < st2["runs"] * 3, (st, st2)
+    assert st["side_exits"] * 8 < 2000, st
