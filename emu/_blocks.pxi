@@ -395,6 +395,11 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
         p += ins.size
     if n == 0:
         return NULL
+    if ltk[n - 1]:
+        # (a branch followed to nothing it could add: undecodable code, a breakpoint) it is
+        # the last instruction as in any block
+        ltk[n - 1] = 0
+        nbr -= 1
     fpu_raises = ((c.config & FPX_ENABLES) != 0 if c.int_mode == 0
                   else ch.fault_policy == POLICY_TRAP)
     if not timed:
@@ -556,6 +561,14 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     for k in range(n - 1, -1, -1):
         if b.ins[k].tclass == TC_FPU and fpu_plain:
             b.ins[k].op = OP_P_OF[b.ins[k].op]
+        if b.meta[k].br and b.ins[k].cond != 15:
+            # a trace's B<cond> or B (not a BL: LR needs the PC), plain while it goes the
+            # trace's way (sem_trace_jump, sem_trace_fall)
+            if b.meta[k].br_st == EXEC_TAKEN:
+                b.ins[k].op = OP_TJ_OF[b.ins[k].op]
+                b.ins[k].sub = b.meta[k].back
+            else:
+                b.ins[k].op = OP_TF_OF[b.ins[k].op]
         q = OP_LOCAL_SZ[b.ins[k].op] if b.ins[k].op < N_OPS else 0
         if k < n - 1 and q and not (q == 4 and (b.ins[k].rd & 1)) and not ch.observe:
             b.ins[k].op = OP_L_OF[b.ins[k].op]
@@ -565,7 +578,7 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
                 b.lconf += 1
             b.local += 1
         q = (b.ins[k].tclass == TC_IALU or (b.ins[k].tclass == TC_FPU and fpu_plain)
-             or OP_KIND[b.ins[k].op] == VK_L)
+             or OP_KIND[b.ins[k].op] >= VK_L)
         if k:
             b.meta[k - 1].plain_next = q
         else:
@@ -962,28 +975,35 @@ cdef const Insn* run_plain_mem(Core* c, const Insn* ins) noexcept nogil:
     return run_plain_mem_i(c, ins)
 
 
-cdef inline const Insn* run_plain_mem_i(Core* c, const Insn* ins) noexcept nogil:
-    while execute_plain_mem(c, ins):
+cdef inline bint exec_plain_mem(Core* c, const Insn* i, bint nt) noexcept nogil:
+    if nt:
+        return execute_plain_mem_nt(c, i)
+    return execute_plain_mem(c, i)
+
+
+cdef inline const Insn* run_plain_mem_i(Core* c, const Insn* ins, bint nt=0) noexcept nogil:
+    """(nt: a block without a trace's branches, execute_plain_mem_nt)"""
+    while exec_plain_mem(c, ins, nt):
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
-        if not execute_plain_mem(c, ins):
+        if not exec_plain_mem(c, ins, nt):
             break
         ins += 1
     return ins
@@ -1086,7 +1106,7 @@ cdef inline uint64_t run_tight_mem_i(Core* c, const Block* b, uint64_t* cyc, uin
         # run, *partial 2 with Core.blk_cap -1, and the caller sets Block.conf_seen)
         c.blk_cap = 0
         while t + last < end:
-            p = run_plain_mem_i(c, first)
+            p = run_plain_mem_i(c, first, 1)
             if p != lastp:
                 partial[0] = 2
                 stop[0] = p
@@ -1111,7 +1131,7 @@ cdef inline uint64_t run_tight_mem_i(Core* c, const Block* b, uint64_t* cyc, uin
     c.blk_conf = 0
     c.blk_cap = cap
     while t + lastx < end:
-        p = run_plain_mem_i(c, first)
+        p = run_plain_mem_i(c, first, 1)
         if p != lastp:
             partial[0] = 2
             stop[0] = p

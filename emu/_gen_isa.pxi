@@ -2189,7 +2189,8 @@ cdef inline int execute(Core* c, const Insn* i) noexcept nogil:
 
 cdef enum:  # variants of ops in the timed blocks' copies of instructions:
     # _NF an IALU op that leaves the arithmetic flags (AVS kept); _P an FPU op that
-    # runs as a plain instruction; _L a load or store that runs as one when it can
+    # runs as a plain instruction; _L a load or store that runs as one when it can;
+    # _TJ, _TF a trace's branch that runs as one while it jumps, falls through
     OP_EOR16_NF = 137
     OP_EOR32_NF = 138
     OP_ADD16_NF = 139
@@ -2290,10 +2291,16 @@ cdef enum:  # variants of ops in the timed blocks' copies of instructions:
     OP_STRD_P32_L = 234
     OP_STRD_D32_L = 235
     OP_STRD_DPM32_L = 236
-    N_ALL_OPS = 237
+    OP_BCOND16_TJ = 237
+    OP_BCOND32_TJ = 238
+    OP_BCOND16_TF = 239
+    OP_BCOND32_TF = 240
+    N_ALL_OPS = 241
     VK_NF = 1
     VK_P = 2
     VK_L = 3
+    VK_TJ = 4
+    VK_TF = 5
 
 # per op: the op it is a variant of (itself for an ISA op)
 cdef uint16_t[N_ALL_OPS] OP_BASE_OF = [
@@ -2316,7 +2323,8 @@ cdef uint16_t[N_ALL_OPS] OP_BASE_OF = [
     18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
     30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
     42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
-    54, 55, 56, 57, 58, 59, 60, 61, 62]
+    54, 55, 56, 57, 58, 59, 60, 61, 62, 1, 2, 1,
+    2]
 
 # per op: 0 for an ISA op, else its VK_* kind
 cdef uint16_t[N_ALL_OPS] OP_KIND = [
@@ -2339,7 +2347,8 @@ cdef uint16_t[N_ALL_OPS] OP_KIND = [
     VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
     VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
     VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L,
-    VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L]
+    VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_L, VK_TJ, VK_TJ, VK_TF,
+    VK_TF]
 
 # per ISA op: its _NF variant (without the flags), else itself
 cdef uint16_t[N_ALL_OPS] OP_NF_OF = [
@@ -2362,7 +2371,8 @@ cdef uint16_t[N_ALL_OPS] OP_NF_OF = [
     192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
     204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
     216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
-    228, 229, 230, 231, 232, 233, 234, 235, 236]
+    228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+    240]
 
 # per ISA op: its _P variant (plain FPU), else itself
 cdef uint16_t[N_ALL_OPS] OP_P_OF = [
@@ -2385,7 +2395,8 @@ cdef uint16_t[N_ALL_OPS] OP_P_OF = [
     192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
     204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
     216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
-    228, 229, 230, 231, 232, 233, 234, 235, 236]
+    228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+    240]
 
 # per ISA op: its _L variant (local load/store), else itself
 cdef uint16_t[N_ALL_OPS] OP_L_OF = [
@@ -2408,7 +2419,56 @@ cdef uint16_t[N_ALL_OPS] OP_L_OF = [
     192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
     204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
     216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
-    228, 229, 230, 231, 232, 233, 234, 235, 236]
+    228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+    240]
+
+# per ISA op: its _TJ variant (a trace's branch jumping), else itself
+cdef uint16_t[N_ALL_OPS] OP_TJ_OF = [
+    0, 237, 238, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+    60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+    72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+    84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+    96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107,
+    108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119,
+    120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131,
+    132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+    144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155,
+    156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167,
+    168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179,
+    180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+    192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
+    204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
+    216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
+    228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+    240]
+
+# per ISA op: its _TF variant (a trace's branch falling through), else itself
+cdef uint16_t[N_ALL_OPS] OP_TF_OF = [
+    0, 239, 240, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+    24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+    60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,
+    72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,
+    84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+    96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107,
+    108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119,
+    120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131,
+    132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+    144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155,
+    156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167,
+    168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179,
+    180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+    192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203,
+    204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215,
+    216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227,
+    228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+    240]
 
 
 cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
@@ -2581,6 +2641,14 @@ cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
     elif op == OP_FABS16_P or op == OP_FABS32_P:
         sem_fabs(c, i, 1)
         return 1
+    elif op == OP_BCOND16_TJ or op == OP_BCOND32_TJ:
+        if sem_trace_jump(c, i):
+            return 1
+        return 0
+    elif op == OP_BCOND16_TF or op == OP_BCOND32_TF:
+        if sem_trace_fall(c, i):
+            return 1
+        return 0
     else:
         __builtin_unreachable()
     return 0
@@ -2588,6 +2656,233 @@ cdef inline bint execute_plain(Core* c, const Insn* i) noexcept nogil:
 cdef inline bint execute_plain_mem(Core* c, const Insn* i) noexcept nogil:
     """execute_plain, and the loads and stores in their _L variant: run *i and
     return 1 when it is plain (sem_load_local), else return 0 having done nothing."""
+    cdef uint16_t op = i.op
+    if op == OP_INVALID:
+        return 0
+    elif (op == OP_BCOND16 or op == OP_BCOND32 or op == OP_JR16 or op == OP_JALR16 or
+            op == OP_JR32 or op == OP_JALR32 or op == OP_LDRB_X16 or op == OP_LDRB_P16 or
+            op == OP_LDRB_D16 or op == OP_LDRB_X32 or op == OP_LDRB_P32 or op == OP_LDRB_D32 or
+            op == OP_LDRB_DPM32 or op == OP_LDRH_X16 or op == OP_LDRH_P16 or
+            op == OP_LDRH_D16 or op == OP_LDRH_X32 or op == OP_LDRH_P32 or op == OP_LDRH_D32 or
+            op == OP_LDRH_DPM32 or op == OP_LDR_X16 or op == OP_LDR_P16 or op == OP_LDR_D16 or
+            op == OP_LDR_X32 or op == OP_LDR_P32 or op == OP_LDR_D32 or op == OP_LDR_DPM32 or
+            op == OP_LDRD_X16 or op == OP_LDRD_P16 or op == OP_LDRD_D16 or op == OP_LDRD_X32 or
+            op == OP_LDRD_P32 or op == OP_LDRD_D32 or op == OP_LDRD_DPM32 or
+            op == OP_STRB_X16 or op == OP_STRB_P16 or op == OP_STRB_D16 or op == OP_STRB_X32 or
+            op == OP_STRB_P32 or op == OP_STRB_D32 or op == OP_STRB_DPM32 or
+            op == OP_STRH_X16 or op == OP_STRH_P16 or op == OP_STRH_D16 or op == OP_STRH_X32 or
+            op == OP_STRH_P32 or op == OP_STRH_D32 or op == OP_STRH_DPM32 or
+            op == OP_STR_X16 or op == OP_STR_P16 or op == OP_STR_D16 or op == OP_STR_X32 or
+            op == OP_STR_P32 or op == OP_STR_D32 or op == OP_STR_DPM32 or op == OP_STRD_X16 or
+            op == OP_STRD_P16 or op == OP_STRD_D16 or op == OP_STRD_X32 or op == OP_STRD_P32 or
+            op == OP_STRD_D32 or op == OP_STRD_DPM32 or op == OP_TESTSETB32 or
+            op == OP_TESTSETH32 or op == OP_TESTSET32 or op == OP_MOVTS16 or
+            op == OP_MOVFS16 or op == OP_MOVTS32 or op == OP_MOVFS32 or op == OP_NOP16 or
+            op == OP_SNOP16 or op == OP_IDLE16 or op == OP_BKPT16 or op == OP_MBKPT16 or
+            op == OP_RTI16 or op == OP_WAND16 or op == OP_SYNC16 or op == OP_GIE16 or
+            op == OP_GID16 or op == OP_SWI16 or op == OP_TRAP16 or op == OP_UNIMPL32 or
+            op == OP_FEXT32 or op == OP_FDEP32 or op == OP_LFSR32 or op == OP_FADD16 or
+            op == OP_FADD32 or op == OP_FSUB16 or op == OP_FSUB32 or op == OP_FMUL16 or
+            op == OP_FMUL32 or op == OP_FMADD16 or op == OP_FMADD32 or op == OP_FMSUB16 or
+            op == OP_FMSUB32 or op == OP_FLOAT16 or op == OP_FLOAT32 or op == OP_FIX16 or
+            op == OP_FIX32 or op == OP_FABS16 or op == OP_FABS32 or op == OP_FRECIP32 or
+            op == OP_FSQRT32):
+        return 0
+    elif op == OP_MOV_CC16 or op == OP_MOV_CC32:
+        sem_movcond(c, i)
+        return 1
+    elif op == OP_MOV_I16 or op == OP_MOV_I32:
+        sem_movi(c, i)
+        return 1
+    elif op == OP_MOVT32:
+        sem_movt(c, i)
+        return 1
+    elif op == OP_EOR16 or op == OP_EOR32:
+        sem_eor(c, i, 1)
+        return 1
+    elif op == OP_ADD16 or op == OP_ADD32:
+        sem_add(c, i, 1)
+        return 1
+    elif op == OP_LSL16 or op == OP_LSL32:
+        sem_lsl(c, i, 1)
+        return 1
+    elif op == OP_SUB16 or op == OP_SUB32:
+        sem_sub(c, i, 1)
+        return 1
+    elif op == OP_LSR16 or op == OP_LSR32:
+        sem_lsr(c, i, 1)
+        return 1
+    elif op == OP_AND16 or op == OP_AND32:
+        sem_and(c, i, 1)
+        return 1
+    elif op == OP_ASR16 or op == OP_ASR32:
+        sem_asr(c, i, 1)
+        return 1
+    elif op == OP_ORR16 or op == OP_ORR32:
+        sem_orr(c, i, 1)
+        return 1
+    elif op == OP_ADDI16 or op == OP_ADDI32:
+        sem_addi(c, i, 1)
+        return 1
+    elif op == OP_SUBI16 or op == OP_SUBI32:
+        sem_subi(c, i, 1)
+        return 1
+    elif op == OP_LSR_I16 or op == OP_LSR_I32:
+        sem_lsri(c, i, 1)
+        return 1
+    elif op == OP_LSL_I16 or op == OP_LSL_I32:
+        sem_lsli(c, i, 1)
+        return 1
+    elif op == OP_ASR_I16 or op == OP_ASR_I32:
+        sem_asri(c, i, 1)
+        return 1
+    elif op == OP_BITR16 or op == OP_BITR32:
+        sem_bitr(c, i, 1)
+        return 1
+    elif op == OP_EOR16_NF or op == OP_EOR32_NF:
+        sem_eor(c, i, 0)
+        return 1
+    elif op == OP_ADD16_NF or op == OP_ADD32_NF:
+        sem_add(c, i, 0)
+        return 1
+    elif op == OP_LSL16_NF or op == OP_LSL32_NF:
+        sem_lsl(c, i, 0)
+        return 1
+    elif op == OP_SUB16_NF or op == OP_SUB32_NF:
+        sem_sub(c, i, 0)
+        return 1
+    elif op == OP_LSR16_NF or op == OP_LSR32_NF:
+        sem_lsr(c, i, 0)
+        return 1
+    elif op == OP_AND16_NF or op == OP_AND32_NF:
+        sem_and(c, i, 0)
+        return 1
+    elif op == OP_ASR16_NF or op == OP_ASR32_NF:
+        sem_asr(c, i, 0)
+        return 1
+    elif op == OP_ORR16_NF or op == OP_ORR32_NF:
+        sem_orr(c, i, 0)
+        return 1
+    elif op == OP_ADDI16_NF or op == OP_ADDI32_NF:
+        sem_addi(c, i, 0)
+        return 1
+    elif op == OP_SUBI16_NF or op == OP_SUBI32_NF:
+        sem_subi(c, i, 0)
+        return 1
+    elif op == OP_LSR_I16_NF or op == OP_LSR_I32_NF:
+        sem_lsri(c, i, 0)
+        return 1
+    elif op == OP_LSL_I16_NF or op == OP_LSL_I32_NF:
+        sem_lsli(c, i, 0)
+        return 1
+    elif op == OP_ASR_I16_NF or op == OP_ASR_I32_NF:
+        sem_asri(c, i, 0)
+        return 1
+    elif op == OP_BITR16_NF or op == OP_BITR32_NF:
+        sem_bitr(c, i, 0)
+        return 1
+    elif op == OP_FADD16_P or op == OP_FADD32_P:
+        sem_fadd(c, i, 1)
+        return 1
+    elif op == OP_FSUB16_P or op == OP_FSUB32_P:
+        sem_fsub(c, i, 1)
+        return 1
+    elif op == OP_FMUL16_P or op == OP_FMUL32_P:
+        sem_fmul(c, i, 1)
+        return 1
+    elif op == OP_FMADD16_P or op == OP_FMADD32_P:
+        sem_fmadd(c, i, 1)
+        return 1
+    elif op == OP_FMSUB16_P or op == OP_FMSUB32_P:
+        sem_fmsub(c, i, 1)
+        return 1
+    elif op == OP_FLOAT16_P or op == OP_FLOAT32_P:
+        sem_float(c, i, 1)
+        return 1
+    elif op == OP_FIX16_P or op == OP_FIX32_P:
+        sem_fix(c, i, 1)
+        return 1
+    elif op == OP_FABS16_P or op == OP_FABS32_P:
+        sem_fabs(c, i, 1)
+        return 1
+    elif op == OP_BCOND16_TJ or op == OP_BCOND32_TJ:
+        if sem_trace_jump(c, i):
+            return 1
+        return 0
+    elif op == OP_BCOND16_TF or op == OP_BCOND32_TF:
+        if sem_trace_fall(c, i):
+            return 1
+        return 0
+    elif op == OP_LDRB_X16_L or op == OP_LDRB_X32_L:
+        return sem_load_local(c, i, 0, AM_IDX)
+    elif op == OP_LDRB_P16_L or op == OP_LDRB_P32_L:
+        return sem_load_local(c, i, 0, AM_PM)
+    elif op == OP_LDRB_D16_L or op == OP_LDRB_D32_L:
+        return sem_load_local(c, i, 0, AM_DISP)
+    elif op == OP_LDRB_DPM32_L:
+        return sem_load_local(c, i, 0, AM_DPM)
+    elif op == OP_LDRH_X16_L or op == OP_LDRH_X32_L:
+        return sem_load_local(c, i, 1, AM_IDX)
+    elif op == OP_LDRH_P16_L or op == OP_LDRH_P32_L:
+        return sem_load_local(c, i, 1, AM_PM)
+    elif op == OP_LDRH_D16_L or op == OP_LDRH_D32_L:
+        return sem_load_local(c, i, 1, AM_DISP)
+    elif op == OP_LDRH_DPM32_L:
+        return sem_load_local(c, i, 1, AM_DPM)
+    elif op == OP_LDR_X16_L or op == OP_LDR_X32_L:
+        return sem_load_local(c, i, 2, AM_IDX)
+    elif op == OP_LDR_P16_L or op == OP_LDR_P32_L:
+        return sem_load_local(c, i, 2, AM_PM)
+    elif op == OP_LDR_D16_L or op == OP_LDR_D32_L:
+        return sem_load_local(c, i, 2, AM_DISP)
+    elif op == OP_LDR_DPM32_L:
+        return sem_load_local(c, i, 2, AM_DPM)
+    elif op == OP_LDRD_X16_L or op == OP_LDRD_X32_L:
+        return sem_load_local(c, i, 3, AM_IDX)
+    elif op == OP_LDRD_P16_L or op == OP_LDRD_P32_L:
+        return sem_load_local(c, i, 3, AM_PM)
+    elif op == OP_LDRD_D16_L or op == OP_LDRD_D32_L:
+        return sem_load_local(c, i, 3, AM_DISP)
+    elif op == OP_LDRD_DPM32_L:
+        return sem_load_local(c, i, 3, AM_DPM)
+    elif op == OP_STRB_X16_L or op == OP_STRB_X32_L:
+        return sem_store_local(c, i, 0, AM_IDX)
+    elif op == OP_STRB_P16_L or op == OP_STRB_P32_L:
+        return sem_store_local(c, i, 0, AM_PM)
+    elif op == OP_STRB_D16_L or op == OP_STRB_D32_L:
+        return sem_store_local(c, i, 0, AM_DISP)
+    elif op == OP_STRB_DPM32_L:
+        return sem_store_local(c, i, 0, AM_DPM)
+    elif op == OP_STRH_X16_L or op == OP_STRH_X32_L:
+        return sem_store_local(c, i, 1, AM_IDX)
+    elif op == OP_STRH_P16_L or op == OP_STRH_P32_L:
+        return sem_store_local(c, i, 1, AM_PM)
+    elif op == OP_STRH_D16_L or op == OP_STRH_D32_L:
+        return sem_store_local(c, i, 1, AM_DISP)
+    elif op == OP_STRH_DPM32_L:
+        return sem_store_local(c, i, 1, AM_DPM)
+    elif op == OP_STR_X16_L or op == OP_STR_X32_L:
+        return sem_store_local(c, i, 2, AM_IDX)
+    elif op == OP_STR_P16_L or op == OP_STR_P32_L:
+        return sem_store_local(c, i, 2, AM_PM)
+    elif op == OP_STR_D16_L or op == OP_STR_D32_L:
+        return sem_store_local(c, i, 2, AM_DISP)
+    elif op == OP_STR_DPM32_L:
+        return sem_store_local(c, i, 2, AM_DPM)
+    elif op == OP_STRD_X16_L or op == OP_STRD_X32_L:
+        return sem_store_local(c, i, 3, AM_IDX)
+    elif op == OP_STRD_P16_L or op == OP_STRD_P32_L:
+        return sem_store_local(c, i, 3, AM_PM)
+    elif op == OP_STRD_D16_L or op == OP_STRD_D32_L:
+        return sem_store_local(c, i, 3, AM_DISP)
+    elif op == OP_STRD_DPM32_L:
+        return sem_store_local(c, i, 3, AM_DPM)
+    else:
+        __builtin_unreachable()
+    return 0
+
+cdef inline bint execute_plain_mem_nt(Core* c, const Insn* i) noexcept nogil:
+    """execute_plain_mem for a block without a trace's branches."""
     cdef uint16_t op = i.op
     if op == OP_INVALID:
         return 0
@@ -2842,7 +3137,9 @@ cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:
             op == OP_FSUB16_P or op == OP_FSUB32_P or op == OP_FMUL16_P or op == OP_FMUL32_P or
             op == OP_FMADD16_P or op == OP_FMADD32_P or op == OP_FMSUB16_P or
             op == OP_FMSUB32_P or op == OP_FLOAT16_P or op == OP_FLOAT32_P or
-            op == OP_FIX16_P or op == OP_FIX32_P or op == OP_FABS16_P or op == OP_FABS32_P):
+            op == OP_FIX16_P or op == OP_FIX32_P or op == OP_FABS16_P or op == OP_FABS32_P or
+            op == OP_BCOND16_TJ or op == OP_BCOND16_TF or op == OP_BCOND32_TJ or
+            op == OP_BCOND32_TF):
         return EXEC_OTHER
     elif op == OP_LDRB_X16 or op == OP_LDRB_X32 or op == OP_LDRB_X16_L or op == OP_LDRB_X32_L:
         return sem_load(c, i, 0, AM_IDX)

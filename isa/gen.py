@@ -309,17 +309,25 @@ def generate() -> str:
     local = [r for r in INSNS if re.match(r"^(load|store)\(", r.sem)]
     # The variants are ops of their own, numbered after the ISA's (one dense switch); tables
     # map an op to its variants (itself where it has none) and a variant to its op.
+    # A trace's branch that it goes on after (_blocks.pxi block_make) in its _TJ variant
+    # (it goes on at the target: a B, a BL, or a B<cond> guessed to jump) or _TF (a B<cond>
+    # guessed to fall through): plain while it goes that way (sem_trace_jump,
+    # sem_trace_fall), else execute_plain returns 0 and the block loop leaves the trace there.
+    bcond = [r for r in INSNS if r.sem == "bcond"]
     variants = ([(r, "NF") for r in ialu if writes_aflags(r)] + [(r, "P") for r in fpu]
-                + [(r, "L") for r in local])
+                + [(r, "L") for r in local] + [(r, "TJ") for r in bcond]
+                + [(r, "TF") for r in bcond])
     n_all = len(INSNS) + 1 + len(variants)
     out += ["cdef enum:  # variants of ops in the timed blocks' copies of instructions:",
             "    # _NF an IALU op that leaves the arithmetic flags (AVS kept); _P an FPU op that",
-            "    # runs as a plain instruction; _L a load or store that runs as one when it can"]
+            "    # runs as a plain instruction; _L a load or store that runs as one when it can;",
+            "    # _TJ, _TF a trace's branch that runs as one while it jumps, falls through"]
     num = {}
     for k, (r, v) in enumerate(variants):
         num[(op_const(r), v)] = len(INSNS) + 1 + k
         out.append(f"    {op_const(r)}_{v} = {len(INSNS) + 1 + k}")
-    out += [f"    N_ALL_OPS = {n_all}", "    VK_NF = 1", "    VK_P = 2", "    VK_L = 3", ""]
+    out += [f"    N_ALL_OPS = {n_all}", "    VK_NF = 1", "    VK_P = 2", "    VK_L = 3",
+            "    VK_TJ = 4", "    VK_TF = 5", ""]
 
     def table(name: str, comment: str, vals: List[str]) -> List[str]:
         lines = [f"# {comment}", f"cdef uint16_t[N_ALL_OPS] {name} = ["]
@@ -333,7 +341,8 @@ def generate() -> str:
     out += table("OP_BASE_OF", "per op: the op it is a variant of (itself for an ISA op)", base)
     kind = ["0"] * (len(INSNS) + 1) + [f"VK_{v}" for _, v in variants]
     out += table("OP_KIND", "per op: 0 for an ISA op, else its VK_* kind", kind)
-    for v, what in (("NF", "without the flags"), ("P", "plain FPU"), ("L", "local load/store")):
+    for v, what in (("NF", "without the flags"), ("P", "plain FPU"), ("L", "local load/store"),
+                    ("TJ", "a trace's branch jumping"), ("TF", "a trace's branch falling through")):
         vals = [str(num.get((op_const(r), v), k + 1)) for k, r in enumerate(INSNS)]
         out += table(f"OP_{v}_OF", f"per ISA op: its _{v} variant ({what}), else itself",
                      ["0"] + vals + [str(len(INSNS) + 1 + k) for k in range(len(variants))])
@@ -349,6 +358,10 @@ def generate() -> str:
     arms += [(op_const(r) + "_NF", [_sem_call(r, 0), "return 1"]) for r in ialu
              if writes_aflags(r)]
     arms += [(op_const(r) + "_P", [_sem_call(r, plain=1), "return 1"]) for r in fpu]
+    arms += [(op_const(r) + "_TJ", ["if sem_trace_jump(c, i):", "    return 1", "return 0"])
+             for r in bcond]
+    arms += [(op_const(r) + "_TF", ["if sem_trace_fall(c, i):", "    return 1", "return 0"])
+             for r in bcond]
     out += _switch(arms + [(op_const(r) + "_L", ["return 0"]) for r in local],
                    ["return 0"]) + ["    return 0", ""]
     # the same with the loads and stores in their _L variant: the block loop's dispatch
@@ -363,6 +376,15 @@ def generate() -> str:
     arms += [(op_const(r) + "_L", ["return " + _sem_call(r).replace("(", "_local(", 1)])
              for r in local]
     out += _switch(arms, ["return 0"]) + ["    return 0", ""]
+    # the same without a trace's branches, for the loops of one block (run_tight_mem: no
+    # such branch in them, and the host code of the loop is the better for it)
+    out += [
+        "cdef inline bint execute_plain_mem_nt(Core* c, const Insn* i) noexcept nogil:",
+        '    """execute_plain_mem for a block without a trace\'s branches."""',
+        "    cdef uint16_t op = i.op",
+    ]
+    out += _switch([a for a in arms if not a[0].endswith(("_TJ", "_TF"))],
+                   ["return 0"]) + ["    return 0", ""]
     # the loads and stores of the timed blocks, dispatched in the block loop itself
     ldst = ("load", "store")
     out += ["cdef inline int execute_ldst(Core* c, const Insn* i) noexcept nogil:",
@@ -373,6 +395,7 @@ def generate() -> str:
             for r in INSNS]
     arms += [(op_const(r) + "_NF", ["return EXEC_OTHER"]) for r in ialu if writes_aflags(r)]
     arms += [(op_const(r) + "_P", ["return EXEC_OTHER"]) for r in fpu]
+    arms += [(op_const(r) + v, ["return EXEC_OTHER"]) for r in bcond for v in ("_TJ", "_TF")]
     arms += [(op_const(r) + "_L", [f"return {_sem_call(r)}"]) for r in local]
     out += _switch(arms, ["return EXEC_OTHER"]) + ["    return EXEC_OTHER", ""]
     out += ["cdef enum:  # arithmetic flags AZ AN AC AV of an op (OP_AFL)",

@@ -147,7 +147,7 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
         ("subi32", dict(rd=13, rn=13, imm=1)),
         ("bcond32", dict(cond=1, imm=-(2 * (len(body) + 2)))),
         ("trap16", dict(imm=3))]
-    return _run_code(rnd, chip, code, rnd.randrange(3, 400 if tight else 40), flat,
+    return _run_code(rnd, chip, code, lambda: rnd.randrange(3, 400 if tight else 40), flat,
                      not tight)
 
 
@@ -155,7 +155,8 @@ def _run_code(rnd, chip, code, count, flat=False, shared=True, cycles=2_000_000)
     """Run `code` (all 32-bit but a last TRAP 3) at 0x100 on each core of the 2x2 `chip`
     with random registers, r10 pointing to local data (possibly in the code's bank), r11 to
     the neighbour's SRAM, r12 off-chip (`flat`: the flat layout's memory, where core 3 runs
-    its copy), r13 `count`; `shared`: some cores run core 0's copy from its global address."""
+    its copy), r13 `count()` (drawn for each core); `shared`: some cores run core 0's copy
+    from its global address."""
     blob = b"".join(encode(nm, **fl).to_bytes(2 if nm.endswith("16") else 4, "little")
                     for nm, fl in code)
     for k in range(4):
@@ -170,7 +171,7 @@ def _run_code(rnd, chip, code, count, flat=False, shared=True, cycles=2_000_000)
         chip.engine.reg_write(k, 11, (chip.coreid(k ^ 1) << 20) | 0x4000)
         chip.engine.reg_write(k, 12, (FLAT_EXT[0][0] + 0x80 if flat else 0x8E000000)
                               + 0x10000 * k)      # (flat: core 0's stores reach core 3's code)
-        chip.engine.reg_write(k, 13, count)
+        chip.engine.reg_write(k, 13, count())
         chip.engine.set_pc(k, 0x100)
         if flat and k == 3:
             chip.mem_write(FLAT_EXT[0][0] + 0x100, blob, 0)
@@ -237,7 +238,8 @@ def one_branchy(rnd: random.Random, blocks: bool = True, chip_out=None, threads:
     for body in subs:
         code += body + [("jr32", dict(rn=14))]
     code.append(("trap16", dict(imm=3)))
-    return _run_code(rnd, chip, code, rnd.randrange(20, 3000), flat, cycles=3_000_000)
+    return _run_code(rnd, chip, code, lambda: rnd.randrange(20, 3000), flat,
+                     cycles=3_000_000)
 
 
 def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0,
