@@ -213,6 +213,19 @@ cdef uint8_t block_self_loop(const Block* b, uint32_t bp) noexcept nogil:
     return block_loop_fits(b, b.end_off + <int64_t>bp)
 
 
+cdef uint8_t block_ft_loop(const Block* b) noexcept nogil:
+    """A trace whose last instruction, a B<cond>, falls through to its start (a loop closed
+    by a branch back inside it), and a run that falls through there leaves the state it was
+    built for, as block_hw_loop asks.  0 (no), 2 (runs with stalls too), or 1."""
+    if (b.self_loop or not b.bcond_exit
+            or b.meta[b.n - 1].pc + b.ins[b.n - 1].size != b.pc):
+        return 0
+    if (b.exit_pm != b.pm or b.exit_pd != b.entry_pd or b.exit_pi != b.entry_pi
+            or b.pend_out != b.entry_pend):
+        return 0
+    return block_loop_fits(b, b.end_off)
+
+
 cdef uint8_t block_hw_loop(const Block* b) noexcept nogil:
     """A run of block b that falls through and goes on at its start -- a hardware loop's
     body from LS to LE, the pipeline going on with no penalty -- leaves the state it was
@@ -283,6 +296,7 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             break
         e.self_loop = 0                     # (only its exit is used: never run as a block)
         e.hw_loop = 0
+        e.ft_loop = 0
         e.tight = 0
         b.exits[j] = e
         k += 1
@@ -636,6 +650,7 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     b.bcond_exit = b.ins[n - 1].op == OP_BCOND16 or b.ins[n - 1].op == OP_BCOND32
     b.self_loop = block_self_loop(b, ch.tm.branch_penalty)
     b.hw_loop = block_hw_loop(b) if nbr == 0 else 0
+    b.ft_loop = block_ft_loop(b) if nbr else 0
     b.tight = (b.self_loop != 0 and b.ins[n - 1].cond != 15) or (
         b.hw_loop != 0 and (b.ins[n - 1].tclass == TC_IALU or OP_KIND[b.ins[n - 1].op] == VK_P))
     for k in range(n - 1):
@@ -1443,14 +1458,14 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 again = (b.hw_loop > (nsh != 0) and b.pc == c.ls
                          and b.pc + b.last_off == c.le)
             else:
-                again = 0
+                again = b.ft_loop > (nsh != 0)      # (a trace falling through to its start)
             if again and not c.attn_blk:
                 # a loop of one block, jumping back as scheduled, or a hardware loop's body
                 # from LS to LE going back (not its last pass): it fits again
                 # (block_self_loop, block_hw_loop), so it runs again at once (what
                 # after_insn does after a jump or at LE, and the rest of the block's
                 # accounting below, when it leaves)
-                if st == EXEC_OK:
+                if st == EXEC_OK and not b.ft_loop:
                     hwloop_arrive(c)        # (back at LS)
                     arr = 1
                 loops += 1
@@ -1523,8 +1538,10 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                 lk = &b.link[EXEC_TAKEN]
             else:
                 # (a hardware loop: the pipeline goes on; the pass it went back to has not
-                # run, and counts LC down when it does)
-                hwloop_unarrive(c)
+                # run, and counts LC down when it does; or a trace that fell through to its
+                # start, Block.ft_loop)
+                if not b.ft_loop:
+                    hwloop_unarrive(c)
                 pm = b.pm | BLOCK_EDGE
                 prev_dst = b.entry_pd
                 prev_ialu = b.entry_pi

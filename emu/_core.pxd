@@ -262,6 +262,8 @@ cdef struct Block:
                          # other way than block_make guesses (block_trace_adapt)
     uint8_t maxbr        # branches followed at most, and the paths tried, for this entry
     uint8_t tries
+    uint8_t ft_loop      # as self_loop for a trace whose last branch falls through to its
+                         # start (block_ft_loop)
     uint8_t hw_loop      # as self_loop for a run that falls through to its start (a hardware
                          # loop's body from LS to LE: block_hw_loop)
     int32_t period       # the cycles of such a run (end_off, and the taken-branch penalty
