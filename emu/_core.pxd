@@ -342,6 +342,9 @@ ctypedef struct ExtRegion:
     uint32_t size
     uint8_t* mem
     Insn** pages         # predecode pages (4 KiB of code each), allocated on first fetch
+    Insn* pd_all         # a plain region's predecode records, all in one (lazily mapped;
+                         # pages[] point into it): one fetch window for the whole region
+    int pd_tried         # ... mapping pd_all was tried (NULL: the windows are pages)
     uint32_t load_latency  # cycles a core stalls per load from this region (timing off)
     uint32_t store_cost    # cycles a core spends per store to this region (timing off)
     int direct             # a plain memory (the flat simulator layout): no eLink, no latency
@@ -422,6 +425,7 @@ cdef struct Core:
     uint8_t* win_mem
     Insn* win_pd
     uint8_t* win_blk     # code-block flags for the window (NULL for external pages)
+    ExtRegion* win_ext   # the region whose whole window it is (ExtRegion.pd_all), or NULL
     ProfEntry* win_prof  # profile entries parallel to win_pd (profiling only)
     ProfEntry* prof      # profile of this core's SRAM code (profiling only)
     uint32_t* dhist      # profiling: reads and writes per 64-byte block of this SRAM

@@ -1156,8 +1156,11 @@ cdef class Engine:
         lazy_free(self.ch.pair_time)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
-                for p in range(self.ch.ext[k].size // 4096):
-                    insn_array_free(self.ch.ext[k].pages[p])
+                if self.ch.ext[k].pd_all != NULL:
+                    lazy_free(self.ch.ext[k].pd_all)    # (the pages are in it)
+                else:
+                    for p in range(self.ch.ext[k].size // 4096):
+                        insn_array_free(self.ch.ext[k].pages[p])
                 free(self.ch.ext[k].pages)
             if self.ch.ext[k].prof_pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):

@@ -563,10 +563,29 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
     if w.kind == MK_EXT:
         r = &ch.ext[w.region]
         page = w.off >> 12
+        if r.direct and not r.pd_tried and (r.size & 0xFFF) == 0:
+            # a plain region (the flat layout's): one fetch window for all of it, so that
+            # blocks and traces go on across its pages (the records of each page are
+            # still listed in r.pages once decoded: predecode)
+            r.pd_tried = 1
+            r.pd_all = insn_array((<size_t>(r.size // 4096)) * 2048)
         if r.pages[page] == NULL:
-            r.pages[page] = insn_array(2048)
+            r.pages[page] = (r.pd_all + (<size_t>page << 11) if r.pd_all != NULL
+                             else insn_array(2048))
             if r.pages[page] == NULL:
                 return fetch_fault(c, pc)
+        if r.pd_all != NULL and not ch.profiling:
+            # (profiled, the windows stay pages: the profile's entries are per page)
+            c.win_base = r.base
+            c.win_size = r.size
+            c.win_mem = r.mem
+            c.win_pd = r.pd_all
+            c.win_blk = NULL
+            c.win_prof = NULL
+            c.win_ext = r
+            fetch_window_far(c, 0)
+            return 0
+        c.win_ext = NULL
         c.win_base = r.base + (page << 12)
         c.win_size = 4096
         if r.size - (page << 12) < 4096:
@@ -578,6 +597,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
         fetch_window_far(c, not r.direct)
         return 0
     t = w.core
+    c.win_ext = NULL
     c.win_base = pc - w.off         # 0 for local addresses, coreid << 20 for global ones
     c.win_size = t.sram_size
     c.win_mem = t.sram
@@ -737,6 +757,8 @@ cdef int predecode(Core* c, Insn* ins, uint32_t off) noexcept nogil:
         return PD_TEMP
     if c.win_blk != NULL:
         c.win_blk[off >> 8] |= BLK_CODE
+    elif c.win_ext != NULL and c.win_ext.pages[off >> 12] == NULL:
+        c.win_ext.pages[off >> 12] = c.win_pd + ((off >> 12) << 11)    # (its page has code)
     return 0
 
 
