@@ -51,6 +51,7 @@ cdef enum:
     BLK_MIN_SLICE = 16   # a core's run of fewer cycles goes instruction by instruction
     TRACE_ADAPT = 32     # a trace's exit looks at how often runs leave there every this many
     TRACE_TRIES = 4      # paths tried for an entry's traces before they end at a branch
+    TRACE_DEPTH = 3      # a run goes on in an alternative trace at most this many times
 
 
 cdef enum:
@@ -60,21 +61,27 @@ cdef enum:
     FPX_MASK = FPX_ENABLES | CFG_ARITHMODE_MASK
 
 
+cdef void block_free(Core* c, Block* b) noexcept nogil:
+    """Free block b alone, with the blocks of its exits and its alternative traces."""
+    cdef int j
+    for j in range(b.trace):
+        if b.exits[j] != NULL:
+            block_free(c, b.exits[j])
+        if b.alt[j] != NULL:
+            block_free(c, b.alt[j])
+    c.blk_bytes -= b.size
+    free(b)
+
+
 cdef void blocks_drop(Core* c, Block* b) noexcept nogil:
     """Free block b of core c and the blocks after it in its list (their profile counts go
     to the profile first)."""
     cdef Block* nx
-    cdef int j
     while b != NULL:
         nx = b.next
         prof_block_flush(b)
-        for j in range(b.trace):
-            if b.exits[j] != NULL:
-                c.blk_bytes -= b.exits[j].size
-                free(b.exits[j])
-        c.blk_bytes -= b.size
         c.blk_frees += 1                # (links to blocks are stale)
-        free(b)
+        block_free(c, b)
         b = nx
 
 
@@ -273,33 +280,14 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
             flip = old.flip
             maxbr = old.maxbr
             tries = old.tries
-    b = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, maxbr, flip)
+    b = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, maxbr, flip, 1)
     if b == NULL:
-        return NULL
+        b = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, 0, 0, 0)
+        if b == NULL:
+            return NULL
     b.flip = flip
     b.maxbr = <uint8_t>maxbr
     b.tries = tries
-    k = 0
-    for j in range(b.trace):
-        # the block of its j-th branch's exit: the same schedule up to that branch (the
-        # model is causal), ending there
-        while not b.meta[k].br:
-            k += 1
-        e = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, j, flip)
-        if e == NULL or e.n != k + 1:
-            if e != NULL:
-                blocks_drop(c, e)
-            blocks_drop(c, b)
-            b = block_make(c, entry, pc, off, pm, pd0, pi0, start, pending, 0, 0)
-            if b == NULL:
-                return NULL
-            break
-        e.self_loop = 0                     # (only its exit is used: never run as a block)
-        e.hw_loop = 0
-        e.ft_loop = 0
-        e.tight = 0
-        b.exits[j] = e
-        k += 1
     # file it: in front of the other schedules of this entry, or in a fresh slot
     old = c.blocks[entry.blk] if entry.blk else NULL
     if old != NULL and old.entry == entry and old.gen == c.code_gen:
@@ -331,9 +319,51 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     return b
 
 
+cdef Block* block_trace_alt(Core* c, Block* b, int j, uint64_t start,
+                            uint64_t pending) noexcept nogil:
+    """A run of trace b (started at cycle `start` with `pending`, no stall so far) goes the
+    other way at its j-th branch: the trace from b's entry state that goes that way there
+    (b.alt[j], built now if need be; NULL if there is none or no memory).  Its schedule up to
+    that branch is b's (the same instructions from the same state: the model is causal),
+    the scoreboard (c.rdy) has not changed since the run began, so the run goes on in it."""
+    cdef Block* a
+    cdef int k = 0, i
+    cdef uint32_t flip
+    cdef uint32_t off = b.pc - c.win_base
+    if b.alt[j] != NULL:
+        return b.alt[j]
+    if (b.alt_none >> j) & 1 or off >= c.win_size:
+        return NULL
+    for i in range(j + 1):
+        while not b.meta[k].br:
+            k += 1
+        if i < j:
+            k += 1
+    # (the path up to that branch, and the other way there; its own guesses after it)
+    flip = (b.flip & ((1u << j) - 1)) | (~b.flip & (1u << j))
+    a = block_make(c, <Insn*>b.entry, b.pc, off, b.pm, b.entry_pd, b.entry_pi, start, pending,
+                   b.maxbr, flip, 1)
+    if a != NULL and (a.n <= k + 1 or a.meta[k].br != b.meta[k].br
+                      or a.meta[k].br_st == b.meta[k].br_st
+                      or a.meta[k].pc != b.meta[k].pc):
+        block_free(c, a)                    # (it ends there: a target it could not follow)
+        a = NULL
+        b.alt_none |= 1u << j
+    if a == NULL:
+        return NULL
+    a.flip = flip
+    a.maxbr = b.maxbr
+    a.gen = b.gen
+    a.tries = b.tries
+    a.depth = b.depth + 1
+    b.alt[j] = a
+    c.blk_built += 1
+    return a
+
+
 cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
                        uint64_t pd0, uint64_t pi0, uint64_t start, uint64_t pending,
-                       int maxbr, uint32_t flip) noexcept nogil:
+                       int maxbr, uint32_t flip, bint with_exits) noexcept nogil:
     """The block starting at the predecode entry `entry` (pc, window offset off) with its
     schedule for the entry state (pm, the scoreboard c.rdy and `pending` at cycle `start`),
     not filed; NULL when there is nothing to build or no memory.  It ends at a control
@@ -341,7 +371,8 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     goes on after those, the way they likely go (B and BL jump, a B<cond> jumps if it goes
     back -- a loop's -- and falls through if it goes forward; bit j of `flip` turns the j-th
     the other way), to code not in it yet in the fetch window; a run that goes the other way
-    leaves there (BlkMeta.br, Block.exits)."""
+    leaves there (BlkMeta.br; with_exits: the blocks of those exits, Block.exits, made from
+    the same schedule as it is built: block_emit)."""
     cdef Chip* ch = c.chip
     cdef Insn* lst[BLK_MAX]
     cdef uint32_t lpc[BLK_MAX]       # their addresses
@@ -366,8 +397,9 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     cdef uint8_t* raw
     cdef size_t size
     cdef uint8_t srcs[3]
-    cdef bint fpu_raises, fpu_plain, tk
+    cdef bint fpu_raises, tk, failed = 0
     cdef bint timed = ch.tm.timed
+    cdef Block* ex[BLK_MAX]
     # the instructions
     while n < BLK_MAX and o < c.win_size:
         ins = &c.win_pd[o >> 1]
@@ -456,6 +488,11 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
             meta[k].chk = ins.tclass != TC_IALU and (ins.tclass != TC_FPU or fpu_raises)
             meta[k].cbank = 1               # (no bank conflicts untimed)
             cyc = cyc + ins.cost
+            if ltk[k] and with_exits:
+                ex[jb - 1] = block_emit(c, entry, pc, pm, pd0, pi0, pending, k + 1, lst, lpc,
+                                        meta, unsafe, R, wr_k, cs, nc, &cnt, cyc, last_cyc,
+                                        pmk, pd, pi, pend, br_cyc, jb - 1, fpu_raises)
+                failed |= ex[jb - 1] == NULL
             if ltk[k] == 2:
                 cyc += bp                   # (a trace's jump: after_insn's penalty)
                 br_cyc += bp
@@ -512,6 +549,12 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
         if ((p ^ (p + ins.size)) >> 3) and p < c.sram_size:
             meta[k].cbank = 0x80 | ((p >> 13) & 3)
         cyc = t + ins.cost
+        if ltk[k] and with_exits:
+            # the block of this exit: the trace up to here (block_emit)
+            ex[jb - 1] = block_emit(c, entry, pc, pm, pd0, pi0, pending, k + 1, lst, lpc, meta,
+                                    unsafe, R, wr_k, cs, nc, &cnt, cyc, last_cyc, pmk, pd, pi,
+                                    pend, br_cyc, jb - 1, fpu_raises)
+            failed |= ex[jb - 1] == NULL
         if ltk[k] == 2:
             # a trace's jump: what after_insn does after one (the penalty, the pipeline
             # restarted)
@@ -520,6 +563,51 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
             pmk = AFTER_JUMP
             pd = 0
             pi = 0
+    b = block_emit(c, entry, pc, pm, pd0, pi0, pending, n, lst, lpc, meta, unsafe, R, wr_k,
+                   cs, nc, &cnt, cyc, last_cyc, pmk, pd, pi, pend, br_cyc, nbr, fpu_raises)
+    if with_exits:
+        for j in range(jb):
+            if b != NULL and not failed:
+                ex[j].self_loop = 0             # (only its exit is used: never run as a block)
+                ex[j].hw_loop = 0
+                ex[j].ft_loop = 0
+                ex[j].tight = 0
+                b.exits[j] = ex[j]
+            elif ex[j] != NULL:
+                block_free(c, ex[j])
+        if b != NULL and failed:
+            block_free(c, b)
+            b = NULL
+    return b
+
+
+cdef Block* block_emit(Core* c, Insn* entry, uint32_t pc, uint8_t pm, uint64_t pd0,
+                       uint64_t pi0, uint64_t pending, int n, Insn** lst, const uint32_t* lpc,
+                       const BlkMeta* meta, const uint8_t* unsafe, const uint64_t* R,
+                       const int32_t* wr_k, const BlkCheck* cs, int nc, const Counters* cnt,
+                       uint64_t cyc, int32_t last_cyc, uint8_t pmk, uint64_t pd, uint64_t pi,
+                       uint64_t pend, uint32_t br_cyc, int nbr,
+                       bint fpu_raises) noexcept nogil:
+    """The block of the first n instructions of block_make's schedule, from the state it
+    reached after them (cyc: the cycle after the last; pmk, pd, pi, pend: the pipeline state;
+    R, wr_k, cs, cnt, unsafe: the scoreboard, the entry conditions, the counters and the
+    stall marks so far; nbr branches followed before the last).  NULL if no memory."""
+    cdef Chip* ch = c.chip
+    cdef BlkWrite wr[REG_BFLAGS + 1]
+    cdef int k, j, nw = 0, idx, dead
+    cdef uint32_t q
+    cdef uint64_t dep_union = 0, pend0
+    cdef Block* b
+    cdef uint8_t* raw
+    cdef size_t size
+    cdef bint fpu_plain
+    if ch.tm.timed:
+        for k in range(n):
+            dep_union |= lst[k].dep_mask
+    # (no scoreboard untimed: `pending` is not the block's)
+    pend0 = pending & dep_union
+
+
     # the scoreboard entries it leaves (tm_retire writes both entries of a register
     # together; REG_SINK is never read)
     for idx in range(REG_BFLAGS + 1):
@@ -532,7 +620,7 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     # one allocation: header, instruction copies (cache-line aligned), metadata, scoreboard
     # entries, entry conditions, exits
     size = (sizeof(Block) + 64 + (n + 1) * sizeof(Insn) + n * sizeof(BlkMeta)
-            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck) + nbr * sizeof(Block*))
+            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck) + 2 * nbr * sizeof(Block*))
     raw = <uint8_t*>malloc(size)
     if raw == NULL:
         return NULL
@@ -545,8 +633,10 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
     b.cs = <BlkCheck*>(<uint8_t*>b.w + nw * sizeof(BlkWrite))
     b.exits = <Block**>(<uint8_t*>b.cs + nc * sizeof(BlkCheck))
+    b.alt = b.exits + nbr
     for j in range(nbr):
         b.exits[j] = NULL
+        b.alt[j] = NULL
     b.trace = <uint8_t>nbr
     b.br_cyc = br_cyc
     for k in range(n):
@@ -556,6 +646,9 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     memset(&b.ins[n], 0, sizeof(Insn))     # (OP_INVALID: ends a run of plain instructions)
     for k in range(n):
         b.meta[k].last = k == n - 1
+    b.meta[n - 1].br = 0                   # (its last instruction: no branch followed)
+    b.meta[n - 1].br_st = EXEC_OK
+    b.meta[n - 1].back = 0
     # the plain instructions, which run_blocks executes back to back (execute_plain): the
     # IALU class, and the FPU class (its _P variant) in float mode with no exception
     # enabled; they always complete, with EXEC_OK, and need neither c.pc nor c.now.  And the
@@ -1216,6 +1309,7 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef const BlkMeta* bm
     cdef Block* b
     cdef int j, st, nsh, kx
+    cdef Block* ta
     cdef uint64_t k
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
@@ -1383,8 +1477,26 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     # looks for a spin there): the run leaves here, as a run of the block of
                     # that exit would (Block.exits), after the counters of the runs before
                     kx = bm - b.meta
+                    if st != bm.br_st and nsh == 0 and b.depth < TRACE_DEPTH:
+                        # the run goes on in the trace that goes that way there (built from
+                        # the same entry state: block_trace_alt), if it ends in time
+                        ta = block_trace_alt(c, b, bm.br - 1, cyc, pending)
+                        if ta != NULL and cyc + <uint64_t>ta.last_cyc < end:
+                            if loops:
+                                block_loops_done(c, b, loops)
+                                loops = 0
+                            if dw:
+                                block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
+                                dw = 0
+                            b = ta
+                            plain = b.meta[kx].plain_next
+                            ins = &b.ins[kx + 1]
+                            bm = &b.meta[kx + 1]
+                            c.blk_switch += 1
+                            continue
                     c.blk_side += 1
-                    if (b.exits[bm.br - 1].nrun & (TRACE_ADAPT - 1)) == TRACE_ADAPT - 1:
+                    if (b.depth == 0 and (b.exits[bm.br - 1].nrun & (TRACE_ADAPT - 1))
+                            == TRACE_ADAPT - 1):
                         block_trace_adapt(c, b, bm.br - 1)
                     if loops:
                         block_loops_done(c, b, loops)
