@@ -350,6 +350,7 @@ ctypedef struct ExtRegion:
     Insn* pd_all         # a plain region's predecode records, all in one (lazily mapped;
                          # pages[] point into it): one fetch window for the whole region
     int pd_tried         # ... mapping pd_all was tried (NULL: the windows are pages)
+    uint32_t pd_pages    # ... the pages it holds (the first ones; those after are pages)
     uint32_t load_latency  # cycles a core stalls per load from this region (timing off)
     uint32_t store_cost    # cycles a core spends per store to this region (timing off)
     int direct             # a plain memory (the flat simulator layout): no eLink, no latency

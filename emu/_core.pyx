@@ -1156,11 +1156,10 @@ cdef class Engine:
         lazy_free(self.ch.pair_time)
         for k in range(4):
             if self.ch.ext[k].pages != NULL:
-                if self.ch.ext[k].pd_all != NULL:
-                    lazy_free(self.ch.ext[k].pd_all)    # (the pages are in it)
-                else:
-                    for p in range(self.ch.ext[k].size // 4096):
+                for p in range(self.ch.ext[k].size // 4096):
+                    if self.ch.ext[k].pd_all == NULL or p >= self.ch.ext[k].pd_pages:
                         insn_array_free(self.ch.ext[k].pages[p])
+                lazy_free(self.ch.ext[k].pd_all)        # (the first pages are in it)
                 free(self.ch.ext[k].pages)
             if self.ch.ext[k].prof_pages != NULL:
                 for p in range(self.ch.ext[k].size // 4096):

@@ -530,6 +530,10 @@ cdef inline int mem_store(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept 
 
 # ---- instruction fetch ------------------------------------------------------------------------
 
+cdef enum:
+    PD_ALL_PAGES = 1024     # pages of a plain region in its one fetch window (ExtRegion.pd_all)
+
+
 cdef Insn* insn_array(size_t n) noexcept nogil:
     """Zeroed predecode records, cache-line aligned (one 64-byte record per line), lazily
     zeroed (lazy_zalloc: untouched pages cost nothing; free with insn_array_free)."""
@@ -564,20 +568,22 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
         r = &ch.ext[w.region]
         page = w.off >> 12
         if r.direct and not r.pd_tried and (r.size & 0xFFF) == 0:
-            # a plain region (the flat layout's): one fetch window for all of it, so that
-            # blocks and traces go on across its pages (the records of each page are
-            # still listed in r.pages once decoded: predecode)
+            # a plain region (the flat layout's): one fetch window for its first PD_ALL_PAGES
+            # pages (where the default link puts the code), so that blocks and traces go on
+            # across them (the records of each page are still listed in r.pages once
+            # decoded: predecode); 32 bytes of address space per byte, mapped lazily
             r.pd_tried = 1
-            r.pd_all = insn_array((<size_t>(r.size // 4096)) * 2048)
+            r.pd_pages = min(r.size >> 12, PD_ALL_PAGES)
+            r.pd_all = insn_array((<size_t>r.pd_pages) * 2048)
         if r.pages[page] == NULL:
-            r.pages[page] = (r.pd_all + (<size_t>page << 11) if r.pd_all != NULL
-                             else insn_array(2048))
+            r.pages[page] = (r.pd_all + (<size_t>page << 11)
+                             if r.pd_all != NULL and page < r.pd_pages else insn_array(2048))
             if r.pages[page] == NULL:
                 return fetch_fault(c, pc)
-        if r.pd_all != NULL and not ch.profiling:
+        if r.pd_all != NULL and page < r.pd_pages and not ch.profiling:
             # (profiled, the windows stay pages: the profile's entries are per page)
             c.win_base = r.base
-            c.win_size = r.size
+            c.win_size = r.pd_pages << 12
             c.win_mem = r.mem
             c.win_pd = r.pd_all
             c.win_blk = NULL

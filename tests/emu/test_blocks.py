@@ -166,14 +166,15 @@ def test_code_written_inside_a_running_block_is_seen():
     assert st["built"] >= 2 and st["deviations"] >= 1 and st["mismatches"] == 0
 
 
-def _flat_patching_loop(blocks):
+def _flat_patching_loop(blocks, at=0xFF8):
     """_patching_loop in the flat layout's memory, across a 4 KB page: the loop starts in one
     page and the instruction it rewrites is in the next (one fetch window for the region:
-    the block goes on across the page; the page's records are still found by the store)."""
+    the block goes on across the page; the page's records are still found by the store).
+    At 4 MB - 8: from the region's one window into a window of one page (PD_ALL_PAGES)."""
     from emu.chip import FLAT_EXT
     h = Harness(timing=FINE32, ext=FLAT_EXT)
     h.e.use_blocks = blocks
-    base = FLAT_EXT[0][0] + 0xFF8
+    base = FLAT_EXT[0][0] + at
     code = [("add16", dict(rd=6, rn=6, rm=7)),              # 0xFF8
             ("add16", dict(rd=1, rn=1, rm=7)),
             ("add16", dict(rd=1, rn=1, rm=7)),
@@ -191,9 +192,10 @@ def _flat_patching_loop(blocks):
     return h.get("r4"), h.e.counters(0), h.e.block_stats()
 
 
-def test_code_written_across_a_page_of_the_flat_layout_is_seen():
-    r4, cnt, st = _flat_patching_loop(True)
-    r4_ref, cnt_ref, _ = _flat_patching_loop(False)
+@pytest.mark.parametrize("at", [0xFF8, (4 << 20) - 8])
+def test_code_written_across_a_page_of_the_flat_layout_is_seen(at):
+    r4, cnt, st = _flat_patching_loop(True, at)
+    r4_ref, cnt_ref, _ = _flat_patching_loop(False, at)
     assert r4 == r4_ref == 1 + 9 * 99
     assert cnt == cnt_ref
     assert st["built"] >= 2 and st["mismatches"] == 0
