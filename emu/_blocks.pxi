@@ -51,7 +51,6 @@ cdef enum:
     BLK_MIN_SLICE = 16   # a core's run of fewer cycles goes instruction by instruction
     TRACE_ADAPT = 32     # a trace's exit looks at how often runs leave there every this many
     TRACE_TRIES = 4      # paths tried for an entry's traces before they end at a branch
-    TRACE_DEPTH = 3      # a run goes on in an alternative trace at most this many times
 
 
 cdef enum:
@@ -62,13 +61,11 @@ cdef enum:
 
 
 cdef void block_free(Core* c, Block* b) noexcept nogil:
-    """Free block b alone, with the blocks of its exits and its alternative traces."""
+    """Free block b alone, with the blocks of its exits."""
     cdef int j
     for j in range(b.trace):
         if b.exits[j] != NULL:
             block_free(c, b.exits[j])
-        if b.alt[j] != NULL:
-            block_free(c, b.alt[j])
     c.blk_bytes -= b.size
     free(b)
 
@@ -319,48 +316,6 @@ cdef Block* block_build(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t
     return b
 
 
-cdef Block* block_trace_alt(Core* c, Block* b, int j, uint64_t start,
-                            uint64_t pending) noexcept nogil:
-    """A run of trace b (started at cycle `start` with `pending`, no stall so far) goes the
-    other way at its j-th branch: the trace from b's entry state that goes that way there
-    (b.alt[j], built now if need be; NULL if there is none or no memory).  Its schedule up to
-    that branch is b's (the same instructions from the same state: the model is causal),
-    the scoreboard (c.rdy) has not changed since the run began, so the run goes on in it."""
-    cdef Block* a
-    cdef int k = 0, i
-    cdef uint32_t flip
-    cdef uint32_t off = b.pc - c.win_base
-    if b.alt[j] != NULL:
-        return b.alt[j]
-    if (b.alt_none >> j) & 1 or off >= c.win_size:
-        return NULL
-    for i in range(j + 1):
-        while not b.meta[k].br:
-            k += 1
-        if i < j:
-            k += 1
-    # (the path up to that branch, and the other way there; its own guesses after it)
-    flip = (b.flip & ((1u << j) - 1)) | (~b.flip & (1u << j))
-    a = block_make(c, <Insn*>b.entry, b.pc, off, b.pm, b.entry_pd, b.entry_pi, start, pending,
-                   b.maxbr, flip, 1)
-    if a != NULL and (a.n <= k + 1 or a.meta[k].br != b.meta[k].br
-                      or a.meta[k].br_st == b.meta[k].br_st
-                      or a.meta[k].pc != b.meta[k].pc):
-        block_free(c, a)                    # (it ends there: a target it could not follow)
-        a = NULL
-        b.alt_none |= 1u << j
-    if a == NULL:
-        return NULL
-    a.flip = flip
-    a.maxbr = b.maxbr
-    a.gen = b.gen
-    a.tries = b.tries
-    a.depth = b.depth + 1
-    b.alt[j] = a
-    c.blk_built += 1
-    return a
-
-
 cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t pm,
                        uint64_t pd0, uint64_t pi0, uint64_t start, uint64_t pending,
                        int maxbr, uint32_t flip, bint with_exits) noexcept nogil:
@@ -491,7 +446,7 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
             if ltk[k] and with_exits:
                 ex[jb - 1] = block_emit(c, entry, pc, pm, pd0, pi0, pending, k + 1, lst, lpc,
                                         meta, unsafe, R, wr_k, cs, nc, &cnt, cyc, last_cyc,
-                                        pmk, pd, pi, pend, br_cyc, jb - 1, fpu_raises)
+                                        pmk, pd, pi, pend, br_cyc, jb - 1, fpu_raises, jb > 1)
                 failed |= ex[jb - 1] == NULL
             if ltk[k] == 2:
                 cyc += bp                   # (a trace's jump: after_insn's penalty)
@@ -551,9 +506,11 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
         cyc = t + ins.cost
         if ltk[k] and with_exits:
             # the block of this exit: the trace up to here (block_emit)
+            # (the first one's is a whole block: a trace that would end after the slice
+            # runs as it, run_blocks)
             ex[jb - 1] = block_emit(c, entry, pc, pm, pd0, pi0, pending, k + 1, lst, lpc, meta,
                                     unsafe, R, wr_k, cs, nc, &cnt, cyc, last_cyc, pmk, pd, pi,
-                                    pend, br_cyc, jb - 1, fpu_raises)
+                                    pend, br_cyc, jb - 1, fpu_raises, jb > 1)
             failed |= ex[jb - 1] == NULL
         if ltk[k] == 2:
             # a trace's jump: what after_insn does after one (the penalty, the pipeline
@@ -581,17 +538,74 @@ cdef Block* block_make(Core* c, Insn* entry, uint32_t pc, uint32_t off, uint8_t 
     return b
 
 
+cdef Block* block_emit_lean(Core* c, Insn* entry, uint32_t pc, uint8_t pm, uint64_t pd0,
+                            uint64_t pi0, int n, Insn** lst, const uint32_t* lpc,
+                            const BlkWrite* wr, int nw, const Counters* cnt, uint64_t cyc,
+                            int32_t last_cyc, uint8_t pmk, uint64_t pd, uint64_t pi,
+                            uint64_t pend, uint32_t br_cyc, uint64_t dep_union,
+                            uint64_t pend0) noexcept nogil:
+    """block_emit's lean block (see there): a header and its scoreboard entries."""
+    cdef size_t size = sizeof(Block) + nw * sizeof(BlkWrite)
+    cdef Block* b = <Block*>malloc(size)
+    cdef int k
+    if b == NULL:
+        return NULL
+    c.blk_bytes += size
+    memset(b, 0, sizeof(Block))
+    b.size = <uint32_t>size
+    b.w = <BlkWrite*>(<uint8_t*>b + sizeof(Block))
+    for k in range(nw):
+        b.w[k] = wr[k]
+    b.nw = <uint16_t>nw
+    b.entry = entry
+    b.gen = c.code_gen
+    b.pc = pc
+    b.end_pc = lpc[n - 1] + lst[n - 1].size
+    b.last_off = lpc[n - 1] - pc
+    b.end_off = <int32_t>(cyc - BLK_BASE)
+    b.last_cyc = last_cyc
+    b.period = b.end_off
+    b.n = <uint16_t>n
+    for k in range(n):
+        if lst[k].tclass == TC_IALU:
+            b.n_ialu += 1
+        elif lst[k].tclass == TC_FPU:
+            b.n_fpu += 1
+    b.pm = pm
+    b.entry_pd = pd0
+    b.entry_pi = pi0
+    b.fpx = c.config & FPX_MASK
+    b.exit_pm = pmk
+    b.exit_pd = pd
+    b.exit_pi = pi
+    b.dep_union = dep_union
+    b.entry_pend = pend0
+    b.pend_out = pend & dep_union
+    b.br_cyc = br_cyc
+    b.n_dual = <uint32_t>cnt.n_dual_issue
+    b.dep_stall = <uint32_t>cnt.dep_stall_cycles
+    b.load_stall = <uint32_t>cnt.load_stall_cycles
+    b.fetch_stall = <uint32_t>cnt.fetch_stall_cycles
+    b.stats = (cnt.n_dual_issue | cnt.dep_stall_cycles | cnt.load_stall_cycles
+               | cnt.fetch_stall_cycles | br_cyc) != 0
+    b.bcond_exit = lst[n - 1].op == OP_BCOND16 or lst[n - 1].op == OP_BCOND32
+    return b
+
+
 cdef Block* block_emit(Core* c, Insn* entry, uint32_t pc, uint8_t pm, uint64_t pd0,
                        uint64_t pi0, uint64_t pending, int n, Insn** lst, const uint32_t* lpc,
                        const BlkMeta* meta, const uint8_t* unsafe, const uint64_t* R,
                        const int32_t* wr_k, const BlkCheck* cs, int nc, const Counters* cnt,
                        uint64_t cyc, int32_t last_cyc, uint8_t pmk, uint64_t pd, uint64_t pi,
-                       uint64_t pend, uint32_t br_cyc, int nbr,
-                       bint fpu_raises) noexcept nogil:
+                       uint64_t pend, uint32_t br_cyc, int nbr, bint fpu_raises,
+                       bint lean=0) noexcept nogil:
     """The block of the first n instructions of block_make's schedule, from the state it
     reached after them (cyc: the cycle after the last; pmk, pd, pi, pend: the pipeline state;
     R, wr_k, cs, cnt, unsafe: the scoreboard, the entry conditions, the counters and the
-    stall marks so far; nbr branches followed before the last).  NULL if no memory."""
+    stall marks so far; nbr branches followed before the last).  NULL if no memory.  `lean`:
+    the block of a trace's exit that is never run, only left by (Block.exits after the
+    first): its accounting and exit state, without instructions, schedule or entry
+    conditions (a run leaving there goes on with the trace's own)."""
     cdef Chip* ch = c.chip
     cdef BlkWrite wr[REG_BFLAGS + 1]
     cdef int k, j, nw = 0, idx, dead
@@ -617,10 +631,13 @@ cdef Block* block_emit(Core* c, Insn* entry, uint32_t pc, uint8_t pm, uint64_t p
             wr[nw].vi = <uint32_t>(R[idx] - 2 * BLK_BASE)
             wr[nw].vf = <uint32_t>(R[RDY_F + idx] - 2 * BLK_BASE)
             nw += 1
+    if lean:
+        return block_emit_lean(c, entry, pc, pm, pd0, pi0, n, lst, lpc, wr, nw, cnt, cyc,
+                               last_cyc, pmk, pd, pi, pend, br_cyc, dep_union, pend0)
     # one allocation: header, instruction copies (cache-line aligned), metadata, scoreboard
     # entries, entry conditions, exits
     size = (sizeof(Block) + 64 + (n + 1) * sizeof(Insn) + n * sizeof(BlkMeta)
-            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck) + 2 * nbr * sizeof(Block*))
+            + nw * sizeof(BlkWrite) + nc * sizeof(BlkCheck) + nbr * sizeof(Block*))
     raw = <uint8_t*>malloc(size)
     if raw == NULL:
         return NULL
@@ -633,10 +650,8 @@ cdef Block* block_emit(Core* c, Insn* entry, uint32_t pc, uint8_t pm, uint64_t p
     b.w = <BlkWrite*>(<uint8_t*>b.meta + n * sizeof(BlkMeta))
     b.cs = <BlkCheck*>(<uint8_t*>b.w + nw * sizeof(BlkWrite))
     b.exits = <Block**>(<uint8_t*>b.cs + nc * sizeof(BlkCheck))
-    b.alt = b.exits + nbr
     for j in range(nbr):
         b.exits[j] = NULL
-        b.alt[j] = NULL
     b.trace = <uint8_t>nbr
     b.br_cyc = br_cyc
     for k in range(n):
@@ -1309,7 +1324,6 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
     cdef const BlkMeta* bm
     cdef Block* b
     cdef int j, st, nsh, kx
-    cdef Block* ta
     cdef uint64_t k
     cdef uint32_t shk[BLK_SHIFTS]
     cdef uint64_t shs[BLK_SHIFTS]
@@ -1477,26 +1491,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     # looks for a spin there): the run leaves here, as a run of the block of
                     # that exit would (Block.exits), after the counters of the runs before
                     kx = bm - b.meta
-                    if st != bm.br_st and nsh == 0 and b.depth < TRACE_DEPTH:
-                        # the run goes on in the trace that goes that way there (built from
-                        # the same entry state: block_trace_alt), if it ends in time
-                        ta = block_trace_alt(c, b, bm.br - 1, cyc, pending)
-                        if ta != NULL and cyc + <uint64_t>ta.last_cyc < end:
-                            if loops:
-                                block_loops_done(c, b, loops)
-                                loops = 0
-                            if dw:
-                                block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
-                                dw = 0
-                            b = ta
-                            plain = b.meta[kx].plain_next
-                            ins = &b.ins[kx + 1]
-                            bm = &b.meta[kx + 1]
-                            c.blk_switch += 1
-                            continue
                     c.blk_side += 1
-                    if (b.depth == 0 and (b.exits[bm.br - 1].nrun & (TRACE_ADAPT - 1))
-                            == TRACE_ADAPT - 1):
+                    if (b.exits[bm.br - 1].nrun & (TRACE_ADAPT - 1)) == TRACE_ADAPT - 1:
                         block_trace_adapt(c, b, bm.br - 1)
                     if loops:
                         block_loops_done(c, b, loops)
@@ -1504,9 +1500,9 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                     if dw:
                         block_writes_moved(c, b, dw_start, dw_shk, dw_shs, dw_nsh)
                         dw = 0
+                    # (ins, bm stay the trace's: the same instruction and schedule, and that
+                    # block holds none)
                     b = b.exits[bm.br - 1]
-                    ins = &b.ins[kx]
-                    bm = &b.meta[kx]
                     tight = 1
                     break
                 # one that may access memory or raise an exception (not a control instruction):

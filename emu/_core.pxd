@@ -257,11 +257,6 @@ cdef struct Block:
     uint32_t br_cyc      # ... the penalty cycles of those that jump
     Block** exits        # exits[j]: the block that ends at the j-th of them, a run leaving
                          # there ends as a run of it (its schedule is the same up to there)
-    Block** alt          # alt[j]: the trace from the same entry state going the other way
-                         # at its j-th branch, built when a run first goes that way there (a
-                         # run goes on in it: block_trace_alt); NULL: not yet
-    uint32_t alt_none    # bit j: there is none (it would end at that branch)
-    uint8_t depth        # 0 for a trace filed under its entry, else 1 + its parent's
     uint64_t nrun        # its runs that left at its end (an exit's block: at that exit)
     uint32_t flip        # the path it was built for: bit j turns the j-th branch followed the
                          # other way than block_make guesses (block_trace_adapt)
@@ -512,7 +507,6 @@ cdef struct Core:
     uint64_t blk_tight   # ... of which in run_tight (Block.tight)
     uint64_t blk_demoted # loads and stores of its blocks that lost their _L variant
     uint64_t blk_side    # runs of its traces that left at a branch (Block.exits)
-    uint64_t blk_switch  # ... that went on in another trace there (block_trace_alt)
     uint64_t blk_retired # traces retired for another path (block_trace_adapt)
     uint64_t blk_insns   # instructions of the runs of its blocks (not those handed over)
     # a block's plain run (run_plain_mem, run_tight_mem): bank conflicts its loads and stores

@@ -1307,13 +1307,11 @@ cdef class Engine:
         of their own), deviations (handed over mid-block), mismatches (replays that disagreed
         with a schedule: a bug if not 0), bytes held, demoted (loads and stores that lost
         their plain variant: their access was not the core's own SRAM, or met the fetch),
-        side_exits (runs of a trace that left at one of its branches), switches (runs that
-        went on in the trace going the other way there: block_trace_alt), retired (traces
+        side_exits (runs of a trace that left at one of its branches), retired (traces
         rebuilt for another path: block_trace_adapt), insns (instructions the runs
         completed; not those of runs handed over)."""
         cdef dict d = dict(built=0, runs=0, loops=0, tight=0, deviations=0, mismatches=0,
-                           bytes=0, demoted=0, side_exits=0, switches=0, retired=0,
-                           insns=0)
+                           bytes=0, demoted=0, side_exits=0, retired=0, insns=0)
         cdef int k
         cdef Core* c
         for k in range(self.ch.ncores):
@@ -1325,7 +1323,6 @@ cdef class Engine:
             d["deviations"] += c.blk_deviations
             d["demoted"] += c.blk_demoted
             d["side_exits"] += c.blk_side
-            d["switches"] += c.blk_switch
             d["retired"] += c.blk_retired
             d["insns"] += c.blk_insns
             d["mismatches"] += c.blk_mismatch

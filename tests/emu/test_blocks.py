@@ -773,11 +773,10 @@ again:
 
 @pytest.mark.parametrize("timed", [True, False])
 def test_a_trace_takes_the_path_its_runs_take(timed):
-    """A trace guesses that a forward branch falls through; where its runs jump, they go on
-    in the trace that takes that way (block_trace_alt; or, with none, it is rebuilt for the
-    other path: block_trace_adapt), and the registers and every counter stay the
-    per-instruction loop's (the oracle).  The loop calls a subroutine with BL (the trace goes
-    on into it) that loops back inside (a branch back: taken)."""
+    """A trace guesses that a forward branch falls through; where its runs keep jumping, it
+    is rebuilt for the other path (block_trace_adapt), and the registers and every counter
+    stay the per-instruction loop's (the oracle).  The loop calls a subroutine with BL
+    (the trace goes on into it) that loops back inside (a branch back: taken)."""
     from isa.assembler import assemble_text
     out = []
     for blocks, traces in ((False, False), (True, False), (True, True)):
@@ -794,7 +793,7 @@ def test_a_trace_takes_the_path_its_runs_take(timed):
     assert r1 == r0 and r2 == r0 and r1[6] == 2000 // 16
     assert c1 == c0, {k: (c1[k], c0[k]) for k in c0 if c1[k] != c0[k]}
     assert c2 == c0, {k: (c2[k], c0[k]) for k in c0 if c2[k] != c0[k]}
-    assert st["mismatches"] == 0 and st["retired"] + st["switches"] >= 1, st
+    assert st["mismatches"] == 0 and st["retired"] >= 1, st
     # (self-consistency) the blocks ran nearly all of it, in fewer runs than without traces
     # and with few side exits once the trace took the path its runs take
     assert st["insns"] * 10 > c0["instructions"] * 9, st
