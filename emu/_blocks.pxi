@@ -817,13 +817,15 @@ cdef void block_trace_adapt(Core* c, Block* b, int j) noexcept nogil:
         tot += b.exits[i].nrun
     if b.exits[j].nrun * 4 < tot:
         return
+    head = c.blocks[b.entry.blk]
+    if head != NULL and head.entry == b.entry and head.builds >= BLK_REBUILDS // 2:
+        return                          # (the entry's schedules are many already: it stays)
     if b.tries < TRACE_TRIES:
         flip = (flip & ((1u << j) - 1)) | (~flip & (1u << j))
     else:
         maxbr = j
     b.gen = ~c.code_gen
     c.blk_retired += 1
-    head = c.blocks[b.entry.blk]
     if head != NULL and head.entry == b.entry:
         head.flip = flip
         head.maxbr = <uint8_t>maxbr
