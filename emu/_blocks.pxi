@@ -1182,9 +1182,8 @@ cdef inline uint64_t run_tight_i(Core* c, const Block* b, uint64_t cyc, uint64_t
             break
         k += 1
         cyc += period
-        if c.p1 and not hw:
-            p1_spin_check(c, b.pc)
-            if c.p1_spin:
+        if c.spinchk and not hw:
+            if spin_sample(c, b.pc):
                 break
     return k
 
@@ -1241,9 +1240,8 @@ cdef inline uint64_t run_tight_mem_i(Core* c, const Block* b, uint64_t* cyc, uin
                 break
             k += 1
             t += period
-            if c.p1 and not hw:
-                p1_spin_check(c, b.pc)
-                if c.p1_spin:
+            if c.spinchk and not hw:
+                if spin_sample(c, b.pc):
                     break
         last_start[0] = t - period
         last_conf[0] = 0
@@ -1271,9 +1269,8 @@ cdef inline uint64_t run_tight_mem_i(Core* c, const Block* b, uint64_t* cyc, uin
             t += <uint64_t>__builtin_popcount(lc)
             c.blk_conf = 0
             c.blk_cap = cap
-        if c.p1 and not hw:
-            p1_spin_check(c, b.pc)
-            if c.p1_spin:
+        if c.spinchk and not hw:
+            if spin_sample(c, b.pc):
                 break
     else:
         if t + last < end:
@@ -1589,9 +1586,8 @@ cdef int run_blocks(Core* c, uint64_t end) noexcept nogil:
                         dw_shk[k] = shk[k]
                         dw_shs[k] = shs[k]
                 cyc = base + <uint64_t>b.period
-                if c.p1 and st == EXEC_TAKEN:
-                    p1_spin_check(c, b.pc)
-                    if c.p1_spin:
+                if c.spinchk and st == EXEC_TAKEN:
+                    if spin_sample(c, b.pc):
                         break               # (as when the slice ends before another run)
                 continue
             # the run that leaves it (its scoreboard entries supersede those of the others)

@@ -494,6 +494,28 @@ cdef struct Core:
     uint32_t sig_flags
     uint64_t sig_stores
     uint32_t sig_r[64]
+    # parked spins (chip_run, park_*): a core whose polling loop only reads its own memory
+    # and repeats itself exactly is not run while nothing touches it; its time and counters
+    # are brought up to date (park_release) before anything can see them
+    uint8_t spinchk      # after_insn samples backward jumps: 1 in the parallel phase
+                         # (p1_spin_check), 2 in a serial slice that may park it (park_sample)
+    uint8_t park_req     # park_sample asks chip_run to look at the state (the loop stopped)
+    uint8_t park_state   # 0: sampling; 1: a state taken at park_head, waiting for the next
+                         # arrival there; 2: parked
+    uint8_t parked
+    uint32_t park_head   # the loop's head (the backward jump's target)
+    uint32_t park_bb     # backward jumps sampled so far
+    uint32_t park_miss   # backward jumps elsewhere while waiting for the head (park_state 1)
+    uint64_t park_sig    # park_sample's filter: what one iteration must not have done, and
+    uint32_t park_sig_pc # the state at its last sample (as sig_*, which belong to
+    uint32_t park_sig_lc # p1_spin_check: the parallel phase must see them as if nothing
+    uint32_t park_sig_flags  # were parked)
+    uint32_t park_sig_r[64]
+    uint64_t touch       # writes into it and other cores' accesses to its registers so far
+    uint64_t park_until  # parked: the cycle it has run to (the end of the slice it was in)
+    uint64_t park_period # parked: cycles per iteration
+    uint64_t park_insns  # instructions its parked iterations stood for (a statistic)
+    void* park_info      # ParkInfo* (emu/_core.pyx), allocated on first use
     # its timed blocks (emu/_blocks.pxi): its own, so that cores in the parallel phase of a
     # slice build, run and drop blocks each on its own
     Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
@@ -634,3 +656,7 @@ cdef struct Chip:
     uint64_t p1_avg          # instructions per parallel phase, a running average
     int pool_failed          # no thread could be started: the calling thread runs them
     uint64_t n_parallel_insns  # ... and the instructions run in them
+    int use_parking          # park spinning cores (chip_run; same results, off for tests)
+    int nparked              # cores parked now
+    int park_on              # this slice may park cores (serial, unobserved)
+    uint64_t n_parks         # times a core was parked (a statistic)

@@ -229,6 +229,9 @@ cdef void p1_spin_check(Core* c, uint32_t target) noexcept nogil:
         memcpy(c.sig_r, c.r, sizeof(c.r))
 
 
+include "_park.pxi"
+
+
 cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, uint64_t* cyc,
                                 uint64_t cyc0, uint8_t* pair_mask, uint64_t* prev_dst,
                                 uint64_t* prev_ialu) noexcept nogil:
@@ -253,8 +256,11 @@ cdef inline uint32_t after_insn(Core* c, const Insn* ins, uint32_t pc, int st, u
         pair_mask[0] = AFTER_JUMP
         prev_dst[0] = 0
         prev_ialu[0] = 0
-        if c.p1 and nxt <= pc:
-            p1_spin_check(c, nxt)
+        if c.spinchk and nxt <= pc:
+            if c.p1:
+                p1_spin_check(c, nxt)
+            else:
+                park_sample(c, nxt)
     if c.attn:
         if st == EXEC_OK and c.lc != 0 and pc == c.le:
             c.npc = nxt
@@ -471,6 +477,8 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                 c.stop = STOP_YIELD
                 c.stop_pc = pc
                 break
+            if c.park_req:
+                break           # (chip_run looks at the spin here, then runs it on: park_look)
             if c.dma_active and c.dma_clock < cyc:
                 # the DMA engine runs in step with its core: status, data and interrupt
                 # are seen by the core at the modelled cycle
@@ -720,6 +728,7 @@ cdef bint deadlocked(Chip* ch) noexcept nogil:
         if core_live(c) and (c.timer_on or c.dma_active or c.irq_pending):
             ch.seen_len = 0
             return 0
+    park_release_all(ch)            # (their state as of now)
     h = chip_state_hash(ch)
     for j in range(ch.seen_len):
         if ch.seen[j] == h:
@@ -753,12 +762,17 @@ cdef uint64_t chip_next_action(Chip* ch, uint64_t before) noexcept nogil:
     time of a running core, of a core with an interrupt or timer pending, of a DMA engine);
     all-ones if none can.  Or, as soon as one is found, any such cycle before `before` (the
     caller only asks whether there is one: slices of talking cores)."""
-    cdef uint64_t t = 0xFFFFFFFFFFFFFFFFULL
+    cdef uint64_t t = 0xFFFFFFFFFFFFFFFFULL, vc
     cdef int k
     cdef Core* c
     for k in range(ch.ncores):
         c = &ch.cores[k]
-        if core_live(c) and not core_inert(c) and c.cnt.cycles < t:
+        if c.parked:
+            # (where it would be: the slices passed over must be the same either way)
+            park_vstate(c, c.park_until, &vc)
+            if vc < t:
+                t = vc
+        elif core_live(c) and not core_inert(c) and c.cnt.cycles < t:
             t = c.cnt.cycles
         if c.dma_active and c.dma_clock < t:
             t = c.dma_clock
@@ -781,8 +795,10 @@ cdef void p1_run_one(void* arg, int item) noexcept nogil:
     cdef Core* c = &ch.cores[ch.p1_list[item]]
     cdef int st
     c.p1 = 1
+    c.spinchk = 1
     st = run_core(c, ch.p1_end)
     c.p1 = 0
+    c.spinchk = 0
     c.p1_ran = 1
     if c.p1_spin:
         c.p1_spin = 0                   # (it reached the end first)
@@ -804,21 +820,37 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
     order.  A stop met here (a trap, a fault, a breakpoint) is kept in Core.p1_stop and
     reported in the serial phase, in core order.  Cores whose DMA engine is busy wait for the
     serial phase.  Returns the cores it ran; adds their instructions to *ran."""
-    cdef int k, n = 0
+    cdef int k, n = 0, npk = 0
     cdef Core* c
-    cdef uint64_t before = 0, after = 0
+    cdef uint64_t before = 0, after = 0, vc
     cdef epool* P
     for k in range(ch.ncores):
         c = &ch.cores[k]
         c.p1_ran = 0
-        if (core_live(c) and not core_inert(c) and c.cnt.cycles < end and not c.p1_stop
+        if c.parked:
+            # (it takes part without running: park_p1)
+            park_vstate(c, c.park_until, &vc)
+            if vc < end:
+                npk += 1
+        elif (core_live(c) and not core_inert(c) and c.cnt.cycles < end and not c.p1_stop
                 and not c.dma_active and not c.win_far):
             # (a core fetching from outside its SRAM would stop at once: c.win_far)
             ch.p1_list[n] = k
             n += 1
             before += c.cnt.n_insns
-    if n < 2:
+    if n + npk < 2:
         return 0                    # (one core alone: the serial phase runs it as before)
+    if npk:
+        for k in range(ch.ncores):
+            c = &ch.cores[k]
+            if c.parked:
+                park_vstate(c, c.park_until, &vc)
+                if vc < end:
+                    c.p1_ran = 1
+                    ran[0] += park_p1(c, end)
+        ch.n_core_calls += npk
+        if n == 0:
+            return npk
     ch.p1_end = end
     P = NULL
     # (tracing writes one trace for the chip, and the profile of code in a plain external
@@ -851,10 +883,27 @@ cdef uint64_t chip_parallel_phase(Chip* ch, uint64_t end, uint64_t* ran) noexcep
     ch.n_parallel_insns += after - before
     # (the average per phase, over the last few: whether the pool pays)
     ch.p1_avg = (ch.p1_avg * 3 + (after - before)) // 4
-    return n
+    return n + npk
 
 
 cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
+    """chip_run_slices, and the parked cores brought up to date when it returns (the
+    host, a debugger, the next run see every core as it is; _park.pxi)."""
+    cdef int st = chip_run_slices(ch, limit, which)
+    cdef int k
+    cdef Core* c
+    park_release_all(ch)
+    for k in range(ch.ncores):
+        c = &ch.cores[k]
+        c.spinchk = 0
+        c.park_state = 0
+        if c.park_req:
+            c.park_req = 0
+            attn_update(c)
+    return st
+
+
+cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     """Run the cores round-robin in slices of global time until `limit` cycles, a stop, or no
     core can make progress.  Deterministic: the order and the slice lengths depend only on the
     program.  While cores communicate (writes in flight, or a remote/off-chip access within
@@ -868,7 +917,8 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     deadlock checks as one by one; idle cores with nothing pending are advanced without
     entering the run loop."""
     cdef int k, st, live, busy, active
-    cdef uint64_t slice_end, span, t, n, ran, calls
+    cdef uint8_t park_on
+    cdef uint64_t slice_end, span, t, n, ran, calls, vn, vc
     cdef bint coarse, lone
     cdef Core* c
     if ch.span_mult == 0:
@@ -927,6 +977,11 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
             slice_end = limit
         busy = 0
         ch.n_slices += 1
+        # polling cores may be parked (not while observed: the profile, the trace and the
+        # read watches see every instruction; a parked core stores nothing, so the store
+        # watches do not mind)
+        park_on = 2 if (ch.use_parking and not ch.observe and not ch.profiling
+                        and not ch.tracing) else 0
         # a core that begins to communicate inside a coarse slice ends it there for the
         # cores after it (note_comm lowers ch.slice_end)
         ch.slice_end = slice_end
@@ -948,7 +1003,19 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                 return st
             if core_live(c):
                 live += 1
-                if c.cnt.cycles < ch.slice_end and core_inert(c):
+                if c.parked:
+                    # as far as it would have run, counted as if it had (the coarse slices'
+                    # length follows the instructions per run: span_mult)
+                    if c.park_until < ch.slice_end:
+                        vn = park_vstate(c, c.park_until, &vc)
+                        if vc < ch.slice_end:
+                            if not c.p1_ran:
+                                ch.n_core_calls += 1
+                                calls += 1
+                            ran += park_vstate(c, ch.slice_end, &vc) - vn
+                        c.park_until = ch.slice_end
+                    c.p1_ran = 0
+                elif c.cnt.cycles < ch.slice_end and core_inert(c):
                     if not lone:        # (a lone slice: after the core that can act)
                         c.cnt.idle_cycles += ch.slice_end - c.cnt.cycles  # as idle_until would
                         c.cnt.cycles = ch.slice_end
@@ -958,7 +1025,15 @@ cdef int chip_run(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                         calls += 1
                     c.p1_ran = 0
                     t = c.cnt.n_insns
+                    c.spinchk = park_on
                     st = run_core(c, ch.slice_end)
+                    while c.park_req and st == STOP_NONE:
+                        # stopped at a polling loop's head by park_sample: parked, or on
+                        if park_look(c):
+                            c.park_until = ch.slice_end
+                            ran += park_vstate(c, ch.slice_end, &vc) - c.cnt.n_insns
+                            break
+                        st = run_core(c, ch.slice_end)
                     ran += c.cnt.n_insns - t
                     if st != STOP_NONE:
                         # the host (trap service, reports) sees memory as the core left it
@@ -1123,6 +1198,7 @@ cdef class Engine:
         self.ch.tm.tight_window = 32
         self.ch.use_blocks = 1
         self.ch.blk_traces = 1
+        self.ch.use_parking = 1
         self.ch.blk_memory = BLK_MEMORY
         self.ch.threads = 1
         self.ch.p1_avg = P1_POOL_MIN_INSNS
@@ -1143,6 +1219,7 @@ cdef class Engine:
                 free(self.ch.cores[k].code_blk)
                 free(self.ch.cores[k].prof)
                 free(self.ch.cores[k].dhist)
+                free(self.ch.cores[k].park_info)
             free(self.ch.cores)
         free(self.ch.core_of_id)
         free(self.ch.unaligned_log)
@@ -1294,12 +1371,28 @@ cdef class Engine:
         self.ch.blk_traces = on
         blocks_flush(&self.ch)
 
+    @property
+    def use_parking(self):
+        """Cores that wait in a polling loop over their own memory while others talk are
+        parked, not run, until something touches them (emu/_park.pxi); the cycles, counters
+        and memory are the same either way."""
+        return bool(self.ch.use_parking)
+
+    @use_parking.setter
+    def use_parking(self, bint on):
+        self.ch.use_parking = on
+
     def sched_stats(self):
         """Scheduler work: slices run and run-loop entries (a measure of host time spent
-        outside instructions)."""
+        outside instructions); parks: times a polling core was parked, parked_insns: the
+        instructions its parked passes stood for (run without running them)."""
+        cdef uint64_t pins = 0
+        cdef int k
+        for k in range(self.ch.ncores):
+            pins += self.ch.cores[k].park_insns
         return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls,
                     parallel=self.ch.n_parallel, parallel_insns=self.ch.n_parallel_insns,
-                    pool=self.ch.n_pool_phases)
+                    pool=self.ch.n_pool_phases, parks=self.ch.n_parks, parked_insns=pins)
 
     def block_stats(self):
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight

@@ -150,6 +150,8 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             if ch.observe:
                 prof_data(o.dhist, off, 0)
         else:
+            if o != t:
+                core_touched(o)         # (a parked core's registers: as they are now)
             v = mmr_read(o, off)
         if o == t:
             if timed:
@@ -232,6 +234,8 @@ cdef int dma_move(Core* t, uint32_t src, uint32_t dst, int lsz, uint64_t tt, uin
             if off < o.sram_size:
                 return pending_push(ch, done[0], PW_SRAM, o.index, -1, off, lsz, v)
             return pending_push(ch, done[0], PW_MMR, o.index, t.index, off, lsz, v)
+    if o != t:
+        core_touched(o)                 # (a parked target: as it is now, _park.pxi)
     if off < o.sram_size:
         wr_le(o.sram + off, lsz, v)
         sram_code_written(o, off, n)

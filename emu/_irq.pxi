@@ -15,7 +15,7 @@ cdef inline void attn_update(Core* c) noexcept nogil:
     loops: their blocks end at LE, and after_insn loops back)."""
     c.attn_blk = 1 if (c.irq_pending or c.idle
                        or c.halted or c.single_step or c.dma_active
-                       or c.watch_hit or c.win_far or c.cut or c.p1_spin) else 0
+                       or c.watch_hit or c.win_far or c.cut or c.p1_spin or c.park_req) else 0
     c.attn = c.attn_blk | c.timer_on | (c.lc != 0)
     c.blk_le = c.le if c.lc != 0 else 0xFFFFFFFF
 

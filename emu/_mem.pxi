@@ -307,6 +307,8 @@ cdef int mem_load_slow(Core* c, uint32_t addr, int lsz, uint64_t* out) noexcept 
         if t.tmr_blk and (w.off == MMR_CTIMER0 or w.off == MMR_CTIMER1):
             c.tmr_yield = 1             # (run_blocks_timers: the timers counted up to it)
             return MEM_YIELD
+        if t != c:
+            core_touched(t)             # (a parked core's registers: as they are now)
         out[0] = mmr_read(t, w.off)
         if t == c:
             return 0
@@ -410,6 +412,7 @@ cdef int mem_store_slow(Core* c, uint32_t addr, int lsz, uint64_t v) noexcept no
         return mmr_write(t, w.off, <uint32_t>v, c)
     # a posted write through the cMesh (MAN §3): it arrives after the hops and any
     # queueing on the links; the core only waits when its mesh interface is backed up
+    core_touched(t)                     # (a parked target: as it is now, _park.pxi)
     c.cnt.n_stores_remote += 1
     c.cnt.bytes_stores_remote += n
     if ch.profiling:
@@ -464,6 +467,7 @@ cdef int mem_testset(Core* c, uint32_t ea, int lsz, uint32_t value, uint64_t* ol
         if ch.observe:
             prof_data(t.dhist, w.off, 0)
         if t != c:
+            core_touched(t)             # (it may write there: a parked t as it is now)
             stall = remote_read_rtt(c, t, n, c.now)
             c.cnt.remote_stall_cycles += stall
             c.cnt.n_loads_remote += 1

@@ -322,10 +322,12 @@ cdef void pw_apply(Chip* ch, PendingWrite* p) noexcept nogil:
     cdef ExtRegion* r
     if p.kind == PW_SRAM:
         t = &ch.cores[p.dst]
+        core_touched(t)
         wr_le(t.sram + p.off, p.lsz, p.value)
         sram_code_written(t, p.off, 1u << p.lsz)
     elif p.kind == PW_MMR:
         t = &ch.cores[p.dst]
+        core_touched(t)
         mmr_write_at(t, p.off, <uint32_t>p.value, &ch.cores[p.src], p.arrival)
     else:
         r = &ch.ext[p.dst]
@@ -379,6 +381,7 @@ cdef int pending_push(Chip* ch, uint64_t arrival, int kind, int dst, int src, ui
     cdef PendingWrite tmp
     cdef PendingWrite now_w
     if kind != PW_EXT:
+        core_touched(&ch.cores[dst])    # (a parked target: as it is now, _park.pxi)
         arrival = causal_arrival(ch, src, dst, arrival)
     if arrival <= ch.now:
         # already there for every core (none is behind the slice's start): visible at once

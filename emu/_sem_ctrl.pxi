@@ -80,6 +80,7 @@ cdef inline int sem_mbkpt(Core* c, const Insn* i) noexcept nogil:
     cdef int k
     if c.p1:
         return EXEC_YIELD               # (it touches every core)
+    park_release_all(c.chip)
     for k in range(c.chip.ncores):
         c.chip.cores[k].halted = 1
         c.chip.cores[k].debugstatus |= 1
@@ -94,6 +95,7 @@ cdef inline int sem_wand(Core* c, const Insn* i) noexcept nogil:
     cdef int k
     if c.p1:
         return EXEC_YIELD               # (it touches every core)
+    park_release_all(ch)
     c.status_rest |= ST_WAND
     for k in range(ch.ncores):
         if not (ch.cores[k].status_rest & ST_WAND) and not ch.cores[k].exited:
@@ -109,6 +111,7 @@ cdef inline int sem_sync(Core* c, const Insn* i) noexcept nogil:
     cdef int k
     if c.p1:
         return EXEC_YIELD               # (it touches every core)
+    park_release_all(c.chip)
     for k in range(c.chip.ncores):
         wake_at(&c.chip.cores[k], c.now)
         latch_irq(&c.chip.cores[k], 1u << IRQ_SYNC)

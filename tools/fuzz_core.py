@@ -4,7 +4,8 @@ process must never crash: every outcome is a clean stop (fault report, exit, dea
 max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the tests).
 `tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the blocks off, timing
 on and off, and checks that the outcome, the registers, memory and every counter are the same;
-`--threads` runs each on 1, 2 and 4 host threads and checks the same."""
+`--threads` runs each on 1, 2 and 4 host threads and checks the same; `--parking` runs the
+multicore ones with parked spins (emu/_park.pxi) allowed and not and checks the same."""
 import io
 import os
 import random
@@ -22,6 +23,10 @@ from isa.regs import SREG_BY_NAME          # noqa: E402
 
 STATUS = SREG_BY_NAME["STATUS"].offset
 LC = SREG_BY_NAME["LC"].offset
+
+
+# parked spins allowed (emu/_park.pxi; parking_differ turns them off to compare)
+PARKING = True
 
 
 def _timing(timed, fine_quantum=0):
@@ -61,6 +66,7 @@ def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0
                            timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(b"abc"), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
     for k in range(4):
@@ -140,6 +146,7 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
                            threads=threads, timing=_timing(timed, fine_quantum), **extra),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
     body = _loop_body(rnd, tight, plain)
@@ -199,6 +206,7 @@ def one_branchy(rnd: random.Random, blocks: bool = True, chip_out=None, threads:
                            **(dict(ext=FLAT_EXT) if flat else {})),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
     nseg, nsub = rnd.randrange(2, 9), rnd.randrange(0, 3)
@@ -254,6 +262,7 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
                            threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
     inner = _loop_body(rnd, True)
@@ -335,6 +344,7 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
                            threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
     body = _loop_body(rnd, tight, tight and rnd.random() < 0.5)
@@ -409,6 +419,25 @@ def snapshot(chip, res):
             [bytes(e.sram(k)) for k in range(4)], e.link_counters())
 
 
+def parking_differ(seed_value, gen=None, timed=True) -> str:
+    """Run one random program (from `gen`) with parked spins (emu/_park.pxi) allowed and
+    not: '' if the runs agree, else what differs."""
+    global PARKING
+    out = []
+    try:
+        for park in (True, False):
+            PARKING = park
+            chips = []
+            res = (gen or one)(random.Random(seed_value), True, chips, timed=timed)
+            out.append(snapshot(chips[0], res))
+    finally:
+        PARKING = True
+    if chips[0].engine.sched_stats()["parks"]:
+        return "parked with use_parking off"
+    names = ("stop", "counters", "registers", "memory", "links")
+    return ", ".join(n for n, a, b in zip(names, out[0], out[1]) if a != b)
+
+
 def blocks_differ(seed_value, gen=None, timed=True, fine_quantum=0) -> str:
     """Run one random program (from `gen`: one or one_loop) with the blocks on and off, with
     the timing model on or (`timed` false) off, and fine slices of fine_quantum cycles (0:
@@ -462,6 +491,15 @@ def main(argv):
                     print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}: thread counts"
                           f" differ in {diff}")
                     return 1
+        if "--parking" in argv:
+            for gen in (one, one_loop, one_tight_loop, one_phased, one_hwloop, one_branchy):
+                for timed in (True, False):
+                    diff = parking_differ(seed * 1_000_003 + it, gen, timed)
+                    if diff:
+                        print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}"
+                              f"{'' if timed else ', timing off'}: parking on/off differ in"
+                              f" {diff}")
+                        return 1
         res = one(random.Random(seed * 1_000_003 + it))
         stops[res.stop] = stops.get(res.stop, 0) + 1
     print(f"seed {seed}: {count} runs, no crash; stops: {stops}")

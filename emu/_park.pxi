@@ -1,0 +1,320 @@
+# Parked spins.  Included by _core.pyx.
+#
+# While cores talk, chip_run runs them in slices of a few cycles, one after the other, so that
+# each sees the others' writes when they arrive.  A core that waits in a polling loop over its
+# own memory (a flag, a postbox's sequence byte) costs a run-loop entry per slice and per
+# core, for nothing: every pass of its loop is the one before, shifted in time, until
+# something writes into its memory.  Such a core is parked: chip_run no longer runs it, only
+# notes how far it would have run (Core.park_until, the end of each slice it was in); before
+# anything can see or change it -- a write into its memory or registers (queued or direct), a
+# read of its registers, WAND/SYNC/MBKPT, the deadlock check's state hash, the end of the
+# run -- park_release brings it there: its whole passes at once (counters, time and the
+# scoreboard moved by as many periods), then the part of the next pass as the run loop runs
+# it.  Reads of its SRAM by other cores need nothing: a parked loop stores nothing.
+#
+# A loop is parked only when two arrivals at its head, one pass apart, find the same state
+# but for time: the registers, flags, loop and interrupt registers, the pipeline state, the
+# scoreboard (each entry the same and in the past, or later by exactly the pass's cycles),
+# with nothing touching the core between them and a pass that only ran, loaded from its own
+# SRAM and stalled -- no store, no access off the core, no interrupt, no trap, no fetch from
+# outside its SRAM, no idle, no timer counting, no DMA.  The machine is deterministic, so the
+# next pass is then the same again, and so on until something touches the core.  Cycles,
+# counters, memory and registers are those of running it (tests/emu/test_park.py).
+
+cdef enum:
+    PARK_EVERY = 16      # park_sample looks at every this many backward jumps
+    PARK_MISS = 64       # ... and gives up waiting for the head after this many elsewhere
+    PARK_MAXN = 64       # instructions in a pass at most
+
+
+cdef struct ParkInfo:
+    Core a               # the state at the first arrival at the head
+    Counters d           # one pass's counts (the second arrival's minus the first's)
+    uint8_t shifted[2 * RDY_F]  # scoreboard entries that move by a pass's cycles
+    uint32_t n           # instructions in a pass
+    uint32_t off[PARK_MAXN]     # ... the cycle each starts in (the run loop's time before
+                                # it), from the pass's start
+    Core b               # park_offsets' copy of the core
+
+
+cdef inline uint64_t park_acc(Core* c) noexcept nogil:
+    """What a pass that may be parked leaves unchanged (park_sample's filter)."""
+    return (c.cnt.n_stores_local + c.cnt.n_stores_remote + c.cnt.n_loads_remote
+            + c.cnt.n_ext_reads + c.cnt.n_ext_writes + c.cnt.n_traps + c.cnt.n_interrupts
+            + c.cnt.n_fetch_remote + c.cnt.n_fetch_ext + c.cnt.idle_cycles + c.touch)
+
+
+cdef void park_sample(Core* c, uint32_t target) noexcept nogil:
+    """Core c, in a serial slice that may park it (Core.spinchk 2), took a jump back to
+    `target` (after_insn).  Every PARK_EVERY such jumps, two in a row to the same place with
+    the same registers, flags and loop count and nothing done in between that a parked loop
+    may not do ask chip_run for a look (Core.park_req: the run loop stops before the next
+    instruction); waiting for the next arrival at the head (park_state 1), that arrival."""
+    cdef uint32_t ph
+    if c.park_state == 1:
+        if target == c.park_head:
+            c.park_req = 1
+            attn_update(c)
+        else:
+            c.park_miss += 1
+            if c.park_miss > PARK_MISS:
+                c.park_state = 0
+        return
+    c.park_bb += 1
+    ph = c.park_bb % PARK_EVERY
+    if ph == PARK_EVERY - 1:
+        if (c.park_sig_pc == target and c.park_sig_lc == c.lc
+                and c.park_sig_flags == p1_flags(c) and c.park_sig == park_acc(c)
+                and memcmp(c.park_sig_r, c.r, sizeof(c.r)) == 0):
+            c.park_req = 1
+            attn_update(c)
+    elif ph == PARK_EVERY - 2:
+        c.park_sig_pc = target
+        c.park_sig_lc = c.lc
+        c.park_sig_flags = p1_flags(c)
+        c.park_sig = park_acc(c)
+        memcpy(c.park_sig_r, c.r, sizeof(c.r))
+
+
+cdef inline bint spin_sample(Core* c, uint32_t target) noexcept nogil:
+    """A loop of one block jumped back to `target` with Core.spinchk set (run_blocks, as
+    after_insn for the other loops): p1_spin_check or park_sample; whether it stops here."""
+    if c.p1:
+        p1_spin_check(c, target)
+        return c.p1_spin
+    park_sample(c, target)
+    return c.park_req
+
+
+cdef bint park_same(Core* c, ParkInfo* pi) noexcept nogil:
+    """Core c is at the loop's head again: is its state the one in pi.a a pass later (and
+    may it be parked)?  Fills pi.d and pi.shifted."""
+    cdef Core* a = &pi.a
+    cdef uint64_t P, ca = a.cnt.cycles
+    cdef uint64_t* x = <uint64_t*>&c.cnt
+    cdef uint64_t* y = <uint64_t*>&a.cnt
+    cdef uint64_t* d = <uint64_t*>&pi.d
+    cdef Counters* D = &pi.d
+    cdef size_t i
+    if c.pc != a.pc or c.cnt.cycles <= ca or c.touch != a.touch:
+        return 0
+    P = c.cnt.cycles - ca
+    if c.now - a.now != P:
+        return 0
+    if memcmp(c.r, a.r, sizeof(c.r)) != 0:
+        return 0
+    if (c.af != a.af or c.bf != a.bf or c.avs != a.avs or c.bv != a.bv or c.bis != a.bis
+            or c.bvs != a.bvs or c.bus != a.bus or c.active != a.active
+            or c.status_rest != a.status_rest or c.config != a.config or c.lc != a.lc
+            or c.ls != a.ls or c.le != a.le or c.iret != a.iret or c.imask != a.imask
+            or c.ilat != a.ilat or c.ipend != a.ipend or c.debugstatus != a.debugstatus
+            or c.ctimer[0] != a.ctimer[0] or c.ctimer[1] != a.ctimer[1]
+            or c.memstatus != a.memstatus or c.memprotect != a.memprotect):
+        return 0
+    if (c.irq_pending or c.irq_delay or c.idle or c.halted or c.single_step or c.exited
+            or c.timer_on or c.dma_active or c.watch_hit or c.win_far or c.cut or c.p1
+            or c.p1_spin or c.brk_armed or c.stall_acc or c.tmr_yield or c.lc != 0):
+        return 0
+    if (c.pending != a.pending or c.prev_dst != a.prev_dst or c.prev_ialu != a.prev_ialu
+            or c.pair_mask != a.pair_mask or c.after_jump != a.after_jump
+            or c.lbank != a.lbank):
+        return 0
+    for i in range(sizeof(Counters) // sizeof(uint64_t)):
+        d[i] = x[i] - y[i]
+    if (D.n_insns == 0 or D.cycles != P or D.idle_cycles or D.n_stores_local
+            or D.n_stores_remote or D.n_loads_remote or D.n_ext_reads or D.n_ext_writes
+            or D.remote_stall_cycles or D.ext_stall_cycles or D.dma_bytes
+            or D.dma_remote_reads or D.dma_remote_writes or D.dma_ext_reads
+            or D.dma_ext_writes or D.dma_stall_cycles or D.n_traps or D.n_interrupts
+            or D.n_unaligned or D.n_fetch_remote or D.n_fetch_ext):
+        return 0
+    for i in range(2 * RDY_F):
+        if c.rdy[i] == a.rdy[i] and (a.rdy[i] >> 1) < ca:
+            pi.shifted[i] = 0
+        elif c.rdy[i] == a.rdy[i] + 2 * P:
+            pi.shifted[i] = 1
+        else:
+            return 0
+    return 1
+
+
+cdef bint park_look(Core* c) noexcept nogil:
+    """chip_run's look at core c, stopped at a loop's head by park_sample (Core.park_req):
+    the first arrival's state is kept, the second one's compared with it.  Returns whether
+    c is now parked (its slice then counts as run: Core.park_until)."""
+    cdef Chip* ch = c.chip
+    cdef ParkInfo* pi = <ParkInfo*>c.park_info
+    c.park_req = 0
+    attn_update(c)
+    if pi == NULL:
+        pi = <ParkInfo*>malloc(sizeof(ParkInfo))
+        if pi == NULL:
+            c.park_state = 0
+            return 0
+        c.park_info = pi
+    if c.park_state != 1:
+        memcpy(&pi.a, c, sizeof(Core))
+        c.park_state = 1
+        c.park_head = c.pc
+        c.park_miss = 0
+        return 0
+    c.park_period = c.cnt.cycles - pi.a.cnt.cycles
+    if not park_same(c, pi) or not park_offsets(c, pi):
+        c.park_state = 0
+        return 0
+    c.park_state = 2
+    c.parked = 1
+    ch.nparked += 1
+    ch.n_parks += 1
+    return 1
+
+
+cdef bint park_offsets(Core* c, ParkInfo* pi) noexcept nogil:
+    """Core c is at the head of a pass that will be the one before again: run it one
+    instruction at a time, noting the cycle each starts in (ParkInfo.off), and put the core
+    back as it was (a pass stores nothing).  False if the pass is not as expected."""
+    cdef uint64_t H = c.cnt.cycles
+    cdef uint32_t head = c.pc, n = 0, pc
+    cdef int st
+    cdef bint ok = 0
+    memcpy(&pi.b, c, sizeof(Core))
+    c.spinchk = 0
+    while n < PARK_MAXN:
+        pi.off[n] = <uint32_t>(c.cnt.cycles - H)
+        n += 1
+        pc = c.pc
+        c.single_step = 1
+        attn_update(c)
+        st = run_core(c, 0xFFFFFFFFFFFFFFFFULL)
+        c.single_step = 0
+        attn_update(c)
+        if st != STOP_NONE:
+            break
+        if c.pc == head:
+            ok = n == pi.d.n_insns and c.cnt.cycles - H == c.park_period
+            break
+        if c.pc <= pc:
+            break                       # (one jump back per pass, its last instruction:
+                                        # park_p1 counts the parallel phase's samples so)
+    memcpy(c, &pi.b, sizeof(Core))
+    pi.n = n
+    return ok
+
+
+cdef uint64_t park_vstate(Core* c, uint64_t T, uint64_t* vcyc) noexcept nogil:
+    """Parked core c run to cycle T: the instructions it would have run in all, and its cycle
+    count (vcyc: the start of the first instruction it would not have run yet)."""
+    cdef ParkInfo* pi = <ParkInfo*>c.park_info
+    cdef uint64_t H = c.cnt.cycles, P = c.park_period, w, r
+    cdef uint32_t j = 0
+    if T <= H:
+        vcyc[0] = H
+        return c.cnt.n_insns
+    w = (T - H) // P
+    r = T - H - w * P
+    while j < pi.n and pi.off[j] < r:
+        j += 1
+    vcyc[0] = H + w * P + (pi.off[j] if j < pi.n else P)
+    return c.cnt.n_insns + w * pi.n + j
+
+
+cdef uint64_t park_jumps(Core* c, uint64_t T) noexcept nogil:
+    """Parked core c run to cycle T: the jumps back (one per pass, its last instruction) it
+    would have taken in all since it was parked."""
+    cdef ParkInfo* pi = <ParkInfo*>c.park_info
+    cdef uint64_t s = c.cnt.cycles + pi.off[pi.n - 1]   # the first pass's jump starts
+    if T <= s:
+        return 0
+    return (T - s - 1) // c.park_period + 1
+
+
+cdef inline bint park_sig_is(Core* c) noexcept nogil:
+    """p1_spin_check's last sample is parked core c's state after a jump back."""
+    return (c.sig_pc == c.pc and c.sig_lc == c.lc and c.sig_flags == p1_flags(c)
+            and c.sig_stores == c.cnt.n_stores_local
+            and memcmp(c.sig_r, c.r, sizeof(c.r)) == 0)
+
+
+cdef uint64_t park_p1(Core* c, uint64_t E) noexcept nogil:
+    """Parked core c takes part in the parallel phase of a coarse slice ending at E: as far
+    as that phase would run it -- to E, or to the pass after the jump back at which
+    p1_spin_check would find it spinning -- with the samples p1_spin_check takes on the way
+    (Core.p1_bb, sig_*).  Returns the instructions that phase would have run."""
+    cdef uint64_t j0 = park_jumps(c, c.park_until), K = park_jumps(c, E) - j0
+    cdef uint64_t f, i15, i14, stop = 0, vc, before
+    before = park_vstate(c, c.park_until, &vc)
+    if K == 0:
+        c.park_until = E
+        return park_vstate(c, E, &vc) - before
+    f = (c.p1_bb + 1) % P1_SPIN_EVERY                   # the phase of the first jump
+    i15 = (P1_SPIN_EVERY - 1 - f + P1_SPIN_EVERY) % P1_SPIN_EVERY + 1
+    if i15 == 1 and not park_sig_is(c):
+        i15 += P1_SPIN_EVERY            # (the sample before it was of another state)
+    if i15 <= K:
+        stop = i15
+    else:
+        stop = 0
+    i14 = (P1_SPIN_EVERY - 2 - f + P1_SPIN_EVERY) % P1_SPIN_EVERY + 1
+    if stop:
+        c.p1_bb += <uint32_t>stop
+        if stop >= 2:
+            i14 = 1                     # (the jump before it took a sample)
+        c.park_until = c.cnt.cycles + (j0 + stop) * c.park_period
+    else:
+        c.p1_bb += <uint32_t>K
+        c.park_until = E
+    if (stop and stop >= 2) or (not stop and i14 <= K):
+        c.sig_pc = c.pc
+        c.sig_lc = c.lc
+        c.sig_flags = p1_flags(c)
+        c.sig_stores = c.cnt.n_stores_local
+        memcpy(c.sig_r, c.r, sizeof(c.r))
+    return park_vstate(c, c.park_until, &vc) - before
+
+
+cdef void park_release(Core* t) noexcept nogil:
+    """Parked core t runs up to Core.park_until, the cycle the slices it was parked in
+    brought it to, and is no longer parked: its whole passes at once, then the rest as the
+    run loop runs it."""
+    cdef ParkInfo* pi = <ParkInfo*>t.park_info
+    cdef uint64_t T = t.park_until, m, P = t.park_period
+    cdef uint64_t* x = <uint64_t*>&t.cnt
+    cdef uint64_t* d = <uint64_t*>&pi.d
+    cdef size_t i
+    cdef int st
+    t.parked = 0
+    t.park_state = 0
+    t.chip.nparked -= 1
+    t.spinchk = 0
+    if T <= t.cnt.cycles:
+        return
+    m = (T - t.cnt.cycles) // P
+    if m:
+        for i in range(sizeof(Counters) // sizeof(uint64_t)):
+            x[i] += m * d[i]
+        t.now += m * P
+        for i in range(2 * RDY_F):
+            if pi.shifted[i]:
+                t.rdy[i] += 2 * m * P
+        t.park_insns += m * pi.d.n_insns
+    # (the rest of a pass: it loads from its own SRAM only, and does not stop)
+    st = run_core(t, T)
+    if st != STOP_NONE:
+        t.p1_stop = st
+
+
+cdef inline void core_touched(Core* t) noexcept nogil:
+    """Something outside core t is about to write into its memory or registers, or to read
+    its registers: a parked t is brought up to date first, and a loop being looked at
+    (park_state 1) is not parked on a state from before."""
+    t.touch += 1
+    if t.parked:
+        park_release(t)
+
+
+cdef void park_release_all(Chip* ch) noexcept nogil:
+    cdef int k
+    if ch.nparked:
+        for k in range(ch.ncores):
+            if ch.cores[k].parked:
+                park_release(&ch.cores[k])
