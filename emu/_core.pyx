@@ -977,11 +977,11 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
             slice_end = limit
         busy = 0
         ch.n_slices += 1
-        # polling cores may be parked (not while observed: the profile, the trace and the
-        # read watches see every instruction; a parked core stores nothing, so the store
-        # watches do not mind)
-        park_on = 2 if (ch.use_parking and not ch.observe and not ch.profiling
-                        and not ch.tracing) else 0
+        # polling cores may be parked while another core runs (not while observed: the
+        # profile, the trace and the read watches see every instruction; a parked core
+        # stores nothing, so the store watches do not mind)
+        park_on = 2 if (ch.use_parking and ch.nlive > 1 and not ch.observe
+                        and not ch.profiling and not ch.tracing) else 0
         # a core that begins to communicate inside a coarse slice ends it there for the
         # cores after it (note_comm lowers ch.slice_end)
         ch.slice_end = slice_end

@@ -44,12 +44,20 @@ cdef inline uint64_t park_acc(Core* c) noexcept nogil:
             + c.cnt.n_fetch_remote + c.cnt.n_fetch_ext + c.cnt.idle_cycles + c.touch)
 
 
-cdef void park_sample(Core* c, uint32_t target) noexcept nogil:
+cdef inline void park_sample(Core* c, uint32_t target) noexcept nogil:
     """Core c, in a serial slice that may park it (Core.spinchk 2), took a jump back to
     `target` (after_insn).  Every PARK_EVERY such jumps, two in a row to the same place with
     the same registers, flags and loop count and nothing done in between that a parked loop
     may not do ask chip_run for a look (Core.park_req: the run loop stops before the next
     instruction); waiting for the next arrival at the head (park_state 1), that arrival."""
+    if c.park_state != 1:
+        c.park_bb += 1
+        if c.park_bb % PARK_EVERY < PARK_EVERY - 2:
+            return
+    park_sample_slow(c, target)
+
+
+cdef void park_sample_slow(Core* c, uint32_t target) noexcept nogil:
     cdef uint32_t ph
     if c.park_state == 1:
         if target == c.park_head:
@@ -60,7 +68,6 @@ cdef void park_sample(Core* c, uint32_t target) noexcept nogil:
             if c.park_miss > PARK_MISS:
                 c.park_state = 0
         return
-    c.park_bb += 1
     ph = c.park_bb % PARK_EVERY
     if ph == PARK_EVERY - 1:
         if (c.park_sig_pc == target and c.park_sig_lc == c.lc
