@@ -660,3 +660,4 @@ cdef struct Chip:
     int nparked              # cores parked now
     int park_on              # this slice may park cores (serial, unobserved)
     uint64_t n_parks         # times a core was parked (a statistic)
+    uint64_t n_park_looks    # ... and park_look's looks at a loop's head

@@ -768,7 +768,10 @@ cdef uint64_t chip_next_action(Chip* ch, uint64_t before) noexcept nogil:
     for k in range(ch.ncores):
         c = &ch.cores[k]
         if c.parked:
-            # (where it would be: the slices passed over must be the same either way)
+            # (where it would be: the slices passed over must be the same either way; its
+            # next instruction starts within a pass of park_until)
+            if c.park_until + c.park_period < before:
+                return c.park_until
             park_vstate(c, c.park_until, &vc)
             if vc < t:
                 t = vc
@@ -918,7 +921,7 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
     entering the run loop."""
     cdef int k, st, live, busy, active
     cdef uint8_t park_on
-    cdef uint64_t slice_end, span, t, n, ran, calls, vn, vc
+    cdef uint64_t slice_end, span, t, n, ran, calls
     cdef bint coarse, lone
     cdef Core* c
     if ch.span_mult == 0:
@@ -1003,22 +1006,13 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                 return st
             if core_live(c):
                 live += 1
-                if c.parked:
-                    # as far as it would have run, counted as if it had (the coarse slices'
-                    # length follows the instructions per run: span_mult)
-                    if c.park_until < ch.slice_end:
-                        vn = park_vstate(c, c.park_until, &vc)
-                        if vc < ch.slice_end:
-                            if not c.p1_ran:
-                                ch.n_core_calls += 1
-                                calls += 1
-                            ran += park_vstate(c, ch.slice_end, &vc) - vn
-                        c.park_until = ch.slice_end
-                    c.p1_ran = 0
-                elif c.cnt.cycles < ch.slice_end and core_inert(c):
+                if c.cnt.cycles < ch.slice_end and core_inert(c):
                     if not lone:        # (a lone slice: after the core that can act)
                         c.cnt.idle_cycles += ch.slice_end - c.cnt.cycles  # as idle_until would
                         c.cnt.cycles = ch.slice_end
+                elif c.parked:
+                    # (its cycle count stands where it was parked: below the slice's end)
+                    park_visit(ch, c, coarse, &calls, &ran)
                 elif c.cnt.cycles < ch.slice_end:
                     if not c.p1_ran:
                         ch.n_core_calls += 1
@@ -1027,13 +1021,8 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
                     t = c.cnt.n_insns
                     c.spinchk = park_on
                     st = run_core(c, ch.slice_end)
-                    while c.park_req and st == STOP_NONE:
-                        # stopped at a polling loop's head by park_sample: parked, or on
-                        if park_look(c):
-                            c.park_until = ch.slice_end
-                            ran += park_vstate(c, ch.slice_end, &vc) - c.cnt.n_insns
-                            break
-                        st = run_core(c, ch.slice_end)
+                    if c.park_req:
+                        st = park_serial(ch, c, st, &ran)
                     ran += c.cnt.n_insns - t
                     if st != STOP_NONE:
                         # the host (trap service, reports) sees memory as the core left it
@@ -1392,7 +1381,8 @@ cdef class Engine:
             pins += self.ch.cores[k].park_insns
         return dict(slices=self.ch.n_slices, core_calls=self.ch.n_core_calls,
                     parallel=self.ch.n_parallel, parallel_insns=self.ch.n_parallel_insns,
-                    pool=self.ch.n_pool_phases, parks=self.ch.n_parks, parked_insns=pins)
+                    pool=self.ch.n_pool_phases, parks=self.ch.n_parks, parked_insns=pins,
+                    park_looks=self.ch.n_park_looks)
 
     def block_stats(self):
         """Timed blocks: built, runs (loops: of which runs of a loop of one block straight

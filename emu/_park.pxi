@@ -152,6 +152,7 @@ cdef bint park_look(Core* c) noexcept nogil:
     cdef Chip* ch = c.chip
     cdef ParkInfo* pi = <ParkInfo*>c.park_info
     c.park_req = 0
+    ch.n_park_looks += 1
     attn_update(c)
     if pi == NULL:
         pi = <ParkInfo*>malloc(sizeof(ParkInfo))
@@ -277,6 +278,38 @@ cdef uint64_t park_p1(Core* c, uint64_t E) noexcept nogil:
         c.sig_stores = c.cnt.n_stores_local
         memcpy(c.sig_r, c.r, sizeof(c.r))
     return park_vstate(c, c.park_until, &vc) - before
+
+
+cdef void park_visit(Chip* ch, Core* c, bint coarse, uint64_t* calls,
+                     uint64_t* ran) noexcept nogil:
+    """chip_run's turn of parked core c in its slice: as far as it would have run, counted
+    as if it had run (the length of coarse slices follows the instructions per run-loop
+    entry: span_mult)."""
+    cdef uint64_t vn, vc
+    if c.park_until < ch.slice_end:
+        if coarse:
+            vn = park_vstate(c, c.park_until, &vc)
+            if vc < ch.slice_end:
+                if not c.p1_ran:
+                    ch.n_core_calls += 1
+                    calls[0] += 1
+                ran[0] += park_vstate(c, ch.slice_end, &vc) - vn
+        c.park_until = ch.slice_end
+    c.p1_ran = 0
+
+
+cdef int park_serial(Chip* ch, Core* c, int st, uint64_t* ran) noexcept nogil:
+    """Core c stopped at a polling loop's head in its turn of a serial slice (park_sample):
+    parked (its instructions to the slice's end added to *ran, beyond its own count), or run
+    on.  Returns its stop."""
+    cdef uint64_t vc
+    while c.park_req and st == STOP_NONE:
+        if park_look(c):
+            c.park_until = ch.slice_end
+            ran[0] += park_vstate(c, ch.slice_end, &vc) - c.cnt.n_insns
+            return STOP_NONE
+        st = run_core(c, ch.slice_end)
+    return st
 
 
 cdef void park_release(Core* t) noexcept nogil:
