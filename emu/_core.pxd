@@ -498,10 +498,11 @@ cdef struct Core:
     # and repeats itself exactly is not run while nothing touches it; its time and counters
     # are brought up to date (park_release) before anything can see them
     uint8_t spinchk      # after_insn samples backward jumps: 1 in the parallel phase
-                         # (p1_spin_check), 2 in a serial slice that may park it (park_sample)
+                         # (p1_spin_check), 2 or 3 in a serial slice that may park it
+                         # (park_sample; 3: a fine one, where it also scans)
     uint8_t park_req     # park_sample asks chip_run to look at the state (the loop stopped)
-    uint8_t park_state   # 0: sampling; 1: a state taken at park_head, waiting for the next
-                         # arrival there; 2: parked
+    uint8_t park_state   # 0: sampling; 3: scanning for the sampled state; 1: a state taken
+                         # at park_head, waiting for it there again; 2: parked
     uint8_t parked
     uint32_t park_head   # the loop's head (the backward jump's target)
     uint32_t park_bb     # backward jumps sampled so far

@@ -701,6 +701,9 @@ cdef uint64_t chip_writes(Chip* ch) noexcept nogil:
         t = &ch.cores[k].cnt
         n += t.n_stores_local + t.n_stores_remote + t.n_ext_writes + t.dma_bytes + t.n_traps \
             + t.n_interrupts
+        if ch.cores[k].parked:
+            # (the stores it would have made by now: a pass that stores what is there)
+            n += park_vstores(&ch.cores[k]) - t.n_stores_local
     return n
 
 
@@ -983,8 +986,10 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         # polling cores may be parked while another core runs (not while observed: the
         # profile, the trace and the read watches see every instruction; a parked core
         # stores nothing, so the store watches do not mind)
-        park_on = 2 if (ch.use_parking and ch.nlive > 1 and not ch.observe
-                        and not ch.profiling and not ch.tracing) else 0
+        park_on = 0
+        if ch.use_parking and ch.nlive > 1 and not (ch.observe or ch.profiling or ch.tracing):
+            park_on = 2 if coarse else 3    # (3: park_sample may scan for passes of several
+                                            # jumps: slices of talking cores)
         # a core that begins to communicate inside a coarse slice ends it there for the
         # cores after it (note_comm lowers ch.slice_end)
         ch.slice_end = slice_end
@@ -1208,7 +1213,7 @@ cdef class Engine:
                 free(self.ch.cores[k].code_blk)
                 free(self.ch.cores[k].prof)
                 free(self.ch.cores[k].dhist)
-                free(self.ch.cores[k].park_info)
+                park_free(&self.ch.cores[k])
             free(self.ch.cores)
         free(self.ch.core_of_id)
         free(self.ch.unaligned_log)

@@ -25,6 +25,8 @@ cdef enum:
     PARK_EVERY = 16      # park_sample looks at every this many backward jumps
     PARK_MISS = 64       # ... and gives up waiting for the head after this many elsewhere
     PARK_MAXN = 64       # instructions in a pass at most
+    PARK_MAXJ = 16       # ... and jumps back
+    PARK_SCAN = 48       # backward jumps park_sample scans for the state it sampled again
 
 
 cdef struct ParkInfo:
@@ -34,12 +36,27 @@ cdef struct ParkInfo:
     uint32_t n           # instructions in a pass
     uint32_t off[PARK_MAXN]     # ... the cycle each starts in (the run loop's time before
                                 # it), from the pass's start
+    uint32_t scnt[PARK_MAXN]    # ... the pass's local stores up to and with it
+    # the jumps back of a pass (p1_spin_check samples each): the cycle each starts in and the
+    # one the instruction after it starts in, from the pass's start; where it goes, the flags,
+    # the stores of the pass up to it, the registers after it; whether p1_spin_check finds
+    # it the same as the jump before it (the last one of the pass before, for the first)
+    uint32_t nj
+    uint32_t joff[PARK_MAXJ]
+    uint32_t jnext[PARK_MAXJ]
+    uint32_t jtarget[PARK_MAXJ]
+    uint32_t jflags[PARK_MAXJ]
+    uint64_t jstores[PARK_MAXJ]
+    uint32_t jr[PARK_MAXJ][64]
+    uint8_t jmatch[PARK_MAXJ]
+    uint8_t anymatch
     Core b               # park_offsets' copy of the core
+    uint8_t* mem         # ... and of its SRAM (a pass that stores)
 
 
 cdef inline uint64_t park_acc(Core* c) noexcept nogil:
     """What a pass that may be parked leaves unchanged (park_sample's filter)."""
-    return (c.cnt.n_stores_local + c.cnt.n_stores_remote + c.cnt.n_loads_remote
+    return (c.cnt.n_stores_remote + c.cnt.n_loads_remote
             + c.cnt.n_ext_reads + c.cnt.n_ext_writes + c.cnt.n_traps + c.cnt.n_interrupts
             + c.cnt.n_fetch_remote + c.cnt.n_fetch_ext + c.cnt.idle_cycles + c.touch)
 
@@ -50,17 +67,26 @@ cdef inline void park_sample(Core* c, uint32_t target) noexcept nogil:
     the same registers, flags and loop count and nothing done in between that a parked loop
     may not do ask chip_run for a look (Core.park_req: the run loop stops before the next
     instruction); waiting for the next arrival at the head (park_state 1), that arrival."""
-    if c.park_state != 1:
+    if c.park_state == 0:
         c.park_bb += 1
         if c.park_bb % PARK_EVERY < PARK_EVERY - 2:
             return
     park_sample_slow(c, target)
 
 
+cdef inline bint park_sig_now(Core* c, uint32_t target) noexcept nogil:
+    return (c.park_sig_pc == target and c.park_sig_lc == c.lc
+            and c.park_sig_flags == p1_flags(c) and c.park_sig == park_acc(c)
+            and memcmp(c.park_sig_r, c.r, sizeof(c.r)) == 0)
+
+
 cdef void park_sample_slow(Core* c, uint32_t target) noexcept nogil:
     cdef uint32_t ph
+    cdef ParkInfo* pi
     if c.park_state == 1:
-        if target == c.park_head:
+        # a state taken at the head: the next arrival there in that state again
+        pi = <ParkInfo*>c.park_info
+        if target == c.park_head and memcmp(pi.a.r, c.r, sizeof(c.r)) == 0:
             c.park_req = 1
             attn_update(c)
         else:
@@ -68,13 +94,27 @@ cdef void park_sample_slow(Core* c, uint32_t target) noexcept nogil:
             if c.park_miss > PARK_MISS:
                 c.park_state = 0
         return
-    ph = c.park_bb % PARK_EVERY
-    if ph == PARK_EVERY - 1:
-        if (c.park_sig_pc == target and c.park_sig_lc == c.lc
-                and c.park_sig_flags == p1_flags(c) and c.park_sig == park_acc(c)
-                and memcmp(c.park_sig_r, c.r, sizeof(c.r)) == 0):
+    if c.park_state == 3:
+        # scanning (slices of talking cores): the sampled state again, a pass later
+        if park_sig_now(c, target):
+            c.park_state = 0
             c.park_req = 1
             attn_update(c)
+        else:
+            c.park_miss += 1
+            if c.park_miss > PARK_SCAN:
+                c.park_state = 0
+        return
+    ph = c.park_bb % PARK_EVERY
+    if ph == PARK_EVERY - 1:
+        if park_sig_now(c, target):
+            c.park_req = 1
+            attn_update(c)
+        elif c.spinchk == 3 and c.park_sig_pc == target:
+            # a pass of several jumps back (a polling loop that calls a copy loop): look
+            # for the sampled state among the next jumps
+            c.park_state = 3
+            c.park_miss = 0
     elif ph == PARK_EVERY - 2:
         c.park_sig_pc = target
         c.park_sig_lc = c.lc
@@ -128,7 +168,8 @@ cdef bint park_same(Core* c, ParkInfo* pi) noexcept nogil:
         return 0
     for i in range(sizeof(Counters) // sizeof(uint64_t)):
         d[i] = x[i] - y[i]
-    if (D.n_insns == 0 or D.cycles != P or D.idle_cycles or D.n_stores_local
+    if (D.n_insns == 0 or D.cycles != P or D.idle_cycles
+            or (D.n_stores_local and c.chip.nwatch)
             or D.n_stores_remote or D.n_loads_remote or D.n_ext_reads or D.n_ext_writes
             or D.remote_stall_cycles or D.ext_stall_cycles or D.dma_bytes
             or D.dma_remote_reads or D.dma_remote_writes or D.dma_ext_reads
@@ -159,6 +200,7 @@ cdef bint park_look(Core* c) noexcept nogil:
         if pi == NULL:
             c.park_state = 0
             return 0
+        pi.mem = NULL
         c.park_info = pi
     if c.park_state != 1:
         memcpy(&pi.a, c, sizeof(Core))
@@ -178,16 +220,27 @@ cdef bint park_look(Core* c) noexcept nogil:
 
 
 cdef bint park_offsets(Core* c, ParkInfo* pi) noexcept nogil:
-    """Core c is at the head of a pass that will be the one before again: run it one
-    instruction at a time, noting the cycle each starts in (ParkInfo.off), and put the core
-    back as it was (a pass stores nothing).  False if the pass is not as expected."""
-    cdef uint64_t H = c.cnt.cycles
-    cdef uint32_t head = c.pc, n = 0, pc
+    """Core c is at the head of a pass that is the one before shifted in time: run it one
+    instruction at a time, noting the cycle each starts in (ParkInfo.off) and what
+    p1_spin_check would sample at each jump back (ParkInfo.j*), and put the core back as it
+    was.  A pass that stores must leave the SRAM as it was (stores of what is there already:
+    a polling loop that copies a message slot) and the core in the same state again: then
+    every pass after it is the same.  False if the pass is not as expected."""
+    cdef uint64_t H = c.cnt.cycles, st0 = c.cnt.n_stores_local
+    cdef uint32_t head = c.pc, n = 0, nj = 0, pc, j, k
     cdef int st
     cdef bint ok = 0
+    cdef bint stores = pi.d.n_stores_local != 0
     memcpy(&pi.b, c, sizeof(Core))
+    if stores:
+        if pi.mem == NULL:
+            pi.mem = <uint8_t*>malloc(c.sram_size)
+            if pi.mem == NULL:
+                return 0
+        memcpy(pi.mem, c.sram, c.sram_size)
+        memcpy(&pi.a, c, sizeof(Core))                 # (the state it must come back to)
     c.spinchk = 0
-    while n < PARK_MAXN:
+    while n < PARK_MAXN and n < pi.d.n_insns:
         pi.off[n] = <uint32_t>(c.cnt.cycles - H)
         n += 1
         pc = c.pc
@@ -196,16 +249,38 @@ cdef bint park_offsets(Core* c, ParkInfo* pi) noexcept nogil:
         st = run_core(c, 0xFFFFFFFFFFFFFFFFULL)
         c.single_step = 0
         attn_update(c)
-        if st != STOP_NONE:
+        if st != STOP_NONE or c.cnt.n_insns != pi.b.cnt.n_insns + n:
             break
-        if c.pc == head:
-            ok = n == pi.d.n_insns and c.cnt.cycles - H == c.park_period
-            break
+        pi.scnt[n - 1] = <uint32_t>(c.cnt.n_stores_local - st0)
         if c.pc <= pc:
-            break                       # (one jump back per pass, its last instruction:
-                                        # park_p1 counts the parallel phase's samples so)
+            # a jump back (after_insn samples it: p1_spin_check)
+            if nj == PARK_MAXJ:
+                break
+            pi.joff[nj] = pi.off[n - 1]
+            pi.jnext[nj] = <uint32_t>(c.cnt.cycles - H)
+            pi.jtarget[nj] = c.pc
+            pi.jflags[nj] = p1_flags(c)
+            pi.jstores[nj] = c.cnt.n_stores_local - st0
+            memcpy(pi.jr[nj], c.r, sizeof(c.r))
+            nj += 1
+    if (n == pi.d.n_insns and nj > 0 and c.pc == head and c.cnt.cycles - H == c.park_period
+            and pi.joff[nj - 1] == pi.off[n - 1]):
+        ok = 1                          # (its last instruction jumps back to the head)
+        if stores:
+            ok = park_same(c, pi) and memcmp(pi.mem, c.sram, c.sram_size) == 0
     memcpy(c, &pi.b, sizeof(Core))
+    if stores and not ok:
+        memcpy(c.sram, pi.mem, c.sram_size)           # (it may have changed it)
     pi.n = n
+    pi.nj = nj
+    pi.anymatch = 0
+    for j in range(nj):
+        k = (j + nj - 1) % nj           # the jump before it
+        pi.jmatch[j] = (pi.jtarget[j] == pi.jtarget[k] and pi.jflags[j] == pi.jflags[k]
+                        and pi.jstores[j] + (pi.d.n_stores_local if j == 0 else 0)
+                        == pi.jstores[k]
+                        and memcmp(pi.jr[j], pi.jr[k], sizeof(c.r)) == 0)
+        pi.anymatch |= pi.jmatch[j]
     return ok
 
 
@@ -227,57 +302,100 @@ cdef uint64_t park_vstate(Core* c, uint64_t T, uint64_t* vcyc) noexcept nogil:
 
 
 cdef uint64_t park_jumps(Core* c, uint64_t T) noexcept nogil:
-    """Parked core c run to cycle T: the jumps back (one per pass, its last instruction) it
-    would have taken in all since it was parked."""
+    """Parked core c run to cycle T: the jumps back it would have taken in all since it was
+    parked."""
     cdef ParkInfo* pi = <ParkInfo*>c.park_info
-    cdef uint64_t s = c.cnt.cycles + pi.off[pi.n - 1]   # the first pass's jump starts
-    if T <= s:
+    cdef uint64_t H = c.cnt.cycles, P = c.park_period, w, r
+    cdef uint32_t j = 0
+    if T <= H:
         return 0
-    return (T - s - 1) // c.park_period + 1
+    w = (T - H) // P
+    r = T - H - w * P
+    while j < pi.nj and pi.joff[j] < r:
+        j += 1
+    return w * pi.nj + j
 
 
-cdef inline bint park_sig_is(Core* c) noexcept nogil:
-    """p1_spin_check's last sample is parked core c's state after a jump back."""
-    return (c.sig_pc == c.pc and c.sig_lc == c.lc and c.sig_flags == p1_flags(c)
-            and c.sig_stores == c.cnt.n_stores_local
-            and memcmp(c.sig_r, c.r, sizeof(c.r)) == 0)
+cdef inline bint park_sig_is(Core* c, ParkInfo* pi, uint32_t jj, uint64_t stores) noexcept nogil:
+    """p1_spin_check's last sample is parked core c's state after the jump back jj of a pass
+    (with `stores` local stores made by then)."""
+    return (c.sig_pc == pi.jtarget[jj] and c.sig_lc == c.lc and c.sig_flags == pi.jflags[jj]
+            and c.sig_stores == stores and memcmp(c.sig_r, pi.jr[jj], sizeof(c.r)) == 0)
+
+
+cdef inline void park_sig_set(Core* c, ParkInfo* pi, uint64_t g) noexcept nogil:
+    """p1_spin_check's sample at the g-th jump back since c was parked (0-based)."""
+    cdef uint32_t jj = <uint32_t>(g % pi.nj)
+    c.sig_pc = pi.jtarget[jj]
+    c.sig_lc = c.lc
+    c.sig_flags = pi.jflags[jj]
+    c.sig_stores = c.cnt.n_stores_local + (g // pi.nj) * pi.d.n_stores_local + pi.jstores[jj]
+    memcpy(c.sig_r, pi.jr[jj], sizeof(c.r))
 
 
 cdef uint64_t park_p1(Core* c, uint64_t E) noexcept nogil:
     """Parked core c takes part in the parallel phase of a coarse slice ending at E: as far
-    as that phase would run it -- to E, or to the pass after the jump back at which
+    as that phase would run it -- to E, or to the instruction after the jump back at which
     p1_spin_check would find it spinning -- with the samples p1_spin_check takes on the way
     (Core.p1_bb, sig_*).  Returns the instructions that phase would have run."""
+    cdef ParkInfo* pi = <ParkInfo*>c.park_info
     cdef uint64_t j0 = park_jumps(c, c.park_until), K = park_jumps(c, E) - j0
-    cdef uint64_t f, i15, i14, stop = 0, vc, before
+    cdef uint64_t f, i, i14, stop = 0, vc, before, g, last = 0
+    cdef uint32_t jj
     before = park_vstate(c, c.park_until, &vc)
     if K == 0:
         c.park_until = E
         return park_vstate(c, E, &vc) - before
     f = (c.p1_bb + 1) % P1_SPIN_EVERY                   # the phase of the first jump
-    i15 = (P1_SPIN_EVERY - 1 - f + P1_SPIN_EVERY) % P1_SPIN_EVERY + 1
-    if i15 == 1 and not park_sig_is(c):
-        i15 += P1_SPIN_EVERY            # (the sample before it was of another state)
-    if i15 <= K:
-        stop = i15
-    else:
+    i = (P1_SPIN_EVERY - 1 - f + P1_SPIN_EVERY) % P1_SPIN_EVERY + 1   # the first phase 15
+    if i == 1:
+        # the sample it compares with was taken before: is it this state?
+        g = j0
+        jj = <uint32_t>(g % pi.nj)
+        if park_sig_is(c, pi, jj, c.cnt.n_stores_local + (g // pi.nj) * pi.d.n_stores_local
+                       + pi.jstores[jj]):
+            stop = 1
+        else:
+            i += P1_SPIN_EVERY
+    if not stop and pi.anymatch:
+        while i <= K:
+            if pi.jmatch[(j0 + i - 1) % pi.nj]:
+                stop = i
+                break
+            i += P1_SPIN_EVERY
+    if stop and stop > K:
         stop = 0
     i14 = (P1_SPIN_EVERY - 2 - f + P1_SPIN_EVERY) % P1_SPIN_EVERY + 1
     if stop:
         c.p1_bb += <uint32_t>stop
         if stop >= 2:
-            i14 = 1                     # (the jump before it took a sample)
-        c.park_until = c.cnt.cycles + (j0 + stop) * c.park_period
+            last = stop - 1
+        g = j0 + stop - 1                               # the jump it stops after
+        c.park_until = (c.cnt.cycles + (g // pi.nj) * c.park_period
+                        + pi.jnext[g % pi.nj])
     else:
         c.p1_bb += <uint32_t>K
+        if i14 <= K:
+            last = i14 + (K - i14) // P1_SPIN_EVERY * P1_SPIN_EVERY
         c.park_until = E
-    if (stop and stop >= 2) or (not stop and i14 <= K):
-        c.sig_pc = c.pc
-        c.sig_lc = c.lc
-        c.sig_flags = p1_flags(c)
-        c.sig_stores = c.cnt.n_stores_local
-        memcpy(c.sig_r, c.r, sizeof(c.r))
+    if last:
+        park_sig_set(c, pi, j0 + last - 1)
     return park_vstate(c, c.park_until, &vc) - before
+
+
+cdef uint64_t park_vstores(Core* c) noexcept nogil:
+    """Parked core c's local stores, had it run to Core.park_until (chip_writes: the
+    deadlock check watches them)."""
+    cdef ParkInfo* pi = <ParkInfo*>c.park_info
+    cdef uint64_t H = c.cnt.cycles, P = c.park_period, T = c.park_until, w, r
+    cdef uint32_t j = 0
+    if T <= H or pi.d.n_stores_local == 0:
+        return c.cnt.n_stores_local
+    w = (T - H) // P
+    r = T - H - w * P
+    while j < pi.n and pi.off[j] < r:
+        j += 1
+    return c.cnt.n_stores_local + w * pi.d.n_stores_local + (pi.scnt[j - 1] if j else 0)
 
 
 cdef void park_visit(Chip* ch, Core* c, bint coarse, uint64_t* calls,
@@ -350,6 +468,14 @@ cdef inline void core_touched(Core* t) noexcept nogil:
     t.touch += 1
     if t.parked:
         park_release(t)
+
+
+cdef void park_free(Core* c) noexcept nogil:
+    cdef ParkInfo* pi = <ParkInfo*>c.park_info
+    if pi != NULL:
+        free(pi.mem)
+        free(pi)
+        c.park_info = NULL
 
 
 cdef void park_release_all(Chip* ch) noexcept nogil:
