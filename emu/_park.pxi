@@ -7,19 +7,23 @@
 # something writes into its memory.  Such a core is parked: chip_run no longer runs it, only
 # notes how far it would have run (Core.park_until, the end of each slice it was in); before
 # anything can see or change it -- a write into its memory or registers (queued or direct), a
-# read of its registers, WAND/SYNC/MBKPT, the deadlock check's state hash, the end of the
-# run -- park_release brings it there: its whole passes at once (counters, time and the
-# scoreboard moved by as many periods), then the part of the next pass as the run loop runs
-# it.  Reads of its SRAM by other cores need nothing: a parked loop stores nothing.
+# read of its registers, a test-and-set of its memory, WAND/SYNC/MBKPT, the deadlock check's
+# state hash, the end of the run -- park_release brings it there: its whole passes at once
+# (counters, time and the scoreboard moved by as many periods), then the part of the next pass
+# as the run loop runs it.  Reads of its SRAM by other cores need nothing: a parked loop
+# changes no byte of it.
 #
 # A loop is parked only when two arrivals at its head, one pass apart, find the same state
 # but for time: the registers, flags, loop and interrupt registers, the pipeline state, the
 # scoreboard (each entry the same and in the past, or later by exactly the pass's cycles),
 # with nothing touching the core between them and a pass that only ran, loaded from its own
-# SRAM and stalled -- no store, no access off the core, no interrupt, no trap, no fetch from
-# outside its SRAM, no idle, no timer counting, no DMA.  The machine is deterministic, so the
-# next pass is then the same again, and so on until something touches the core.  Cycles,
-# counters, memory and registers are those of running it (tests/emu/test_park.py).
+# SRAM, stalled and stored into its own SRAM what was there already (a poll that copies its
+# message slot; park_offsets steps a pass to check) -- no access off the core, no interrupt,
+# no trap, no fetch from outside its SRAM, no idle, no timer counting, no DMA.  The machine is
+# deterministic, so the next pass is then the same again, and so on until something touches
+# the core.  Whatever the scheduler reads of a core's run is worked out for a parked one
+# (park_vstate, park_jumps, park_p1, park_vstores, park_visit).  Cycles, counters, memory and
+# registers are those of running it (tests/emu/test_park.py, tools/fuzz_core.py --parking).
 
 cdef enum:
     PARK_EVERY = 16      # park_sample looks at every this many backward jumps
