@@ -11,6 +11,9 @@
 # semantics and the issue cycle for the memory layer.  The entry state that matters is small:
 # the pair mask, and for the registers the block touches that may still be in flight, either
 # their exact ready times (when they delay an instruction) or only that they landed in time.
+# A block is built at the BLK_HOT-th arrival at its entry (Chip.blk_hot; block_warm): code
+# that runs once or twice (start-up, the first call of printf) costs less instruction by
+# instruction than a schedule built for it.
 # Blocks entered in other states get another schedule (up to BLK_VARIANTS per entry; an entry
 # that keeps needing new ones is left to the per-instruction loop after BLK_REBUILDS).
 #
@@ -51,6 +54,8 @@ cdef enum:
     BLK_MIN_SLICE = 16   # a core's run of fewer cycles goes instruction by instruction
     TRACE_ADAPT = 32     # a trace's exit looks at how often runs leave there every this many
     TRACE_TRIES = 4      # paths tried for an entry's traces before they end at a branch
+    BLK_HOT = 3          # default Chip.blk_hot: arrivals at an entry that build its block
+    BLK_HEAT = 8192      # Core.heat counters (entries hashed by pc: one shared is warm sooner)
 
 
 cdef enum:
@@ -136,6 +141,8 @@ cdef void blocks_free(Chip* ch) noexcept nogil:
         blocks_flush_core(&ch.cores[k])
         lazy_free(ch.cores[k].blocks)
         ch.cores[k].blocks = NULL
+        lazy_free(ch.cores[k].heat)
+        ch.cores[k].heat = NULL
 
 
 cdef void code_changed(Chip* ch) noexcept nogil:
@@ -1017,6 +1024,23 @@ cdef int execute_checked(Core* c, const Insn* i) noexcept nogil:
     return execute(c, i)
 
 
+cdef bint block_warm(Core* c, uint32_t pc) noexcept nogil:
+    """An arrival at the entry pc, which has no block: whether it is the Chip.blk_hot-th (or
+    a later one), so that its block is built now.  The counters are per core, hashed by pc
+    (entries that share one build sooner; a deterministic function of the core's run)."""
+    cdef uint8_t* h
+    if c.heat == NULL:
+        # (mapped lazily, as the block table)
+        c.heat = <uint8_t*>lazy_zalloc(BLK_HEAT)
+        if c.heat == NULL:
+            return 1
+    h = &c.heat[(pc >> 1) & (BLK_HEAT - 1)]
+    if h[0] + 1 >= c.chip.blk_hot:
+        return 1
+    h[0] += 1
+    return 0
+
+
 cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t pd,
                        uint64_t pi, uint64_t pending, uint64_t cyc) noexcept nogil:
     """The schedule of the block at pc (window offset off) for this entry state: one filed
@@ -1031,6 +1055,8 @@ cdef Block* block_find(Core* c, uint32_t pc, uint32_t off, uint8_t pm, uint64_t 
     while b != NULL and not block_fits(c, b, pc, pm, pd, pi, pending, cyc):
         b = b.next
     if b == NULL:
+        if head == NULL and ch.blk_hot > 1 and not block_warm(c, pc):
+            return NULL                 # (not yet: the per-instruction loop runs it)
         if head != NULL and head.builds >= BLK_REBUILDS and head.gen == c.code_gen:
             return NULL                 # entered in ever new states: not worth a schedule
         b = block_build(c, e, pc, off, pm, pd, pi, cyc, pending)

@@ -520,6 +520,7 @@ cdef struct Core:
     # its timed blocks (emu/_blocks.pxi): its own, so that cores in the parallel phase of a
     # slice build, run and drop blocks each on its own
     Block** blocks       # BLK_SLOTS slots, each a list of blocks for one entry; slot 0 unused
+    uint8_t* heat        # BLK_HEAT counters of arrivals at entries without a block (by pc)
     uint32_t blk_next    # the next slot to (re)use
     uint32_t blk_top     # the highest slot used since the last flush (slots above are NULL)
     uint64_t code_gen    # bumped whenever code it decoded changes: older blocks are stale
@@ -630,6 +631,7 @@ cdef struct Chip:
     uint64_t blk_memory  # bytes of blocks a core holds before they are all dropped
     int use_blocks       # run timed code block by block (same cycles; off only for tests)
     int blk_traces       # blocks go on after direct branches (traces; same cycles)
+    int blk_hot          # arrivals at an entry before its first block is built (1: at once)
     PendingWrite* pend
     PairTime* pair_time  # ncores x ncores, [src * ncores + dst] (lazy: see causal_arrival)
     uint32_t npend

@@ -1192,6 +1192,7 @@ cdef class Engine:
         self.ch.tm.tight_window = 32
         self.ch.use_blocks = 1
         self.ch.blk_traces = 1
+        self.ch.blk_hot = BLK_HOT
         self.ch.use_parking = 1
         self.ch.blk_memory = BLK_MEMORY
         self.ch.threads = 1
@@ -1364,6 +1365,19 @@ cdef class Engine:
     def use_traces(self, bint on):
         self.ch.blk_traces = on
         blocks_flush(&self.ch)
+
+    @property
+    def block_hot(self):
+        """Arrivals at an entry before its block is built (1: at the first); the cycles are
+        the same whatever it is.  Tests of the blocks set 1, so that code run once runs
+        through them too."""
+        return self.ch.blk_hot
+
+    @block_hot.setter
+    def block_hot(self, int n):
+        if n < 1 or n > 255:
+            raise ValueError(f"block_hot must be 1..255, not {n}")
+        self.ch.blk_hot = n
 
     @property
     def use_parking(self):

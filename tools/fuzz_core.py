@@ -5,7 +5,9 @@ max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the t
 `tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the blocks off, timing
 on and off, and checks that the outcome, the registers, memory and every counter are the same;
 `--threads` runs each on 1, 2 and 4 host threads and checks the same; `--parking` runs the
-multicore ones with parked spins (emu/_park.pxi) allowed and not and checks the same."""
+multicore ones with parked spins (emu/_park.pxi) allowed and not and checks the same.
+`--hot N`: blocks built at an entry's N-th arrival (Engine.block_hot; 1 by default here, so
+that code run once runs through the blocks too; the product's default is 3)."""
 import io
 import os
 import random
@@ -27,6 +29,8 @@ LC = SREG_BY_NAME["LC"].offset
 
 # parked spins allowed (emu/_park.pxi; parking_differ turns them off to compare)
 PARKING = True
+# Engine.block_hot of the runs (--hot)
+HOT = 1
 
 
 def _timing(timed, fine_quantum=0):
@@ -66,6 +70,7 @@ def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0
                            timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(b"abc"), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
@@ -146,6 +151,7 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
                            threads=threads, timing=_timing(timed, fine_quantum), **extra),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
@@ -206,6 +212,7 @@ def one_branchy(rnd: random.Random, blocks: bool = True, chip_out=None, threads:
                            **(dict(ext=FLAT_EXT) if flat else {})),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
@@ -262,6 +269,7 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
                            threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
@@ -344,6 +352,7 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
                            threads=threads, timing=_timing(timed, fine_quantum)),
                 HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
     if chip_out is not None:
         chip_out.append(chip)
@@ -469,6 +478,10 @@ def threads_differ(seed_value, gen=None, counts=(1, 2, 4), timed=True) -> str:
 
 
 def main(argv):
+    global HOT
+    if "--hot" in argv:
+        HOT = int(argv[argv.index("--hot") + 1])
+        argv = argv[:argv.index("--hot")] + argv[argv.index("--hot") + 2:]
     seed = int(argv[1]) if len(argv) > 1 else 1
     count = int(argv[2]) if len(argv) > 2 else 1000
     stops = {}

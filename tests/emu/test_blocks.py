@@ -32,7 +32,7 @@ def _programs():
     return [os.path.relpath(p, ROOT) for p in progs]
 
 
-def _run(path, blocks, timed=True, traces=True):
+def _run(path, blocks, timed=True, traces=True, hot=1):
     img = read_elf(os.path.join(ROOT, path))
     out = io.BytesIO()
     cfg = ChipConfig.for_image(img)
@@ -41,6 +41,7 @@ def _run(path, blocks, timed=True, traces=True):
     chip = Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=out,
                                                   stderr=io.BytesIO(), prefix="never"))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = hot      # (1: blocks from the first arrival, code run once too)
     chip.engine.use_traces = traces
     chip.load_elf(img)
     res = chip.run(30_000_000)
@@ -73,6 +74,23 @@ def test_blocks_change_nothing_but_speed(path):
     _same(ref, st0, got, st)
 
 
+@pytest.mark.parametrize("path", _programs()[1::3])
+def test_warm_blocks_change_nothing_but_speed(path):
+    """With the default Engine.block_hot (an entry's block built at its third arrival, the
+    per-instruction loop running it before) the runs are the same too."""
+    ref, st0 = _run(path, False)
+    got, st = _run(path, True, hot=3)
+    _same(ref, st0, got, st)
+
+
+def test_block_hot_bounds():
+    chip = Chip(ChipConfig(rows=1, cols=1), HostIO(stdout=io.BytesIO()))
+    assert chip.engine.block_hot == 3       # the documented default (emu/_blocks.pxi BLK_HOT)
+    for bad in (0, 256):
+        with pytest.raises(ValueError):
+            chip.engine.block_hot = bad
+
+
 @pytest.mark.parametrize("path", _programs()[::3])
 def test_untimed_blocks_change_nothing_but_speed(path):
     """With the timing model off (--timing off) the blocks' schedule is the untimed one (an
@@ -91,6 +109,7 @@ def _profiled(path, blocks, timed=True):
     chip = Chip(cfg, HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
                                                   stderr=io.BytesIO(), prefix="never"))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = 1        # (blocks from the first arrival: code run once too)
     chip.load_elf(img)
     chip.engine.enable_profiling()
     chip.run(30_000_000)
@@ -145,6 +164,7 @@ def _patching_loop(blocks):
     by default, BLK_MIN_SLICE: longer fine slices.)"""
     h = Harness(timing=FINE32)
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     new = encode("mov_i16", rd=0, imm=99)
     h.asm(("mov_i16", dict(rd=0, imm=1)),                # 0x100  (patched)
           ("add16", dict(rd=4, rn=4, rm=0)),             # 0x102
@@ -174,6 +194,7 @@ def _flat_patching_loop(blocks, at=0xFF8):
     from emu.chip import FLAT_EXT
     h = Harness(timing=FINE32, ext=FLAT_EXT)
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     base = FLAT_EXT[0][0] + at
     code = [("add16", dict(rd=6, rn=6, rm=7)),              # 0xFF8
             ("add16", dict(rd=1, rn=1, rm=7)),
@@ -292,6 +313,7 @@ def _shared_code_run(blocks):
     chip = Chip(ChipConfig(rows=1, cols=2, timing=FINE32), HostIO(stdin=io.BytesIO(), stdout=io.BytesIO(),
                                                   stderr=io.BytesIO()))
     chip.engine.use_blocks = blocks
+    chip.engine.block_hot = 1        # (blocks from the first arrival: code run once too)
     code = [("addi32", dict(rd=20, rn=20, imm=1)), ("ldr_d32", dict(rd=21, rn=10, imm=1)),
             ("add32", dict(rd=22, rn=22, rm=21)), ("ldr_d32", dict(rd=23, rn=10, imm=2)),
             ("subi32", dict(rd=13, rn=13, imm=1)), ("bcond32", dict(cond=1, imm=-10)),
@@ -328,6 +350,7 @@ def _ldst_loop(blocks, data, profile_at=0, code=0x100):
     from emu.chip import FLAT_EXT
     h = Harness(timing=FINE32, unaligned="report", ext=FLAT_EXT)
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     h.asm(("ldr_d32", dict(rd=16, rn=10, imm=0)),         # code (0x100)
           ("add32", dict(rd=17, rn=17, rm=16)),
           ("str_d32", dict(rd=17, rn=10, imm=1)),
@@ -387,6 +410,7 @@ def _conflict_loop(blocks, nloads, quantum=None):
     h = Harness(timing=FINE32, ext=FLAT_EXT, **({} if quantum is None else
                                                   dict(quantum=quantum)))
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     body = [("ldr_d32", dict(rd=16 + j, rn=10, imm=j)) for j in range(nloads)]
     h.asm(*body, ("add32", dict(rd=17, rn=17, rm=16)),
           ("subi32", dict(rd=5, rn=5, imm=1)),
@@ -446,6 +470,7 @@ def test_loop_rewriting_its_code_off_chip_too(code):
         from emu.chip import FLAT_EXT
         h = Harness(timing=FINE32, ext=FLAT_EXT)
         h.e.use_blocks = blocks
+        h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
         new = encode("mov_i16", rd=0, imm=99)
         h.asm(("mov_i16", dict(rd=0, imm=1)),            # code     (patched)
               ("add16", dict(rd=4, rn=4, rm=0)),
@@ -535,6 +560,7 @@ def _timer_loop(blocks, n, first, rearm, timed=True, mode=1):
     from isa.assembler import assemble_text
     h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     h.e.mem_write(0, assemble_text(TIMER_LOOP.format(n=n, first=first, rearm=rearm, mode=mode), 0), 0)
     h.start(pc=0)
     st, _ = h.e.run(10_000_000)
@@ -617,6 +643,7 @@ def _hwloop(blocks, n, outer, lcstore, timed=True, beq="beq even"):
     from isa.assembler import assemble_text
     h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     h.e.mem_write(0, assemble_text(HWLOOP.format(n=n, outer=outer, lcstore=lcstore, beq=beq), 0), 0)
     words = [(k * 2654435761) & 0xFFFF for k in range(n * outer + outer)]
     h.e.mem_write(0x2000, b"".join(w.to_bytes(4, "little") for w in words), 0)
@@ -782,6 +809,7 @@ def test_a_trace_takes_the_path_its_runs_take(timed):
     for blocks, traces in ((False, False), (True, False), (True, True)):
         h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
         h.e.use_blocks = blocks
+        h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
         h.e.use_traces = traces
         h.e.mem_write(0, assemble_text(TRACE_LOOP.format(n=2000), 0), 0)
         h.start(pc=0)
@@ -830,6 +858,7 @@ def test_a_trace_that_falls_through_to_its_start_runs_again(timed):
     for blocks in (False, True):
         h = Harness(timing=replace(DEFAULT_TIMING, pipeline=timed))
         h.e.use_blocks = blocks
+        h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
         h.e.mem_write(0, assemble_text(FALL_LOOP.format(n=3000), 0), 0)
         h.start(pc=0)
         st, _ = h.e.run(10_000_000)

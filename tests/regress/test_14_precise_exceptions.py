@@ -65,6 +65,7 @@ def _handler_view(config, insn, policies, timed, blocks):
                 HostIO(stdout=io.BytesIO(), stderr=io.BytesIO()))
     e = chip.engine
     e.use_blocks = blocks
+    e.block_hot = 1        # (blocks from the first arrival: code run once too)
     e.mem_write(0, code, 0)
     e.set_pc(0, 8)
     e.set_idle(0, False)

@@ -257,6 +257,7 @@ def test_hardware_loop_counts_down_on_arrival_at_ls(lc, reads, blocks):
     from isa.assembler import assemble_text
     h = Harness()
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     h.e.mem_write(0, assemble_text(HWLOOP_READS_LC.format(lc=lc), 0), 0)
     h.start(pc=0, r20=0, r22=0)
     st, _ = h.e.run(100_000)

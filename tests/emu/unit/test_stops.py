@@ -127,6 +127,7 @@ def _counting_loop(h, n=10):
 def test_breakpoint_stops_before_the_instruction_and_continues_past_it(blocks):
     h = Harness()
     h.e.use_blocks = blocks
+    h.e.block_hot = 1        # (blocks from the first arrival: code run once too)
     pcs = _counting_loop(h)
     h.e.break_add(pcs[1])
     hits = []
