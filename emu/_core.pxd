@@ -305,7 +305,7 @@ ctypedef struct Link:
     uint64_t busy_until
     uint64_t last_start  # the latest start booked (transactions at or after it are in order)
     uint64_t bytes
-    uint64_t busy_cycles
+    uint64_t busy_cycles  # (the eLink's; a mesh link's are its packets)
     uint64_t packets
     # a mesh link's load in the recent past (link_book: LINK_BUCKETS buckets of LINK_BUCKET
     # cycles, a ring): where a transaction earlier than the latest booking finds its slot
@@ -427,6 +427,7 @@ cdef struct Core:
     Insn* win_pd
     uint8_t* win_blk     # code-block flags for the window (NULL for external pages)
     ExtRegion* win_ext   # the region whose whole window it is (ExtRegion.pd_all), or NULL
+    ExtRegion* win_region  # the off-chip region the fetch window is in, or NULL (fetch_far)
     ProfEntry* win_prof  # profile entries parallel to win_pd (profiling only)
     ProfEntry* prof      # profile of this core's SRAM code (profiling only)
     uint32_t* dhist      # profiling: reads and writes per 64-byte block of this SRAM

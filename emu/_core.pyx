@@ -563,8 +563,11 @@ cdef inline int run_core_impl(Core* c, uint64_t end, bint timed, int observe,
                 if ls_arr:
                     hwloop_unarrive(c)
                 break
-        if c.win_far:
-            cyc += fetch_far(c, pc, ins.size, cyc)     # fetched from outside the SRAM
+        if c.win_far and ((pc >> 3) + 1 != c.fetch_line
+                          or ((pc + ins.size - 1) >> 3) != (pc >> 3)):
+            # fetched from outside the SRAM (an instruction in the line fetched last costs
+            # nothing more: fetch_far would find nothing to fetch)
+            cyc += fetch_far(c, pc, ins.size, cyc)
         issue = cyc
         pend_b = pending
         pm_b = pair_mask
@@ -1335,7 +1338,8 @@ cdef class Engine:
                     if L.packets:
                         out.append(dict(core=k, coreid=self.ch.cores[k].coreid,
                                         dir="NESW"[d], mesh=mesh, bytes=L.bytes,
-                                        busy_cycles=L.busy_cycles, packets=L.packets))
+                                        busy_cycles=L.packets, packets=L.packets))
+                        # (a mesh link is busy a cycle per transaction: mesh_route)
         elink = dict(tx_bytes=self.ch.elink_tx.bytes, tx_busy_cycles=self.ch.elink_tx.busy_cycles,
                      tx_writes=self.ch.elink_tx.packets, rx_bytes=self.ch.elink_rx.bytes,
                      rx_busy_cycles=self.ch.elink_rx.busy_cycles, rx_reads=self.ch.elink_rx_reads)

@@ -593,9 +593,11 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
             c.win_blk = NULL
             c.win_prof = NULL
             c.win_ext = r
+            c.win_region = r
             fetch_window_far(c, 0)
             return 0
         c.win_ext = NULL
+        c.win_region = r
         c.win_base = r.base + (page << 12)
         c.win_size = 4096
         if r.size - (page << 12) < 4096:
@@ -608,6 +610,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
         return 0
     t = w.core
     c.win_ext = NULL
+    c.win_region = NULL
     c.win_base = pc - w.off         # 0 for local addresses, coreid << 20 for global ones
     c.win_size = t.sram_size
     c.win_mem = t.sram
@@ -643,6 +646,11 @@ cdef uint64_t fetch_far(Core* c, uint32_t pc, uint32_t size, uint64_t t) noexcep
         if line == c.fetch_line:
             continue
         c.fetch_line = line
+        if c.win_region != NULL and ((line - 1) << 3) - c.win_base < c.win_size:
+            # (a line of the window's off-chip region: what addr_decode would find)
+            t += ext_read_rtt(c, c.win_region, 8, t)
+            c.cnt.n_fetch_ext += 1
+            continue
         addr_decode(ch, c, (line - 1) << 3, 8, &w)
         if w.kind == MK_EXT:
             t += ext_read_rtt(c, &ch.ext[w.region], 8, t)

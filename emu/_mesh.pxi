@@ -60,6 +60,22 @@ cdef inline uint64_t link_book(Link* L, uint64_t tq) noexcept nogil:
     cdef uint32_t i, n
     cdef bint in_order = tq >= L.last_start
     if in_order:
+        # (the common case at once: its bucket fresh or not full)
+        s = tq if tq > L.busy_until else L.busy_until
+        b = s // (MESH_TICK * LINK_BUCKET)
+        i = <uint32_t>(b % LINK_BUCKETS)
+        if L.tag[i] != <uint32_t>(b + 1):
+            L.tag[i] = <uint32_t>(b + 1)
+            L.used[i] = 1
+            L.last_start = s
+            L.busy_until = s + MESH_TICK
+            return s
+        if L.used[i] < LINK_BUCKET:
+            L.used[i] += 1
+            L.last_start = s
+            L.busy_until = s + MESH_TICK
+            return s
+    if in_order:
         s = tq if tq > L.busy_until else L.busy_until
     else:
         s = tq
@@ -109,7 +125,6 @@ cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int 
         L += DIR_E if step > 0 else DIR_W
         while col != dcol:
             s = link_book(L, tq)                               # (waits for the link)
-            L.busy_cycles += 1
             L.packets += 1
             L.bytes += nbytes
             tq = s + hq
@@ -125,7 +140,6 @@ cdef uint64_t mesh_route(Chip* ch, Link* links, int row, int col, int drow, int 
         L += DIR_S if step > 0 else DIR_N
         while row != drow:
             s = link_book(L, tq)
-            L.busy_cycles += 1
             L.packets += 1
             L.bytes += nbytes
             tq = s + hq
