@@ -36,9 +36,9 @@ ctypedef struct Insn:
     uint16_t blk         # slot of the timed blocks starting here in Chip.blocks (0: none)
     uint64_t dep_mask    # GPRs read or written, as a bit set (RAW/WAW checks; from s0..d2);
                          # the FPU flags share bit 63 (a false dependency costs only speed)
-    uint64_t dst_mask    # GPRs written with the instruction's result latency
-    uint64_t fmask       # all ones for an FPU/IALU2 instruction (IALU->FPU separation), else 0
-    uint64_t wr_mask     # GPRs written (dst_mask and a post-modified base); 64 bytes in all
+    uint64_t wr_mask     # GPRs written (with the result latency, and a post-modified base
+                         # ready at once: TF_FAST); 48 bytes in all (a predecode page of 4 KB
+                         # holds the records of 170 bytes of code)
 
 # ---- results of executing one instruction -----------------------------------------------------
 cdef enum:

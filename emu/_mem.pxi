@@ -539,7 +539,8 @@ cdef enum:
 
 
 cdef Insn* insn_array(size_t n) noexcept nogil:
-    """Zeroed predecode records, cache-line aligned (one 64-byte record per line), lazily
+    """Zeroed predecode records (48 bytes each: the fields an instruction's semantics read
+    come first, and never straddle a cache line), lazily
     zeroed (lazy_zalloc: untouched pages cost nothing; free with insn_array_free)."""
     return <Insn*>lazy_zalloc(n * sizeof(Insn))
 
@@ -575,7 +576,7 @@ cdef int set_fetch_window(Core* c, uint32_t pc) noexcept nogil:
             # a plain region (the flat layout's): one fetch window for its first PD_ALL_PAGES
             # pages (where the default link puts the code), so that blocks and traces go on
             # across them (the records of each page are still listed in r.pages once
-            # decoded: predecode); 32 bytes of address space per byte, mapped lazily
+            # decoded: predecode); 24 bytes of address space per byte, mapped lazily
             r.pd_tried = 1
             r.pd_pages = min(r.size >> 12, PD_ALL_PAGES)
             r.pd_all = insn_array((<size_t>r.pd_pages) * 2048)
@@ -665,6 +666,7 @@ cdef uint64_t fetch_far(Core* c, uint32_t pc, uint32_t size, uint64_t t) noexcep
 cdef enum:
     TF_FPU = 4           # issues in the FPU/IALU2 unit
     TF_LONG = 8          # its result is not ready for the very next instruction
+    TF_FAST = 16         # a load whose post-modified base (rn) is ready at once (tm_dst_mask)
 
 
 cdef uint64_t FLAGS_BIT = (<uint64_t>1) << 63   # the FPU flags' bit in the timing masks
@@ -691,8 +693,7 @@ cdef inline void insn_timing(Insn* ins, const uint32_t* lat_i,
             ins.w1 = REG_SINK
         elif ins.d2 == ins.rn and ins.d0 != ins.rn and ins.d1 != ins.rn:
             fast = reg_bit(ins.d2)
-    ins.dst_mask = (reg_bit(ins.d0) | reg_bit(ins.d1) | reg_bit(ins.d2)) & ~fast
-    ins.wr_mask = ins.dst_mask | fast
+    ins.wr_mask = reg_bit(ins.d0) | reg_bit(ins.d1) | reg_bit(ins.d2)
     ins.dep_mask = reg_bit(ins.s0) | reg_bit(ins.s1) | reg_bit(ins.s2) | ins.wr_mask
     # the scoreboard reads s0..s2: the result register joins them (WAW) in a free slot
     if ins.d0 < 64 and ins.d0 != ins.s0 and ins.d0 != ins.s1 and ins.d0 != ins.s2:
@@ -700,12 +701,10 @@ cdef inline void insn_timing(Insn* ins, const uint32_t* lat_i,
             ins.s1 = ins.d0
         elif ins.s2 == REG_NONE:
             ins.s2 = ins.d0
-    ins.tflags = 0
-    ins.fmask = 0
+    ins.tflags = TF_FAST if fast else 0
     ins.rsel = 0
     if ins.unit == UNIT_FPU:
         ins.tflags |= TF_FPU
-        ins.fmask = ~(<uint64_t>0)
         ins.rsel = RDY_F
     if ins.lat != LAT_IALU:
         ins.tflags |= TF_LONG

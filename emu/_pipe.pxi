@@ -8,6 +8,19 @@ cdef enum:
     BLOCK_EDGE = 0x40    # pair_mask bit: a block may start here (see _blocks.pxi)
 
 
+cdef inline uint64_t tm_fmask(const Insn* ins) noexcept nogil:
+    """All ones for an FPU/IALU2 instruction (the IALU->FPU separation), else 0."""
+    return 0 - <uint64_t>((ins.tflags >> 2) & 1)       # (TF_FPU is bit 2)
+
+
+cdef inline uint64_t tm_dst_mask(const Insn* ins) noexcept nogil:
+    """The registers *ins writes with its result latency: wr_mask but a load's
+    post-modified base, ready at once (TF_FAST)."""
+    if ins.tflags & TF_FAST:
+        return ins.wr_mask & ~((<uint64_t>1) << ins.rn)
+    return ins.wr_mask
+
+
 cdef inline uint64_t tm_issue(const Insn* ins, uint32_t pc, uint64_t t, uint64_t* rdy,
                               Counters* cnt, uint64_t* pending, uint64_t prev_dst,
                               uint64_t prev_ialu, uint8_t* pair_mask,
@@ -30,7 +43,7 @@ cdef inline uint64_t tm_issue(const Insn* ins, uint32_t pc, uint64_t t, uint64_t
             t += 1
             cnt.fetch_stall_cycles += 1
     cand[0] = t
-    if m & (pending[0] | (prev_ialu & ins.fmask)):
+    if m & (pending[0] | (prev_ialu & tm_fmask(ins))):
         # it reads a long-latency result that may be in flight, or it is an FPU
         # instruction reading the previous IALU instruction's result
         R = &rdy[ins.rsel]
@@ -43,7 +56,7 @@ cdef inline uint64_t tm_issue(const Insn* ins, uint32_t pc, uint64_t t, uint64_t
             # all landed, usable even by a pair issued at t - 1: no longer pending
             # (the FPU flags' bit 63, shared with r63, only leaves as a result)
             pending[0] &= ~m | FLAGS_BIT
-        if m & prev_ialu & ins.fmask:
+        if m & prev_ialu & tm_fmask(ins):
             x = (t + 1) << 1             # IALU -> FPU/IALU2: one cycle of separation
             r = x if x > r else r
     r2 = r >> 1
@@ -101,7 +114,7 @@ cdef inline uint64_t tm_retire(Core* c, const Insn* ins, uint32_t pc, uint64_t t
         rdy[<size_t>RDY_F + ins.d0] = r
         rdy[ins.w1] = x
         rdy[<size_t>RDY_F + ins.w1] = r
-        pending[0] = (pending[0] & ~ins.wr_mask) | ins.dst_mask
+        pending[0] = (pending[0] & ~ins.wr_mask) | tm_dst_mask(ins)
         prev_ialu[0] = 0
     else:
         pending[0] &= ~ins.wr_mask
