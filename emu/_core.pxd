@@ -633,6 +633,7 @@ cdef struct Chip:
     int use_blocks       # run timed code block by block (same cycles; off only for tests)
     int blk_traces       # blocks go on after direct branches (traces; same cycles)
     int blk_hot          # arrivals at an entry before its first block is built (1: at once)
+    int use_skip         # pass over slices in which nothing can happen (same cycles)
     PendingWrite* pend
     PairTime* pair_time  # ncores x ncores, [src * ncores + dst] (lazy: see causal_arrival)
     uint32_t npend

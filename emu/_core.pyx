@@ -969,13 +969,31 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         slice_end = ch.now + span
         if ch.npend and ch.pend[0].arrival > ch.now and ch.pend[0].arrival < slice_end:
             slice_end = ch.pend[0].arrival
-        elif ch.npend == 0:
+        elif ch.npend and ch.use_skip:
+            # the first write in flight arrives at or after this slice's end: the whole slices
+            # before both its arrival and the next cycle some core or DMA engine can act are
+            # passed over too (nothing runs or arrives in them: cores waiting on off-chip
+            # reads), on the same grid -- not past the end of the tight window, where the
+            # span grows (while a write is in flight it stays the fine one)
+            t = chip_next_action(ch, slice_end + span)
+            if t >= slice_end + span:
+                if ch.pend[0].arrival < t:
+                    t = ch.pend[0].arrival
+                n = (t - ch.now) // span
+                if ch.now < ch.last_comm + ch.tm.tight_window:
+                    n = min(n, (ch.last_comm + ch.tm.tight_window - ch.now + span - 1) // span)
+                if n > 1:
+                    slice_end = ch.now + n * span
+        elif ch.npend == 0 and ch.use_skip:
             t = chip_next_action(ch, slice_end + span)
             if t >= slice_end + span:
                 # whole slices before t: nothing happens in them (no write is in flight, so
-                # nothing can arrive).  Not past the end of the hot window (the span would
-                # grow there) nor past the next deadlock check.
+                # nothing can arrive).  Not past the end of the tight or the hot window (the
+                # span would grow there: the slices after would not start on the grid of the
+                # slices one by one) nor past the next deadlock check.
                 n = (t - ch.now) // span
+                if ch.now < ch.last_comm + ch.tm.tight_window:
+                    n = min(n, (ch.last_comm + ch.tm.tight_window - ch.now + span - 1) // span)
                 if ch.now < ch.last_comm + ch.tm.hot_window:
                     n = min(n, (ch.last_comm + ch.tm.hot_window - ch.now + span - 1) // span)
                 if ch.last_deadlock_check + ch.quantum > ch.now:
@@ -1197,6 +1215,7 @@ cdef class Engine:
         self.ch.blk_traces = 1
         self.ch.blk_hot = BLK_HOT
         self.ch.use_parking = 1
+        self.ch.use_skip = 1
         self.ch.blk_memory = BLK_MEMORY
         self.ch.threads = 1
         self.ch.p1_avg = P1_POOL_MIN_INSNS
@@ -1382,6 +1401,17 @@ cdef class Engine:
         if n < 1 or n > 255:
             raise ValueError(f"block_hot must be 1..255, not {n}")
         self.ch.blk_hot = n
+
+    @property
+    def use_skip(self):
+        """Slices in which nothing can happen (every core waiting past them, no write
+        arriving in them) are passed over in one step (chip_run); the cycles, counters and
+        memory are the same either way."""
+        return bool(self.ch.use_skip)
+
+    @use_skip.setter
+    def use_skip(self, bint on):
+        self.ch.use_skip = on
 
     @property
     def use_parking(self):
