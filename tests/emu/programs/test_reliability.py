@@ -162,7 +162,16 @@ def test_ctrl_c_while_the_program_waits_for_input(tmp_path):
     p = _start(["load", STDIN_SUM, "--trace", str(marker)], stdin=subprocess.PIPE)
     _wait_for(marker, p)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=30)        # stdin still open: the read must give up
+    # stdin kept open until the process ends: the read must give up on the request (not on
+    # an end of file -- communicate() would close stdin at once, and an EOF seen before the
+    # main thread's handler ran, up to emu.interrupt.POLL later, let the program finish)
+    try:
+        p.wait(timeout=30)
+    finally:
+        p.stdin.close()
+    err = p.stderr.read()
+    p.stdout.close()
+    p.stderr.close()
     assert p.returncode == 130 and b"interrupted by SIGINT" in err
 
 
