@@ -73,6 +73,10 @@ def run_under_emulator(elf_path, timeout=120):
     return r.stdout, r.returncode
 
 
+# seeds skipped one after the other (host vetting, build failures) before the campaign gives up
+MAX_SKIPPED_IN_A_ROW = 50
+
+
 def used_seeds():
     path = os.path.join(ROOT, bf.CSMITH_DIR, "seeds.txt")
     return {s for s, _ in bf.read_seeds(ROOT)} if os.path.exists(path) else set()
@@ -107,7 +111,7 @@ def main(argv=None):
     seed = args.first_seed if args.first_seed is not None else rng.randrange(10**6, 2**31 - 10**6)
     skip = used_seeds()
     opts_all = args.opts.split(",") if args.opts else None
-    results, rejected = [], 0
+    results, rejected, in_a_row = [], 0, 0
     with tempfile.TemporaryDirectory(prefix="csmith-campaign-") as work:
         n = 0
         while n < args.count:
@@ -121,9 +125,18 @@ def main(argv=None):
                 entry, why = None, f"error: {e}"
             if entry is None:
                 rejected += 1
+                in_a_row += 1
                 print(f"seed {seed}: skipped ({why})", file=sys.stderr)
+                if in_a_row >= MAX_SKIPPED_IN_A_ROW:
+                    # (epiphany-elf-gcc 12.2 at -O0 stops with an internal compiler error,
+                    # "unrecognizable insn", in csmith's safe_math.h: every seed would be
+                    # skipped, for ever)
+                    print(f"csmith_campaign: {in_a_row} seeds in a row skipped, the last "
+                          f"one: {why}; giving up (try another --opts level)", file=sys.stderr)
+                    return 2
                 seed += 1
                 continue
+            in_a_row = 0
             n += 1
             with open(os.path.join(work, entry["expected_stdout"]), "rb") as f:
                 expected = f.read()
