@@ -5,7 +5,8 @@ max cycles).  `tools/fuzz_core.py SEED COUNT` (a quick slice of it runs in the t
 `tools/fuzz_core.py SEED COUNT --blocks` also runs each program with the blocks off, timing
 on and off, and checks that the outcome, the registers, memory and every counter are the same;
 `--threads` runs each on 1, 2 and 4 host threads and checks the same; `--parking` runs the
-multicore ones with parked spins (emu/_park.pxi) allowed and not and checks the same.
+multicore ones with parked spins (emu/_park.pxi) allowed and not and checks the same;
+`--skip` with the slices in which nothing can happen passed over and not (Engine.use_skip).
 `--hot N`: blocks built at an entry's N-th arrival (Engine.block_hot; 1 by default here, so
 that code run once runs through the blocks too; the product's default is 3)."""
 import io
@@ -31,6 +32,8 @@ LC = SREG_BY_NAME["LC"].offset
 PARKING = True
 # Engine.block_hot of the runs (--hot)
 HOT = 1
+# slices in which nothing can happen passed over (Engine.use_skip; skip_differ compares)
+SKIP = True
 
 
 def _timing(timed, fine_quantum=0):
@@ -72,6 +75,7 @@ def one(rnd: random.Random, blocks: bool = True, chip_out=None, threads: int = 0
     chip.engine.use_blocks = blocks
     chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
+    chip.engine.use_skip = SKIP
     if chip_out is not None:
         chip_out.append(chip)
     for k in range(4):
@@ -153,6 +157,7 @@ def one_loop(rnd: random.Random, blocks: bool = True, chip_out=None, tight=False
     chip.engine.use_blocks = blocks
     chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
+    chip.engine.use_skip = SKIP
     if chip_out is not None:
         chip_out.append(chip)
     body = _loop_body(rnd, tight, plain)
@@ -214,6 +219,7 @@ def one_branchy(rnd: random.Random, blocks: bool = True, chip_out=None, threads:
     chip.engine.use_blocks = blocks
     chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
+    chip.engine.use_skip = SKIP
     if chip_out is not None:
         chip_out.append(chip)
     nseg, nsub = rnd.randrange(2, 9), rnd.randrange(0, 3)
@@ -271,6 +277,7 @@ def one_phased(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     chip.engine.use_blocks = blocks
     chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
+    chip.engine.use_skip = SKIP
     if chip_out is not None:
         chip_out.append(chip)
     inner = _loop_body(rnd, True)
@@ -354,6 +361,7 @@ def one_hwloop(rnd: random.Random, blocks: bool = True, chip_out=None, threads: 
     chip.engine.use_blocks = blocks
     chip.engine.block_hot = HOT
     chip.engine.use_parking = PARKING
+    chip.engine.use_skip = SKIP
     if chip_out is not None:
         chip_out.append(chip)
     body = _loop_body(rnd, tight, tight and rnd.random() < 0.5)
@@ -447,6 +455,24 @@ def parking_differ(seed_value, gen=None, timed=True) -> str:
     return ", ".join(n for n, a, b in zip(names, out[0], out[1]) if a != b)
 
 
+def skip_differ(seed_value, gen=None, timed=True) -> str:
+    """Run one random program (from `gen`) with the slices in which nothing can happen
+    passed over (Engine.use_skip) and slice by slice: '' if the runs agree, else what
+    differs."""
+    global SKIP
+    out = []
+    try:
+        for skip in (True, False):
+            SKIP = skip
+            chips = []
+            res = (gen or one)(random.Random(seed_value), True, chips, timed=timed)
+            out.append(snapshot(chips[0], res))
+    finally:
+        SKIP = True
+    names = ("stop", "counters", "registers", "memory", "links")
+    return ", ".join(n for n, a, b in zip(names, out[0], out[1]) if a != b)
+
+
 def blocks_differ(seed_value, gen=None, timed=True, fine_quantum=0) -> str:
     """Run one random program (from `gen`: one or one_loop) with the blocks on and off, with
     the timing model on or (`timed` false) off, and fine slices of fine_quantum cycles (0:
@@ -512,6 +538,15 @@ def main(argv):
                         print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}"
                               f"{'' if timed else ', timing off'}: parking on/off differ in"
                               f" {diff}")
+                        return 1
+        if "--skip" in argv:
+            for gen in (one, one_loop, one_phased, one_hwloop, one_branchy, one_flat_loop):
+                for timed in (True, False):
+                    diff = skip_differ(seed * 1_000_003 + it, gen, timed)
+                    if diff:
+                        print(f"{gen.__name__}, seed value {seed * 1_000_003 + it}"
+                              f"{'' if timed else ', timing off'}: slices passed over or"
+                              f" not differ in {diff}")
                         return 1
         res = one(random.Random(seed * 1_000_003 + it))
         stops[res.stop] = stops.get(res.stop, 0) + 1
