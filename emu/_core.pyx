@@ -1023,6 +1023,14 @@ cdef int chip_run_slices(Chip* ch, uint64_t limit, int* which) noexcept nogil:
         live = 0
         for k in range(ch.ncores):
             c = &ch.cores[k]
+            if (c.cnt.cycles >= ch.slice_end and not c.p1_stop
+                    and not (c.parked | c.dma_active | c.timer_on | c.exited | c.halted)):
+                # (the common case of a slice of talking cores, as below: a live core that
+                # waits past the slice, nothing else to do for it)
+                live += 1
+                if not c.idle or c.irq_pending:
+                    busy += 1
+                continue
             if c.p1_stop:
                 # it stopped in the parallel phase: reported in turn
                 st = c.p1_stop
